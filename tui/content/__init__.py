@@ -1,0 +1,1 @@
+"""Load and validate the data folders (checklists/, training/) and user files into plain objects."""

@@ -1,0 +1,285 @@
+"""Load checklists/ into the domain's Corpus and Templates, validating every file.
+
+Parsing the YAML is the expensive part of start-up; `load_corpus` keeps a pickle of the result in the
+user's cache folder, keyed by the files' names, sizes and modification times and tenken's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+from tui import __version__
+from tui.content.schema import EquivalentsFile, RulebookSchema, TemplateSchema
+from tui.content.validate import validate
+from tui.content.yamlio import ContentError, load_yaml
+from tui.domain.corpus import Chapter, Corpus, Equivalent, Provision, Reference, Rulebook
+from tui.domain.equivalence import link_jvcea
+from tui.domain.template import Condition, Template, TemplateItem, TemplateSection
+from tui.domain.text import Text, strongest
+from tui.i18n import _
+from tui.paths import checklists_dir
+
+
+def _t(x) -> Text | None:
+    return Text.of(x)
+
+
+def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, list[Provision]]:
+    slug = book.slug
+    provisions: list[Provision] = []
+    chapter_of: dict[str, tuple[int, int | None]] = {}
+    chapters: list[Chapter] = []
+    for ch in book.chapters:
+        for a in ch.articles:
+            chapter_of[str(a)] = (ch.number, None)
+        sections = []
+        for sec in ch.sections:
+            for a in sec.articles:
+                chapter_of[str(a)] = (ch.number, sec.number)
+            sections.append((sec.number, Text.of(sec.title), tuple(f"{slug}:{a}" for a in sec.articles)))
+        all_articles = [str(a) for a in ch.articles] + [str(a) for s in ch.sections for a in s.articles]
+        chapters.append(
+            Chapter(ch.number, Text.of(ch.title), tuple(f"{slug}:{a}" for a in all_articles), tuple(sections))
+        )
+    order = 0
+    article_refs: list[str] = []
+    notice = book.kind == "notice"
+    seen: set[str] = set()
+
+    def add(p: Provision) -> None:
+        if p.ref in seen:
+            raise ContentError(path, _("duplicate reference {ref}").format(ref=p.ref))
+        seen.add(p.ref)
+        provisions.append(p)
+
+    for art in book.articles:
+        anum = str(art.number)
+        aref = f"{slug}:{anum}"
+        chapter, section = chapter_of.get(anum, (None, None))
+        para_refs = []
+        levels = []
+        for para in art.paragraphs:
+            pref = f"{aref}.{para.number}"
+            item_refs = []
+            for item in para.items:
+                iref = f"{aref}.{item.number}" if notice else f"{pref}.{item.number}"
+                order += 1
+                add(
+                    Provision(
+                        ref=iref, rulebook=slug, kind="item", article=anum,
+                        paragraph=None if notice else para.number, item=str(item.number),
+                        ja=item.ja, en=item.en, level=item.level or para.level,
+                        bullets=tuple(Text(b.ja, b.en) for b in item.bullets),
+                        parent=pref, chapter=chapter, section=section, order=order,
+                    )
+                )
+                levels.append(item.level or para.level)
+                item_refs.append(iref)
+            order += 1
+            add(
+                Provision(
+                    ref=pref, rulebook=slug, kind="paragraph", article=anum, paragraph=para.number,
+                    ja=para.ja, en=para.en, level=para.level,
+                    bullets=tuple(Text(b.ja, b.en) for b in para.bullets),
+                    parent=aref, children=tuple(item_refs), chapter=chapter, section=section, order=order,
+                )
+            )
+            levels.append(para.level)
+            para_refs.append(pref)
+        order += 1
+        add(
+            Provision(
+                ref=aref, rulebook=slug, kind="article", article=anum, caption=_t(art.caption),
+                level=strongest(levels), children=tuple(para_refs), chapter=chapter, section=section,
+                order=order,
+            )
+        )
+        article_refs.append(aref)
+    guideline_refs = []
+    for g in book.guidelines:
+        gref = f"{slug}:{g.ref}"
+        target = g.ref[1:]
+        art = target[2:] if target.startswith("ch") else target.split(".")[0]
+        order += 1
+        add(
+            Provision(
+                ref=gref, rulebook=slug, kind="guideline", article=art,
+                ja="\n".join(p.ja for p in g.paragraphs), en="\n".join(p.en for p in g.paragraphs),
+                level=strongest([p.level for p in g.paragraphs] + [b.level for p in g.paragraphs for b in p.bullets if b.level]),
+                heading=g.heading,
+                bullets=tuple(Text(b.ja, b.en) for p in g.paragraphs for b in p.bullets),
+                chapter=int(art) if target.startswith("ch") else chapter_of.get(art, (None, None))[0],
+                order=order,
+            )
+        )
+        guideline_refs.append(gref)
+    supp_refs = []
+    for n, s in enumerate(book.supplementary, start=1):
+        sref = f"{slug}:supp{n}"
+        order += 1
+        add(
+            Provision(
+                ref=sref, rulebook=slug, kind="supplementary", article=f"supp{n}",
+                ja="\n".join(p.ja for p in s.paragraphs), en="\n".join(p.en for p in s.paragraphs),
+                caption=Text.of(s.heading), heading=s.of, order=order,
+            )
+        )
+        supp_refs.append(sref)
+    rulebook = Rulebook(
+        slug=slug, kind=book.kind, title=Text.of(book.title), issuer=_t(book.issuer),
+        history=tuple((h.date.isoformat(), h.event) for h in book.history),
+        guideline_title=_t(book.guideline.title) if book.guideline else None,
+        chapters=tuple(chapters), articles=tuple(article_refs), guidelines=tuple(guideline_refs),
+        supplementary=tuple(supp_refs),
+        references=tuple(Reference(r.label, Text(r.ja, r.en), r.url) for r in book.references),
+    )
+    return rulebook, provisions
+
+
+def _content_files(root: Path) -> list[Path]:
+    files = sorted((root / "rulebooks").glob("*.yaml"))
+    eq = root / "equivalents.yaml"
+    if eq.exists():
+        files.append(eq)
+    return files
+
+
+def _fingerprint(files: list[Path]) -> str:
+    h = hashlib.sha256(__version__.encode())
+    for f in files:
+        st = f.stat()
+        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()[:32]
+
+
+def build_corpus(root: Path | None = None) -> Corpus:
+    """Parse and validate every rulebook and the equivalence links (no cache)."""
+    root = root or checklists_dir()
+    corpus = Corpus()
+    for path in sorted((root / "rulebooks").glob("*.yaml")):
+        book = validate(RulebookSchema, load_yaml(path), path)
+        if book.slug != path.stem:
+            raise ContentError(path, _("the slug '{slug}' does not match the file name").format(slug=book.slug), field="slug")
+        rulebook, provisions = rulebook_from_schema(book, path)
+        corpus.rulebooks[rulebook.slug] = rulebook
+        for p in provisions:
+            corpus.provisions[p.ref] = p
+    link_jvcea(corpus)
+    eq_path = root / "equivalents.yaml"
+    if eq_path.exists():
+        data = load_yaml(eq_path)
+        links = validate(EquivalentsFile, data, eq_path)
+        inverse = {"equal": "equal", "similar": "similar", "broader": "narrower", "narrower": "broader"}
+        for n, link in enumerate(links.links):
+            for ref in (link.left, link.right):
+                if ref not in corpus.provisions:
+                    from tui.content.yamlio import line_of
+
+                    raise ContentError(
+                        eq_path, _("unknown reference {ref}").format(ref=ref),
+                        line=line_of(data, ("links", n)), field=f"links.{n}",
+                    )
+            note = _t(link.note)
+            corpus.equivalents.setdefault(link.left, []).append(Equivalent(link.right, link.relation, note))
+            corpus.equivalents.setdefault(link.right, []).append(Equivalent(link.left, inverse[link.relation], note))
+    return corpus
+
+
+def load_corpus(root: Path | None = None, cache: Path | None = None) -> Corpus:
+    """The corpus, from the pickle cache when the files have not changed since it was written."""
+    root = root or checklists_dir()
+    if cache is None:
+        return build_corpus(root)
+    key = _fingerprint(_content_files(root))
+    cache_file = cache / f"corpus-{key}.pickle"
+    try:
+        with cache_file.open("rb") as fh:
+            corpus = pickle.load(fh)  # noqa: S301 - our own cache file, in the user's own folder
+        if isinstance(corpus, Corpus):
+            return corpus
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    corpus = build_corpus(root)
+    try:
+        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for old in cache.glob("corpus-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = cache_file.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # a cache we cannot write only costs time
+    return corpus
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+def template_from_schema(t: TemplateSchema, path: Path, corpus: Corpus | None, data=None) -> Template:
+    from tui.content.yamlio import line_of
+
+    sections = []
+    for si, sec in enumerate(t.sections):
+        items = []
+        for ii, item in enumerate(sec.items):
+            if corpus is not None:
+                for ci, ref in enumerate(item.cites):
+                    if ref not in corpus:
+                        loc = ("sections", si, "items", ii, "cites", ci)
+                        raise ContentError(
+                            path, _("unknown reference {ref}").format(ref=ref),
+                            line=line_of(data, loc) if data is not None else None,
+                            field=".".join(map(str, loc)),
+                        )
+            items.append(
+                TemplateItem(
+                    id=item.id, question=Text.of(item.question), cites=tuple(item.cites),
+                    conditions=tuple(
+                        Condition(c.field, tuple(c.any_of), _t(c.reason)) for c in item.applies_if
+                    ),
+                    expectations={k: Text.of(getattr(item.expectations, k)) for k in ("small", "medium", "large")}
+                    if item.expectations else {},
+                    evidence=tuple(Text.of(e) for e in item.evidence),
+                    guidance=_t(item.guidance),
+                    section=sec.id,
+                    level=strongest([corpus.effective_level(r) for r in item.cites]) if corpus else "info",
+                )
+            )
+        sections.append(TemplateSection(sec.id, Text.of(sec.title), sec.kind, tuple(items)))
+    return Template(t.id, Text.of(t.title), _t(t.description), tuple(t.rulebooks), tuple(sections), source=str(path))
+
+
+def load_template_file(path: Path, corpus: Corpus | None) -> Template:
+    data = load_yaml(path)
+    schema = validate(TemplateSchema, data, path)
+    template = template_from_schema(schema, path, corpus, data)
+    ids = [i.id for s in template.sections for i in s.items]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise ContentError(path, _("duplicate item id {id}").format(id=sorted(dupes)[0]))
+    return template
+
+
+def load_templates(corpus: Corpus | None, user_dir: Path | None = None) -> tuple[dict[str, Template], list[ContentError]]:
+    """Shipped templates (errors raise: they are bugs) and the user's own (errors are returned, file skipped)."""
+    templates: dict[str, Template] = {}
+    for path in sorted((checklists_dir() / "templates").glob("*.yaml")):
+        t = load_template_file(path, corpus)
+        templates[t.id] = t
+    problems: list[ContentError] = []
+    if user_dir is not None and user_dir.is_dir():
+        for path in sorted(user_dir.glob("*.yaml")):
+            try:
+                t = load_template_file(path, corpus)
+            except ContentError as exc:
+                problems.append(exc)
+                continue
+            if t.id in templates:
+                problems.append(ContentError(path, _("a template with id '{id}' already exists").format(id=t.id), field="id"))
+                continue
+            templates[t.id] = t
+    return templates, problems

@@ -1,0 +1,212 @@
+"""The file formats of checklists/, training/ and profile files, as pydantic models.
+
+These describe what a file may contain; `tui.content.loader` turns validated files into the
+domain's plain objects. Every model forbids unknown fields so a typo is reported, not ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Level = Literal["shall", "endeavor", "consider", "desirable", "example", "info"]
+BusinessLine = Literal[
+    "crypto-exchange", "crypto-derivatives", "e-payment", "fs-intermediary", "online-securities"
+]
+SizeTier = Literal["small", "medium", "large"]
+Outsourcing = Literal["none", "single", "multi-tier"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(Strict):
+    ja: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Bullet(Bilingual):
+    level: Level | None = None
+
+
+class ItemSchema(Bilingual):
+    number: int | str
+    level: Level | None = None
+    bullets: list[Bullet] = []
+
+
+class ParagraphSchema(Bilingual):
+    number: int
+    level: Level
+    items: list[ItemSchema] = []
+    bullets: list[Bullet] = []
+
+
+class ArticleSchema(Strict):
+    number: int | str
+    caption: Bilingual | None = None
+    paragraphs: list[ParagraphSchema] = Field(min_length=1)
+
+
+class SectionSchema(Strict):
+    number: int
+    title: Bilingual
+    articles: list[int | str]
+
+
+class ChapterSchema(Strict):
+    number: int
+    title: Bilingual
+    articles: list[int | str] = []
+    sections: list[SectionSchema] = []
+
+
+class HistoryEntry(Strict):
+    date: dt.date
+    event: Literal["enacted", "amended", "circulated"]
+
+
+class GuidelineInfo(Strict):
+    title: Bilingual
+    history: list[HistoryEntry] = []
+
+
+class GuidelineParagraph(Bilingual):
+    level: Level
+    bullets: list[Bullet] = []
+
+
+class GuidelineSchema(Strict):
+    ref: str = Field(pattern=r"^g(ch\d+|\d+(\.\d+){0,2})$")
+    heading: str
+    paragraphs: list[GuidelineParagraph] = Field(min_length=1)
+
+
+class SupplementaryParagraph(Bilingual):
+    level: Level = "info"
+
+
+class SupplementarySchema(Strict):
+    heading: Bilingual
+    of: Literal["rules", "guideline"] = "rules"
+    paragraphs: list[SupplementaryParagraph]
+
+
+class ReferenceSchema(Strict):
+    label: str
+    ja: str
+    en: str
+    url: str
+
+
+class RulebookSchema(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    kind: Literal["rules", "notice"] = "rules"
+    issuer: Bilingual | None = None
+    title: Bilingual
+    history: list[HistoryEntry] = []
+    guideline: GuidelineInfo | None = None
+    chapters: list[ChapterSchema] = []
+    articles: list[ArticleSchema] = Field(min_length=1)
+    guidelines: list[GuidelineSchema] = []
+    supplementary: list[SupplementarySchema] = []
+    references: list[ReferenceSchema] = []
+
+
+class EquivalentSchema(Strict):
+    left: str
+    right: str
+    relation: Literal["equal", "similar", "broader", "narrower"]
+    note: Bilingual | None = None
+
+
+class EquivalentsFile(Strict):
+    links: list[EquivalentSchema] = []
+
+
+# --- inspection templates -------------------------------------------------------------------
+
+ProfileField = Literal[
+    "business",
+    "size",
+    "uses_cloud",
+    "outsourcing",
+    "online_transactions",
+    "system_integration_planned",
+    "custody",
+    "bank_api",
+    "in_house_development",
+]
+
+
+class Condition(Strict):
+    """Applies when `field` has one of `any_of` (lists: shares a value with it)."""
+
+    field: ProfileField
+    any_of: list[str | bool] = Field(min_length=1)
+    reason: Bilingual | None = None
+
+
+class Expectations(Strict):
+    small: Bilingual
+    medium: Bilingual
+    large: Bilingual
+
+
+class TemplateItemSchema(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    question: Bilingual
+    cites: list[str] = Field(min_length=1)
+    applies_if: list[Condition] = []
+    expectations: Expectations | None = None
+    evidence: list[Bilingual] = []
+    guidance: Bilingual | None = None
+
+
+class TemplateSectionSchema(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    title: Bilingual
+    kind: Literal["items", "customer-damage"] = "items"
+    items: list[TemplateItemSchema] = Field(min_length=1)
+
+
+class TemplateSchema(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    title: Bilingual
+    description: Bilingual | None = None
+    rulebooks: list[str] = Field(min_length=1)
+    sections: list[TemplateSectionSchema] = Field(min_length=1)
+
+
+# --- firm profile ----------------------------------------------------------------------------
+
+
+class ProfileSchema(Strict):
+    name: str = Field(min_length=1)
+    business: list[BusinessLine] = Field(min_length=1)
+    staff: int = Field(ge=1, le=1_000_000)
+    size: SizeTier | None = None
+    uses_cloud: bool = False
+    outsourcing: Outsourcing = "none"
+    online_transactions: bool = False
+    system_integration_planned: bool = False
+    custody: bool = False
+    bank_api: bool = False
+    in_house_development: bool = False
+    representative: str | None = None
+    responsible_officer: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the firm's name must not be blank")
+        return value.strip()
+
+    @field_validator("business")
+    @classmethod
+    def _unique_lines(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))

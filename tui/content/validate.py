@@ -1,0 +1,62 @@
+"""Turn pydantic validation errors into one readable ContentError naming file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from tui.content.yamlio import ContentError, line_of
+from tui.i18n import _
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _expected(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return _("unknown field")
+    if kind == "missing":
+        return _("this field is required but missing")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("expected a whole number (e.g. 12), got {value!r}").format(value=err.get("input"))
+    if kind in ("bool_parsing", "bool_type"):
+        return _("expected true or false, got {value!r}").format(value=err.get("input"))
+    if kind == "literal_error":
+        return _("expected one of {expected}, got {value!r}").format(expected=ctx.get("expected"), value=err.get("input"))
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return _("expected a date like 2026-11-23, got {value!r}").format(value=err.get("input"))
+    if kind in ("string_too_short", "too_short"):
+        return _("must not be empty")
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return _("value out of range: {value!r}").format(value=err.get("input"))
+    if kind in ("list_type",):
+        return _("expected a list (e.g. [a, b]), got {value!r}").format(value=err.get("input"))
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("expected a mapping of fields")
+    if kind in ("string_type",):
+        return _("expected text, got {value!r}").format(value=err.get("input"))
+    if kind == "string_pattern_mismatch":
+        return _("{value!r} does not have the expected form ({pattern})").format(value=err.get("input"), pattern=ctx.get("pattern"))
+    return _("invalid value: {detail}").format(detail=err.get("msg", ""))
+
+
+def validate(model: type[M], data: Any, path: Path) -> M:
+    """Validate parsed YAML against `model`; the first problem becomes a ContentError."""
+    if data is None:
+        raise ContentError(path, _("the file is empty"))
+    if not isinstance(data, dict):
+        raise ContentError(path, _("expected a mapping of fields at the top of the file"), line=1)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        loc = tuple(first["loc"])
+        field = ".".join(str(p) for p in loc) or None
+        message = _expected(first)
+        if len(errors) > 1:
+            message += " " + _("(and {count} more)").format(count=len(errors) - 1)
+        raise ContentError(path, message, line=line_of(data, loc), field=field) from None

@@ -1,0 +1,112 @@
+"""YAML reading that remembers where every value came from, so errors can name file, line and field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tui.i18n import _
+
+try:  # libyaml is much faster when present; the pure-Python loader is the fallback.
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+
+class ContentError(Exception):
+    """A data or profile file that cannot be used: which file, which line, which field, and why."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, field: str | None = None):
+        self.path = Path(path)
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = str(self.path)
+        if self.line:
+            where += _(", line {line}").format(line=self.line)
+        if self.field:
+            where += _(", field '{field}'").format(field=self.field)
+        return f"{where}: {self.message}"
+
+
+class LineDict(dict):
+    """A mapping that knows the line of each key (1-based)."""
+
+    __slots__ = ("lines", "line")
+
+
+class LineList(list):
+    __slots__ = ("lines", "line")
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.lines = {}
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.MarkedYAMLError(
+                problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    result.line = node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(path: Path, text: str | None = None) -> Any:
+    """Parse one YAML file; a syntax error becomes a ContentError with its line."""
+    try:
+        if text is None:
+            text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContentError(path, _("the file is not UTF-8 text")) from None
+    except OSError as exc:
+        raise ContentError(path, _("cannot read the file ({reason})").format(reason=exc.strerror or exc)) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ContentError(path, _("YAML syntax error: {problem}").format(problem=problem), line=line) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(path, _("YAML syntax error: {problem}").format(problem=exc)) from None
+
+
+def line_of(data: Any, loc: Sequence[Any]) -> int | None:
+    """The line of the value at path `loc` (as pydantic reports it), or of its nearest known parent."""
+    line = getattr(data, "line", None)
+    node = data
+    for key in loc:
+        if isinstance(node, LineDict) and key in node:
+            line = node.lines.get(key, line)
+            node = node[key]
+        elif isinstance(node, LineList) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.lines[key]
+            node = node[key]
+        else:
+            break
+    return line

@@ -1,0 +1,1 @@
+"""Pure domain logic: corpus, references, profiles, scoping, inspections, reports. No Textual, no peewee."""

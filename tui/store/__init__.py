@@ -1,0 +1,6 @@
+"""Storage: the only code that touches SQLite (through peewee)."""
+
+from tui.store.db import StoreError, open_store
+from tui.store.repo import Store
+
+__all__ = ["Store", "StoreError", "open_store"]

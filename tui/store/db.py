@@ -1,0 +1,191 @@
+"""Opening the database safely: permissions, pragmas, sanity checks, backups and migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from tui.i18n import _
+from tui.paths import DB_FILENAME
+from tui.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from tui.store.models import database
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+KEEP_BACKUPS = 5
+
+
+class StoreError(Exception):
+    """The database cannot be used or a change cannot be saved; the message tells the user what to do."""
+
+
+def _ensure_dir(path: Path) -> None:
+    if path.exists():
+        if not path.is_dir():
+            raise StoreError(
+                _("The data folder {path} is a file, not a folder. Choose another folder with --data-dir.").format(path=path)
+            )
+        return
+    try:
+        path.mkdir(parents=True, mode=0o700)
+        os.chmod(path, 0o700)
+    except OSError as exc:
+        raise StoreError(
+            _("Cannot create the data folder {path} ({reason}). Choose another folder with --data-dir.").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from None
+
+
+def _check_existing(db_path: Path) -> None:
+    """Refuse a file that is not a SQLite database, without writing to it."""
+    try:
+        with db_path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(
+            _("Cannot read the database {path} ({reason}). Check its permissions.").format(
+                path=db_path, reason=exc.strerror or exc
+            )
+        ) from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(
+            _(
+                "The database {path} is damaged or is not a tenken database; it was left untouched. "
+                "Restore a backup with `tenken restore`, or move the file aside and start again."
+            ).format(path=db_path)
+        )
+
+
+def _create_file(db_path: Path) -> None:
+    fd = os.open(db_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def backup_dir(data_dir: Path) -> Path:
+    return data_dir / "backups"
+
+
+def backup_database(db: SqliteDatabase, data_dir: Path, reason: str) -> Path:
+    """A consistent copy of the live database (WAL included) via SQLite's backup API."""
+    folder = backup_dir(data_dir)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"tenken-{stamp}-{reason}.sqlite3"
+    _create_file(target)
+    dest = sqlite3.connect(target)
+    try:
+        db.connection().backup(dest)
+    finally:
+        dest.close()
+    backups = sorted(folder.glob("tenken-*.sqlite3"))
+    for old in backups[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def _damaged(db_path: Path) -> StoreError:
+    return StoreError(
+        _(
+            "The database {path} is damaged or is not a tenken database; it was left untouched. "
+            "Restore a backup with `tenken restore`, or move the file aside and start again."
+        ).format(path=db_path)
+    )
+
+
+def open_database(data_dir: Path) -> SqliteDatabase:
+    """Open (creating if needed) the database in `data_dir`, migrated to the current schema."""
+    _ensure_dir(data_dir)
+    db_path = data_dir / DB_FILENAME
+    fresh = not db_path.exists()
+    if fresh:
+        try:
+            _create_file(db_path)
+        except FileExistsError:
+            fresh = False  # another tenken created it a moment ago
+        except OSError as exc:
+            raise StoreError(
+                _("Cannot create the database {path} ({reason}).").format(path=db_path, reason=exc.strerror or exc)
+            ) from None
+    if not fresh:
+        _check_existing(db_path)
+        mode = stat.S_IMODE(db_path.stat().st_mode)
+        if mode & 0o077:
+            try:
+                os.chmod(db_path, 0o600)
+            except OSError:
+                pass
+    db = SqliteDatabase(
+        str(db_path),
+        pragmas={
+            "foreign_keys": 1,
+            "busy_timeout": BUSY_TIMEOUT_MS,
+            "synchronous": "full",
+        },
+        lock_type="IMMEDIATE",
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+    try:
+        db.connect()
+        version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        if version > SCHEMA_VERSION:
+            db.close()
+            raise StoreError(
+                _(
+                    "The database {path} was written by a newer version of tenken (schema {found}, this one knows {known}). "
+                    "Update tenken; the file was left untouched."
+                ).format(path=db_path, found=version, known=SCHEMA_VERSION)
+            )
+        mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        if mode.lower() != "wal":
+            db.execute_sql("PRAGMA journal_mode=wal")
+        if version < SCHEMA_VERSION:
+            _migrate(db, data_dir, version)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise StoreError(
+                _("The database {path} is busy in another program. Close the other tenken and try again.").format(path=db_path)
+            ) from None
+        raise _damaged(db_path) from None
+    except Exception as exc:  # peewee wraps sqlite3 errors in its own classes
+        db.close()
+        if isinstance(exc, StoreError):
+            raise
+        from peewee import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    _("The database {path} is busy in another program. Close the other tenken and try again.").format(
+                        path=db_path
+                    )
+                ) from None
+            raise _damaged(db_path) from None
+        raise
+    database.initialize(db)
+    return db
+
+
+def _migrate(db: SqliteDatabase, data_dir: Path, version: int) -> None:
+    has_tables = db.execute_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0] > 0
+    if version > 0 or has_tables:
+        backup_database(db, data_dir, f"before-v{SCHEMA_VERSION}")
+    with db.atomic():
+        # Re-read inside the write lock: a second tenken may have migrated meanwhile.
+        version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[number - 1](db)
+        db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def open_store(data_dir: Path):
+    from tui.store.repo import Store
+
+    return Store(open_database(data_dir), data_dir)

@@ -1,0 +1,284 @@
+"""Repository functions: every read and write the app and the CLI make, returning domain objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from peewee import JOIN, SqliteDatabase, fn
+from peewee import DatabaseError as PeeweeDatabaseError
+
+from tui.domain.inspection import (
+    Answer,
+    Evidence,
+    FirmInfo,
+    HistoryEntry,
+    InspectionInfo,
+    Progress,
+    add_one_month,
+    check_change,
+)
+from tui.domain.profile import Profile
+from tui.i18n import _
+from tui.store import models as m
+from tui.store.db import StoreError
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "disk" in text and "full" in text or "disk i/o" in text or "file too large" in text
+
+
+@contextmanager
+def guarded(action: str) -> Iterator[None]:
+    """Turn SQLite failures into one StoreError sentence; the transaction has been rolled back."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except (sqlite3.DatabaseError, PeeweeDatabaseError, OSError) as exc:
+        if _is_disk_full(exc):
+            raise StoreError(
+                _("Could not {action}: the disk is full. Free some space and try again; everything saved before is safe.").format(
+                    action=action
+                )
+            ) from None
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise StoreError(
+                _("Could not {action}: the database is busy in another tenken. Try again in a moment.").format(action=action)
+            ) from None
+        raise StoreError(
+            _("Could not {action}: {reason}. Everything saved before is safe.").format(action=action, reason=exc)
+        ) from None
+
+
+def _json_evidence(evidence: Sequence[Evidence]) -> str:
+    return json.dumps([{"label": e.label, "path": e.path, "sha256": e.sha256} for e in evidence], ensure_ascii=False)
+
+
+def _answer(row: m.Answer) -> Answer:
+    try:
+        ev = tuple(Evidence(**e) for e in json.loads(row.evidence or "[]"))
+    except (ValueError, TypeError):
+        ev = ()
+    return Answer(
+        item_id=row.item_id, status=row.status, note=row.note, finding=row.finding, risk=row.risk,
+        remediation=row.remediation, owner=row.owner, target_date=row.target_date,
+        justification=row.justification, evidence=ev, updated_at=row.updated_at,
+    )
+
+
+def _profile(row: m.Firm) -> Profile:
+    return Profile.from_dict(json.loads(row.profile))
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class Store:
+    def __init__(self, db: SqliteDatabase, data_dir: Path):
+        self.db = db
+        self.data_dir = data_dir
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+    # --- settings ---------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = m.Setting.get_or_none(m.Setting.key == key)
+        return row.value if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with guarded(_("save the setting")), self.db.atomic():
+            m.Setting.insert(key=key, value=value).on_conflict_replace().execute()
+
+    def user_name(self) -> str:
+        name = self.get_setting("user_name")
+        if name:
+            return name
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            return ""
+
+    # --- firms ------------------------------------------------------------------------------
+
+    def create_firm(self, profile: Profile) -> FirmInfo:
+        with guarded(_("save the firm")), self.db.atomic():
+            row = m.Firm.create(name=profile.name, profile=json.dumps(profile.to_dict(), ensure_ascii=False))
+        return FirmInfo(row.id, row.name, profile)
+
+    def update_firm(self, firm_id: int, profile: Profile) -> FirmInfo:
+        with guarded(_("save the firm")), self.db.atomic():
+            m.Firm.update(
+                name=profile.name, profile=json.dumps(profile.to_dict(), ensure_ascii=False), updated_at=m.now()
+            ).where(m.Firm.id == firm_id).execute()
+        return FirmInfo(firm_id, profile.name, profile)
+
+    def firm(self, firm_id: int) -> FirmInfo | None:
+        row = m.Firm.get_or_none(m.Firm.id == firm_id)
+        return FirmInfo(row.id, row.name, _profile(row)) if row else None
+
+    def list_firms(self) -> list[FirmInfo]:
+        """Every firm with its inspections and their progress, in three queries."""
+        with guarded(_("read the database")):
+            firms = list(m.Firm.select().order_by(m.Firm.name, m.Firm.id))
+            inspections = self._inspection_infos(None)
+        by_firm: dict[int, list[InspectionInfo]] = {}
+        for info in inspections:
+            by_firm.setdefault(info.firm_id, []).append(info)
+        return [FirmInfo(f.id, f.name, _profile(f), tuple(by_firm.get(f.id, ()))) for f in firms]
+
+    # --- inspections ------------------------------------------------------------------------
+
+    def _inspection_infos(self, inspection_id: int | None) -> list[InspectionInfo]:
+        answered = fn.SUM(m.Answer.status != "unanswered")
+        problems = fn.SUM(m.Answer.status.in_(("partial", "noncompliant")))
+        query = (
+            m.Inspection.select(
+                m.Inspection, m.Firm.name.alias("firm_name"),
+                fn.COUNT(m.Answer.id).alias("total"), answered.alias("answered"), problems.alias("problems"),
+            )
+            .join(m.Firm)
+            .switch(m.Inspection)
+            .join(m.Answer, JOIN.LEFT_OUTER)
+            .group_by(m.Inspection.id)
+            .order_by(m.Inspection.received_on.desc(), m.Inspection.id.desc())
+        )
+        if inspection_id is not None:
+            query = query.where(m.Inspection.id == inspection_id)
+        out = []
+        for row in query.objects():
+            out.append(
+                InspectionInfo(
+                    id=row.id, firm_id=row.firm_id, firm_name=row.firm_name, title=row.title,
+                    templates=tuple(json.loads(row.templates)), received_on=row.received_on, due_on=row.due_on,
+                    created_at=row.created_at, finalized_at=row.finalized_at, finalized_by=row.finalized_by,
+                    revision=row.revision, submitted_on=row.submitted_on,
+                    progress=Progress(int(row.answered or 0), int(row.total or 0), int(row.problems or 0)),
+                )
+            )
+        return out
+
+    def inspection(self, inspection_id: int) -> InspectionInfo | None:
+        with guarded(_("read the database")):
+            found = self._inspection_infos(inspection_id)
+        return found[0] if found else None
+
+    def create_inspection(
+        self,
+        firm_id: int,
+        title: str,
+        template_ids: Sequence[str],
+        items: Sequence[tuple[str, str, str]],
+        received_on: dt.date,
+        due_on: dt.date | None = None,
+    ) -> InspectionInfo:
+        """`items` are (item id, section id, level) in the order the inspection shows them."""
+        with guarded(_("create the inspection")), self.db.atomic():
+            row = m.Inspection.create(
+                firm=firm_id, title=title, templates=json.dumps(list(template_ids)), received_on=received_on,
+                due_on=due_on or add_one_month(received_on), finalized_by="",
+            )
+            m.InspectionItem.insert_many(
+                [
+                    {"inspection": row.id, "item_id": i, "section": s, "position": n, "level": lv}
+                    for n, (i, s, lv) in enumerate(items)
+                ]
+            ).execute()
+            m.Answer.insert_many([{"inspection": row.id, "item_id": i} for i, _s, _l in items]).execute()
+        info = self.inspection(row.id)
+        assert info is not None
+        return info
+
+    def set_due_date(self, inspection_id: int, due_on: dt.date) -> None:
+        with guarded(_("save the due date")), self.db.atomic():
+            m.Inspection.update(due_on=due_on).where(m.Inspection.id == inspection_id).execute()
+
+    def inspection_items(self, inspection_id: int) -> list[tuple[str, str, str]]:
+        rows = (
+            m.InspectionItem.select()
+            .where(m.InspectionItem.inspection == inspection_id)
+            .order_by(m.InspectionItem.position)
+        )
+        return [(r.item_id, r.section, r.level) for r in rows]
+
+    # --- answers ----------------------------------------------------------------------------
+
+    def answers(self, inspection_id: int) -> dict[str, Answer]:
+        with guarded(_("read the answers")):
+            rows = m.Answer.select().where(m.Answer.inspection == inspection_id)
+            return {r.item_id: _answer(r) for r in rows}
+
+    def answer(self, inspection_id: int, item_id: str) -> Answer:
+        row = m.Answer.get_or_none((m.Answer.inspection == inspection_id) & (m.Answer.item_id == item_id))
+        if row is None:
+            raise StoreError(_("The item {item} is not part of this inspection.").format(item=item_id))
+        return _answer(row)
+
+    def save_answer(self, inspection_id: int, item_id: str, changes: dict[str, object], who: str | None = None) -> Answer:
+        """Apply `changes` to one answer and record each in the history, in one durable transaction.
+
+        Raises AnswerRejected for a change the rules refuse, StoreError when it cannot be saved; in both
+        cases nothing is changed.
+        """
+        who = self.user_name() if who is None else who
+        with guarded(_("save the answer")), self.db.atomic():
+            insp = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
+            if insp is None:
+                raise StoreError(_("Inspection {id} does not exist.").format(id=inspection_id))
+            if insp.finalized_at is not None:
+                raise StoreError(_("This inspection is finalized; reopen it as a new revision to change answers."))
+            row = m.Answer.get_or_none((m.Answer.inspection == inspection_id) & (m.Answer.item_id == item_id))
+            if row is None:
+                raise StoreError(_("The item {item} is not part of this inspection.").format(item=item_id))
+            current = _answer(row)
+            # Apply the justification before the status so "na + reason" can be saved in one go.
+            ordered = sorted(changes.items(), key=lambda kv: kv[0] != "justification")
+            history = []
+            stamp = m.now()
+            for name, value in ordered:
+                if name == "evidence":
+                    old_text = row.evidence
+                    new_text = _json_evidence(value)  # type: ignore[arg-type]
+                    if old_text == new_text:
+                        continue
+                    row.evidence = new_text
+                else:
+                    check_change(current, name, value)
+                    old_text = _as_text(getattr(row, name))
+                    new_text = _as_text(value)
+                    if old_text == new_text:
+                        continue
+                    setattr(row, name, value)
+                current = _answer(row)
+                history.append(
+                    {"inspection": inspection_id, "item_id": item_id, "field": name, "old": old_text,
+                     "new": new_text, "changed_at": stamp, "changed_by": who}
+                )
+            if history:
+                row.updated_at = stamp
+                row.save()
+                m.AnswerHistory.insert_many(history).execute()
+        return current
+
+    def history(self, inspection_id: int, item_id: str | None = None) -> list[HistoryEntry]:
+        q = m.AnswerHistory.select().where(m.AnswerHistory.inspection == inspection_id)
+        if item_id is not None:
+            q = q.where(m.AnswerHistory.item_id == item_id)
+        return [
+            HistoryEntry(r.item_id, r.field, r.old, r.new, r.changed_at, r.changed_by)
+            for r in q.order_by(m.AnswerHistory.id)
+        ]
