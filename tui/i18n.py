@@ -66,6 +66,13 @@ def _(message: str) -> str:
     return _translations(_lang).gettext(message)
 
 
+def gettext_in(lang: str, message: str) -> str:
+    """Translate `message` into `lang` regardless of the active language (reports in another language)."""
+    if lang == "en":
+        return message
+    return _translations(lang).gettext(message)
+
+
 def N_(message: str) -> str:
     """Mark `message` for extraction without translating it now (translate later with `_()`)."""
     return message

@@ -135,6 +135,7 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
         chapters=tuple(chapters), articles=tuple(article_refs), guidelines=tuple(guideline_refs),
         supplementary=tuple(supp_refs),
         references=tuple(Reference(r.label, Text(r.ja, r.en), r.url) for r in book.references),
+        short=_t(book.short),
     )
     return rulebook, provisions
 

@@ -107,6 +107,7 @@ class RulebookSchema(Strict):
     kind: Literal["rules", "notice"] = "rules"
     issuer: Bilingual | None = None
     title: Bilingual
+    short: Bilingual | None = None  # a short name for lists and citations
     history: list[HistoryEntry] = []
     guideline: GuidelineInfo | None = None
     chapters: list[ChapterSchema] = []

@@ -81,6 +81,12 @@ class Rulebook:
     guidelines: tuple[str, ...]
     supplementary: tuple[str, ...]
     references: tuple[Reference, ...] = ()
+    short: Text | None = None
+
+    @property
+    def name(self) -> Text:
+        """The short name when there is one."""
+        return self.short or self.title
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,6 +163,7 @@ class InspectionInfo:
     finalized_by: str = ""
     revision: int = 1
     submitted_on: dt.date | None = None
+    addressee: str = ""
     progress: Progress = field(default_factory=Progress)
 
     @property

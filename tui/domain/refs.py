@@ -160,3 +160,14 @@ def resolve(text: str, corpus: Corpus) -> list[str]:
         elif "." in parsed.local and parsed.rulebook is None and b == "fsa-notice-2020":
             continue
     return out
+
+
+def nearest_refs(text: str, corpus: Corpus, limit: int = 5) -> list[str]:
+    """Refs that look most like `text`, for "did you mean" answers."""
+    from rapidfuzz import fuzz, process
+
+    parsed = parse_ref(text)
+    query = f"{parsed.rulebook or ''}:{parsed.local}" if parsed else normalize_ref_text(text)
+    choices = [r for r, p in corpus.provisions.items() if p.kind != "supplementary"]
+    found = process.extract(query, choices, scorer=fuzz.WRatio, limit=limit)
+    return [c for c, _score, _i in found]

@@ -53,3 +53,41 @@ class Template:
                 if i.id == item_id:
                     return i
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedItem:
+    """An inspection item with its number (「2-3」: section 2, item 3), section and scope level."""
+
+    number: str
+    item: TemplateItem
+    section: TemplateSection
+    level: str
+
+
+def lay_out(
+    templates: list[Template], items: list[tuple[str, str, str]]
+) -> list[tuple[TemplateSection, list[PlacedItem]]]:
+    """Group an inspection's (item id, section id, level) rows by section, numbered, in template order.
+
+    Items whose template is no longer installed are left out (their answers stay in the database).
+    """
+    sections: dict[str, TemplateSection] = {}
+    lookup: dict[str, TemplateItem] = {}
+    for t in templates:
+        for s in t.sections:
+            sections.setdefault(s.id, s)
+            for i in s.items:
+                lookup.setdefault(i.id, i)
+    grouped: dict[str, list[tuple[TemplateItem, str]]] = {}
+    for item_id, section_id, level in items:
+        item = lookup.get(item_id)
+        if item is None:
+            continue
+        sid = item.section if item.section in sections else section_id
+        grouped.setdefault(sid, []).append((item, level))
+    out = []
+    for n, (sid, section) in enumerate(((s, sections[s]) for s in sections if s in grouped), start=1):
+        placed = [PlacedItem(f"{n}-{k}", item, section, level) for k, (item, level) in enumerate(grouped[sid], start=1)]
+        out.append((section, placed))
+    return out

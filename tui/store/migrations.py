@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from peewee import DateField, IntegerField, SqliteDatabase
+from peewee import DateField, IntegerField, SqliteDatabase, TextField
 from playhouse.migrate import SqliteMigrator, migrate
 
 V1 = [
@@ -47,11 +47,12 @@ def _v1(db: SqliteDatabase) -> None:
 
 
 def _v2(db: SqliteDatabase) -> None:
-    """Revisions and submission date (finalize / reopen); history made append-only by triggers."""
+    """Revisions, addressee and submission date (finalize / reopen); history made append-only by triggers."""
     migrator = SqliteMigrator(db)
     migrate(
         migrator.add_column("inspection", "submitted_on", DateField(null=True)),
         migrator.add_column("inspection", "revision", IntegerField(default=1)),
+        migrator.add_column("inspection", "addressee", TextField(default="")),
     )
     db.execute_sql(
         "ALTER TABLE inspection ADD COLUMN previous_id INTEGER REFERENCES inspection (id) ON DELETE SET NULL"

@@ -6,7 +6,6 @@ import datetime as dt
 
 from peewee import (
     AutoField,
-    BooleanField,
     CharField,
     DatabaseProxy,
     DateField,
@@ -55,6 +54,7 @@ class Inspection(BaseModel):
     finalized_at = DateTimeField(null=True)
     finalized_by = TextField(default="")
     revision = IntegerField(default=1)
+    addressee = TextField(default="")
     previous = ForeignKeyField("self", null=True, backref="revisions", on_delete="SET NULL")
 
 

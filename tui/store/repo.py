@@ -166,7 +166,7 @@ class Store:
                     id=row.id, firm_id=row.firm_id, firm_name=row.firm_name, title=row.title,
                     templates=tuple(json.loads(row.templates)), received_on=row.received_on, due_on=row.due_on,
                     created_at=row.created_at, finalized_at=row.finalized_at, finalized_by=row.finalized_by,
-                    revision=row.revision, submitted_on=row.submitted_on,
+                    revision=row.revision, submitted_on=row.submitted_on, addressee=row.addressee,
                     progress=Progress(int(row.answered or 0), int(row.total or 0), int(row.problems or 0)),
                 )
             )
@@ -185,12 +185,13 @@ class Store:
         items: Sequence[tuple[str, str, str]],
         received_on: dt.date,
         due_on: dt.date | None = None,
+        addressee: str = "",
     ) -> InspectionInfo:
         """`items` are (item id, section id, level) in the order the inspection shows them."""
         with guarded(_("create the inspection")), self.db.atomic():
             row = m.Inspection.create(
                 firm=firm_id, title=title, templates=json.dumps(list(template_ids)), received_on=received_on,
-                due_on=due_on or add_one_month(received_on), finalized_by="",
+                due_on=due_on or add_one_month(received_on), finalized_by="", addressee=addressee,
             )
             m.InspectionItem.insert_many(
                 [

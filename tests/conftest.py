@@ -1,0 +1,60 @@
+"""Shared fixtures: every test gets its own data dir, Japanese by default, and never the user's real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCES = REPO.parent / "shared" / "sources"
+
+
+@pytest.fixture(autouse=True)
+def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    home = tmp_path / "tenken-home"
+    monkeypatch.setenv("TENKEN_HOME", str(home))
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    from tui.i18n import set_language
+
+    set_language("ja")
+    yield
+    set_language("ja")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "tenken-home"
+
+
+@pytest.fixture
+def ws(data_dir: Path):
+    from tui.workspace import Workspace
+
+    w = Workspace(data_dir)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def demo(ws):
+    from tui.demo import create_demo
+
+    info, _created = create_demo(ws, today=dt.date(2026, 11, 23))
+    return info
+
+
+def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+    """Run `tenken` in a subprocess, as a user would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=full_env, cwd=cwd or REPO,
+        input=input, timeout=120,
+    )

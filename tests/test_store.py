@@ -1,0 +1,186 @@
+"""The database: created safely, migrated with a backup, refuses damage without touching it, keeps history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tui.paths import DB_FILENAME
+from tui.store import StoreError, open_store
+from tui.store.db import SQLITE_HEADER
+from tui.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+def test_new_database_is_private_wal_with_foreign_keys(data_dir: Path):
+    store = open_store(data_dir)
+    try:
+        db_file = data_dir / DB_FILENAME
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+        assert stat.S_IMODE(db_file.stat().st_mode) == 0o600
+        assert store.db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.db.execute_sql("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        store.close()
+
+
+def _old_database(data_dir: Path, version: int) -> Path:
+    """A database as an older tenken wrote it: only the first `version` migrations, with data."""
+    data_dir.mkdir(mode=0o700)
+    path = data_dir / DB_FILENAME
+    from peewee import SqliteDatabase
+
+    db = SqliteDatabase(str(path))
+    db.connect()
+    for step in MIGRATIONS[:version]:
+        step(db)
+    db.execute_sql(f"PRAGMA user_version = {version}")
+    db.execute_sql(
+        "INSERT INTO firm (id, name, profile, created_at, updated_at) VALUES "
+        "(1, '旧社', '{\"name\": \"旧社\", \"business\": [\"crypto-exchange\"], \"staff\": 5}', '2025-01-01', '2025-01-01')"
+    )
+    db.execute_sql(
+        "INSERT INTO inspection (id, firm_id, title, templates, received_on, due_on, created_at, finalized_by) VALUES "
+        "(1, 1, '旧点検', '[\"fsa-notice-2020\"]', '2025-01-10', '2025-02-10', '2025-01-10', '')"
+    )
+    db.execute_sql(
+        "INSERT INTO answer (inspection_id, item_id, status, note, finding, risk, remediation, owner, justification, evidence) "
+        "VALUES (1, 'notice.4.ha', 'compliant', '旧メモ', '', '', '', '', '', '[]')"
+    )
+    db.close()
+    return path
+
+
+def test_upgrades_a_version_1_database_keeping_its_answers_and_a_backup(data_dir: Path):
+    _old_database(data_dir, 1)
+    store = open_store(data_dir)
+    try:
+        assert store.db.execute_sql("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        answers = store.answers(1)
+        assert answers["notice.4.ha"].status == "compliant"
+        assert answers["notice.4.ha"].note == "旧メモ"
+        info = store.inspection(1)
+        assert info.revision == 1 and info.due_on == dt.date(2025, 2, 10)
+    finally:
+        store.close()
+    backups = list((data_dir / "backups").glob("tenken-*.sqlite3"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("SELECT note FROM answer").fetchone()[0] == "旧メモ"
+    old.close()
+
+
+def test_history_is_append_only(ws, demo):
+    ws.save_answer(demo.id, "notice.4.ha", note="one")
+    with pytest.raises(Exception):
+        ws.store.db.execute_sql("UPDATE answer_history SET new = 'forged'")
+    with pytest.raises(Exception):
+        ws.store.db.execute_sql("DELETE FROM answer_history")
+    entries = ws.store.history(demo.id, "notice.4.ha")
+    assert [e.new for e in entries if e.field == "note"][-1] == "one"
+
+
+def test_every_change_is_recorded_old_to_new(ws, demo):
+    ws.save_answer(demo.id, "notice.4.ni", note="first")
+    ws.save_answer(demo.id, "notice.4.ni", note="second")
+    notes = [(e.old, e.new) for e in ws.store.history(demo.id, "notice.4.ni") if e.field == "note"]
+    assert notes[-2:] == [("", "first"), ("first", "second")]
+    assert all(e.changed_by for e in ws.store.history(demo.id))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is not a database at all" * 100, SQLITE_HEADER + b"\x00garbage" * 500, b"\x00" * 4096],
+    ids=["text", "damaged-header", "zeros"],
+)
+def test_a_damaged_database_is_refused_and_left_untouched(data_dir: Path, content: bytes):
+    data_dir.mkdir(mode=0o700)
+    path = data_dir / DB_FILENAME
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as err:
+        open_store(data_dir)
+    assert str(path) in str(err.value)
+    assert path.read_bytes() == content
+    assert not (data_dir / (DB_FILENAME + "-wal")).exists() or (data_dir / (DB_FILENAME + "-wal")).stat().st_size == 0
+
+
+def test_a_database_from_a_newer_tenken_is_refused(data_dir: Path):
+    store = open_store(data_dir)
+    store.db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    store.close()
+    before = (data_dir / DB_FILENAME).read_bytes()
+    with pytest.raises(StoreError, match="newer|新しい"):
+        open_store(data_dir)
+    assert (data_dir / DB_FILENAME).read_bytes() == before
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from tui.workspace import Workspace
+    ws = Workspace(Path(sys.argv[1]))
+    inspection, tag, count = int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    for n in range(count):
+        ws.save_answer(inspection, sys.argv[5], note=f"{tag}-{n}")
+        print(f"{tag}-{n}", flush=True)
+    ws.close()
+    """
+)
+
+
+def test_two_running_copies_both_save_and_nothing_is_lost(ws, demo, data_dir: Path, tmp_path: Path):
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(data_dir), str(demo.id), tag, "40", item],
+            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent,
+        )
+        for tag, item in (("a", "notice.4.ha"), ("b", "notice.4.ni"))
+    ]
+    outputs = [p.communicate(timeout=120)[0].split() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert len(outputs[0]) == len(outputs[1]) == 40
+    history = ws.store.history(demo.id)
+    for tag, item in (("a", "notice.4.ha"), ("b", "notice.4.ni")):
+        saved = [e.new for e in history if e.item_id == item and e.field == "note" and e.new.startswith(tag)]
+        assert saved == [f"{tag}-{n}" for n in range(40)]
+    assert ws.store.answers(demo.id)["notice.4.ha"].note == "a-39"
+    assert ws.store.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_disk_full_is_one_sentence_and_keeps_earlier_answers(ws, demo):
+    """SQLite reports a full disk as SQLITE_FULL; the store turns it into a sentence and rolls back."""
+    ws.save_answer(demo.id, "notice.4.ha", note="kept")
+    page_count = ws.store.db.execute_sql("PRAGMA page_count").fetchone()[0]
+    ws.store.db.execute_sql(f"PRAGMA max_page_count = {page_count}")
+    with pytest.raises(StoreError, match="disk is full|ディスク"):
+        ws.save_answer(demo.id, "notice.4.ni", note="x" * 200_000)
+    assert ws.store.answers(demo.id)["notice.4.ha"].note == "kept"
+    assert ws.store.answers(demo.id)["notice.4.ni"].note == ""
+
+
+def test_db_files_never_world_readable(ws, data_dir: Path):
+    for f in data_dir.iterdir():
+        if f.is_file():
+            assert stat.S_IMODE(f.stat().st_mode) & 0o077 == 0, f
+
+
+def test_not_applicable_needs_a_justification(ws, demo):
+    from tui.domain.inspection import AnswerRejected
+
+    with pytest.raises(AnswerRejected):
+        ws.save_answer(demo.id, "notice.8.ro", status="na")
+    assert ws.store.answers(demo.id)["notice.8.ro"].status == "unanswered"
+    ws.save_answer(demo.id, "notice.8.ro", status="na", justification="外部委託なし")
+    assert ws.store.answers(demo.id)["notice.8.ro"].status == "na"

@@ -1,0 +1,146 @@
+"""The Textual application: screens, global keys, language and theme. Little else lives here."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from tui.commands import TenkenCommands
+from tui.i18n import N_, _, get_language, other_language
+from tui.screens.home import HomeScreen
+from tui.workspace import Workspace
+
+THEMES = ("textual-dark", "textual-light")
+
+
+class TenkenApp(App[int]):
+    TITLE = "tenken"
+    CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
+    COMMANDS = {TenkenCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("l", "toggle_language", N_("日本語"), id="app.language"),
+        Binding("t", "toggle_theme", N_("Theme"), id="app.theme", show=False),
+        Binding("question_mark,f1", "help", N_("Help"), id="app.help", key_display="?"),
+        Binding("q", "quit", N_("Quit"), id="app.quit"),
+    ]
+
+    def __init__(self, ws: Workspace, warm_corpus: bool = True) -> None:
+        super().__init__()
+        self.ws = ws
+        self.warm_corpus = warm_corpus
+
+    def on_mount(self) -> None:
+        theme = self.ws.store.get_setting("theme") or THEMES[0]
+        self.theme = theme if theme in self.available_themes else THEMES[0]
+        self.sub_title = _("self-inspection of system risk")
+        self.push_screen(HomeScreen())
+        if self.warm_corpus:
+            # Load the rulebooks and templates while the user looks at the home screen.
+            threading.Thread(target=self._warm, daemon=True, name="content").start()
+
+    def _warm(self) -> None:
+        problems = self.ws.template_problems
+        for problem in problems:
+            self.call_from_thread(self.notify, str(problem), title=_("A template file was skipped"), severity="warning", timeout=20)
+
+    # --- global actions ---------------------------------------------------------------------
+
+    async def action_toggle_language(self) -> None:
+        self.ws.set_language(other_language(get_language()))
+        self.sub_title = _("self-inspection of system risk")
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, "on_language_changed", None)
+            if handler is not None:
+                result = handler()
+                if result is not None and hasattr(result, "__await__"):
+                    await result
+        self.refresh_bindings()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        self.ws.store.set_setting("theme", self.theme)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_demo(self) -> None:
+        from tui.demo import create_demo
+
+        info, created = create_demo(self.ws)
+        self.notify(
+            _("Created the demo firm “{firm}”.").format(firm=info.firm_name)
+            if created else _("The demo firm “{firm}” already exists.").format(firm=info.firm_name)
+        )
+        self.go_home(select=info.id)
+
+    def go_home(self, select: int | None = None) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        home = self.screen_stack[-1]
+        if isinstance(home, HomeScreen):
+            home.reload(select=select)
+
+    def open_inspection(self, inspection_id: int) -> None:
+        from tui.screens.inspection import InspectionScreen
+
+        self.go_home()
+        self.push_screen(InspectionScreen(inspection_id))
+
+    def new_firm(self) -> None:
+        from tui.screens.firm import FirmScreen
+
+        def done(firm_id: int | None) -> None:
+            if firm_id is not None:
+                self.go_home()
+                self.new_inspection(firm_id)
+
+        self.push_screen(FirmScreen(), done)
+
+    def new_inspection(self, firm_id: int) -> None:
+        from tui.screens.firm import NewInspectionDialog
+
+        def done(inspection_id: int | None) -> None:
+            if inspection_id is not None:
+                self.open_inspection(inspection_id)
+
+        self.push_screen(NewInspectionDialog(firm_id), done)
+
+    def export_report(self, inspection_id: int) -> None:
+        from tui.export import safe_filename
+        from tui.screens.dialogs import InputDialog
+
+        info = self.ws.inspection(inspection_id)
+        lang = get_language()
+        default = Path.cwd() / f"tenken-{safe_filename(info.firm_name)}-{inspection_id}-{lang}.md"
+
+        def done(path: str | None) -> None:
+            if path:
+                self._export(inspection_id, Path(path).expanduser(), lang)
+
+        self.push_screen(
+            InputDialog(_("Export the response report"), _("Write the Markdown report to:"), str(default)), done
+        )
+
+    def _export(self, inspection_id: int, path: Path, lang: str) -> None:
+        from tui.export import ExportError, export_report
+        from tui.store import StoreError
+
+        try:
+            export_report(self.ws.report(inspection_id, lang), "md", path)
+        except (ExportError, StoreError) as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.notify(_("Wrote {path}.").format(path=path))
+
+
+def make_app(ws: Workspace, warm_corpus: bool = True) -> TenkenApp:
+    """The one factory the CLI and the tests use."""
+    return TenkenApp(ws, warm_corpus=warm_corpus)

@@ -1,0 +1,1 @@
+"""Command line: argument parsing, questionary prompts, and the entry point `tenken`."""

@@ -1,0 +1,333 @@
+"""The `tenken` command: launches the TUI, or runs one headless command.
+
+Errors reach the user as one sentence on stderr: exit status 1 for bad input, 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from tui import __version__
+from tui.i18n import _, detect_language, set_language
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one sentence, no usage dump
+        raise UsageError(_("{message}; see `tenken --help`.").format(message=message))
+
+
+def _date(text: str) -> dt.date:
+    from tui.domain.inspection import parse_date
+
+    try:
+        value = parse_date(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise argparse.ArgumentTypeError(_("expected a date like 2026-11-23, got {value!r}").format(value=text))
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="tenken",
+        description=_("Self-inspection of system-risk and cybersecurity management, in Japanese and English."),
+    )
+    p.add_argument("--version", action="version", version=f"tenken {__version__}")
+    p.add_argument("--data-dir", metavar="DIR", help=_("where the database lives (also TENKEN_HOME)"))
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser("demo", help=_("create a sample firm with a partly answered inspection"))
+
+    s = sub.add_parser("list", help=_("firms and their inspections, with ids"))
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("init", help=_("create a firm profile (wizard, or --profile FILE)"))
+    s.add_argument("--profile", metavar="FILE", type=Path, help=_("a profile YAML file; no questions asked"))
+
+    s = sub.add_parser("start", help=_("start an inspection for a firm"))
+    s.add_argument("firm", type=int, metavar="FIRM", help=_("firm id (see `tenken list`)"))
+    s.add_argument("--template", action="append", metavar="ID", help=_("template id (repeatable); default fsa-notice-2020"))
+    s.add_argument("--received", type=_date, metavar="DATE", help=_("the date the notice was received (default today)"))
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("show", help=_("show provisions with guideline comments and equivalents"))
+    s.add_argument("refs", nargs="+", metavar="REF")
+    s.add_argument("--lang", choices=("ja", "en"))
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("scope", help=_("which inspection items apply to a firm profile, and why"))
+    s.add_argument("--profile", metavar="FILE", type=Path, required=True)
+    s.add_argument("--template", action="append", metavar="ID")
+    s.add_argument("--all", action="store_true", help=_("also list excluded items"))
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("report", help=_("write the response report of an inspection"))
+    s.add_argument("inspection", type=int, metavar="INSPECTION")
+    s.add_argument("--format", required=True, choices=("md",))
+    s.add_argument("--out", required=True, type=Path, metavar="PATH")
+    s.add_argument("--lang", choices=("ja", "en"))
+    s.add_argument("--force", action="store_true", help=_("replace an existing file"))
+    return p
+
+
+def _workspace(args: argparse.Namespace):
+    from tui.paths import user_data_dir
+    from tui.workspace import Workspace
+
+    ws = Workspace(user_data_dir(args.data_dir))
+    ws.apply_language()
+    return ws
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from tui.app import make_app
+
+    ws = _workspace(args)
+    try:
+        app = make_app(ws)
+        app.run()
+        return app.return_code or 0
+    finally:
+        ws.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tui.demo import create_demo
+
+    ws = _workspace(args)
+    try:
+        info, created = create_demo(ws)
+        if created:
+            print(_("Created the demo firm “{firm}” with inspection {id}. Run `tenken` to open it.").format(firm=info.firm_name, id=info.id))
+        else:
+            print(_("The demo firm “{firm}” already exists (inspection {id}).").format(firm=info.firm_name, id=info.id))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def _inspection_json(i) -> dict:
+    return {
+        "id": i.id, "title": i.title, "templates": list(i.templates), "received_on": i.received_on.isoformat(),
+        "due_on": i.due_on.isoformat(), "days_left": (i.due_on - dt.date.today()).days,
+        "answered": i.progress.answered, "total": i.progress.total, "problems": i.progress.problems,
+        "finalized": i.finalized, "revision": i.revision,
+    }
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from tui.domain.inspection import days_left_text
+    from tui.i18n import format_date
+
+    ws = _workspace(args)
+    try:
+        firms = ws.firms()
+        if args.json:
+            _print_json([
+                {"id": f.id, "name": f.name, "business": list(f.profile.business), "staff": f.profile.staff,
+                 "size": f.profile.size_tier, "inspections": [_inspection_json(i) for i in f.inspections]}
+                for f in firms
+            ])
+            return EXIT_OK
+        if not firms:
+            print(_("No firms yet. Create one with `tenken init`, or try `tenken demo`."))
+        for f in firms:
+            print(f"[{f.id}] {f.name}")
+            for i in f.inspections:
+                print(
+                    "    #{id} {title} — {received}: {r} / {due}: {d} ({left}) — {answered}/{total}".format(
+                        id=i.id, title=i.title, received=_("received"), r=format_date(i.received_on),
+                        due=_("due"), d=format_date(i.due_on), left=days_left_text(i.due_on),
+                        answered=i.progress.answered, total=i.progress.total,
+                    )
+                )
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from tui.content.profile import load_profile
+
+    ws = _workspace(args)
+    try:
+        if args.profile is not None:
+            profile = load_profile(args.profile, ws.thresholds())
+        else:
+            if not sys.stdin.isatty():
+                raise UsageError(_("`tenken init` asks questions in a terminal; without one, give --profile FILE."))
+            from tui.cli.wizard import ask_profile
+
+            profile = ask_profile(ws.thresholds())
+            if profile is None:
+                print(_("Cancelled; nothing was saved."))
+                return EXIT_OK
+        firm = ws.add_firm(profile)
+        print(_("Created firm {id}: {name} ({size}, {n} staff).").format(
+            id=firm.id, name=firm.name, size=_(profile.size_tier), n=profile.staff))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from tui.domain.inspection import days_left_text
+    from tui.i18n import format_date
+    from tui.workspace import DEFAULT_TEMPLATE
+
+    ws = _workspace(args)
+    try:
+        info = ws.start_inspection(args.firm, args.template or [DEFAULT_TEMPLATE], args.received or dt.date.today())
+        if args.json:
+            _print_json(_inspection_json(info))
+        else:
+            print(_("Started inspection {id} with {n} items; due {due} ({left}).").format(
+                id=info.id, n=info.progress.total, due=format_date(info.due_on), left=days_left_text(info.due_on)))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def _corpus_only():
+    """show/search need no database: the corpus alone, cached in the default data dir when possible."""
+    from tui.content.loader import load_corpus
+
+    return load_corpus()
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from tui.cli.show import provision_json, render_text
+    from tui.domain.refs import nearest_refs, resolve
+
+    lang = args.lang or detect_language()
+    set_language(lang)
+    corpus = _corpus_only()
+    refs: list[str] = []
+    for text in args.refs:
+        found = resolve(text, corpus)
+        if not found:
+            near = nearest_refs(text, corpus)
+            raise InputError(_("no such provision: {ref}. Nearest: {near}").format(ref=text, near=", ".join(near)))
+        refs.extend(found)
+    if args.json:
+        _print_json([provision_json(corpus, r) for r in refs])
+    else:
+        print("\n\n".join(render_text(corpus, r, lang) for r in refs))
+    return EXIT_OK
+
+
+def cmd_scope(args: argparse.Namespace) -> int:
+    from tui.content.profile import load_profile
+    from tui.domain.scope import level_label
+    from tui.workspace import DEFAULT_TEMPLATE
+
+    ws = _workspace(args)
+    try:
+        profile = load_profile(args.profile, ws.thresholds())
+        scoped = ws.scope(profile, args.template or [DEFAULT_TEMPLATE])
+        lang = ws.language()
+        shown = [s for s in scoped if s.included or args.all]
+        if args.json:
+            _print_json([
+                {"id": s.item.id, "template": s.template_id, "refs": list(s.cites), "level": s.level or None,
+                 "included": s.included, "excluded": not s.included, "reason": s.reason_text(lang),
+                 "question": {"ja": s.item.question.ja, "en": s.item.question.en}}
+                for s in shown
+            ])
+            return EXIT_OK
+        for s in shown:
+            mark = level_label(s.level) if s.included else _("excluded")
+            print(f"{s.item.id:<24} [{mark}] {s.item.question.get()}")
+            print(f"{'':<24} {s.reason_text(lang)}")
+        included = sum(1 for s in scoped if s.included)
+        print(_("{n} of {total} items apply.").format(n=included, total=len(scoped)))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from tui.export import export_report
+
+    ws = _workspace(args)
+    try:
+        report = ws.report(args.inspection, args.lang or ws.language())
+        path = export_report(report, args.format, args.out, force=args.force)
+        print(_("Wrote {path}.").format(path=path))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+class InputError(Exception):
+    """Bad input: exit status 1."""
+
+
+COMMANDS = {
+    None: cmd_tui, "demo": cmd_demo, "list": cmd_list, "init": cmd_init, "start": cmd_start,
+    "show": cmd_show, "scope": cmd_scope, "report": cmd_report,
+}
+
+
+def _log_crash(args: argparse.Namespace | None) -> Path | None:
+    try:
+        from tui.paths import user_data_dir
+
+        folder = user_data_dir(getattr(args, "data_dir", None)) / "logs"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / "tenken-error.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat()} tenken {__version__}\n")
+            fh.write(traceback.format_exc())
+        return path
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tui.content.yamlio import ContentError
+    from tui.export import ExportError
+    from tui.store import StoreError
+    from tui.workspace import UserError
+
+    set_language(detect_language())
+    args = None
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"tenken: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (StoreError, ContentError, ExportError, UserError, InputError) as exc:
+        print(f"tenken: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print(_("tenken: interrupted; everything saved before is safe."), file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:  # noqa: BLE001 - the user must never see a traceback
+        log = _log_crash(args)
+        where = _(" Details were written to {path}.").format(path=log) if log else ""
+        print(_("tenken: an unexpected error occurred; your saved answers are safe.") + where, file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""Command palette: every command, matched against both its Japanese and English titles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.i18n import N_, _, get_language, gettext_in
+
+if TYPE_CHECKING:
+    from tui.app import TenkenApp
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    title: str  # msgid (English)
+    help: str  # msgid
+    run: Callable[[], object]
+    extra: str = ""  # untranslated text shown after the title (a firm or inspection name)
+
+    def titles(self) -> tuple[str, str]:
+        return gettext_in("ja", self.title) + self.extra, self.title + self.extra
+
+    def display(self) -> str:
+        return _(self.title) + self.extra
+
+
+class TenkenCommands(Provider):
+    def commands(self) -> list[PaletteCommand]:
+        app: TenkenApp = self.app  # type: ignore[assignment]
+        cmds = [
+            PaletteCommand(N_("Switch language (日本語 / English)"), N_("Show every screen in the other language"), app.action_toggle_language),
+            PaletteCommand(N_("Toggle dark / light theme"), N_("Switch between the dark and the light theme"), app.action_toggle_theme),
+            PaletteCommand(N_("Help: list of keys"), N_("Every key of this screen and what it does"), app.action_help),
+            PaletteCommand(N_("New firm profile"), N_("Create a firm profile"), app.new_firm),
+            PaletteCommand(N_("Load the demo firm"), N_("A sample firm with a partly answered inspection"), app.action_demo),
+            PaletteCommand(N_("Home: firms and inspections"), N_("Go back to the list of firms"), app.go_home),
+            PaletteCommand(N_("Quit"), N_("Leave tenken; everything is already saved"), app.action_quit),
+        ]
+        for firm in app.ws.firms():
+            cmds.append(PaletteCommand(N_("New inspection: "), N_("Start an inspection for this firm"), partial(app.new_inspection, firm.id), firm.name))
+            for i in firm.inspections:
+                cmds.append(PaletteCommand(N_("Open inspection: "), N_("Open this inspection"), partial(app.open_inspection, i.id), f"{firm.name} — {i.title} (#{i.id})"))
+                cmds.append(PaletteCommand(N_("Export report: "), N_("Write the response report as Markdown"), partial(app.export_report, i.id), f"{firm.name} (#{i.id})"))
+        return cmds
+
+    async def discover(self) -> Hits:
+        for cmd in self.commands()[:7]:
+            yield DiscoveryHit(cmd.display(), cmd.run, help=_(cmd.help))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        lang = get_language()
+        for cmd in self.commands():
+            ja, en = cmd.titles()
+            score_ja, score_en = matcher.match(ja), matcher.match(en)
+            score = max(score_ja, score_en)
+            if score <= 0:
+                continue
+            shown = ja if lang == "ja" else en
+            # Highlight in the language that matched; show the other language as help.
+            matched = ja if score_ja >= score_en else en
+            other = en if lang == "ja" else ja
+            yield Hit(score, matcher.highlight(matched) if matched == shown else shown, cmd.run, text=shown, help=other)

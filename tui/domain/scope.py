@@ -1,0 +1,97 @@
+"""Scoping: which template items apply to a firm, at what level, and why (in words a person can read)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui.domain.corpus import Corpus
+from tui.domain.profile import Profile
+from tui.domain.template import Template, TemplateItem
+from tui.domain.text import LEVEL_LABELS, Text, strongest
+from tui.i18n import N_, _, get_language, gettext_in
+
+SCOPE_LEVELS = ("required", "recommended", "optional")
+SCOPE_LABELS = {"required": N_("required"), "recommended": N_("recommended"), "optional": N_("optional")}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A reason as a msgid and its arguments, so it can be rendered in either language."""
+
+    message: str
+    ref: str = ""
+    fact: Text | None = None
+
+    def render(self, lang: str) -> str:
+        fact = self.fact.get(lang) if self.fact else ""
+        return gettext_in(lang, self.message).format(ref=self.ref, fact=fact)
+
+
+@dataclass(frozen=True, slots=True)
+class ScopedItem:
+    item: TemplateItem
+    template_id: str
+    included: bool
+    level: str  # required | recommended | optional ("" when excluded)
+    reasons: tuple[Reason, ...]
+    cites: tuple[str, ...]  # the cited refs in the firm's rulebooks (all cites if none match)
+
+    def reason_text(self, lang: str | None = None) -> str:
+        lang = lang or get_language()
+        return "; ".join(r.render(lang) for r in self.reasons)
+
+
+def _condition_holds(profile: Profile, field: str, any_of: tuple) -> bool:
+    value = profile.value(field)
+    if isinstance(value, (tuple, list)):
+        return any(v in any_of for v in value)
+    return value in any_of
+
+
+def scope_item(item: TemplateItem, template_id: str, profile: Profile, corpus: Corpus) -> ScopedItem:
+    books = set(profile.rulebooks)
+    cites = tuple(r for r in item.cites if r.split(":")[0] in books) or item.cites
+    primary = cites[0]
+    reasons: list[Reason] = []
+    for cond in item.conditions:
+        holds = _condition_holds(profile, cond.field, cond.any_of)
+        fact = cond.reason or Text(cond.field, cond.field)
+        if not holds:
+            reasons.append(Reason(N_("excluded: applies only if {fact} — {ref}"), primary, fact))
+            return ScopedItem(item, template_id, False, "", tuple(reasons), cites)
+        reasons.append(Reason(N_("included: {fact} — {ref}"), primary, fact))
+    level = strongest([corpus.effective_level(r) for r in cites if r in corpus])
+    size = profile.size_tier
+    if level in ("shall", "endeavor", "consider"):
+        scoped = "required"
+    elif level == "desirable":
+        scoped = "recommended"
+    elif level == "example":
+        scoped = "optional" if size == "small" else "recommended"
+        if size == "small":
+            reasons.append(Reason(N_("optional rather than required for a small firm: the provision gives it as an example (例えば) — {ref}"), primary))
+    else:
+        scoped = "optional"
+    if not item.conditions:
+        reasons.append(Reason(N_("applies to every firm — {ref}"), primary))
+    return ScopedItem(item, template_id, True, scoped, tuple(reasons), cites)
+
+
+def scope(profile: Profile, templates: list[Template], corpus: Corpus) -> list[ScopedItem]:
+    """Every item of `templates` for `profile`, in template order, each included or excluded with reasons.
+
+    An item id that two templates share is listed once (the first template's).
+    """
+    seen: set[str] = set()
+    out = []
+    for template in templates:
+        for item in template.items():
+            if item.id in seen:
+                continue
+            seen.add(item.id)
+            out.append(scope_item(item, template.id, profile, corpus))
+    return out
+
+
+def level_label(level: str) -> str:
+    return _(SCOPE_LABELS.get(level, level)) if level in SCOPE_LABELS else _(LEVEL_LABELS.get(level, level))

@@ -1,0 +1,100 @@
+"""The response report as Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
+from tui.i18n import N_
+
+
+def _cell(text: str) -> str:
+    return (text or "—").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def _cites(row: ReportRow) -> str:
+    return "<br>".join(f"{c.label} (`{c.ref}`)" for c in row.citations)
+
+
+def render_markdown(r: Report) -> str:
+    t = r.t
+    out: list[str] = []
+    title = t(N_("Response report on the self-inspection"))
+    out.append(f"# {title}: {r.title}")
+    if r.draft:
+        out.append("")
+        out.append(f"> **{t(N_('DRAFT'))}** — {t(N_('This inspection has not been finalized.'))}")
+    out.append("")
+    out.append(f"- **{t(N_('To'))}:** {r.addressee or t(N_('(addressee not set)'))}")
+    out.append(f"- **{t(N_('From'))}:** {r.firm}")
+    out.append(f"- **{t(N_('Representative'))}:** {r.representative or '—'}")
+    out.append(f"- **{t(N_('Responsible officer'))}:** {r.responsible_officer or '—'}")
+    if not r.draft:
+        out.append(f"- **{t(N_('Signed off by'))}:** {r.finalized_by or '—'} ({t(N_('revision'))} {r.revision})")
+    out.append(f"- **{t(N_('Notice received'))}:** {r.date(r.received_on)}")
+    out.append(f"- **{t(N_('Due'))}:** {r.date(r.due_on)}")
+    out.append(f"- **{t(N_('Submitted'))}:** {r.date(r.submitted_on)}")
+    out.append(f"- **{t(N_('Prepared'))}:** {r.date(r.generated_on)}")
+    out.append("")
+    out.append(f"## {t(N_('Summary by section and status'))}")
+    out.append("")
+    header = [t(N_("Section"))] + [r.status_label(s) for s in r.statuses] + [t(N_("Total"))]
+    out.append("| " + " | ".join(header) + " |")
+    out.append("|" + "---|" * len(header))
+    for s in r.summary:
+        out.append("| " + " | ".join([_cell(s.section)] + [str(s.counts[x]) for x in r.statuses] + [str(s.total)]) + " |")
+    out.append("")
+    out.append(f"## {t(N_('Problems and vulnerabilities found'))}")
+    out.append("")
+    if not r.problems:
+        out.append(t(N_("No problems or vulnerabilities were found.")))
+    else:
+        cols = [N_("No."), N_("Item"), N_("Cited provisions"), N_("Status"), N_("Problems and vulnerabilities"),
+                N_("Risk rating"), N_("Remediation plan"), N_("Owner"), N_("Target date")]
+        out.append("| " + " | ".join(t(c) for c in cols) + " |")
+        out.append("|" + "---|" * len(cols))
+        for row in r.problems:
+            a = row.answer
+            out.append("| " + " | ".join([
+                row.number, _cell(row.question), _cites(row), row.status_label, _cell(a.finding), _cell(row.risk_label),
+                _cell(a.remediation), _cell(a.owner), r.date(a.target_date),
+            ]) + " |")
+    out.append("")
+    out.append(f"## {t(N_('Status of customer damage'))}")
+    out.append("")
+    if not r.customer_damage:
+        out.append(t(N_("This inspection has no customer-damage section.")))
+    for row in r.customer_damage:
+        out.append(f"- **{row.question}** — {row.status_label}")
+        if row.answer.note:
+            out.append(f"  - {_cell(row.answer.note)}")
+    out.append("")
+    out.append(f"## {t(N_('Annex: all answers'))}")
+    for row in r.annex:
+        a = row.answer
+        out.append("")
+        out.append(f"### {row.number} {row.question}")
+        out.append("")
+        out.append(f"- **{t(N_('Cited provisions'))}:** {_cites(row)}")
+        out.append(f"- **{t(N_('Scope'))}:** {row.level}")
+        out.append(f"- **{r.field_label('status')}:** {row.status_label}")
+        for name in ("note", "finding", "remediation", "owner", "justification"):
+            value = getattr(a, name)
+            if value:
+                out.append(f"- **{r.field_label(name)}:** {_cell(value)}")
+        if a.risk:
+            out.append(f"- **{r.field_label('risk')}:** {row.risk_label}")
+        if a.target_date:
+            out.append(f"- **{r.field_label('target_date')}:** {r.date(a.target_date)}")
+        for ev in a.evidence:
+            extra = f" (`{ev.path}`, SHA-256 `{ev.sha256}`)" if ev.path else ""
+            out.append(f"- **{r.field_label('evidence')}:** {_cell(ev.label)}{extra}")
+    out.append("")
+    if r.lang == "en":
+        out.append(f"*{t(UNOFFICIAL_NOTE)}*")
+        out.append("")
+    return "\n".join(out)
+
+
+def write_markdown(report: Report, path: Path) -> None:
+    path.write_text(render_markdown(report), encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Textual screens. They call Workspace methods and hold no business rules."""

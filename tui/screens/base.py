@@ -1,0 +1,53 @@
+"""Shared screen behaviour: footer and help show binding descriptions in the active language."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from textual.binding import ActiveBinding
+from textual.screen import ModalScreen, Screen
+
+from tui.i18n import N_, _
+
+# Descriptions of Textual's own bindings that tenken shows in its footer.
+TEXTUAL_DESCRIPTIONS = (N_("palette"),)
+
+if TYPE_CHECKING:
+    from tui.app import TenkenApp
+
+
+def translate_bindings(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    out = {}
+    for key, active in bindings.items():
+        b = active.binding
+        translated = dataclasses.replace(b, description=_(b.description) if b.description else b.description)
+        out[key] = active._replace(binding=translated, tooltip=_(active.tooltip) if active.tooltip else active.tooltip)
+    return out
+
+
+class TranslatedBindings:
+    """Mixin: binding descriptions are msgids, translated each time the footer asks for them."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return translate_bindings(super().active_bindings)  # type: ignore[misc]
+
+    @property
+    def tenken(self) -> TenkenApp:
+        return self.app  # type: ignore[attr-defined, return-value]
+
+    def on_language_changed(self) -> Any:
+        """Called after a language switch; screens re-render their text."""
+        return self.recompose()  # type: ignore[attr-defined]
+
+
+R = TypeVar("R")
+
+
+class TenkenScreen(TranslatedBindings, Screen[R], Generic[R]):
+    pass
+
+
+class TenkenModal(TranslatedBindings, ModalScreen[R], Generic[R]):
+    pass

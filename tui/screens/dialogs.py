@@ -1,0 +1,88 @@
+"""Small typed dialogs that return their answer through `dismiss`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from tui.i18n import N_, _
+from tui.screens.base import TenkenModal
+
+
+class InputDialog(TenkenModal[str | None]):
+    """Ask for one line of text; Enter accepts, Escape cancels. `check` returns an error or None."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
+
+    def __init__(
+        self, title: str, prompt: str, value: str = "", placeholder: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.prompt = prompt
+        self.value = value
+        self.placeholder = placeholder
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.prompt, classes="dialog-prompt")
+            yield Input(self.value, placeholder=self.placeholder, id="dialog-input")
+            yield Static("", id="dialog-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("OK"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def _accept(self) -> None:
+        text = self.query_one(Input).value
+        problem = self.check(text) if self.check else None
+        if problem:
+            self.query_one("#dialog-error", Static).update(problem)
+            return
+        self.dismiss(text)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._accept()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self._accept()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MessageDialog(TenkenModal[None]):
+    BINDINGS = [Binding("escape,enter", "close", N_("Close"), id="dialog.close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.message, classes="dialog-prompt")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Close"), variant="primary", id="close")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,124 @@
+"""Home: firms and their inspections, with due dates and progress."""
+
+from __future__ import annotations
+
+from rich.text import Text as RichText
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui.domain.inspection import FirmInfo, days_left, days_left_text
+from tui.i18n import N_, _, format_date, format_percent
+from tui.screens.base import TenkenScreen
+
+
+class HomeScreen(TenkenScreen):
+    BINDINGS = [
+        Binding("enter", "open", N_("Open"), id="home.open", show=True),
+        Binding("n", "new_inspection", N_("New inspection"), id="home.new_inspection"),
+        Binding("f", "new_firm", N_("New firm"), id="home.new_firm"),
+        Binding("d", "demo", N_("Demo"), id="home.demo", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="home")
+        self.firms: list[FirmInfo] = []
+        self.row_keys: dict[str, tuple[int, int | None]] = {}  # row key → (firm id, inspection id)
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static(_("Firms and inspections"), classes="screen-title")
+        yield DataTable(id="inspections", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="home-empty", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self, select: int | None = None) -> None:
+        self.firms = self.tenken.ws.firms()
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column(_("ID"), key="id")
+        table.add_column(_("Firm"), key="firm")
+        table.add_column(_("Inspection"), key="title")
+        table.add_column(_("Received"), key="received")
+        table.add_column(_("Due"), key="due")
+        table.add_column(_("Days left"), key="left")
+        table.add_column(_("Progress"), key="progress")
+        self.row_keys.clear()
+        target_row = 0
+        for firm in self.firms:
+            if not firm.inspections:
+                key = f"f{firm.id}"
+                table.add_row("", firm.name, RichText(_("no inspection yet — press n"), style="dim"), "", "", "", "", key=key)
+                self.row_keys[key] = (firm.id, None)
+            for i in firm.inspections:
+                key = f"i{i.id}"
+                left = days_left(i.due_on)
+                style = "bold red" if left < 0 else ("yellow" if left <= 7 else "")
+                status = _("finalized") if i.finalized else format_percent(i.progress.ratio)
+                table.add_row(
+                    str(i.id), firm.name, i.title, format_date(i.received_on), format_date(i.due_on),
+                    RichText(days_left_text(i.due_on), style=style),
+                    f"{i.progress.answered}/{i.progress.total} ({status})",
+                    key=key,
+                )
+                if select == i.id:
+                    target_row = table.row_count - 1
+                self.row_keys[key] = (firm.id, i.id)
+        empty = self.query_one("#home-empty", Static)
+        empty.update("" if self.firms else _("No firms yet. Press f to create a firm profile, or d to load the demo."))
+        empty.display = not self.firms
+        table.display = bool(self.firms)
+        self.refresh_bindings()
+        if table.row_count:
+            table.move_cursor(row=target_row)
+            table.focus()
+
+    def selected(self) -> tuple[int, int | None] | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return self.row_keys.get(str(row_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "new_inspection") and not self.firms:
+            return False
+        return True
+
+    def action_open(self) -> None:
+        sel = self.selected()
+        if sel is None:
+            return
+        firm_id, inspection_id = sel
+        if inspection_id is None:
+            self.tenken.new_inspection(firm_id)
+        else:
+            self.tenken.open_inspection(inspection_id)
+
+    def action_new_inspection(self) -> None:
+        sel = self.selected()
+        if sel is None:
+            self.notify(_("Create a firm first (press f)."), severity="warning")
+            return
+        self.tenken.new_inspection(sel[0])
+
+    def action_new_firm(self) -> None:
+        self.tenken.new_firm()
+
+    def action_demo(self) -> None:
+        self.tenken.action_demo()
+
+    async def on_language_changed(self) -> None:
+        await self.recompose()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.reload()

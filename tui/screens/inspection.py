@@ -1,0 +1,457 @@
+"""One inspection: the items by section on the left, the selected item's answer on the right.
+
+Every change is saved as it is made: choices at once, typed text after a short pause, and whatever is
+pending when the user moves to another item, leaves the screen or quits.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text as RichText
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from tui.domain.corpus import article_label
+from tui.domain.inspection import (
+    RISK_LABELS,
+    RISKS,
+    STATUS_LABELS,
+    STATUSES,
+    Answer,
+    AnswerRejected,
+    InspectionInfo,
+    Progress,
+    days_left_text,
+    parse_date,
+)
+from tui.domain.scope import level_label
+from tui.domain.template import PlacedItem, TemplateSection, lay_out
+from tui.domain.text import LEVEL_LABELS
+from tui.i18n import N_, _, format_date, format_datetime, get_language
+from tui.screens.base import TenkenScreen
+from tui.screens.dialogs import InputDialog
+from tui.store import StoreError
+
+STATUS_MARK = {
+    "unanswered": ("·", "dim"),
+    "compliant": ("✓", "green"),
+    "partial": ("!", "yellow"),
+    "noncompliant": ("✗", "bold red"),
+    "na": ("–", "cyan"),
+}
+TEXT_AREAS = ("note", "finding", "remediation", "justification")
+INPUTS = ("owner", "target_date")
+SAVE_DELAY = 0.6
+
+
+class InspectionScreen(TenkenScreen):
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="inspection.back"),
+        Binding("pagedown", "next_item", N_("Next item"), id="inspection.next", priority=True, key_display="PgDn"),
+        Binding("pageup", "previous_item", N_("Previous item"), id="inspection.previous", priority=True, key_display="PgUp", show=False),
+        Binding("g", "jump", N_("Jump to item"), id="inspection.jump"),
+        Binding("u", "toggle_unanswered", N_("Only unanswered"), id="inspection.unanswered"),
+        Binding("a", "article", N_("Article text"), id="inspection.article"),
+        Binding("e", "export", N_("Export report"), id="inspection.export"),
+        Binding("1", "status('compliant')", N_("Compliant"), id="inspection.compliant", show=False),
+        Binding("2", "status('partial')", N_("Partial"), id="inspection.partial", show=False),
+        Binding("3", "status('noncompliant')", N_("Problem"), id="inspection.noncompliant", show=False),
+        Binding("4", "status('na')", N_("Not applicable"), id="inspection.na", show=False),
+        Binding("0", "status('unanswered')", N_("Unanswered"), id="inspection.clear", show=False),
+    ]
+
+    def __init__(self, inspection_id: int) -> None:
+        super().__init__(id=f"inspection-{inspection_id}")
+        self.inspection_id = inspection_id
+        self.info: InspectionInfo | None = None
+        self.sections: list[tuple[TemplateSection, list[PlacedItem]]] = []
+        self.placed: dict[str, PlacedItem] = {}
+        self.answers: dict[str, Answer] = {}
+        self.current: str | None = None
+        self.only_unanswered = False
+        self.pending: dict[str, object] = {}
+        self.pending_item: str | None = None
+        self._timer: Timer | None = None
+        self._loading = False
+
+    # --- building -------------------------------------------------------------------------
+
+    def load(self) -> None:
+        ws = self.tenken.ws
+        self.info = ws.inspection(self.inspection_id)
+        self.sections = lay_out(ws.inspection_templates(self.info), ws.store.inspection_items(self.inspection_id))
+        self.placed = {p.item.id: p for _s, items in self.sections for p in items}
+        self.answers = ws.store.answers(self.inspection_id)
+        if self.current is None and self.placed:
+            self.current = next(iter(self.placed))
+
+    def compose(self) -> ComposeResult:
+        if self.info is None:
+            self.load()
+        yield Header(icon="")
+        yield Static(self._info_line(), id="inspection-info", classes="screen-title")
+        with Horizontal(id="inspection-body"):
+            yield OptionList(id="items")
+            with VerticalScroll(id="detail"):
+                yield Static("", id="question")
+                yield Static("", id="meta")
+                yield Static("", id="expectation")
+                yield Label(_("Status"), classes="field-label")
+                yield Select(
+                    [(_(STATUS_LABELS[s]), s) for s in STATUSES], allow_blank=False, value="unanswered", id="status"
+                )
+                yield Label(_("Note"), classes="field-label")
+                yield TextArea(id="note", classes="answer-text")
+                with Vertical(id="problem-fields"):
+                    yield Label(_("Problems and vulnerabilities"), classes="field-label")
+                    yield TextArea(id="finding", classes="answer-text")
+                    yield Label(_("Risk rating"), classes="field-label")
+                    yield Select([(_(RISK_LABELS[r]), r) for r in RISKS], prompt=_("not rated"), id="risk")
+                    yield Label(_("Remediation plan"), classes="field-label")
+                    yield TextArea(id="remediation", classes="answer-text")
+                    yield Label(_("Owner"), classes="field-label")
+                    yield Input(id="owner")
+                    yield Label(_("Target date (YYYY-MM-DD)"), classes="field-label")
+                    yield Input(id="target_date", placeholder="2026-12-31")
+                with Vertical(id="na-fields"):
+                    yield Label(_("Justification (not applicable)"), classes="field-label")
+                    yield TextArea(id="justification", classes="answer-text")
+                yield Static("", id="save-state", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+        self.show_item(self.current)
+        self.query_one("#items", OptionList).focus()
+
+    async def on_language_changed(self) -> None:
+        self.flush()
+        await self.recompose()
+        self.on_mount()
+
+    def _info_line(self) -> str:
+        i = self.info
+        if i is None:
+            return ""
+        p = i.progress
+        return _("{firm} — {title} | received {received} | due {due} ({left}) | answered {answered}/{total}").format(
+            firm=i.firm_name, title=i.title, received=format_date(i.received_on), due=format_date(i.due_on),
+            left=days_left_text(i.due_on), answered=p.answered, total=p.total,
+        )
+
+    def _section_progress(self, items: list[PlacedItem]) -> Progress:
+        answered = sum(1 for p in items if self.answers.get(p.item.id, Answer(p.item.id)).answered)
+        return Progress(answered, len(items))
+
+    def _item_prompt(self, p: PlacedItem) -> RichText:
+        answer = self.answers.get(p.item.id, Answer(p.item.id))
+        mark, style = STATUS_MARK[answer.status]
+        text = RichText()
+        text.append(f"{mark} ", style=style)
+        text.append(f"{p.number} ", style="bold")
+        text.append(p.item.question.get())
+        return text
+
+    def refresh_list(self) -> None:
+        options: list[Option | None] = []
+        for section, items in self.sections:
+            prog = self._section_progress(items)
+            header = RichText()
+            header.append(f"{section.title.get()}  ", style="bold")
+            header.append(f"{prog.answered}/{prog.total}", style="green" if prog.answered == prog.total else "yellow")
+            options.append(Option(header, id=f"section:{section.id}", disabled=True))
+            for p in items:
+                answer = self.answers.get(p.item.id, Answer(p.item.id))
+                if self.only_unanswered and answer.answered and p.item.id != self.current:
+                    continue
+                options.append(Option(self._item_prompt(p), id=p.item.id))
+        ol = self.query_one("#items", OptionList)
+        ol.clear_options()
+        ol.add_options([o for o in options if o is not None])
+        if self.current:
+            try:
+                ol.highlighted = ol.get_option_index(self.current)
+            except Exception:  # noqa: BLE001 - the item may be filtered out
+                pass
+        self.query_one("#inspection-info", Static).update(self._info_line())
+
+    def _update_item_prompt(self, item_id: str) -> None:
+        ol = self.query_one("#items", OptionList)
+        try:
+            ol.replace_option_prompt(item_id, self._item_prompt(self.placed[item_id]))
+        except Exception:  # noqa: BLE001 - not in the (filtered) list
+            pass
+        for section, items in self.sections:
+            if any(p.item.id == item_id for p in items):
+                prog = self._section_progress(items)
+                header = RichText()
+                header.append(f"{section.title.get()}  ", style="bold")
+                header.append(f"{prog.answered}/{prog.total}", style="green" if prog.answered == prog.total else "yellow")
+                ol.replace_option_prompt(f"section:{section.id}", header)
+
+    def show_item(self, item_id: str | None) -> None:
+        if item_id is None or item_id not in self.placed:
+            self.query_one("#question", Static).update(_("This inspection has no items."))
+            return
+        self.flush()
+        self.current = item_id
+        p = self.placed[item_id]
+        corpus = self.tenken.ws.corpus
+        lang = get_language()
+        answer = self.answers.get(item_id, Answer(item_id))
+        self.query_one("#question", Static).update(RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold")))
+        cites = ", ".join(
+            f"{article_label(corpus[r], lang)} ({r.split(':')[0]})" if r in corpus else r for r in p.item.cites
+        )
+        meta = RichText()
+        meta.append(f" {level_label(p.level)} ", style="reverse bold")
+        meta.append(f"  {_(LEVEL_LABELS[p.item.level])}  ", style="italic")
+        meta.append("\n" + _("Cites: ") + cites, style="dim")
+        self.query_one("#meta", Static).update(meta)
+        tier = self.tenken.ws.firm(self.info.firm_id).profile.size_tier if self.info else "small"
+        expectation = p.item.expectations.get(tier)
+        exp_text = ""
+        if expectation:
+            exp_text = _("What good looks like ({tier} firm): {text}").format(tier=_(tier), text=expectation.get())
+        if p.item.evidence:
+            exp_text += "\n" + _("Evidence, for example: ") + " / ".join(e.get() for e in p.item.evidence)
+        self.query_one("#expectation", Static).update(exp_text)
+        self._loading = True
+        try:
+            self.query_one("#status", Select).value = answer.status
+            risk = self.query_one("#risk", Select)
+            risk.value = answer.risk if answer.risk else Select.NULL
+            for name in TEXT_AREAS:
+                self.query_one(f"#{name}", TextArea).load_text(getattr(answer, name))
+            self.query_one("#owner", Input).value = answer.owner
+            self.query_one("#target_date", Input).value = answer.target_date.isoformat() if answer.target_date else ""
+        finally:
+            self.call_after_refresh(self._done_loading)
+        self._show_fields(answer.status)
+        self._save_state(answer)
+
+    def _done_loading(self) -> None:
+        self._loading = False
+
+    def _show_fields(self, status: str) -> None:
+        self.query_one("#problem-fields").display = status in ("partial", "noncompliant")
+        self.query_one("#na-fields").display = status == "na"
+
+    def _save_state(self, answer: Answer, error: str | None = None) -> None:
+        state = self.query_one("#save-state", Static)
+        if error:
+            state.update(RichText(error, style="bold red"))
+        elif answer.updated_at:
+            state.update(_("Saved {when}").format(when=format_datetime(answer.updated_at)))
+        else:
+            state.update(_("Not answered yet"))
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def save(self, item_id: str, changes: dict[str, object]) -> bool:
+        try:
+            answer = self.tenken.ws.save_answer(self.inspection_id, item_id, **changes)
+        except AnswerRejected as exc:
+            self.notify(str(exc), severity="warning")
+            if item_id == self.current:
+                self._save_state(self.answers.get(item_id, Answer(item_id)), str(exc))
+            return False
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            if item_id == self.current:
+                self._save_state(self.answers.get(item_id, Answer(item_id)), str(exc))
+            return False
+        old = self.answers.get(item_id, Answer(item_id))
+        self.answers[item_id] = answer
+        if old.status != answer.status and self.info is not None:
+            delta = int(answer.answered) - int(old.answered)
+            self.info = self.tenken.ws.inspection(self.inspection_id) if delta else self.info
+            self._update_item_prompt(item_id)
+            self.query_one("#inspection-info", Static).update(self._info_line())
+        if item_id == self.current:
+            self._save_state(answer)
+        return True
+
+    def flush(self) -> bool:
+        """Save whatever typed text is waiting for its pause."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self.pending or self.pending_item is None:
+            return True
+        changes, item = self.pending, self.pending_item
+        self.pending, self.pending_item = {}, None
+        return self.save(item, changes)
+
+    def _queue(self, name: str, value: object) -> None:
+        if self._loading or self.current is None:
+            return
+        if self.pending_item not in (None, self.current):
+            self.flush()
+        self.pending_item = self.current
+        self.pending[name] = value
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SAVE_DELAY, self.flush)
+        self.query_one("#save-state", Static).update(_("Saving…"))
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id in TEXT_AREAS:
+            self._queue(event.text_area.id, event.text_area.text)
+
+    @on(Input.Changed, "#owner")
+    def _owner_changed(self, event: Input.Changed) -> None:
+        self._queue("owner", event.value)
+
+    @on(Input.Changed, "#target_date")
+    def _date_changed(self, event: Input.Changed) -> None:
+        if self._loading:
+            return
+        try:
+            value = parse_date(event.value)
+        except ValueError:
+            self.query_one("#save-state", Static).update(RichText(_("Write the date as YYYY-MM-DD, e.g. 2026-12-31."), style="yellow"))
+            return
+        self._queue("target_date", value)
+
+    @on(Select.Changed, "#risk")
+    def _risk_changed(self, event: Select.Changed) -> None:
+        if self._loading or self.current is None:
+            return
+        value = "" if event.value is Select.NULL else str(event.value)
+        self.flush()
+        self.save(self.current, {"risk": value})
+
+    @on(Select.Changed, "#status")
+    def _status_changed(self, event: Select.Changed) -> None:
+        if self._loading or self.current is None:
+            return
+        self.set_status(str(event.value))
+
+    def set_status(self, status: str) -> None:
+        item_id = self.current
+        if item_id is None:
+            return
+        self.flush()
+        answer = self.answers.get(item_id, Answer(item_id))
+        if status == "na" and not answer.justification.strip():
+            def done(reason: str | None) -> None:
+                if reason and reason.strip():
+                    self.save(item_id, {"justification": reason.strip(), "status": "na"})
+                self.show_item(item_id)
+
+            self.app.push_screen(
+                InputDialog(
+                    _("Not applicable"), _("Why does this item not apply to your firm?"),
+                    check=lambda t: None if t.strip() else _("A justification is required."),
+                ),
+                done,
+            )
+            return
+        if self.save(item_id, {"status": status}):
+            self._loading = True
+            self.query_one("#status", Select).value = status
+            self.call_after_refresh(self._done_loading)
+            self._show_fields(status)
+        else:
+            self.show_item(item_id)
+
+    # --- navigation -------------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#items")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id in self.placed and event.option.id != self.current:
+            self.show_item(event.option.id)
+
+    @on(OptionList.OptionSelected, "#items")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#status", Select).focus()
+
+    def _order(self) -> list[str]:
+        ids = []
+        for _s, items in self.sections:
+            for p in items:
+                a = self.answers.get(p.item.id, Answer(p.item.id))
+                if not self.only_unanswered or not a.answered or p.item.id == self.current:
+                    ids.append(p.item.id)
+        return ids
+
+    def _go(self, item_id: str) -> None:
+        self.show_item(item_id)
+        ol = self.query_one("#items", OptionList)
+        try:
+            ol.highlighted = ol.get_option_index(item_id)
+        except Exception:  # noqa: BLE001
+            self.refresh_list()
+
+    def action_next_item(self) -> None:
+        order = self._order()
+        if not order:
+            return
+        i = order.index(self.current) + 1 if self.current in order else 0
+        self._go(order[min(i, len(order) - 1)])
+
+    def action_previous_item(self) -> None:
+        order = self._order()
+        if not order:
+            return
+        i = order.index(self.current) - 1 if self.current in order else 0
+        self._go(order[max(i, 0)])
+
+    def action_toggle_unanswered(self) -> None:
+        self.flush()
+        self.only_unanswered = not self.only_unanswered
+        self.refresh_list()
+        self.notify(_("Showing only unanswered items.") if self.only_unanswered else _("Showing all items."))
+
+    def action_jump(self) -> None:
+        by_number = {p.number: p.item.id for p in self.placed.values()}
+
+        def check(text: str) -> str | None:
+            t = text.strip()
+            return None if t in by_number or t in self.placed else _("No item {text}; write a number such as 2-3.").format(text=t)
+
+        def done(text: str | None) -> None:
+            if text:
+                t = text.strip()
+                self._go(by_number.get(t, t))
+
+        self.app.push_screen(InputDialog(_("Jump to item"), _("Item number (e.g. 2-3) or id:"), check=check), done)
+
+    def action_status(self, status: str) -> None:
+        if isinstance(self.focused, (Input, TextArea)):
+            return
+        self.set_status(status)
+
+    def action_article(self) -> None:
+        if self.current is None:
+            return
+        from tui.screens.article import CitedProvisionsScreen
+
+        p = self.placed[self.current]
+        self.app.push_screen(CitedProvisionsScreen(p.item.cites, p.item.question.get()))
+
+    def action_export(self) -> None:
+        self.flush()
+        self.tenken.export_report(self.inspection_id)
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, (Input, TextArea, Select)):
+            self.query_one("#items", OptionList).focus()
+            return
+        self.flush()
+        self.dismiss()
+
+    def on_unmount(self) -> None:
+        self.flush()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "status" and isinstance(self.focused, (Input, TextArea)):
+            return False
+        return True
+

@@ -1,0 +1,161 @@
+"""Application services: what the CLI and the TUI both do, in one place.
+
+A Workspace joins the store (one data directory), the content (corpus, templates) and the domain
+rules. Screens and CLI commands call these methods; none of them holds a business rule of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+from tui.content.loader import load_corpus, load_templates
+from tui.content.yamlio import ContentError
+from tui.domain.corpus import Corpus
+from tui.domain.inspection import Answer, FirmInfo, InspectionInfo, add_one_month
+from tui.domain.profile import Profile, SizeThresholds
+from tui.domain.report import Report, build_report
+from tui.domain.scope import ScopedItem, scope
+from tui.domain.template import Template
+from tui.i18n import _, detect_language, set_language
+from tui.paths import cache_dir, user_templates_dir
+from tui.store import Store, open_store
+
+
+class UserError(Exception):
+    """Bad input from the user: one sentence, exit status 1."""
+
+
+DEFAULT_TEMPLATE = "fsa-notice-2020"
+
+
+class Workspace:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.store: Store = open_store(data_dir)
+        self._content_lock = threading.RLock()
+        self._corpus: Corpus | None = None
+        self._template_cache: tuple[dict[str, Template], list[ContentError]] | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- settings ---------------------------------------------------------------------------
+
+    def language(self) -> str:
+        return self.store.get_setting("language") or detect_language()
+
+    def apply_language(self) -> str:
+        return set_language(self.language())
+
+    def set_language(self, lang: str) -> str:
+        lang = set_language(lang)
+        self.store.set_setting("language", lang)
+        return lang
+
+    def thresholds(self) -> SizeThresholds:
+        try:
+            return SizeThresholds(
+                int(self.store.get_setting("size_medium_from") or 50), int(self.store.get_setting("size_large_from") or 300)
+            )
+        except ValueError:
+            return SizeThresholds()
+
+    # --- content ----------------------------------------------------------------------------
+
+    @property
+    def corpus(self) -> Corpus:
+        with self._content_lock:  # the app warms it in a thread; never load it twice
+            if self._corpus is None:
+                self._corpus = load_corpus(cache=cache_dir(self.data_dir))
+            return self._corpus
+
+    @property
+    def _templates(self) -> tuple[dict[str, Template], list[ContentError]]:
+        corpus = self.corpus
+        with self._content_lock:
+            if self._template_cache is None:
+                self._template_cache = load_templates(corpus, user_templates_dir(self.data_dir))
+            return self._template_cache
+
+    @property
+    def templates(self) -> dict[str, Template]:
+        return self._templates[0]
+
+    @property
+    def template_problems(self) -> list[ContentError]:
+        """User template files that failed validation and were skipped."""
+        return self._templates[1]
+
+    def template(self, template_id: str) -> Template:
+        try:
+            return self.templates[template_id]
+        except KeyError:
+            raise UserError(
+                _("There is no template {id}; available: {ids}.").format(id=template_id, ids=", ".join(self.templates))
+            ) from None
+
+    # --- firms and inspections --------------------------------------------------------------
+
+    def firms(self) -> list[FirmInfo]:
+        return self.store.list_firms()
+
+    def add_firm(self, profile: Profile) -> FirmInfo:
+        return self.store.create_firm(profile)
+
+    def firm(self, firm_id: int) -> FirmInfo:
+        firm = self.store.firm(firm_id)
+        if firm is None:
+            raise UserError(_("There is no firm with id {id}; `tenken list` shows the ids.").format(id=firm_id))
+        return firm
+
+    def scope(self, profile: Profile, template_ids: list[str]) -> list[ScopedItem]:
+        return scope(profile, [self.template(t) for t in template_ids], self.corpus)
+
+    def start_inspection(
+        self, firm_id: int, template_ids: list[str], received_on: dt.date, title: str | None = None,
+        due_on: dt.date | None = None,
+    ) -> InspectionInfo:
+        firm = self.firm(firm_id)
+        templates = [self.template(t) for t in template_ids]
+        scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.included]
+        items = [(s.item.id, s.item.section, s.level) for s in scoped]
+        if title is None:
+            title = " + ".join(t.title.get("ja") for t in templates)
+        addressee = self._addressee(templates)
+        return self.store.create_inspection(
+            firm_id, title, template_ids, items, received_on, due_on or add_one_month(received_on), addressee
+        )
+
+    def _addressee(self, templates: list[Template]) -> str:
+        books = {b for t in templates for b in t.rulebooks}
+        for slug in books:
+            book = self.corpus.rulebooks.get(slug)
+            if book and book.issuer:
+                return book.issuer.ja
+        return ""
+
+    def inspection(self, inspection_id: int) -> InspectionInfo:
+        info = self.store.inspection(inspection_id)
+        if info is None:
+            raise UserError(
+                _("There is no inspection with id {id}; `tenken list` shows the ids.").format(id=inspection_id)
+            )
+        return info
+
+    def inspection_templates(self, info: InspectionInfo) -> list[Template]:
+        return [self.templates[t] for t in info.templates if t in self.templates]
+
+    def save_answer(self, inspection_id: int, item_id: str, **changes: object) -> Answer:
+        return self.store.save_answer(inspection_id, item_id, changes)
+
+    # --- reports ----------------------------------------------------------------------------
+
+    def report(self, inspection_id: int, lang: str, today: dt.date | None = None) -> Report:
+        info = self.inspection(inspection_id)
+        firm = self.firm(info.firm_id)
+        return build_report(
+            info, firm.profile, self.inspection_templates(info), self.store.inspection_items(inspection_id),
+            self.store.answers(inspection_id), self.corpus, lang, today,
+        )
