@@ -58,3 +58,39 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, input:
         [sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=full_env, cwd=cwd or REPO,
         input=input, timeout=120,
     )
+
+
+PINNED_TODAY = dt.date(2026, 11, 23)
+PINNED_NOW = dt.datetime(2026, 11, 23, 10, 30, 0)
+
+
+@pytest.fixture
+def pinned(monkeypatch: pytest.MonkeyPatch):
+    """Fix today's date and the clock, so dates, days left and "saved at" never drift."""
+    from tui.domain import inspection
+    from tui.store import models
+
+    monkeypatch.setattr(inspection, "today", lambda: PINNED_TODAY)
+    monkeypatch.setattr(models, "now", lambda: PINNED_NOW)
+    return PINNED_TODAY
+
+
+@pytest.fixture
+def app_factory(data_dir: Path):
+    """Build the app as the CLI does, on the test's data dir (a fresh Workspace each call)."""
+    from tui.app import make_app
+    from tui.workspace import Workspace
+
+    made = []
+
+    def factory(lang: str | None = None):
+        w = Workspace(data_dir)
+        if lang:
+            w.set_language(lang)
+        w.apply_language()
+        made.append(w)
+        return make_app(w, warm_corpus=False)
+
+    yield factory
+    for w in made:
+        w.close()

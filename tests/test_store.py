@@ -40,9 +40,16 @@ def _old_database(data_dir: Path, version: int) -> Path:
 
     db = SqliteDatabase(str(path))
     db.connect()
-    for step in MIGRATIONS[:version]:
-        step(db)
-    db.execute_sql(f"PRAGMA user_version = {version}")
+    with db.atomic():
+        for step in MIGRATIONS[:version]:
+            step(db)
+        db.execute_sql(f"PRAGMA user_version = {version}")
+        _fill(db)
+    db.close()
+    return path
+
+
+def _fill(db) -> None:
     db.execute_sql(
         "INSERT INTO firm (id, name, profile, created_at, updated_at) VALUES "
         "(1, '旧社', '{\"name\": \"旧社\", \"business\": [\"crypto-exchange\"], \"staff\": 5}', '2025-01-01', '2025-01-01')"
@@ -55,8 +62,6 @@ def _old_database(data_dir: Path, version: int) -> Path:
         "INSERT INTO answer (inspection_id, item_id, status, note, finding, risk, remediation, owner, justification, evidence) "
         "VALUES (1, 'notice.4.ha', 'compliant', '旧メモ', '', '', '', '', '', '[]')"
     )
-    db.close()
-    return path
 
 
 def test_upgrades_a_version_1_database_keeping_its_answers_and_a_backup(data_dir: Path):
@@ -180,7 +185,7 @@ def test_not_applicable_needs_a_justification(ws, demo):
     from tui.domain.inspection import AnswerRejected
 
     with pytest.raises(AnswerRejected):
-        ws.save_answer(demo.id, "notice.8.ro", status="na")
-    assert ws.store.answers(demo.id)["notice.8.ro"].status == "unanswered"
-    ws.save_answer(demo.id, "notice.8.ro", status="na", justification="外部委託なし")
-    assert ws.store.answers(demo.id)["notice.8.ro"].status == "na"
+        ws.save_answer(demo.id, "notice.8.ro.1", status="na")
+    assert ws.store.answers(demo.id)["notice.8.ro.1"].status == "unanswered"
+    ws.save_answer(demo.id, "notice.8.ro.1", status="na", justification="外部委託なし")
+    assert ws.store.answers(demo.id)["notice.8.ro.1"].status == "na"

@@ -44,7 +44,7 @@ class TenkenCommands(Provider):
         for firm in app.ws.firms():
             cmds.append(PaletteCommand(N_("New inspection: "), N_("Start an inspection for this firm"), partial(app.new_inspection, firm.id), firm.name))
             for i in firm.inspections:
-                cmds.append(PaletteCommand(N_("Open inspection: "), N_("Open this inspection"), partial(app.open_inspection, i.id), f"{firm.name} — {i.title} (#{i.id})"))
+                cmds.append(PaletteCommand(N_("Open inspection: "), N_("Open this inspection"), partial(app.open_inspection, i.id), f"{firm.name} — {app.ws.inspection_title(i)} (#{i.id})"))
                 cmds.append(PaletteCommand(N_("Export report: "), N_("Write the response report as Markdown"), partial(app.export_report, i.id), f"{firm.name} (#{i.id})"))
         return cmds
 

@@ -37,7 +37,9 @@ def create_demo(ws: Workspace, today: dt.date | None = None) -> tuple[Inspection
     existing = find_demo(ws)
     if existing is not None:
         return existing, False
-    today = today or dt.date.today()
+    from tui.domain import inspection
+
+    today = today or inspection.today()
     profile = Profile(
         name=DEMO_NAME, business=("crypto-exchange", "online-securities"), staff=12, uses_cloud=True,
         outsourcing="multi-tier", online_transactions=True, custody=True,

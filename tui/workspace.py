@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-from tui.content.loader import load_corpus, load_templates
+from tui.content.loader import load_corpus, load_template_titles, load_templates
 from tui.content.yamlio import ContentError
 from tui.domain.corpus import Corpus
 from tui.domain.inspection import Answer, FirmInfo, InspectionInfo, add_one_month
@@ -18,6 +18,7 @@ from tui.domain.profile import Profile, SizeThresholds
 from tui.domain.report import Report, build_report
 from tui.domain.scope import ScopedItem, scope
 from tui.domain.template import Template
+from tui.domain.text import Text
 from tui.i18n import _, detect_language, set_language
 from tui.paths import cache_dir, user_templates_dir
 from tui.store import Store, open_store
@@ -37,6 +38,7 @@ class Workspace:
         self._content_lock = threading.RLock()
         self._corpus: Corpus | None = None
         self._template_cache: tuple[dict[str, Template], list[ContentError]] | None = None
+        self._titles: dict[str, Text] | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -121,11 +123,9 @@ class Workspace:
         templates = [self.template(t) for t in template_ids]
         scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.included]
         items = [(s.item.id, s.item.section, s.level) for s in scoped]
-        if title is None:
-            title = " + ".join(t.title.get("ja") for t in templates)
         addressee = self._addressee(templates)
         return self.store.create_inspection(
-            firm_id, title, template_ids, items, received_on, due_on or add_one_month(received_on), addressee
+            firm_id, title or "", template_ids, items, received_on, due_on or add_one_month(received_on), addressee
         )
 
     def _addressee(self, templates: list[Template]) -> str:
@@ -144,6 +144,21 @@ class Workspace:
             )
         return info
 
+    def inspection_title(self, info: InspectionInfo, lang: str | None = None) -> str:
+        """The title the user gave, or the names of its templates in `lang`."""
+        if info.title:
+            return info.title
+        titles = self._template_titles()
+        return " + ".join(titles[t].get(lang) if t in titles else t for t in info.templates)
+
+    def _template_titles(self) -> dict[str, Text]:
+        """Template titles without loading the corpus (the home screen needs only these)."""
+        if self._template_cache is not None:
+            return {t.id: t.title for t in self._template_cache[0].values()}
+        if self._titles is None:
+            self._titles = load_template_titles(user_templates_dir(self.data_dir))
+        return self._titles
+
     def inspection_templates(self, info: InspectionInfo) -> list[Template]:
         return [self.templates[t] for t in info.templates if t in self.templates]
 
@@ -157,5 +172,5 @@ class Workspace:
         firm = self.firm(info.firm_id)
         return build_report(
             info, firm.profile, self.inspection_templates(info), self.store.inspection_items(inspection_id),
-            self.store.answers(inspection_id), self.corpus, lang, today,
+            self.store.answers(inspection_id), self.corpus, lang, today, title=self.inspection_title(info, lang),
         )

@@ -122,10 +122,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         ws.close()
 
 
-def _inspection_json(i) -> dict:
+def _inspection_json(ws, i) -> dict:
+    from tui.domain.inspection import days_left
+
     return {
-        "id": i.id, "title": i.title, "templates": list(i.templates), "received_on": i.received_on.isoformat(),
-        "due_on": i.due_on.isoformat(), "days_left": (i.due_on - dt.date.today()).days,
+        "id": i.id, "title": ws.inspection_title(i), "templates": list(i.templates), "received_on": i.received_on.isoformat(),
+        "due_on": i.due_on.isoformat(), "days_left": days_left(i.due_on),
         "answered": i.progress.answered, "total": i.progress.total, "problems": i.progress.problems,
         "finalized": i.finalized, "revision": i.revision,
     }
@@ -141,7 +143,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.json:
             _print_json([
                 {"id": f.id, "name": f.name, "business": list(f.profile.business), "staff": f.profile.staff,
-                 "size": f.profile.size_tier, "inspections": [_inspection_json(i) for i in f.inspections]}
+                 "size": f.profile.size_tier, "inspections": [_inspection_json(ws, i) for i in f.inspections]}
                 for f in firms
             ])
             return EXIT_OK
@@ -152,7 +154,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             for i in f.inspections:
                 print(
                     "    #{id} {title} — {received}: {r} / {due}: {d} ({left}) — {answered}/{total}".format(
-                        id=i.id, title=i.title, received=_("received"), r=format_date(i.received_on),
+                        id=i.id, title=ws.inspection_title(i), received=_("received"), r=format_date(i.received_on),
                         due=_("due"), d=format_date(i.due_on), left=days_left_text(i.due_on),
                         answered=i.progress.answered, total=i.progress.total,
                     )
@@ -187,15 +189,17 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
+    from tui.domain.inspection import today
+
     from tui.domain.inspection import days_left_text
     from tui.i18n import format_date
     from tui.workspace import DEFAULT_TEMPLATE
 
     ws = _workspace(args)
     try:
-        info = ws.start_inspection(args.firm, args.template or [DEFAULT_TEMPLATE], args.received or dt.date.today())
+        info = ws.start_inspection(args.firm, args.template or [DEFAULT_TEMPLATE], args.received or today())
         if args.json:
-            _print_json(_inspection_json(info))
+            _print_json(_inspection_json(ws, info))
         else:
             print(_("Started inspection {id} with {n} items; due {due} ({left}).").format(
                 id=info.id, n=info.progress.total, due=format_date(info.due_on), left=days_left_text(info.due_on)))

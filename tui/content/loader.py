@@ -284,3 +284,18 @@ def load_templates(corpus: Corpus | None, user_dir: Path | None = None) -> tuple
                 continue
             templates[t.id] = t
     return templates, problems
+
+
+def load_template_titles(user_dir: Path | None = None) -> dict[str, Text]:
+    """Each template's id and title, read without validating items (bad files are skipped here)."""
+    out: dict[str, Text] = {}
+    folders = [checklists_dir() / "templates"] + ([user_dir] if user_dir is not None and user_dir.is_dir() else [])
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                data = load_yaml(path)
+                title = data["title"]
+                out.setdefault(str(data["id"]), Text(str(title["ja"]), str(title["en"])))
+            except (ContentError, KeyError, TypeError):
+                continue
+    return out

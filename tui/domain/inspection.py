@@ -46,12 +46,17 @@ def add_one_month(day: dt.date) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def days_left(due: dt.date, today: dt.date | None = None) -> int:
-    return (due - (today or dt.date.today())).days
+def today() -> dt.date:
+    """The current date (one place, so tests can pin it)."""
+    return dt.date.today()
 
 
-def days_left_text(due: dt.date, today: dt.date | None = None) -> str:
-    n = days_left(due, today)
+def days_left(due: dt.date, on: dt.date | None = None) -> int:
+    return (due - (on or today())).days
+
+
+def days_left_text(due: dt.date, on: dt.date | None = None) -> str:
+    n = days_left(due, on)
     if n > 0:
         return _("{n} days left").format(n=n) if n != 1 else _("1 day left")
     if n == 0:

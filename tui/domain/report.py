@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from tui.domain import inspection as _inspection
 from tui.domain.corpus import Corpus, article_label
 from tui.domain.inspection import (
     FIELD_LABELS,
@@ -16,7 +17,7 @@ from tui.domain.inspection import (
 )
 from tui.domain.profile import Profile
 from tui.domain.scope import SCOPE_LABELS
-from tui.domain.template import Template, lay_out
+from tui.domain.template import Template, cites_for, lay_out
 from tui.i18n import N_, format_date, gettext_in
 
 
@@ -105,14 +106,15 @@ def build_report(
     corpus: Corpus,
     lang: str,
     today: dt.date | None = None,
+    title: str | None = None,
 ) -> Report:
     """Assemble the report of one inspection. `items` are the inspection's (item id, section, level)."""
     books = set(profile.rulebooks) | {b for t in templates for b in t.rulebooks}
     report = Report(
-        lang=lang, draft=not info.finalized, title=info.title, addressee=info.addressee, firm=profile.name,
+        lang=lang, draft=not info.finalized, title=title or info.title, addressee=info.addressee, firm=profile.name,
         representative=profile.representative or "", responsible_officer=profile.responsible_officer or "",
         received_on=info.received_on, due_on=info.due_on, submitted_on=info.submitted_on,
-        generated_on=today or dt.date.today(), finalized_by=info.finalized_by, revision=info.revision,
+        generated_on=today or _inspection.today(), finalized_by=info.finalized_by, revision=info.revision,
         rulebooks=tuple(sorted(books)),
     )
     for section, placed in lay_out(templates, items):
@@ -121,7 +123,7 @@ def build_report(
         for p in placed:
             item = p.item
             answer = answers.get(item.id, Answer(item.id))
-            cites = [r for r in item.cites if r.split(":")[0] in books] or list(item.cites)
+            cites = cites_for(item, books)
             row = ReportRow(
                 number=p.number,
                 item_id=item.id,

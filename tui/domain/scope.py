@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tui.domain.corpus import Corpus
 from tui.domain.profile import Profile
-from tui.domain.template import Template, TemplateItem
+from tui.domain.template import Template, TemplateItem, cites_for
 from tui.domain.text import LEVEL_LABELS, Text, strongest
 from tui.i18n import N_, _, get_language, gettext_in
 
@@ -49,8 +49,7 @@ def _condition_holds(profile: Profile, field: str, any_of: tuple) -> bool:
 
 
 def scope_item(item: TemplateItem, template_id: str, profile: Profile, corpus: Corpus) -> ScopedItem:
-    books = set(profile.rulebooks)
-    cites = tuple(r for r in item.cites if r.split(":")[0] in books) or item.cites
+    cites = cites_for(item, profile.rulebooks)
     primary = cites[0]
     reasons: list[Reason] = []
     for cond in item.conditions:

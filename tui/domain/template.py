@@ -27,6 +27,12 @@ class TemplateItem:
     level: str = "info"
 
 
+def cites_for(item: TemplateItem, rulebooks: "set[str] | tuple[str, ...]") -> tuple[str, ...]:
+    """The item's citations in the firm's rulebooks (all of them when none matches)."""
+    books = set(rulebooks)
+    return tuple(r for r in item.cites if r.split(":", 1)[0] in books) or item.cites
+
+
 @dataclass(frozen=True, slots=True)
 class TemplateSection:
     id: str

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +10,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Select
 
 from tui.content.profile import profile_from_dict
 from tui.content.yamlio import ContentError
+from tui.domain import inspection
 from tui.domain.inspection import add_one_month, days_left_text, parse_date
 from tui.domain.profile import (
     BUSINESS_LABELS,
@@ -172,7 +171,7 @@ class NewInspectionDialog(TenkenModal[int | None]):
                 *[(t.title.get(), t.id, t.id == DEFAULT_TEMPLATE) for t in ws.templates.values()], id="templates"
             )
             yield Label(_("Date the notice was received (YYYY-MM-DD)"), classes="field-label")
-            yield Input(dt.date.today().isoformat(), id="received")
+            yield Input(inspection.today().isoformat(), id="received")
             yield Static("", id="due", classes="hint")
             yield Static("", id="dialog-error", classes="error")
             with Horizontal(classes="dialog-buttons"):

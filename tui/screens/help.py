@@ -32,8 +32,8 @@ class HelpScreen(TenkenModal[None]):
         self.under = under
 
     def _table(self) -> Table:
-        table = Table(show_header=True, header_style="bold", expand=True, box=None)
-        table.add_column(_("Key"), no_wrap=True)
+        table = Table(show_header=True, header_style="bold", box=None, padding=(0, 2, 0, 0))
+        table.add_column(_("Key"), no_wrap=True, min_width=18)
         table.add_column(_("What it does"))
         seen = set()
         bindings = translate_bindings(dict(self.under.active_bindings))

@@ -14,7 +14,7 @@ from tui.screens.base import TenkenScreen
 
 class HomeScreen(TenkenScreen):
     BINDINGS = [
-        Binding("enter", "open", N_("Open"), id="home.open", show=True),
+        Binding("enter", "open", N_("Open"), id="home.open", priority=True),
         Binding("n", "new_inspection", N_("New inspection"), id="home.new_inspection"),
         Binding("f", "new_firm", N_("New firm"), id="home.new_firm"),
         Binding("d", "demo", N_("Demo"), id="home.demo", show=False),
@@ -38,20 +38,21 @@ class HomeScreen(TenkenScreen):
     def reload(self, select: int | None = None) -> None:
         self.firms = self.tenken.ws.firms()
         table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_column(_("ID"), key="id")
-        table.add_column(_("Firm"), key="firm")
-        table.add_column(_("Inspection"), key="title")
-        table.add_column(_("Received"), key="received")
-        table.add_column(_("Due"), key="due")
-        table.add_column(_("Days left"), key="left")
-        table.add_column(_("Progress"), key="progress")
+        if not table.columns:  # columns once per compose: re-adding them garbles Textual's width cache
+            table.add_column(_("ID"), key="id")
+            table.add_column(_("Firm"), key="firm")
+            table.add_column(_("Due"), key="due")
+            table.add_column(_("Days left"), key="left")
+            table.add_column(_("Progress"), key="progress")
+            table.add_column(_("Received"), key="received")
+            table.add_column(_("Inspection"), key="title")
+        table.clear()
         self.row_keys.clear()
         target_row = 0
         for firm in self.firms:
             if not firm.inspections:
                 key = f"f{firm.id}"
-                table.add_row("", firm.name, RichText(_("no inspection yet — press n"), style="dim"), "", "", "", "", key=key)
+                table.add_row("", firm.name, "", "", "", "", RichText(_("no inspection yet — press n"), style="dim"), key=key)
                 self.row_keys[key] = (firm.id, None)
             for i in firm.inspections:
                 key = f"i{i.id}"
@@ -59,9 +60,9 @@ class HomeScreen(TenkenScreen):
                 style = "bold red" if left < 0 else ("yellow" if left <= 7 else "")
                 status = _("finalized") if i.finalized else format_percent(i.progress.ratio)
                 table.add_row(
-                    str(i.id), firm.name, i.title, format_date(i.received_on), format_date(i.due_on),
-                    RichText(days_left_text(i.due_on), style=style),
-                    f"{i.progress.answered}/{i.progress.total} ({status})",
+                    str(i.id), firm.name, format_date(i.due_on), RichText(days_left_text(i.due_on), style=style),
+                    f"{i.progress.answered}/{i.progress.total} ({status})", format_date(i.received_on),
+                    self.tenken.ws.inspection_title(i),
                     key=key,
                 )
                 if select == i.id:
@@ -82,10 +83,6 @@ class HomeScreen(TenkenScreen):
             return None
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return self.row_keys.get(str(row_key.value))
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_open()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open", "new_inspection") and not self.firms:

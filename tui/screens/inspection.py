@@ -29,7 +29,7 @@ from tui.domain.inspection import (
     parse_date,
 )
 from tui.domain.scope import level_label
-from tui.domain.template import PlacedItem, TemplateSection, lay_out
+from tui.domain.template import PlacedItem, TemplateSection, cites_for, lay_out
 from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
 from tui.screens.base import TenkenScreen
@@ -53,7 +53,7 @@ class InspectionScreen(TenkenScreen):
         Binding("escape", "back", N_("Back"), id="inspection.back"),
         Binding("pagedown", "next_item", N_("Next item"), id="inspection.next", priority=True, key_display="PgDn"),
         Binding("pageup", "previous_item", N_("Previous item"), id="inspection.previous", priority=True, key_display="PgUp", show=False),
-        Binding("g", "jump", N_("Jump to item"), id="inspection.jump"),
+        Binding("g", "jump", N_("Jump to item"), id="inspection.jump", show=False),
         Binding("u", "toggle_unanswered", N_("Only unanswered"), id="inspection.unanswered"),
         Binding("a", "article", N_("Article text"), id="inspection.article"),
         Binding("e", "export", N_("Export report"), id="inspection.export"),
@@ -77,6 +77,7 @@ class InspectionScreen(TenkenScreen):
         self.pending_item: str | None = None
         self._timer: Timer | None = None
         self._loading = False
+        self._closing = False
 
     # --- building -------------------------------------------------------------------------
 
@@ -127,6 +128,7 @@ class InspectionScreen(TenkenScreen):
         self.refresh_list()
         self.show_item(self.current)
         self.query_one("#items", OptionList).focus()
+        self.call_after_refresh(self.refresh_list)  # again, now that the list's width is known
 
     async def on_language_changed(self) -> None:
         self.flush()
@@ -139,7 +141,7 @@ class InspectionScreen(TenkenScreen):
             return ""
         p = i.progress
         return _("{firm} — {title} | received {received} | due {due} ({left}) | answered {answered}/{total}").format(
-            firm=i.firm_name, title=i.title, received=format_date(i.received_on), due=format_date(i.due_on),
+            firm=i.firm_name, title=self.tenken.ws.inspection_title(i), received=format_date(i.received_on), due=format_date(i.due_on),
             left=days_left_text(i.due_on), answered=p.answered, total=p.total,
         )
 
@@ -150,11 +152,22 @@ class InspectionScreen(TenkenScreen):
     def _item_prompt(self, p: PlacedItem) -> RichText:
         answer = self.answers.get(p.item.id, Answer(p.item.id))
         mark, style = STATUS_MARK[answer.status]
-        text = RichText()
+        text = RichText(end="")
         text.append(f"{mark} ", style=style)
         text.append(f"{p.number} ", style="bold")
         text.append(p.item.question.get())
+        # One line per item, cut to the list's width in terminal cells (Japanese is two cells a character).
+        text.truncate(self._list_width(), overflow="ellipsis")
         return text
+
+    def _list_width(self) -> int:
+        ol = self.query_one("#items", OptionList)
+        width = ol.scrollable_content_region.width or int(self.app.size.width * 0.42) - 4
+        return max(width - 2, 10)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.sections:
+            self.refresh_list()
 
     def refresh_list(self) -> None:
         options: list[Option | None] = []
@@ -204,15 +217,18 @@ class InspectionScreen(TenkenScreen):
         lang = get_language()
         answer = self.answers.get(item_id, Answer(item_id))
         self.query_one("#question", Static).update(RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold")))
+        firm = self.tenken.ws.firm(self.info.firm_id) if self.info else None
+        books = set(firm.profile.rulebooks) | {b for t in self.tenken.ws.inspection_templates(self.info) for b in t.rulebooks} if firm and self.info else set()
         cites = ", ".join(
-            f"{article_label(corpus[r], lang)} ({r.split(':')[0]})" if r in corpus else r for r in p.item.cites
+            f"{corpus.rulebooks[corpus[r].rulebook].name.get(lang)} {article_label(corpus[r], lang)}" if r in corpus else r
+            for r in cites_for(p.item, books)
         )
         meta = RichText()
         meta.append(f" {level_label(p.level)} ", style="reverse bold")
         meta.append(f"  {_(LEVEL_LABELS[p.item.level])}  ", style="italic")
         meta.append("\n" + _("Cites: ") + cites, style="dim")
         self.query_one("#meta", Static).update(meta)
-        tier = self.tenken.ws.firm(self.info.firm_id).profile.size_tier if self.info else "small"
+        tier = firm.profile.size_tier if firm else "small"
         expectation = p.item.expectations.get(tier)
         exp_text = ""
         if expectation:
@@ -257,16 +273,18 @@ class InspectionScreen(TenkenScreen):
             answer = self.tenken.ws.save_answer(self.inspection_id, item_id, **changes)
         except AnswerRejected as exc:
             self.notify(str(exc), severity="warning")
-            if item_id == self.current:
+            if item_id == self.current and not self._closing:
                 self._save_state(self.answers.get(item_id, Answer(item_id)), str(exc))
             return False
         except StoreError as exc:
             self.notify(str(exc), severity="error", timeout=10)
-            if item_id == self.current:
+            if item_id == self.current and not self._closing:
                 self._save_state(self.answers.get(item_id, Answer(item_id)), str(exc))
             return False
         old = self.answers.get(item_id, Answer(item_id))
         self.answers[item_id] = answer
+        if self._closing:
+            return True
         if old.status != answer.status and self.info is not None:
             delta = int(answer.answered) - int(old.answered)
             self.info = self.tenken.ws.inspection(self.inspection_id) if delta else self.info
@@ -448,6 +466,7 @@ class InspectionScreen(TenkenScreen):
         self.dismiss()
 
     def on_unmount(self) -> None:
+        self._closing = True  # the widgets are gone: save without touching them
         self.flush()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

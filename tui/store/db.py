@@ -177,12 +177,20 @@ def _migrate(db: SqliteDatabase, data_dir: Path, version: int) -> None:
     has_tables = db.execute_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0] > 0
     if version > 0 or has_tables:
         backup_database(db, data_dir, f"before-v{SCHEMA_VERSION}")
-    with db.atomic():
-        # Re-read inside the write lock: a second tenken may have migrated meanwhile.
-        version = db.execute_sql("PRAGMA user_version").fetchone()[0]
-        for number in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[number - 1](db)
-        db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    # Foreign keys off while the schema changes (a rebuilt table must never cascade into answers);
+    # the pragma only takes effect outside a transaction. Checked again before the commit.
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic():
+            # Re-read inside the write lock: a second tenken may have migrated meanwhile.
+            version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+            for number in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[number - 1](db)
+            if db.execute_sql("PRAGMA foreign_key_check").fetchall():
+                raise sqlite3.DatabaseError("foreign key check failed after migration")
+            db.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
 
 
 def open_store(data_dir: Path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from peewee import DateField, IntegerField, SqliteDatabase, TextField
+from peewee import DateField, SqliteDatabase
 from playhouse.migrate import SqliteMigrator, migrate
 
 V1 = [
@@ -47,13 +47,15 @@ def _v1(db: SqliteDatabase) -> None:
 
 
 def _v2(db: SqliteDatabase) -> None:
-    """Revisions, addressee and submission date (finalize / reopen); history made append-only by triggers."""
+    """Revisions, addressee and submission date (finalize / reopen); history made append-only by triggers.
+
+    Plain ALTER TABLE ADD COLUMN: a table rebuild (as playhouse's add_not_null does) would drop the table,
+    and a DROP with foreign keys on cascades into the answers.
+    """
     migrator = SqliteMigrator(db)
-    migrate(
-        migrator.add_column("inspection", "submitted_on", DateField(null=True)),
-        migrator.add_column("inspection", "revision", IntegerField(default=1)),
-        migrator.add_column("inspection", "addressee", TextField(default="")),
-    )
+    migrate(migrator.add_column("inspection", "submitted_on", DateField(null=True)))
+    db.execute_sql("ALTER TABLE inspection ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")
+    db.execute_sql("ALTER TABLE inspection ADD COLUMN addressee TEXT NOT NULL DEFAULT ''")
     db.execute_sql(
         "ALTER TABLE inspection ADD COLUMN previous_id INTEGER REFERENCES inspection (id) ON DELETE SET NULL"
     )

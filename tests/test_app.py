@@ -1,0 +1,215 @@
+"""The TUI driven with the keyboard alone, as staff would use it; assertions on what they see and what is stored."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Footer, OptionList, Select, TextArea
+
+from tui.screens.help import HelpScreen
+from tui.screens.home import HomeScreen
+from tui.screens.inspection import InspectionScreen
+from tui.workspace import Workspace
+
+pytestmark = pytest.mark.usefixtures("pinned")
+
+
+def _footer_text(app) -> str:
+    return " ".join(str(k.render()) for k in app.screen.query(Footer).first().query("FooterKey"))
+
+
+async def test_home_lists_firms_with_due_date_and_days_left(demo, app_factory):
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.title == "tenken"
+        table = app.screen.query_one(DataTable)
+        row = [str(c) for c in table.get_row_at(0)]
+        assert "株式会社サンプル" in row
+        assert "2026年12月14日" in row and "残り21日" in row
+
+
+async def test_answer_with_keyboard_is_saved_and_survives_a_restart(demo, app_factory, data_dir):
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InspectionScreen)
+        await pilot.press("pagedown", "pagedown", "pagedown")  # to the 4th item
+        item = screen.current
+        await pilot.press("3")  # non-compliant
+        await pilot.pause()
+        assert screen.query_one("#status", Select).value == "noncompliant"
+        screen.query_one("#finding", TextArea).focus()
+        await pilot.press(*"ログ未取得")
+        await pilot.press("escape")  # leave the field; pending text is flushed on navigation
+        await pilot.press("pagedown")
+        await pilot.pause()
+    ws = Workspace(data_dir)
+    try:
+        answer = ws.store.answers(demo.id)[item]
+        assert answer.status == "noncompliant"
+        assert answer.finding == "ログ未取得"
+    finally:
+        ws.close()
+
+
+async def test_typing_then_quitting_at_once_loses_nothing(demo, app_factory, data_dir):
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        item = screen.current
+        screen.query_one("#note", TextArea).focus()
+        await pilot.press(*"メモ")
+        await app.action_quit()
+    ws = Workspace(data_dir)
+    try:
+        assert "メモ" in ws.store.answers(demo.id)[item].note
+    finally:
+        ws.close()
+
+
+async def test_not_applicable_asks_for_a_justification(demo, app_factory, data_dir):
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("pagedown")
+        item = screen.current
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("escape")  # cancel: nothing changes
+        await pilot.pause()
+        assert screen.answers[item].status != "na"
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press(*"該当業務なし", "enter")
+        await pilot.pause()
+        assert screen.answers[item].status == "na"
+    ws = Workspace(data_dir)
+    try:
+        a = ws.store.answers(demo.id)[item]
+        assert (a.status, a.justification) == ("na", "該当業務なし")
+    finally:
+        ws.close()
+
+
+async def test_only_unanswered_and_jump(demo, app_factory):
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("u")
+        await pilot.pause()
+        shown = [o.id for o in screen.query_one("#items", OptionList)._options if o.id and not o.id.startswith("section:")]
+        unanswered = [i for i in shown if not screen.answers[i].answered]
+        assert len(unanswered) >= len(shown) - 1  # the current item stays visible
+        await pilot.press("g", *"2-2", "enter")
+        await pilot.pause()
+        assert screen.placed[screen.current].number == "2-2"
+
+
+async def test_article_text_is_one_key_away(demo, app_factory):
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        text = " ".join(str(s.render()) for s in app.screen.query(".provision"))
+        assert "コンピュータシステムの不正使用防止対策" in text
+
+
+async def test_language_switch_changes_every_visible_string_and_is_remembered(demo, app_factory):
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "次の項目" in _footer_text(app)
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Next item" in _footer_text(app)
+        assert "received November 14, 2026" in str(app.screen.query_one("#inspection-info").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        headers = [str(c.label) for c in app.screen.query_one(DataTable).columns.values()]
+        assert "Due" in headers
+    app2 = app_factory()
+    async with app2.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        headers = [str(c.label) for c in app2.screen.query_one(DataTable).columns.values()]
+        assert "Due" in headers
+
+
+async def test_help_lists_every_key_of_the_screen(demo, app_factory):
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        from rich.console import Console
+
+        console = Console(width=200, record=True, file=open("/dev/null", "w"))
+        console.print(app.screen._table())
+        text = console.export_text()
+        for desc in ("次の項目", "前の項目", "項目へ移動", "未回答のみ", "報告書出力"):
+            assert desc in text, desc
+
+
+async def test_command_palette_matches_japanese_and_english(demo, app_factory):
+    from tui.commands import TenkenCommands
+
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        provider = TenkenCommands(app.screen)
+        for query in ("language", "言語", "demo", "デモ"):
+            hits = [h async for h in provider.search(query)]
+            assert hits, query
+
+
+async def test_export_from_the_tui(demo, app_factory, tmp_path):
+    out = tmp_path / "report.md"
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one("#dialog-input")
+        field.value = str(out)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert "株式会社サンプル" in out.read_text(encoding="utf-8")
+
+
+async def test_new_firm_form_and_new_inspection(app_factory, data_dir):
+    app = app_factory()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"テスト証券")
+        app.screen.query_one("#staff").value = "120"
+        app.screen.query_one("#business").select("online-securities")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # the new-inspection dialog opens for the new firm with today's date
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InspectionScreen)
+        assert "2026年12月23日" in str(app.screen.query_one("#inspection-info").render())
+    ws = Workspace(data_dir)
+    try:
+        [firm] = ws.firms()
+        assert firm.name == "テスト証券" and firm.profile.size_tier == "medium"
+        assert firm.inspections[0].due_on.isoformat() == "2026-12-23"
+    finally:
+        ws.close()
