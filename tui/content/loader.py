@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 from tui import __version__
@@ -251,18 +252,60 @@ def template_from_schema(t: TemplateSchema, path: Path, corpus: Corpus | None, d
                 )
             )
         sections.append(TemplateSection(sec.id, Text.of(sec.title), sec.kind, tuple(items)))
-    return Template(t.id, Text.of(t.title), _t(t.description), tuple(t.rulebooks), tuple(sections), source=str(path))
+    return Template(
+        t.id, Text.of(t.title), _t(t.description), tuple(t.rulebooks), tuple(sections), source=str(path),
+        include=tuple(t.include),
+    )
 
 
 def load_template_file(path: Path, corpus: Corpus | None) -> Template:
     data = load_yaml(path)
     schema = validate(TemplateSchema, data, path)
+    if corpus is not None:
+        for n, slug in enumerate(schema.rulebooks):
+            if slug not in corpus.rulebooks:
+                from tui.content.yamlio import line_of
+
+                raise ContentError(path, _("unknown rulebook {slug}").format(slug=slug),
+                                   line=line_of(data, ("rulebooks", n)), field=f"rulebooks.{n}")
     template = template_from_schema(schema, path, corpus, data)
     ids = [i.id for s in template.sections for i in s.items]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
         raise ContentError(path, _("duplicate item id {id}").format(id=sorted(dupes)[0]))
+    if not template.sections and not template.include:
+        raise ContentError(path, _("the template has neither sections nor include"), field="sections")
     return template
+
+
+def resolve_includes(templates: dict[str, Template]) -> dict[str, Template]:
+    """Give each template the items of the templates it includes that cite one of its rulebooks."""
+    resolved: dict[str, Template] = {}
+
+    def resolve(tid: str, trail: tuple[str, ...]) -> Template:
+        if tid in resolved:
+            return resolved[tid]
+        t = templates[tid]
+        sections: list[TemplateSection] = []
+        for inc in t.include:
+            if inc in trail or inc not in templates:
+                problem = _("includes itself") if inc in trail else _("includes unknown template {id}").format(id=inc)
+                raise ContentError(Path(t.source), problem, field="include")
+            for sec in resolve(inc, trail + (inc,)).sections:
+                items = tuple(i for i in sec.items if any(r.split(":", 1)[0] in t.rulebooks for r in i.cites))
+                if items:
+                    sections.append(TemplateSection(sec.id, sec.title, sec.kind, items))
+        own_ids = {i.id for s in t.sections for i in s.items}
+        sections = [
+            TemplateSection(s.id, s.title, s.kind, tuple(i for i in s.items if i.id not in own_ids)) for s in sections
+        ]
+        sections = [s for s in sections if s.items] + list(t.sections)
+        resolved[tid] = replace(t, sections=tuple(sections))
+        return resolved[tid]
+
+    for tid in templates:
+        resolve(tid, (tid,))
+    return resolved
 
 
 def load_templates(corpus: Corpus | None, user_dir: Path | None = None) -> tuple[dict[str, Template], list[ContentError]]:
@@ -271,19 +314,19 @@ def load_templates(corpus: Corpus | None, user_dir: Path | None = None) -> tuple
     for path in sorted((checklists_dir() / "templates").glob("*.yaml")):
         t = load_template_file(path, corpus)
         templates[t.id] = t
+    shipped = resolve_includes(templates)
     problems: list[ContentError] = []
     if user_dir is not None and user_dir.is_dir():
         for path in sorted(user_dir.glob("*.yaml")):
             try:
                 t = load_template_file(path, corpus)
+                if t.id in templates:
+                    raise ContentError(path, _("a template with id '{id}' already exists").format(id=t.id), field="id")
+                shipped = resolve_includes({**shipped, t.id: t})
+                templates[t.id] = t
             except ContentError as exc:
                 problems.append(exc)
-                continue
-            if t.id in templates:
-                problems.append(ContentError(path, _("a template with id '{id}' already exists").format(id=t.id), field="id"))
-                continue
-            templates[t.id] = t
-    return templates, problems
+    return shipped, problems
 
 
 def load_template_titles(user_dir: Path | None = None) -> dict[str, Text]:
@@ -299,3 +342,83 @@ def load_template_titles(user_dir: Path | None = None) -> dict[str, Text]:
             except (ContentError, KeyError, TypeError):
                 continue
     return out
+
+
+# --- training --------------------------------------------------------------------------------
+
+
+def load_module(folder: Path, corpus: Corpus | None) -> "Module":
+    """One training module: module.yaml and its lesson files, every cited ref checked."""
+    from tui.content.schema import ModuleSchema
+    from tui.content.yamlio import line_of
+    from tui.domain.training import Choice, Decision, Exercise, Inject, Lesson, Module, Question
+
+    path = folder / "module.yaml"
+    data = load_yaml(path)
+    m = validate(ModuleSchema, data, path)
+
+    def check_refs(refs: list[str], loc: tuple) -> tuple[str, ...]:
+        if corpus is not None:
+            for n, ref in enumerate(refs):
+                if ref not in corpus:
+                    raise ContentError(path, _("unknown reference {ref}").format(ref=ref),
+                                       line=line_of(data, (*loc, n)), field=".".join(map(str, (*loc, n))))
+        return tuple(refs)
+
+    def read(rel: str, loc: tuple) -> str:
+        target = folder / rel
+        try:
+            text = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise ContentError(path, _("cannot read the lesson file {file}").format(file=rel),
+                               line=line_of(data, loc), field=".".join(map(str, loc))) from None
+        if not text.strip():
+            raise ContentError(target, _("the file is empty"))
+        return text
+
+    lessons = tuple(
+        Lesson(l.id, Text.of(l.title),
+               Text(read(l.file.ja, ("lessons", n, "file", "ja")), read(l.file.en, ("lessons", n, "file", "en"))),
+               l.minutes, check_refs(l.cites, ("lessons", n, "cites")))
+        for n, l in enumerate(m.lessons)
+    )
+    lesson_ids = {l.id for l in lessons}
+    quiz = []
+    for n, q in enumerate(m.quiz):
+        if q.lesson is not None and q.lesson not in lesson_ids:
+            raise ContentError(path, _("unknown lesson {id}").format(id=q.lesson),
+                               line=line_of(data, ("quiz", n, "lesson")), field=f"quiz.{n}.lesson")
+        right = sum(c.correct for c in q.choices)
+        if right == 0 or (q.kind == "single" and right != 1):
+            raise ContentError(path, _("a single-choice question needs exactly one correct choice, a multiple-choice one at least one"),
+                               line=line_of(data, ("quiz", n)), field=f"quiz.{n}.choices")
+        quiz.append(Question(
+            q.id, q.kind, Text.of(q.question),
+            tuple(Choice(c.id, Text(c.ja, c.en), c.correct, Text.of(c.explanation)) for c in q.choices),
+            check_refs(q.cites, ("quiz", n, "cites")), q.lesson,
+        ))
+    ids = [q.id for q in quiz]
+    if len(set(ids)) != len(ids):
+        raise ContentError(path, _("duplicate question id {id}").format(id=next(i for i in ids if ids.count(i) > 1)))
+    exercise = None
+    if m.exercise is not None:
+        e = m.exercise
+        exercise = Exercise(
+            e.id, Text.of(e.title), Text.of(e.scenario),
+            tuple(Inject(i.id, Text.of(i.title), Text.of(i.situation),
+                         tuple(Decision(d.id, Text(d.ja, d.en), d.score, Text.of(d.debrief)) for d in i.decisions),
+                         check_refs(i.cites, ("exercise", "injects", n, "cites")))
+                  for n, i in enumerate(e.injects)),
+            e.pass_score,
+        )
+    if m.id != folder.name:
+        raise ContentError(path, _("the id '{id}' does not match the folder name").format(id=m.id), field="id")
+    return Module(m.id, Text.of(m.title), Text.of(m.summary), Text.of(m.audience), tuple(Text.of(o) for o in m.objectives),
+                  m.minutes, m.pass_mark, lessons, tuple(quiz), exercise)
+
+
+def load_modules(corpus: Corpus | None, root: Path | None = None) -> dict[str, "Module"]:
+    from tui.paths import training_dir
+
+    root = root or training_dir()
+    return {f.name: load_module(f, corpus) for f in sorted(root.iterdir()) if (f / "module.yaml").is_file()}

@@ -179,7 +179,70 @@ class TemplateSchema(Strict):
     title: Bilingual
     description: Bilingual | None = None
     rulebooks: list[str] = Field(min_length=1)
-    sections: list[TemplateSectionSchema] = Field(min_length=1)
+    # Templates whose items (those citing one of `rulebooks`) this template takes over, sections and all.
+    include: list[str] = []
+    sections: list[TemplateSectionSchema] = []
+
+
+# --- training --------------------------------------------------------------------------------
+
+
+class LessonSchema(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Bilingual
+    file: Bilingual  # paths of the Markdown files, relative to the module folder
+    minutes: int = Field(ge=1, le=240)
+    cites: list[str] = []
+
+
+class ChoiceSchema(Bilingual):
+    id: str = Field(pattern=r"^[a-z]$")
+    correct: bool = False
+    explanation: Bilingual
+
+
+class QuestionSchema(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    kind: Literal["single", "multiple"]
+    question: Bilingual
+    choices: list[ChoiceSchema] = Field(min_length=2, max_length=8)
+    cites: list[str] = Field(min_length=1)
+    lesson: str | None = None  # the lesson that teaches it
+
+
+class DecisionSchema(Bilingual):
+    id: str = Field(pattern=r"^[a-z]$")
+    score: int = Field(ge=0, le=10)
+    debrief: Bilingual
+
+
+class InjectSchema(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Bilingual
+    situation: Bilingual
+    decisions: list[DecisionSchema] = Field(min_length=2, max_length=6)
+    cites: list[str] = Field(min_length=1)
+
+
+class ExerciseSchema(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Bilingual
+    scenario: Bilingual
+    injects: list[InjectSchema] = Field(min_length=3)
+    pass_score: int = Field(ge=0)
+
+
+class ModuleSchema(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Bilingual
+    summary: Bilingual
+    audience: Bilingual
+    objectives: list[Bilingual] = Field(min_length=2)
+    minutes: int = Field(ge=5, le=600)
+    pass_mark: int = Field(ge=1, le=100)  # percent of quiz questions answered correctly
+    lessons: list[LessonSchema] = Field(min_length=4)
+    quiz: list[QuestionSchema] = Field(min_length=10)
+    exercise: ExerciseSchema | None = None
 
 
 # --- firm profile ----------------------------------------------------------------------------

@@ -49,6 +49,7 @@ class Template:
     rulebooks: tuple[str, ...]
     sections: tuple[TemplateSection, ...]
     source: str = ""
+    include: tuple[str, ...] = ()
 
     def items(self) -> list[TemplateItem]:
         return [i for s in self.sections for i in s.items]
