@@ -213,3 +213,39 @@ async def test_new_firm_form_and_new_inspection(app_factory, data_dir):
         assert firm.inspections[0].due_on.isoformat() == "2026-12-23"
     finally:
         ws.close()
+
+
+async def test_search_as_you_type_then_open_the_article(demo, app_factory):
+    from tui.screens.browse import BrowseScreen
+    from tui.screens.search import SearchScreen
+
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"ｸﾗｳﾄﾞ")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.hits and screen.hits[0].ref.endswith(":27")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        assert app.screen.current.endswith(":27")
+
+
+async def test_browse_by_keyboard_and_equivalents(demo, app_factory):
+    from tui.screens.browse import BrowseScreen, EquivalentsScreen
+
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press("down", "enter", "down", "enter", "down")  # rulebook → chapter 1 → article 1
+        await pilot.pause()
+        assert app.screen.current == "jvcea-exchange:1"
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EquivalentsScreen)

@@ -29,3 +29,34 @@ def test_article_view(snap_compare, app_factory):
 
 def test_new_firm_form(snap_compare, app_factory):
     assert snap_compare(app_factory("ja"), press=["f", "_"], terminal_size=(120, 48))
+
+
+def test_search(snap_compare, app_factory):
+    async def type_query(pilot):
+        await pilot.press("slash")
+        await pilot.press(*"ｸﾗｳﾄﾞ")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app_factory("ja"), run_before=type_query, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_browse_side_by_side(snap_compare, app_factory, lang):
+    async def open_article(pilot):
+        pilot.app.action_browse("jvcea-derivatives:27.1.5")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+
+    assert snap_compare(app_factory(lang), run_before=open_article, terminal_size=SIZE)
+
+
+def test_equivalents_differences(snap_compare, app_factory):
+    async def open_equivalents(pilot):
+        pilot.app.action_browse("jvcea-exchange:27")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+
+    assert snap_compare(app_factory("ja"), run_before=open_equivalents, terminal_size=SIZE)

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from tui.commands import TenkenCommands
+from tui.commands import SearchCommands, TenkenCommands
 from tui.i18n import N_, _, get_language, other_language
 from tui.screens.home import HomeScreen
 from tui.workspace import Workspace
@@ -19,9 +19,11 @@ THEMES = ("textual-dark", "textual-light")
 class TenkenApp(App[int]):
     TITLE = "tenken"
     CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
-    COMMANDS = {TenkenCommands}
+    COMMANDS = {TenkenCommands, SearchCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
+        Binding("slash", "search", N_("Search"), id="app.search", key_display="/"),
+        Binding("b", "browse", N_("Rules"), id="app.browse"),
         Binding("l", "toggle_language", N_("日本語"), id="app.language"),
         Binding("t", "toggle_theme", N_("Theme"), id="app.theme", show=False),
         Binding("question_mark,f1", "help", N_("Help"), id="app.help", key_display="?"),
@@ -44,6 +46,7 @@ class TenkenApp(App[int]):
 
     def _warm(self) -> None:
         problems = self.ws.template_problems
+        self.ws.search_index  # noqa: B018 - build or load it now, not at the first keystroke
         for problem in problems:
             self.call_from_thread(self.notify, str(problem), title=_("A template file was skipped"), severity="warning", timeout=20)
 
@@ -59,6 +62,47 @@ class TenkenApp(App[int]):
                 if result is not None and hasattr(result, "__await__"):
                     await result
         self.refresh_bindings()
+
+    def action_search(self, query: str = "") -> None:
+        from tui.screens.search import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen(query))
+
+    def action_browse(self, ref: str | None = None) -> None:
+        from tui.screens.browse import BrowseScreen
+
+        if not isinstance(self.screen, BrowseScreen):
+            self.push_screen(BrowseScreen(ref))
+
+    def open_hit(self, hit) -> None:
+        """Open what a search hit points at: the article, the inspection item, or the lesson."""
+        from tui.screens.browse import BrowseScreen, LessonScreen
+
+        if hit.kind in ("provision", "guideline"):
+            self.push_screen(BrowseScreen(hit.ref))
+        elif hit.kind == "item":
+            found = self.ws.store.inspections_with_item(hit.ref)
+            if found:
+                self.open_inspection(found[0], item=hit.ref)
+            else:
+                from tui.screens.article import CitedProvisionsScreen
+
+                item = next((t.item(hit.ref) for t in self.ws.templates.values() if t.item(hit.ref)), None)
+                if item is not None:
+                    self.push_screen(CitedProvisionsScreen(item.cites, item.question.get()))
+        elif hit.kind == "lesson":
+            module_id, _sep, lesson_id = hit.ref.removeprefix("lesson:").partition("/")
+            module = self.ws.modules.get(module_id)
+            lesson = next((l for l in module.lessons if l.id == lesson_id), None) if module else None
+            if lesson is not None:
+                self.push_screen(LessonScreen(lesson.title.get(), lesson.body.get()))
+
+    async def run_in_thread_index(self):
+        """The search index, loaded off the event loop the first time."""
+        import asyncio
+
+        return await asyncio.to_thread(lambda: self.ws.search_index)
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
@@ -88,11 +132,11 @@ class TenkenApp(App[int]):
         if isinstance(home, HomeScreen):
             home.reload(select=select)
 
-    def open_inspection(self, inspection_id: int) -> None:
+    def open_inspection(self, inspection_id: int, item: str | None = None) -> None:
         from tui.screens.inspection import InspectionScreen
 
         self.go_home()
-        self.push_screen(InspectionScreen(inspection_id))
+        self.push_screen(InspectionScreen(inspection_id, item=item))
 
     def new_firm(self) -> None:
         from tui.screens.firm import FirmScreen

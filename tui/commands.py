@@ -66,3 +66,20 @@ class TenkenCommands(Provider):
             matched = ja if score_ja >= score_en else en
             other = en if lang == "ja" else ja
             yield Hit(score, matcher.highlight(matched) if matched == shown else shown, cmd.run, text=shown, help=other)
+
+
+class SearchCommands(Provider):
+    """The rules and items themselves, straight from the command palette."""
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 2:
+            return
+        app: TenkenApp = self.app  # type: ignore[assignment]
+        index = await app.run_in_thread_index()
+        for hit in index.search(query, limit=6, prefer=get_language()):
+            yield Hit(
+                min(hit.score, 100) / 100 * 0.9,  # after exact command matches
+                f"{_('Open')}: {hit.title}",
+                partial(app.open_hit, hit),
+                help=hit.snippet,
+            )

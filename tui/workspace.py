@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-from tui.content.loader import load_corpus, load_template_titles, load_templates
+from tui.content.loader import load_corpus, load_modules, load_search_index, load_template_titles, load_templates
 from tui.content.yamlio import ContentError
 from tui.domain.corpus import Corpus
 from tui.domain.inspection import Answer, FirmInfo, InspectionInfo, add_one_month
@@ -31,14 +31,85 @@ class UserError(Exception):
 DEFAULT_TEMPLATE = "fsa-notice-2020"
 
 
+class Library:
+    """The shipped and user content (corpus, templates, training, search index), loaded lazily and once.
+
+    Thread-safe: the TUI warms it in a background thread while the home screen is already usable.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self._lock = threading.RLock()
+        self._corpus: Corpus | None = None
+        self._templates: tuple[dict[str, Template], list[ContentError]] | None = None
+        self._titles: dict[str, Text] | None = None
+        self._modules: dict | None = None
+        self._index = None
+
+    @property
+    def corpus(self) -> Corpus:
+        with self._lock:
+            if self._corpus is None:
+                self._corpus = load_corpus(cache=cache_dir(self.data_dir))
+            return self._corpus
+
+    def _load_templates(self) -> tuple[dict[str, Template], list[ContentError]]:
+        corpus = self.corpus
+        with self._lock:
+            if self._templates is None:
+                self._templates = load_templates(corpus, user_templates_dir(self.data_dir))
+            return self._templates
+
+    @property
+    def templates(self) -> dict[str, Template]:
+        return self._load_templates()[0]
+
+    @property
+    def template_problems(self) -> list[ContentError]:
+        """User template files that failed validation and were skipped."""
+        return self._load_templates()[1]
+
+    def template(self, template_id: str) -> Template:
+        try:
+            return self.templates[template_id]
+        except KeyError:
+            raise UserError(
+                _("There is no template {id}; available: {ids}.").format(id=template_id, ids=", ".join(self.templates))
+            ) from None
+
+    def template_titles(self) -> dict[str, Text]:
+        """Template titles without loading the corpus (the home screen needs only these)."""
+        with self._lock:
+            if self._templates is not None:
+                return {t.id: t.title for t in self._templates[0].values()}
+            if self._titles is None:
+                self._titles = load_template_titles(user_templates_dir(self.data_dir))
+            return self._titles
+
+    @property
+    def modules(self) -> dict:
+        corpus = self.corpus
+        with self._lock:
+            if self._modules is None:
+                self._modules = load_modules(corpus)
+            return self._modules
+
+    @property
+    def search_index(self):
+        corpus, templates, modules = self.corpus, self.templates, self.modules
+        with self._lock:
+            if self._index is None:
+                self._index = load_search_index(
+                    corpus, templates, modules, cache_dir(self.data_dir), user_templates_dir(self.data_dir)
+                )
+            return self._index
+
+
 class Workspace:
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         self.store: Store = open_store(data_dir)
-        self._content_lock = threading.RLock()
-        self._corpus: Corpus | None = None
-        self._template_cache: tuple[dict[str, Template], list[ContentError]] | None = None
-        self._titles: dict[str, Text] | None = None
+        self.library = Library(data_dir)
 
     def close(self) -> None:
         self.store.close()
@@ -64,39 +135,30 @@ class Workspace:
         except ValueError:
             return SizeThresholds()
 
-    # --- content ----------------------------------------------------------------------------
+    # --- content (shared with commands that need no database) -------------------------------
 
     @property
     def corpus(self) -> Corpus:
-        with self._content_lock:  # the app warms it in a thread; never load it twice
-            if self._corpus is None:
-                self._corpus = load_corpus(cache=cache_dir(self.data_dir))
-            return self._corpus
-
-    @property
-    def _templates(self) -> tuple[dict[str, Template], list[ContentError]]:
-        corpus = self.corpus
-        with self._content_lock:
-            if self._template_cache is None:
-                self._template_cache = load_templates(corpus, user_templates_dir(self.data_dir))
-            return self._template_cache
+        return self.library.corpus
 
     @property
     def templates(self) -> dict[str, Template]:
-        return self._templates[0]
+        return self.library.templates
 
     @property
     def template_problems(self) -> list[ContentError]:
-        """User template files that failed validation and were skipped."""
-        return self._templates[1]
+        return self.library.template_problems
+
+    @property
+    def modules(self) -> dict:
+        return self.library.modules
+
+    @property
+    def search_index(self):
+        return self.library.search_index
 
     def template(self, template_id: str) -> Template:
-        try:
-            return self.templates[template_id]
-        except KeyError:
-            raise UserError(
-                _("There is no template {id}; available: {ids}.").format(id=template_id, ids=", ".join(self.templates))
-            ) from None
+        return self.library.template(template_id)
 
     # --- firms and inspections --------------------------------------------------------------
 
@@ -148,16 +210,8 @@ class Workspace:
         """The title the user gave, or the names of its templates in `lang`."""
         if info.title:
             return info.title
-        titles = self._template_titles()
+        titles = self.library.template_titles()
         return " + ".join(titles[t].get(lang) if t in titles else t for t in info.templates)
-
-    def _template_titles(self) -> dict[str, Text]:
-        """Template titles without loading the corpus (the home screen needs only these)."""
-        if self._template_cache is not None:
-            return {t.id: t.title for t in self._template_cache[0].values()}
-        if self._titles is None:
-            self._titles = load_template_titles(user_templates_dir(self.data_dir))
-        return self._titles
 
     def inspection_templates(self, info: InspectionInfo) -> list[Template]:
         return [self.templates[t] for t in info.templates if t in self.templates]

@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from tui import __version__
+from tui.export import FORMATS
 from tui.i18n import _, detect_language, set_language
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -67,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=("ja", "en"))
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("search", help=_("fuzzy search over provisions, guideline comments, items and lessons"))
+    s.add_argument("query", nargs="?", metavar="QUERY")
+    s.add_argument("--stdin", action="store_true", help=_("read one query a line; with --json, print one JSON line each"))
+    s.add_argument("--limit", type=int, default=10, metavar="N")
+    s.add_argument("--rulebook", metavar="SLUG")
+    s.add_argument("--kind", choices=("provision", "guideline", "item", "lesson"))
+    s.add_argument("--lang", choices=("ja", "en"), help=_("only hits in this language"))
+    s.add_argument("--json", action="store_true")
+
     s = sub.add_parser("scope", help=_("which inspection items apply to a firm profile, and why"))
     s.add_argument("--profile", metavar="FILE", type=Path, required=True)
     s.add_argument("--template", action="append", metavar="ID")
@@ -75,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("report", help=_("write the response report of an inspection"))
     s.add_argument("inspection", type=int, metavar="INSPECTION")
-    s.add_argument("--format", required=True, choices=("md",))
+    s.add_argument("--format", required=True, choices=FORMATS)
     s.add_argument("--out", required=True, type=Path, metavar="PATH")
     s.add_argument("--lang", choices=("ja", "en"))
     s.add_argument("--force", action="store_true", help=_("replace an existing file"))
@@ -208,11 +218,12 @@ def cmd_start(args: argparse.Namespace) -> int:
         ws.close()
 
 
-def _corpus_only():
-    """show/search need no database: the corpus alone, cached in the default data dir when possible."""
-    from tui.content.loader import load_corpus
+def _library(args: argparse.Namespace):
+    """show and search need no database: only the content, cached in the data dir."""
+    from tui.paths import user_data_dir
+    from tui.workspace import Library
 
-    return load_corpus()
+    return Library(user_data_dir(args.data_dir))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -221,7 +232,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     lang = args.lang or detect_language()
     set_language(lang)
-    corpus = _corpus_only()
+    corpus = _library(args).corpus
     refs: list[str] = []
     for text in args.refs:
         found = resolve(text, corpus)
@@ -234,6 +245,53 @@ def cmd_show(args: argparse.Namespace) -> int:
     else:
         print("\n\n".join(render_text(corpus, r, lang) for r in refs))
     return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import time
+
+    if args.stdin == bool(args.query):
+        raise UsageError(_("give a QUERY or --stdin, not both"))
+    if args.limit < 1:
+        raise UsageError(_("--limit must be at least 1"))
+    library = _library(args)
+    if args.rulebook and args.rulebook not in library.corpus.rulebooks:
+        raise InputError(_("no such rulebook: {slug}; choose one of {slugs}").format(
+            slug=args.rulebook, slugs=", ".join(library.corpus.rulebooks)))
+    index = library.search_index
+    prefer = args.lang or detect_language()
+
+    def run(query: str):
+        start = time.perf_counter()
+        hits = index.search(query, limit=args.limit, rulebook=args.rulebook, kind=args.kind, lang=args.lang, prefer=prefer)
+        return hits, (time.perf_counter() - start) * 1000
+
+    if args.stdin:
+        for line in sys.stdin:
+            query = line.rstrip("\n")
+            hits, ms = run(query)
+            if args.json:
+                sys.stdout.write(json.dumps({"query": query, "elapsed_ms": round(ms, 3),
+                                             "hits": [h.as_json() for h in hits]}, ensure_ascii=False) + "\n")
+            else:
+                _print_hits(query, hits)
+            sys.stdout.flush()
+        return EXIT_OK
+    hits, ms = run(args.query)
+    if args.json:
+        _print_json([{**h.as_json(), "elapsed_ms": round(ms, 3)} for h in hits])
+    else:
+        _print_hits(args.query, hits)
+    return EXIT_OK
+
+
+def _print_hits(query: str, hits) -> None:
+    if not hits:
+        print(_("No match for “{query}”.").format(query=query))
+    for h in hits:
+        print(f"{h.ref:<28} {h.title}")
+        if h.snippet:
+            print(f"{'':<28} {h.snippet}")
 
 
 def cmd_scope(args: argparse.Namespace) -> int:
@@ -285,7 +343,7 @@ class InputError(Exception):
 
 COMMANDS = {
     None: cmd_tui, "demo": cmd_demo, "list": cmd_list, "init": cmd_init, "start": cmd_start,
-    "show": cmd_show, "scope": cmd_scope, "report": cmd_report,
+    "show": cmd_show, "search": cmd_search, "scope": cmd_scope, "report": cmd_report,
 }
 
 

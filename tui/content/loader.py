@@ -422,3 +422,52 @@ def load_modules(corpus: Corpus | None, root: Path | None = None) -> dict[str, "
 
     root = root or training_dir()
     return {f.name: load_module(f, corpus) for f in sorted(root.iterdir()) if (f / "module.yaml").is_file()}
+
+
+# --- search index ----------------------------------------------------------------------------
+
+
+def _all_content_files(user_templates: Path | None) -> list[Path]:
+    from tui.paths import training_dir
+
+    files = _content_files(checklists_dir())
+    files += sorted((checklists_dir() / "templates").glob("*.yaml"))
+    if user_templates is not None and user_templates.is_dir():
+        files += sorted(user_templates.glob("*.yaml"))
+    if training_dir().is_dir():
+        files += sorted(p for p in training_dir().rglob("*") if p.is_file() and p.suffix in (".yaml", ".md"))
+    return files
+
+
+def load_search_index(
+    corpus: Corpus, templates: dict, modules: dict, cache: Path | None, user_templates: Path | None = None
+):
+    """The search index over everything, from the pickle cache when no content file changed."""
+    from tui.domain.search import SearchIndex, build_index
+
+    if cache is None:
+        return build_index(corpus, templates, modules)
+    key = _fingerprint(_all_content_files(user_templates))
+    cache_file = cache / f"search-{key}.pickle"
+    try:
+        with cache_file.open("rb") as fh:
+            index = pickle.load(fh)  # noqa: S301 - our own cache file
+        if isinstance(index, SearchIndex):
+            index.corpus = corpus
+            return index
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    index = build_index(corpus, templates, modules)
+    try:
+        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for old in cache.glob("search-*.pickle"):
+            old.unlink(missing_ok=True)
+        tmp = cache_file.with_suffix(".tmp")
+        corpus_ref, index.corpus = index.corpus, None  # the corpus has its own cache
+        with tmp.open("wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        index.corpus = corpus_ref
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass
+    return index

@@ -1,32 +1,131 @@
-"""Writers that turn a Report into files. Every writer goes through `write_atomically`."""
+"""Writers that turn a Report into files. Every writer goes through `write_atomically`.
+
+Each format is a module with one function `write_<fmt>(report, path)`; they all render the same `Report`
+(tui.domain.report), never the database, with the same content, order and labels as the Markdown writer.
+This module stays light (no domain or writer library imported until a report is written), because the
+command line imports `FORMATS` at start-up.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import os
 import re
 import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.domain.report import Report
-from tui.i18n import _
+from tui.i18n import N_, _
 
-FORMATS = ("md",)
+if TYPE_CHECKING:
+    from tui.domain.report import Report
+
+FORMATS = ("md", "html", "xlsx", "docx", "json")
+
+#: format → (module, function): the writer `function(report, path)`, imported only when used.
+WRITERS = {
+    "md": ("tui.export.markdown", "write_markdown"),
+    "html": ("tui.export.html", "write_html"),
+    "xlsx": ("tui.export.xlsx", "write_xlsx"),
+    "docx": ("tui.export.docx", "write_docx"),
+    "json": ("tui.export.json", "write_json"),
+}
+
+#: One colour per status, shared by the HTML, xlsx and docx charts (hex RGB, no "#").
+STATUS_COLORS = {
+    "unanswered": "C8C8C8",
+    "compliant": "4C9A5B",
+    "partial": "E0A526",
+    "noncompliant": "C8453B",
+    "na": "8A8FA3",
+}
 
 
 class ExportError(Exception):
     """An export that could not be written; nothing was left behind."""
 
 
+#: Names Windows reserves for devices, also with an extension ("CON.txt").
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}
+
+
 def safe_filename(name: str, default: str = "report") -> str:
     """A file name made from a firm or inspection name: no separators, controls or reserved characters."""
     name = unicodedata.normalize("NFC", name)
     name = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]+', "_", name).strip(" ._")
-    name = re.sub(r"_+", "_", name)
-    if not name or name.upper() in {"CON", "PRN", "AUX", "NUL"}:
+    name = re.sub(r"_+", "_", name)[:120].rstrip(" ._")
+    if not name or name.split(".")[0].strip().upper() in _RESERVED:
         return default
-    return name[:120]
+    return name
+
+
+#: What a spreadsheet may take for the start of a formula (CSV / DDE injection), also in full width.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def safe_cell_value(value: object, cell: object | None = None) -> object:
+    """A value that a spreadsheet shows as the user's text and never evaluates as a formula.
+
+    Text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return (or a full-width ＝ ＋ － ＠) could be
+    run as a formula when the file is opened.
+
+    - With an openpyxl `cell`: the value is stored in it, text always as a plain string cell (data_type "s",
+      where openpyxl would otherwise make "=…" a formula), and risky text also gets Excel's quote prefix so that
+      editing the cell later does not turn it into a formula either. The text itself is kept exactly; the
+      stored value is returned.
+    - Without a cell (CSV): risky text is returned with a leading apostrophe, the usual defence; anything
+      else is returned unchanged.
+    """
+    risky = isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+    if cell is None:
+        return "'" + value if risky else value  # type: ignore[operator]
+    cell.value = value  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        cell.data_type = "s"  # type: ignore[attr-defined]
+        if risky:
+            cell.quotePrefix = True  # type: ignore[attr-defined]
+    return cell.value  # type: ignore[attr-defined]
+
+
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text without the control characters XML (xlsx, docx) cannot hold; tabs and line breaks stay."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def header_fields(report: Report) -> list[tuple[str, str | dt.date | None]]:
+    """The report's header block as (label, value) in the report's language, in the Markdown writer's order.
+
+    Dates stay dates (or None) so each writer formats them its own way (`report.date()` for text).
+    """
+    t = report.t
+    rows: list[tuple[str, str | dt.date | None]] = [
+        (t(N_("To")), report.addressee or t(N_("(addressee not set)"))),
+        (t(N_("From")), report.firm),
+        (t(N_("Representative")), report.representative or "—"),
+        (t(N_("Responsible officer")), report.responsible_officer or "—"),
+    ]
+    if not report.draft:
+        revision = t(N_("revision"))
+        rows.append((t(N_("Signed off by")), f"{report.finalized_by or '—'} ({revision} {report.revision})"))
+    rows += [
+        (t(N_("Notice received")), report.received_on),
+        (t(N_("Due")), report.due_on),
+        (t(N_("Submitted")), report.submitted_on),
+        (t(N_("Prepared")), report.generated_on),
+    ]
+    return rows
+
+
+def report_heading(report: Report) -> str:
+    """The report's title line, as in the Markdown writer: "<Response report…>: <inspection title>"."""
+    heading = report.t(N_("Response report on the self-inspection"))
+    return f"{heading}: {report.title}"
 
 
 def write_atomically(path: Path, produce: Callable[[Path], None], force: bool = False) -> Path:
@@ -57,11 +156,12 @@ def write_atomically(path: Path, produce: Callable[[Path], None], force: bool = 
 
 
 def render(report: Report, fmt: str) -> Callable[[Path], None]:
-    if fmt == "md":
-        from tui.export.markdown import write_markdown
-
-        return lambda p: write_markdown(report, p)
-    raise ExportError(_("Unknown format {fmt}; choose one of: {formats}.").format(fmt=fmt, formats=", ".join(FORMATS)))
+    """The function that writes `report` in format `fmt` to a given path."""
+    if fmt not in WRITERS:
+        raise ExportError(_("Unknown format {fmt}; choose one of: {formats}.").format(fmt=fmt, formats=", ".join(FORMATS)))
+    module, name = WRITERS[fmt]
+    writer = getattr(importlib.import_module(module), name)
+    return lambda p: writer(report, p)
 
 
 def export_report(report: Report, fmt: str, path: Path, force: bool = False) -> Path:

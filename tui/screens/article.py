@@ -10,7 +10,7 @@ from textual.widgets import Footer, Label, Static
 
 from tui.domain.corpus import ROMAJI_KANA, Corpus, article_label
 from tui.domain.text import LEVEL_LABELS
-from tui.i18n import N_, _, get_language, other_language
+from tui.i18n import N_, _, get_language, gettext_in, other_language
 from tui.screens.base import TenkenModal
 
 LEVEL_STYLE = {
@@ -23,8 +23,9 @@ LEVEL_STYLE = {
 }
 
 
-def level_badge(level: str) -> RichText:
-    return RichText(f" {_(LEVEL_LABELS.get(level, level))} ", style=LEVEL_STYLE.get(level, "reverse"))
+def level_badge(level: str, lang: str | None = None) -> RichText:
+    label = gettext_in(lang or get_language(), LEVEL_LABELS.get(level, level))
+    return RichText(f" {label} ", style=LEVEL_STYLE.get(level, "reverse"))
 
 
 def provision_text(corpus: Corpus, ref: str, lang: str) -> RichText:
@@ -37,7 +38,7 @@ def provision_text(corpus: Corpus, ref: str, lang: str) -> RichText:
     if p.caption:
         out.append(f"（{p.caption.get(lang)}）" if lang == "ja" else f" ({p.caption.get(lang)})", style="bold")
     out.append("  ")
-    out.append_text(level_badge(corpus.effective_level(ref)))
+    out.append_text(level_badge(corpus.effective_level(ref), lang))
     out.append("\n")
     for q in corpus.walk(ref):
         text = q.ja if lang == "ja" else q.en
@@ -55,14 +56,15 @@ def provision_text(corpus: Corpus, ref: str, lang: str) -> RichText:
             out.append(f"{'    ' if q.kind == 'item' else '  '}・{b.get(lang)}\n")
     for g in corpus.guidelines_for(ref):
         out.append("\n")
-        out.append(f"{_('Guideline')} — {g.heading if lang == 'ja' else article_label(g, 'en')} ", style="italic")
-        out.append_text(level_badge(g.level))
+        out.append(f"{gettext_in('ja', 'Guideline')} — {g.heading} " if lang == "ja" else f"{article_label(g, 'en')} ",
+                   style="italic")
+        out.append_text(level_badge(g.level, lang))
         out.append("\n")
         out.append((g.ja if lang == "ja" else g.en) + "\n", style="italic")
         for b in g.bullets:
             out.append(f"  ・{b.get(lang)}\n", style="italic")
     if lang == "en":
-        out.append(_("(Unofficial translation; the Japanese text is authoritative.)") + "\n", style="dim")
+        out.append(gettext_in("en", "(Unofficial translation; the Japanese text is authoritative.)") + "\n", style="dim")
     return out
 
 

@@ -54,7 +54,7 @@ class InspectionScreen(TenkenScreen):
         Binding("pagedown", "next_item", N_("Next item"), id="inspection.next", priority=True, key_display="PgDn"),
         Binding("pageup", "previous_item", N_("Previous item"), id="inspection.previous", priority=True, key_display="PgUp", show=False),
         Binding("g", "jump", N_("Jump to item"), id="inspection.jump", show=False),
-        Binding("u", "toggle_unanswered", N_("Only unanswered"), id="inspection.unanswered"),
+        Binding("u", "toggle_unanswered", N_("Only unanswered"), id="inspection.unanswered", show=False),
         Binding("a", "article", N_("Article text"), id="inspection.article"),
         Binding("e", "export", N_("Export report"), id="inspection.export"),
         Binding("1", "status('compliant')", N_("Compliant"), id="inspection.compliant", show=False),
@@ -64,14 +64,14 @@ class InspectionScreen(TenkenScreen):
         Binding("0", "status('unanswered')", N_("Unanswered"), id="inspection.clear", show=False),
     ]
 
-    def __init__(self, inspection_id: int) -> None:
+    def __init__(self, inspection_id: int, item: str | None = None) -> None:
         super().__init__(id=f"inspection-{inspection_id}")
         self.inspection_id = inspection_id
         self.info: InspectionInfo | None = None
         self.sections: list[tuple[TemplateSection, list[PlacedItem]]] = []
         self.placed: dict[str, PlacedItem] = {}
         self.answers: dict[str, Answer] = {}
-        self.current: str | None = None
+        self.current: str | None = item
         self.only_unanswered = False
         self.pending: dict[str, object] = {}
         self.pending_item: str | None = None
@@ -87,6 +87,8 @@ class InspectionScreen(TenkenScreen):
         self.sections = lay_out(ws.inspection_templates(self.info), ws.store.inspection_items(self.inspection_id))
         self.placed = {p.item.id: p for _s, items in self.sections for p in items}
         self.answers = ws.store.answers(self.inspection_id)
+        if self.current not in self.placed:
+            self.current = None
         if self.current is None and self.placed:
             self.current = next(iter(self.placed))
 

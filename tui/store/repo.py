@@ -216,6 +216,16 @@ class Store:
         )
         return [(r.item_id, r.section, r.level) for r in rows]
 
+    def inspections_with_item(self, item_id: str) -> list[int]:
+        """Open (not finalized) inspections that contain `item_id`, newest first."""
+        rows = (
+            m.InspectionItem.select(m.InspectionItem.inspection)
+            .join(m.Inspection)
+            .where((m.InspectionItem.item_id == item_id) & (m.Inspection.finalized_at.is_null()))
+            .order_by(m.Inspection.received_on.desc(), m.Inspection.id.desc())
+        )
+        return [r.inspection_id for r in rows]
+
     # --- answers ----------------------------------------------------------------------------
 
     def answers(self, inspection_id: int) -> dict[str, Answer]:

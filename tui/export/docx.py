@@ -1,0 +1,308 @@
+"""The response report as a Word document (python-docx).
+
+A4, page numbers in the footer, a DRAFT marking in the header and under the title while the inspection is not
+finalized, Japanese fonts set as the East Asian font of every style (w:eastAsia), the summary with a bar chart
+drawn as a table of coloured blocks, the problems table on a landscape page, the customer-damage section and
+the annex with every answer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
+from tui.export import STATUS_COLORS, header_fields, report_heading, xml_text
+from tui.i18n import N_
+
+EAST_ASIAN_FONT = "Yu Gothic"  # 游ゴシック: on every Windows since 8.1 and in Office for Mac
+LATIN_FONTS = {"ja": EAST_ASIAN_FONT, "en": "Calibri"}
+DRAFT_RED = RGBColor(0xB3, 0x26, 0x1E)
+MUTED = RGBColor(0x5B, 0x5F, 0x6B)
+HEAD_FILL = "EEF0F4"
+BAR_BLOCKS = 30  # the widest bar of the chart, in blocks
+_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+# --- document set-up ------------------------------------------------------------------------------
+
+
+def _set_fonts(document, lang: str) -> None:
+    """Explicit fonts in every style (theme fonts would win over them), Japanese as the East Asian font."""
+    latin = LATIN_FONTS.get(lang, "Calibri")
+    root = document.styles.element
+    for rfonts in root.iter(qn("w:rFonts")):
+        for attr in _THEME_ATTRS:
+            rfonts.attrib.pop(qn(attr), None)
+        if rfonts.get(qn("w:ascii")) is None:  # keep deliberate Latin fonts such as Courier for code
+            rfonts.set(qn("w:ascii"), latin)
+            rfonts.set(qn("w:hAnsi"), latin)
+            rfonts.set(qn("w:cs"), latin)
+        rfonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(10)
+    rpr = normal.element.get_or_add_rPr()
+    rfonts = rpr.get_or_add_rFonts()
+    for attr, value in (("w:ascii", latin), ("w:hAnsi", latin), ("w:cs", latin), ("w:eastAsia", EAST_ASIAN_FONT)):
+        rfonts.set(qn(attr), value)
+    for lang_el in root.iter(qn("w:lang")):
+        lang_el.set(qn("w:val"), "ja-JP" if lang == "ja" else "en-US")
+        lang_el.set(qn("w:eastAsia"), "ja-JP")
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        document.styles[name].font.color.rgb = RGBColor(0x1D, 0x1D, 0x1F)
+
+
+def _field(paragraph: Paragraph, instr: str) -> None:
+    """A simple field (PAGE, NUMPAGES) that Word fills in; "1" shows until it does."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), f" {instr} ")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "1"
+    r.append(t)
+    fld.append(r)
+    paragraph._p.append(fld)
+
+
+def _page_setup(document, report: Report) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(18)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE")
+    footer.add_run(" / ")
+    _field(footer, "NUMPAGES")
+    if report.draft:
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = header.add_run(report.t(N_("DRAFT")))
+        run.bold = True
+        run.font.color.rgb = DRAFT_RED
+
+
+def _new_section(document, landscape: bool) -> None:
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Mm(297), Mm(210)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+
+
+# --- small writers ----------------------------------------------------------------------------------
+
+
+def _run(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
+         color: RGBColor | None = None):
+    run = paragraph.add_run(xml_text(text))
+    run.bold = bold or None
+    run.italic = italic or None
+    if size:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+    return run
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _repeat_header(table: Table) -> None:
+    trpr = table.rows[0]._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _set_cell(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None, right: bool = False) -> Paragraph:
+    paragraph = cell.paragraphs[0]
+    _run(paragraph, text, bold=bold, size=size)
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return paragraph
+
+
+def _table(document, header: list[str], rows: list[list[str]], widths_mm: list[float], size: float | None = None,
+           right: set[int] | None = None) -> Table:
+    table = document.add_table(rows=1 + len(rows), cols=len(header), style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    right = right or set()
+    for c, label in enumerate(header):
+        cell = table.cell(0, c)
+        _set_cell(cell, label, bold=True, size=size, right=c in right)
+        _shade(cell, HEAD_FILL)
+    for r, values in enumerate(rows, 1):
+        for c, value in enumerate(values):
+            _set_cell(table.cell(r, c), value, size=size, right=c in right)
+    for c, width in enumerate(widths_mm):
+        for row in table.rows:
+            row.cells[c].width = Mm(width)
+    _repeat_header(table)
+    return table
+
+
+def _label_value(document, label: str, value: str, sep: str) -> Paragraph:
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(2)
+    _run(paragraph, label + sep, bold=True)
+    _run(paragraph, value)
+    return paragraph
+
+
+# --- the parts of the report ------------------------------------------------------------------------------
+
+
+def _title_and_header(document, report: Report) -> None:
+    t = report.t
+    document.add_heading(xml_text(t(N_("Response report on the self-inspection"))), level=0)
+    subtitle = document.add_paragraph()
+    _run(subtitle, report.title, size=13, color=MUTED)
+    if report.draft:
+        p = document.add_paragraph()
+        _run(p, t(N_("DRAFT")), bold=True, color=DRAFT_RED, size=12)
+        _run(p, " — " + t(N_("This inspection has not been finalized.")), color=DRAFT_RED)
+    rows = [[label, value if isinstance(value, str) else report.date(value)] for label, value in header_fields(report)]
+    table = document.add_table(rows=len(rows), cols=2, style="Table Grid")
+    table.autofit = False
+    for r, (label, value) in enumerate(rows):
+        _set_cell(table.cell(r, 0), label, bold=True)
+        _shade(table.cell(r, 0), HEAD_FILL)
+        _set_cell(table.cell(r, 1), value)
+        table.cell(r, 0).width, table.cell(r, 1).width = Mm(45), Mm(125)
+
+
+def _summary(document, report: Report) -> None:
+    t = report.t
+    document.add_heading(xml_text(t(N_("Summary by section and status"))), level=1)
+    header = [t(N_("Section"))] + [report.status_label(s) for s in report.statuses] + [t(N_("Total"))]
+    rows = [[s.section] + [str(s.counts.get(x, 0)) for x in report.statuses] + [str(s.total)] for s in report.summary]
+    n = len(report.statuses)
+    _table(document, header, rows, [50] + [100 / n] * n + [20], size=9, right=set(range(1, n + 2)))
+    _chart(document, report)
+
+
+def _chart(document, report: Report) -> None:
+    """The summary as bars: one row per section, one coloured run of blocks per status, and a legend."""
+    if not report.summary:
+        return
+    legend = document.add_paragraph()
+    legend.paragraph_format.space_before = Pt(8)
+    gap = "　" if report.lang == "ja" else "   "
+    for s in report.statuses:
+        _run(legend, "■ ", color=RGBColor.from_string(STATUS_COLORS[s]), size=9)
+        _run(legend, report.status_label(s) + gap, size=8)
+    biggest = max(row.total for row in report.summary) or 1
+    table = document.add_table(rows=len(report.summary), cols=3)
+    table.autofit = False
+    for r, row in enumerate(report.summary):
+        _set_cell(table.cell(r, 0), row.section, size=8)
+        bar = table.cell(r, 1).paragraphs[0]
+        for s in report.statuses:
+            count = row.counts.get(s, 0)
+            if count:
+                blocks = max(1, round(count * BAR_BLOCKS / biggest))
+                _run(bar, "█" * blocks, size=7, color=RGBColor.from_string(STATUS_COLORS[s]))
+        _set_cell(table.cell(r, 2), str(row.total), size=8, right=True)
+        for c, width in enumerate((50, 105, 15)):
+            table.cell(r, c).width = Mm(width)
+
+
+def _cites(row: ReportRow, with_refs: bool = True) -> str:
+    return "\n".join(f"{c.label} ({c.ref})" if with_refs else c.label for c in row.citations) or "—"
+
+
+def _problems(document, report: Report) -> None:
+    t = report.t
+    document.add_heading(xml_text(t(N_("Problems and vulnerabilities found"))), level=1)
+    if not report.problems:
+        document.add_paragraph(xml_text(t(N_("No problems or vulnerabilities were found."))))
+        return
+    cols = [N_("No."), N_("Item"), N_("Cited provisions"), N_("Status"), N_("Problems and vulnerabilities"),
+            N_("Risk rating"), N_("Remediation plan"), N_("Owner"), N_("Target date")]
+    rows = []
+    for row in report.problems:
+        a = row.answer
+        rows.append([row.number, row.question, _cites(row), row.status_label, a.finding or "—", row.risk_label or "—",
+                     a.remediation or "—", a.owner or "—", report.date(a.target_date)])
+    _table(document, [t(c) for c in cols], rows, [12, 45, 40, 20, 40, 14, 40, 22, 24], size=8)
+
+
+def _customer_damage(document, report: Report) -> None:
+    t = report.t
+    document.add_heading(xml_text(t(N_("Status of customer damage"))), level=1)
+    if not report.customer_damage:
+        document.add_paragraph(xml_text(t(N_("This inspection has no customer-damage section."))))
+    for row in report.customer_damage:
+        p = document.add_paragraph(style="List Bullet")
+        _run(p, row.question, bold=True)
+        _run(p, " — " + row.status_label)
+        if row.answer.note:
+            note = document.add_paragraph()
+            note.paragraph_format.left_indent = Mm(8)
+            _run(note, row.answer.note)
+
+
+def _annex(document, report: Report) -> None:
+    t = report.t
+    sep = "：" if report.lang == "ja" else ": "
+    document.add_heading(xml_text(t(N_("Annex: all answers"))), level=1)
+    for row in report.annex:
+        a = row.answer
+        document.add_heading(xml_text(f"{row.number} {row.question}"), level=2)
+        _label_value(document, t(N_("Cited provisions")), _cites(row), sep)
+        _label_value(document, t(N_("Scope")), row.level, sep)
+        _label_value(document, report.field_label("status"), row.status_label, sep)
+        for name in ("note", "finding", "remediation", "owner", "justification"):
+            value = getattr(a, name)
+            if value:
+                _label_value(document, report.field_label(name), value, sep)
+        if a.risk:
+            _label_value(document, report.field_label("risk"), row.risk_label, sep)
+        if a.target_date:
+            _label_value(document, report.field_label("target_date"), report.date(a.target_date), sep)
+        for ev in a.evidence:
+            extra = f" ({ev.path}, SHA-256 {ev.sha256})" if ev.path else ""
+            _label_value(document, report.field_label("evidence"), ev.label + extra, sep)
+
+
+def build_docx(report: Report):
+    document = Document()
+    _set_fonts(document, report.lang)
+    _page_setup(document, report)
+    props = document.core_properties
+    props.title = xml_text(report_heading(report))
+    props.author = props.last_modified_by = "tenken"
+    props.language = "ja-JP" if report.lang == "ja" else "en-US"
+    props.comments = ""
+    _title_and_header(document, report)
+    _summary(document, report)
+    _new_section(document, landscape=True)
+    _problems(document, report)
+    _new_section(document, landscape=False)
+    _customer_damage(document, report)
+    _annex(document, report)
+    if report.lang == "en":
+        p = document.add_paragraph()
+        p.paragraph_format.space_before = Pt(18)
+        _run(p, report.t(UNOFFICIAL_NOTE), italic=True, size=9, color=MUTED)
+    return document
+
+
+def write_docx(report: Report, path: Path) -> None:
+    build_docx(report).save(str(path))

@@ -1,0 +1,134 @@
+"""Search as you type: one index over provisions, guideline comments, inspection items and lessons."""
+
+from __future__ import annotations
+
+from rich.text import Text as RichText
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from tui.domain.search import Hit
+from tui.i18n import N_, _, get_language
+from tui.screens.base import TenkenScreen
+
+KIND_LABELS = {
+    "provision": N_("provision"),
+    "guideline": N_("guideline"),
+    "item": N_("inspection item"),
+    "lesson": N_("lesson"),
+}
+
+
+def hit_prompt(hit: Hit) -> RichText:
+    """Title and snippet with the matched characters highlighted."""
+    title = RichText(hit.title, style="bold")
+    for start, end in hit.title_highlights:
+        title.stylize("reverse", start, end)
+    out = RichText()
+    out.append(f"[{_(KIND_LABELS.get(hit.kind, hit.kind))}] ", style="dim")
+    out.append_text(title)
+    if hit.snippet:
+        snippet = RichText(hit.snippet, style="")
+        for start, end in hit.highlights:
+            snippet.stylize("reverse yellow", start, end)
+        out.append("\n  ")
+        out.append_text(snippet)
+    return out
+
+
+class SearchScreen(TenkenScreen[None]):
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="search.back"),
+        Binding("down", "results", N_("Results"), id="search.results", show=False),
+    ]
+
+    class Results(Message):
+        def __init__(self, query: str, hits: list[Hit]) -> None:
+            super().__init__()
+            self.query = query
+            self.hits = hits
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial = query
+        self.hits: list[Hit] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static(_("Search the rules, guideline comments, inspection items and lessons"), classes="screen-title")
+        with Horizontal(id="search-bar"):
+            yield Input(self.initial, placeholder=_("e.g. クラウド, 第26条第3項, art 10(2), contingency plan"), id="query")
+            yield Select(
+                [(_("all kinds"), "")] + [(_(label), kind) for kind, label in KIND_LABELS.items()],
+                value="", allow_blank=False, id="kind",
+            )
+        yield Static("", id="search-status", classes="hint")
+        yield OptionList(id="results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+        if self.initial:
+            self.run_search(self.initial)
+
+    @on(Input.Changed, "#query")
+    def _changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self) -> None:
+        self.run_search(self.query_one("#query", Input).value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, query: str) -> None:
+        """Off the event loop, so typing never waits; a newer keystroke cancels the older search."""
+        kind = self.query_one("#kind", Select).value or None
+        hits = self.tenken.ws.search_index.search(query, limit=30, kind=kind, prefer=get_language()) if query.strip() else []
+        self.post_message(self.Results(query, hits))
+
+    def on_search_screen_results(self, message: Results) -> None:
+        if message.query != self.query_one("#query", Input).value:
+            return  # an older search finishing late
+        self.hits = message.hits
+        results = self.query_one("#results", OptionList)
+        results.clear_options()
+        results.add_options([Option(hit_prompt(h), id=str(n)) for n, h in enumerate(self.hits)])
+        status = self.query_one("#search-status", Static)
+        if message.query.strip() and not self.hits:
+            status.update(_("No match for “{query}”.").format(query=message.query))
+        elif self.hits:
+            status.update(_("{n} results — ↓ to the list, Enter to open").format(n=len(self.hits)))
+        else:
+            status.update("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.hits:
+            self.open(self.hits[0])
+
+    @on(OptionList.OptionSelected, "#results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.open(self.hits[int(event.option.id or 0)])
+
+    def open(self, hit: Hit) -> None:
+        self.tenken.open_hit(hit)
+
+    def action_results(self) -> None:
+        results = self.query_one("#results", OptionList)
+        if results.option_count:
+            results.focus()
+            results.highlighted = 0
+
+    def action_back(self) -> None:
+        if self.focused is self.query_one("#results", OptionList):
+            self.query_one("#query", Input).focus()
+            return
+        self.dismiss(None)
+
+    async def on_language_changed(self) -> None:
+        self.initial = self.query_one("#query", Input).value
+        await self.recompose()
+        self.on_mount()
