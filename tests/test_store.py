@@ -76,7 +76,7 @@ def test_upgrades_a_version_1_database_keeping_its_answers_and_a_backup(data_dir
         assert info.revision == 1 and info.due_on == dt.date(2025, 2, 10)
     finally:
         store.close()
-    backups = list((data_dir / "backups").glob("tenken-*.sqlite3"))
+    backups = list((data_dir / "backups").glob("tenken-*-before-v*.sqlite3"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1

@@ -41,8 +41,9 @@ class TenkenApp(App[int]):
         self.sub_title = _("self-inspection of system risk")
         self.push_screen(HomeScreen())
         if self.warm_corpus:
-            # Load the rulebooks and templates while the user looks at the home screen.
-            threading.Thread(target=self._warm, daemon=True, name="content").start()
+            # Load the rulebooks, templates and search index while the user looks at the home screen,
+            # once it is painted (a thread started earlier would compete with the first paint).
+            self.set_timer(0.5, lambda: threading.Thread(target=self._warm, daemon=True, name="content").start())
 
     def _warm(self) -> None:
         problems = self.ws.template_problems

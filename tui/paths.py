@@ -60,3 +60,16 @@ def user_templates_dir(data_dir: Path) -> Path:
 
 def cache_dir(data_dir: Path) -> Path:
     return data_dir / "cache"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` and any missing parents as 0700 folders (the user's answers are confidential)."""
+    missing = []
+    current = path
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700)
+    return path

@@ -9,18 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.content.loader import load_corpus, load_modules, load_search_index, load_template_titles, load_templates
 from tui.content.yamlio import ContentError
 from tui.domain.corpus import Corpus
 from tui.domain.inspection import Answer, FirmInfo, InspectionInfo, add_one_month
 from tui.domain.profile import Profile, SizeThresholds
-from tui.domain.report import Report, build_report
-from tui.domain.scope import ScopedItem, scope
 from tui.domain.template import Template
 from tui.domain.text import Text
 from tui.i18n import _, detect_language, set_language
 from tui.paths import cache_dir, user_templates_dir
+
+if TYPE_CHECKING:
+    from tui.domain.report import Report
+    from tui.domain.scope import ScopedItem
 from tui.store import Store, open_store
 
 
@@ -50,6 +52,8 @@ class Library:
     def corpus(self) -> Corpus:
         with self._lock:
             if self._corpus is None:
+                from tui.content.loader import load_corpus
+
                 self._corpus = load_corpus(cache=cache_dir(self.data_dir))
             return self._corpus
 
@@ -57,6 +61,8 @@ class Library:
         corpus = self.corpus
         with self._lock:
             if self._templates is None:
+                from tui.content.loader import load_templates
+
                 self._templates = load_templates(corpus, user_templates_dir(self.data_dir))
             return self._templates
 
@@ -83,6 +89,8 @@ class Library:
             if self._templates is not None:
                 return {t.id: t.title for t in self._templates[0].values()}
             if self._titles is None:
+                from tui.content.loader import load_template_titles
+
                 self._titles = load_template_titles(user_templates_dir(self.data_dir))
             return self._titles
 
@@ -91,6 +99,8 @@ class Library:
         corpus = self.corpus
         with self._lock:
             if self._modules is None:
+                from tui.content.loader import load_modules
+
                 self._modules = load_modules(corpus)
             return self._modules
 
@@ -99,6 +109,8 @@ class Library:
         corpus, templates, modules = self.corpus, self.templates, self.modules
         with self._lock:
             if self._index is None:
+                from tui.content.loader import load_search_index
+
                 self._index = load_search_index(
                     corpus, templates, modules, cache_dir(self.data_dir), user_templates_dir(self.data_dir)
                 )
@@ -175,6 +187,8 @@ class Workspace:
         return firm
 
     def scope(self, profile: Profile, template_ids: list[str]) -> list[ScopedItem]:
+        from tui.domain.scope import scope
+
         return scope(profile, [self.template(t) for t in template_ids], self.corpus)
 
     def start_inspection(
@@ -183,6 +197,8 @@ class Workspace:
     ) -> InspectionInfo:
         firm = self.firm(firm_id)
         templates = [self.template(t) for t in template_ids]
+        from tui.domain.scope import scope
+
         scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.included]
         items = [(s.item.id, s.item.section, s.level) for s in scoped]
         addressee = self._addressee(templates)
@@ -224,6 +240,8 @@ class Workspace:
     def report(self, inspection_id: int, lang: str, today: dt.date | None = None) -> Report:
         info = self.inspection(inspection_id)
         firm = self.firm(info.firm_id)
+        from tui.domain.report import build_report
+
         return build_report(
             info, firm.profile, self.inspection_templates(info), self.store.inspection_items(inspection_id),
             self.store.answers(inspection_id), self.corpus, lang, today, title=self.inspection_title(info, lang),

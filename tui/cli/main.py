@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--all", action="store_true", help=_("also list excluded items"))
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("restore", help=_("list the automatic backups, or put one back in place of the database"))
+    s.add_argument("backup", nargs="?", metavar="BACKUP", help=_("a number from the list, or a backup file"))
+
     s = sub.add_parser("report", help=_("write the response report of an inspection"))
     s.add_argument("inspection", type=int, metavar="INSPECTION")
     s.add_argument("--format", required=True, choices=FORMATS)
@@ -337,6 +340,33 @@ def cmd_report(args: argparse.Namespace) -> int:
         ws.close()
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from tui.paths import user_data_dir
+    from tui.store.db import list_backups, restore_backup
+
+    data_dir = user_data_dir(args.data_dir)
+    backups = list_backups(data_dir)
+    if args.backup is None:
+        if not backups:
+            print(_("There are no backups in {folder} yet.").format(folder=data_dir / "backups"))
+            return EXIT_OK
+        for n, path in enumerate(backups, start=1):
+            print(f"{n:>3}  {path.name}  ({path.stat().st_size // 1024} KiB)")
+        print(_("Restore one with `tenken restore N`; the current database is kept as a backup first."))
+        return EXIT_OK
+    if args.backup.isdigit():
+        n = int(args.backup)
+        if not 1 <= n <= len(backups):
+            raise InputError(_("There is no backup number {n}; `tenken restore` lists them.").format(n=n))
+        chosen = backups[n - 1]
+    else:
+        chosen = Path(args.backup).expanduser()
+    restored = restore_backup(data_dir, chosen)
+    print(_("Restored {backup} as {db}; the previous database was kept in the backups folder.").format(
+        backup=chosen.name, db=restored))
+    return EXIT_OK
+
+
 class InputError(Exception):
     """Bad input: exit status 1."""
 
@@ -344,6 +374,7 @@ class InputError(Exception):
 COMMANDS = {
     None: cmd_tui, "demo": cmd_demo, "list": cmd_list, "init": cmd_init, "start": cmd_start,
     "show": cmd_show, "search": cmd_search, "scope": cmd_scope, "report": cmd_report,
+    "restore": cmd_restore,
 }
 
 
@@ -351,8 +382,9 @@ def _log_crash(args: argparse.Namespace | None) -> Path | None:
     try:
         from tui.paths import user_data_dir
 
-        folder = user_data_dir(getattr(args, "data_dir", None)) / "logs"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from tui.paths import ensure_private_dir
+
+        folder = ensure_private_dir(user_data_dir(getattr(args, "data_dir", None)) / "logs")
         path = folder / "tenken-error.log"
         with path.open("a", encoding="utf-8") as fh:
             fh.write(f"--- {dt.datetime.now().isoformat()} tenken {__version__}\n")

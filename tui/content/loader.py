@@ -21,7 +21,7 @@ from tui.domain.equivalence import link_jvcea
 from tui.domain.template import Condition, Template, TemplateItem, TemplateSection
 from tui.domain.text import Text, strongest
 from tui.i18n import _
-from tui.paths import checklists_dir
+from tui.paths import checklists_dir, ensure_private_dir
 
 
 def _t(x) -> Text | None:
@@ -206,7 +206,7 @@ def load_corpus(root: Path | None = None, cache: Path | None = None) -> Corpus:
         pass
     corpus = build_corpus(root)
     try:
-        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ensure_private_dir(cache)
         for old in cache.glob("corpus-*.pickle"):
             old.unlink(missing_ok=True)
         tmp = cache_file.with_suffix(".tmp")
@@ -329,17 +329,43 @@ def load_templates(corpus: Corpus | None, user_dir: Path | None = None) -> tuple
     return shipped, problems
 
 
+def _head_fields(path: Path, wanted: tuple[str, ...]) -> dict:
+    """Top-level scalar/mapping fields of a YAML file, read as a stream and stopped once all are found."""
+    import yaml
+
+    found: dict = {}
+    with path.open(encoding="utf-8") as fh:
+        parser = yaml.SafeLoader(fh)  # the pure-Python loader can compose one node at a time
+        try:
+            parser.get_event()  # stream start
+            parser.get_event()  # document start
+            if not isinstance(parser.get_event(), yaml.MappingStartEvent):
+                return found
+            while not parser.check_event(yaml.MappingEndEvent) and len(found) < len(wanted):
+                key = parser.get_event()
+                if not isinstance(key, yaml.ScalarEvent):
+                    break
+                node = parser.compose_node(None, None)
+                if key.value in wanted:
+                    found[key.value] = parser.construct_document(node)
+        finally:
+            parser.dispose()
+    return found
+
+
 def load_template_titles(user_dir: Path | None = None) -> dict[str, Text]:
-    """Each template's id and title, read without validating items (bad files are skipped here)."""
+    """Each template's id and title, read from the top of the file only (the home screen needs no more)."""
+    import yaml
+
     out: dict[str, Text] = {}
     folders = [checklists_dir() / "templates"] + ([user_dir] if user_dir is not None and user_dir.is_dir() else [])
     for folder in folders:
         for path in sorted(folder.glob("*.yaml")):
             try:
-                data = load_yaml(path)
-                title = data["title"]
-                out.setdefault(str(data["id"]), Text(str(title["ja"]), str(title["en"])))
-            except (ContentError, KeyError, TypeError):
+                head = _head_fields(path, ("id", "title"))
+                title = head["title"]
+                out.setdefault(str(head["id"]), Text(str(title["ja"]), str(title["en"])))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
                 continue
     return out
 
@@ -459,7 +485,7 @@ def load_search_index(
         pass
     index = build_index(corpus, templates, modules)
     try:
-        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ensure_private_dir(cache)
         for old in cache.glob("search-*.pickle"):
             old.unlink(missing_ok=True)
         tmp = cache_file.with_suffix(".tmp")

@@ -8,6 +8,7 @@ with rapidfuzz: typo-tolerant, a heading or caption match outranks a passing men
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -214,6 +215,18 @@ def _window(text: str, span: tuple[int, int] | None, width: int = 80) -> tuple[s
     return snippet, ((start + offset, min(end, right) + offset),)
 
 
+def markdown_to_text(markdown: str) -> str:
+    """Lesson Markdown as plain lines for search snippets: no heading marks, list bullets, emphasis or code ticks."""
+    lines = []
+    for line in markdown.splitlines():
+        line = re.sub(r"^\s{0,3}(#{1,6}\s*|>\s?|[-*+]\s+|\d+\.\s+|- \[[ x]\]\s*)", "", line)
+        line = re.sub(r"(\*\*|__|`|\*)", "", line)
+        line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        if line.strip():
+            lines.append(line.strip())
+    return "\n".join(lines)
+
+
 def build_index(corpus: Corpus, templates: dict | None = None, modules: dict | None = None) -> SearchIndex:
     """Index every article (notice items individually), guideline comment, template item and lesson, in ja and en."""
     index = SearchIndex(corpus=corpus)
@@ -252,6 +265,6 @@ def build_index(corpus: Corpus, templates: dict | None = None, modules: dict | N
         for n, lesson in enumerate(m.lessons):
             for lang in ("ja", "en"):
                 index.add(f"lesson:{m.id}/{lesson.id}", "lesson", "", "", lang, lesson.title.get(lang),
-                          lesson.body.get(lang), base + n)
+                          markdown_to_text(lesson.body.get(lang)), base + n)
         base += 1000
     return index

@@ -12,7 +12,6 @@ import datetime as dt
 import importlib
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -130,6 +129,8 @@ def report_heading(report: Report) -> str:
 
 def write_atomically(path: Path, produce: Callable[[Path], None], force: bool = False) -> Path:
     """Write through a temporary file in the same folder, then rename; never overwrite without `force`."""
+    import tempfile  # here, not at the top: the command line imports this module at every start
+
     path = Path(path)
     if path.exists() and not force:
         raise ExportError(_("{path} already exists; choose another name or add --force to replace it.").format(path=path))

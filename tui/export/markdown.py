@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
+from tui.export import header_fields, report_heading
 from tui.i18n import N_
 
 
@@ -19,24 +20,18 @@ def _cites(row: ReportRow) -> str:
 def render_markdown(r: Report) -> str:
     t = r.t
     out: list[str] = []
-    title = t(N_("Response report on the self-inspection"))
-    out.append(f"# {title}: {r.title}")
+    # Labels are looked up outside f-strings: message extraction cannot see inside them.
+    out.append("# " + report_heading(r))
     if r.draft:
         out.append("")
-        out.append(f"> **{t(N_('DRAFT'))}** — {t(N_('This inspection has not been finalized.'))}")
+        draft, not_final = t(N_("DRAFT")), t(N_("This inspection has not been finalized."))
+        out.append(f"> **{draft}** — {not_final}")
     out.append("")
-    out.append(f"- **{t(N_('To'))}:** {r.addressee or t(N_('(addressee not set)'))}")
-    out.append(f"- **{t(N_('From'))}:** {r.firm}")
-    out.append(f"- **{t(N_('Representative'))}:** {r.representative or '—'}")
-    out.append(f"- **{t(N_('Responsible officer'))}:** {r.responsible_officer or '—'}")
-    if not r.draft:
-        out.append(f"- **{t(N_('Signed off by'))}:** {r.finalized_by or '—'} ({t(N_('revision'))} {r.revision})")
-    out.append(f"- **{t(N_('Notice received'))}:** {r.date(r.received_on)}")
-    out.append(f"- **{t(N_('Due'))}:** {r.date(r.due_on)}")
-    out.append(f"- **{t(N_('Submitted'))}:** {r.date(r.submitted_on)}")
-    out.append(f"- **{t(N_('Prepared'))}:** {r.date(r.generated_on)}")
+    for label, value in header_fields(r):
+        shown = value if isinstance(value, str) else r.date(value)
+        out.append(f"- **{label}:** {shown}")
     out.append("")
-    out.append(f"## {t(N_('Summary by section and status'))}")
+    out.append("## " + t(N_("Summary by section and status")))
     out.append("")
     header = [t(N_("Section"))] + [r.status_label(s) for s in r.statuses] + [t(N_("Total"))]
     out.append("| " + " | ".join(header) + " |")
@@ -44,7 +39,7 @@ def render_markdown(r: Report) -> str:
     for s in r.summary:
         out.append("| " + " | ".join([_cell(s.section)] + [str(s.counts[x]) for x in r.statuses] + [str(s.total)]) + " |")
     out.append("")
-    out.append(f"## {t(N_('Problems and vulnerabilities found'))}")
+    out.append("## " + t(N_("Problems and vulnerabilities found")))
     out.append("")
     if not r.problems:
         out.append(t(N_("No problems or vulnerabilities were found.")))
@@ -60,7 +55,7 @@ def render_markdown(r: Report) -> str:
                 _cell(a.remediation), _cell(a.owner), r.date(a.target_date),
             ]) + " |")
     out.append("")
-    out.append(f"## {t(N_('Status of customer damage'))}")
+    out.append("## " + t(N_("Status of customer damage")))
     out.append("")
     if not r.customer_damage:
         out.append(t(N_("This inspection has no customer-damage section.")))
@@ -69,14 +64,15 @@ def render_markdown(r: Report) -> str:
         if row.answer.note:
             out.append(f"  - {_cell(row.answer.note)}")
     out.append("")
-    out.append(f"## {t(N_('Annex: all answers'))}")
+    out.append("## " + t(N_("Annex: all answers")))
+    cited_label, scope_label = t(N_("Cited provisions")), t(N_("Scope"))
     for row in r.annex:
         a = row.answer
         out.append("")
         out.append(f"### {row.number} {row.question}")
         out.append("")
-        out.append(f"- **{t(N_('Cited provisions'))}:** {_cites(row)}")
-        out.append(f"- **{t(N_('Scope'))}:** {row.level}")
+        out.append(f"- **{cited_label}:** {_cites(row)}")
+        out.append(f"- **{scope_label}:** {row.level}")
         out.append(f"- **{r.field_label('status')}:** {row.status_label}")
         for name in ("note", "finding", "remediation", "owner", "justification"):
             value = getattr(a, name)

@@ -146,8 +146,8 @@ def _summary(sheet: _Sheet, report: Report) -> None:
     ws.cell(1, 1).alignment = ws.cell(2, 1).alignment = Alignment(vertical="top")
     r = 3
     if report.draft:
-        draft = t(N_("DRAFT"))
-        sheet.put(r, 1, f"{draft} — {t(N_('This inspection has not been finalized.'))}", bold=True, color="B3261E")
+        draft, why = t(N_("DRAFT")), t(N_("This inspection has not been finalized."))
+        sheet.put(r, 1, f"{draft} — {why}", bold=True, color="B3261E")
         ws.cell(r, 1).alignment = Alignment(vertical="top")
         r += 1
     titles = set(range(1, r))

@@ -11,13 +11,13 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from tui.i18n import _
-from tui.paths import DB_FILENAME
+from tui.paths import DB_FILENAME, ensure_private_dir
 from tui.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from tui.store.models import database
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
-KEEP_BACKUPS = 5
+KEEP_BACKUPS = 8  # per kind: daily copies and copies taken before a migration or a restore
 
 
 class StoreError(Exception):
@@ -32,8 +32,7 @@ def _ensure_dir(path: Path) -> None:
             )
         return
     try:
-        path.mkdir(parents=True, mode=0o700)
-        os.chmod(path, 0o700)
+        ensure_private_dir(path)
     except OSError as exc:
         raise StoreError(
             _("Cannot create the data folder {path} ({reason}). Choose another folder with --data-dir.").format(
@@ -81,12 +80,77 @@ def backup_database(db: SqliteDatabase, data_dir: Path, reason: str) -> Path:
     dest = sqlite3.connect(target)
     try:
         db.connection().backup(dest)
+        dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
     finally:
         dest.close()
-    backups = sorted(folder.glob("tenken-*.sqlite3"))
-    for old in backups[:-KEEP_BACKUPS]:
+    same_kind = sorted(folder.glob(f"tenken-*-{reason}.sqlite3"))
+    for old in same_kind[:-KEEP_BACKUPS]:
         old.unlink(missing_ok=True)
     return target
+
+
+def list_backups(data_dir: Path) -> list[Path]:
+    """Backups, newest first."""
+    folder = backup_dir(data_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("tenken-*.sqlite3"), reverse=True)
+
+
+def daily_backup(db: SqliteDatabase, data_dir: Path) -> None:
+    """On the first open of each day, keep a copy (the last few days are kept)."""
+    today = dt.date.today().strftime("%Y%m%d")
+    folder = backup_dir(data_dir)
+    if folder.is_dir() and any(folder.glob(f"tenken-{today}-*-daily.sqlite3")):
+        return
+    has_data = db.execute_sql("SELECT count(*) FROM firm").fetchone()[0] > 0
+    if has_data:
+        try:
+            backup_database(db, data_dir, "daily")
+        except (OSError, sqlite3.Error):
+            pass  # a backup that cannot be written must not stop the user from working
+
+
+def restore_backup(data_dir: Path, backup: Path) -> Path:
+    """Replace the database with `backup`, keeping the current file (damaged or not) beside it first.
+
+    Works without opening the current database, so it also rescues a damaged one.
+    """
+    db_path = data_dir / DB_FILENAME
+    if not backup.is_file():
+        raise StoreError(_("There is no backup file {path}.").format(path=backup))
+    with backup.open("rb") as fh:
+        if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise StoreError(_("{path} is not a tenken backup; nothing was changed.").format(path=backup))
+    check = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise StoreError(_("The backup {path} is damaged too; choose another one.").format(path=backup))
+    except sqlite3.DatabaseError:
+        raise StoreError(_("The backup {path} is damaged too; choose another one.").format(path=backup)) from None
+    finally:
+        check.close()
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder = backup_dir(data_dir)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if db_path.exists():
+        kept = folder / f"tenken-{stamp}-replaced.sqlite3"
+        os.replace(db_path, kept)
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(db_path) + suffix)
+            if side.exists():
+                os.replace(side, Path(str(kept) + suffix))
+    tmp = data_dir / f".{DB_FILENAME}.restoring"
+    tmp.unlink(missing_ok=True)
+    _create_file(tmp)
+    with backup.open("rb") as src, tmp.open("wb") as dst:
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, db_path)
+    return db_path
 
 
 def _damaged(db_path: Path) -> StoreError:
@@ -147,6 +211,7 @@ def open_database(data_dir: Path) -> SqliteDatabase:
             db.execute_sql("PRAGMA journal_mode=wal")
         if version < SCHEMA_VERSION:
             _migrate(db, data_dir, version)
+        daily_backup(db, data_dir)
     except sqlite3.DatabaseError as exc:
         db.close()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):

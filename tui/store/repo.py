@@ -91,8 +91,16 @@ class Store:
         self.data_dir = data_dir
 
     def close(self) -> None:
-        if not self.db.is_closed():
-            self.db.close()
+        """Close the database, first keeping today's backup if there is none yet."""
+        if self.db.is_closed():
+            return
+        from tui.store.db import daily_backup
+
+        try:
+            daily_backup(self.db, self.data_dir)
+        except Exception:  # noqa: BLE001 - closing must never fail because of a backup
+            pass
+        self.db.close()
 
     # --- settings ---------------------------------------------------------------------------
 

@@ -1,0 +1,255 @@
+"""tenken's benchmarks. Prints one JSON object of figures as its last line.
+
+    python tests/bench/run.py            full sizes, figures compared with the bars in design.md
+    python tests/bench/run.py --smoke    small sizes, few repeats, no bars (CI runs this)
+
+Each figure is measured against a baseline in the same run where design.md asks for one (start-up against a
+minimal Textual app, search against rapidfuzz.process.extract with WRatio), so a slow shared machine slows both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(REPO))
+
+BARS = {
+    "startup_ratio": ("<=", 1.3),
+    "search_p95_ms": ("<=", 5.0),
+    "search_speedup": (">=", 10.0),
+    "save_median_ms": ("<=", 5.0),
+    "export_max_s": ("<=", 1.0),
+    "list_200x10_ms": ("<=", 200.0),
+    "relevance_hit_at_3": (">=", 0.9),
+}
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def demo_dir(root: Path) -> Path:
+    from tui.demo import create_demo
+    from tui.workspace import Workspace
+
+    data = root / "demo"
+    ws = Workspace(data)
+    create_demo(ws)
+    ws.search_index  # noqa: B018 - warm the content caches like a second start would find them
+    ws.close()
+    return data
+
+
+def bench_startup(root: Path, repeats: int) -> dict:
+    data = demo_dir(root)
+    env = {**os.environ, "TENKEN_HOME": str(data)}
+
+    def once(kind: str, extra: list[str] | None = None) -> tuple[float, float]:
+        t0 = time.time()
+        out = subprocess.run(
+            [sys.executable, str(HERE / "startup_probe.py"), kind, str(data), repr(t0), *(extra or [])],
+            capture_output=True, text=True, env=env, cwd=REPO, timeout=120, check=True,
+        ).stdout.split()
+        return float(out[0]), float(out[1])
+
+    once("minimal"), once("tenken")  # warm the OS file cache for both
+    minimal, tenken = [], []
+    for _ in range(repeats):  # interleaved, so both see the same machine load
+        minimal.append(once("minimal")[0])
+        tenken.append(once("tenken")[0])
+    _t, rss = once("tenken", ["explore"])
+    return {
+        "startup_tenken_s": round(statistics.median(tenken), 3),
+        "startup_minimal_s": round(statistics.median(minimal), 3),
+        "startup_ratio": round(statistics.median(tenken) / statistics.median(minimal), 3),
+        "rss_mb": round(rss, 1),
+    }
+
+
+def bench_search(root: Path, smoke: bool) -> dict:
+    import tracemalloc
+
+    import yaml
+    from rapidfuzz import fuzz, process
+
+    from tui.content.loader import build_corpus, load_modules, load_search_index, load_templates
+    from tui.domain.search import build_index
+
+    corpus = build_corpus()
+    templates, _ = load_templates(corpus)
+    modules = load_modules(corpus)
+    t = time.perf_counter()
+    tracemalloc.start()
+    index = build_index(corpus, templates, modules)
+    _cur, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    build_s = time.perf_counter() - t
+    cache = root / "search-cache"
+    load_search_index(corpus, templates, modules, cache)  # writes the cache
+    t = time.perf_counter()
+    cached = load_search_index(corpus, templates, modules, cache)
+    cached_s = time.perf_counter() - t
+    assert len(cached.entries) == len(index.entries)
+
+    cases = yaml.safe_load((HERE / "relevance.yaml").read_text(encoding="utf-8"))
+    queries = []
+    for case in cases:  # every prefix as it is typed, one keystroke at a time
+        q = case["q"]
+        queries += [q[:n] for n in range(1, len(q) + 1)]
+    if smoke:
+        queries = queries[::7]
+    ours, base = [], []
+    texts = [e.title + "\n" + e.body for e in index.entries]
+    for q in queries:
+        t = time.perf_counter()
+        index.search(q, limit=10)
+        ours.append((time.perf_counter() - t) * 1000)
+    for q in queries:
+        t = time.perf_counter()
+        process.extract(q, texts, scorer=fuzz.WRatio, limit=10)
+        base.append((time.perf_counter() - t) * 1000)
+    hits = 0
+    for case in cases:
+        found = index.search(case["q"], limit=3)
+        hits += any(h.ref in case["expect"] or any(h.ref.startswith(e + ".") for e in case["expect"]) for h in found)
+    return {
+        "search_queries": len(queries),
+        "search_p95_ms": round(percentile(ours, 0.95), 3),
+        "search_median_ms": round(statistics.median(ours), 3),
+        "search_baseline_p95_ms": round(percentile(base, 0.95), 3),
+        "search_speedup": round(statistics.mean(base) / statistics.mean(ours), 1),
+        "search_index_entries": len(index.entries),
+        "search_index_build_s": round(build_s, 3),
+        "search_index_cached_load_s": round(cached_s, 4),
+        "search_index_cached": True,
+        "search_index_peak_mb": round(peak / 1024 / 1024, 1),
+        "relevance_queries": len(cases),
+        "relevance_hit_at_3": round(hits / len(cases), 3),
+    }
+
+
+def bench_save(root: Path, count: int) -> dict:
+    from tui.demo import create_demo
+    from tui.workspace import Workspace
+
+    ws = Workspace(root / "save")
+    info, _ = create_demo(ws)
+    items = [i for i, _s, _l in ws.store.inspection_items(info.id)]
+    times = []
+    for n in range(count):
+        t = time.perf_counter()
+        ws.save_answer(info.id, items[n % len(items)], note=f"note {n}")  # the TUI's own path: one durable commit
+        times.append((time.perf_counter() - t) * 1000)
+    ws.close()
+    return {"save_median_ms": round(statistics.median(times), 3), "save_p95_ms": round(percentile(times, 0.95), 3)}
+
+
+def bench_export(root: Path) -> dict:
+    from tui.domain.profile import Profile
+    from tui.export import FORMATS, export_report
+    from tui.workspace import Workspace
+
+    ws = Workspace(root / "export")
+    rule_templates = [t for t in ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment", "fsi-bcp") if t in ws.templates]
+    profile = Profile(
+        name="株式会社ベンチ", business=("crypto-exchange", "crypto-derivatives", "e-payment", "fs-intermediary"), staff=80,
+        uses_cloud=True, outsourcing="multi-tier", online_transactions=True, system_integration_planned=True,
+        custody=True, bank_api=True, in_house_development=True,
+    )
+    firm = ws.add_firm(profile)
+    info = ws.start_inspection(firm.id, rule_templates or ["fsa-notice-2020"], dt.date(2026, 11, 1))
+    for n, (item, _s, _l) in enumerate(ws.store.inspection_items(info.id)):
+        if n % 3 == 0:
+            ws.save_answer(info.id, item, status="noncompliant", finding=f"問題点 {n}", risk="high",
+                           remediation=f"改善計画 {n}", owner="担当者", target_date=dt.date(2027, 3, 31))
+        else:
+            ws.save_answer(info.id, item, status="compliant", note=f"確認済み {n}")
+    times = {}
+    for fmt in FORMATS:
+        t = time.perf_counter()
+        report = ws.report(info.id, "ja")
+        export_report(report, fmt, root / f"report.{fmt}", force=True)
+        times[fmt] = time.perf_counter() - t
+    ws.close()
+    return {
+        "export_items": info.progress.total,
+        "export_templates": len(rule_templates) or 1,
+        "export_max_s": round(max(times.values()), 3),
+        **{f"export_{fmt}_s": round(s, 3) for fmt, s in times.items()},
+    }
+
+
+def bench_list(root: Path, firms: int, per_firm: int) -> dict:
+    from peewee import chunked
+
+    from tui.domain.profile import Profile
+    from tui.store import models as m
+    from tui.workspace import Workspace
+
+    data = root / "list"
+    ws = Workspace(data)
+    template = ws.template("fsa-notice-2020")
+    items = [(i.id, i.section, "required") for i in template.items()]
+    with ws.store.db.atomic():
+        for f in range(firms):
+            firm = ws.add_firm(Profile(name=f"事業者{f:03d}", business=("online-securities",), staff=10 + f))
+            for k in range(per_firm):
+                ws.store.create_inspection(firm.id, "", ["fsa-notice-2020"], items, dt.date(2016 + k, 11, 1))
+        # fully answered: bulk, as a year of use would leave it
+        m.Answer.update(status="compliant", note="確認済み").execute()
+    ws.close()
+    times = []
+    count = 0
+    for _ in range(5):
+        t = time.perf_counter()
+        w = Workspace(data)
+        listed = w.firms()
+        times.append((time.perf_counter() - t) * 1000)
+        count = sum(len(f.inspections) for f in listed)
+        w.close()
+    del chunked
+    return {"list_200x10_ms": round(statistics.median(times), 1), "list_inspections": count,
+            "list_firms": firms}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="small sizes, no bars (for CI)")
+    args = parser.parse_args()
+    figures: dict[str, object] = {"mode": "smoke" if args.smoke else "full", "python": sys.version.split()[0]}
+    with tempfile.TemporaryDirectory(prefix="tenken-bench-") as tmp:
+        root = Path(tmp)
+        os.environ["TENKEN_HOME"] = str(root / "home")
+        figures.update(bench_startup(root, repeats=2 if args.smoke else 9))
+        figures.update(bench_search(root, args.smoke))
+        figures.update(bench_save(root, 20 if args.smoke else 300))
+        figures.update(bench_export(root))
+        figures.update(bench_list(root, 10 if args.smoke else 200, 2 if args.smoke else 10))
+    if not args.smoke:
+        failed = []
+        for key, (op, bar) in BARS.items():
+            value = figures.get(key)
+            ok = value is not None and (value <= bar if op == "<=" else value >= bar)
+            if not ok:
+                failed.append(key)
+        figures["bars_failed"] = failed
+    print(json.dumps(figures, ensure_ascii=False))
+    return 1 if not args.smoke and figures.get("bars_failed") else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Child process for the start-up benchmark: run an app headless until its first screen is painted, then exit.
+
+    python startup_probe.py tenken DATA_DIR T0     (tenken's home screen)
+    python startup_probe.py minimal - T0           (a minimal Textual app: header, a table, footer)
+
+Prints the seconds from T0 (the parent's clock just before spawning) to the first paint, and the peak RSS in MiB.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+
+def main() -> None:
+    kind, data_dir, t0 = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    explore = len(sys.argv) > 4 and sys.argv[4] == "explore"
+    ready: dict[str, float] = {}
+    if kind == "minimal":
+        from textual.app import App
+        from textual.widgets import DataTable, Footer, Header
+
+        class Minimal(App):
+            def compose(self):
+                yield Header()
+                yield DataTable()
+                yield Footer()
+
+            def on_mount(self) -> None:
+                self.query_one(DataTable).add_columns("a", "b")
+                self.call_after_refresh(self._ready)
+
+            def _ready(self) -> None:
+                ready["t"] = time.time()
+                self.exit()
+
+        Minimal().run(headless=True, size=(120, 36))
+    else:
+        from pathlib import Path
+
+        from tui.app import make_app
+        from tui.screens.home import HomeScreen
+        from tui.workspace import Workspace
+
+        original = HomeScreen.on_mount
+
+        def on_mount(self) -> None:
+            original(self)
+            self.call_after_refresh(self.app.call_later, done, self.app)
+
+        async def done(app) -> None:
+            ready["t"] = time.time()
+            if explore:  # for the memory figure: open the inspection and the search index too
+                from tui.screens.inspection import InspectionScreen
+
+                app.ws.search_index  # noqa: B018
+                firms = app.ws.firms()
+                await app.push_screen(InspectionScreen(firms[0].inspections[0].id))
+            app.exit()
+
+        HomeScreen.on_mount = on_mount
+        ws = Workspace(Path(data_dir))
+        ws.apply_language()
+        make_app(ws, warm_corpus=not explore).run(headless=True, size=(120, 36))
+        ws.close()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{ready['t'] - t0:.6f} {rss_mb:.1f}")
+
+
+if __name__ == "__main__":
+    main()
