@@ -8,7 +8,6 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from tui.commands import SearchCommands, TenkenCommands
 from tui.i18n import N_, _, get_language, other_language
 from tui.screens.home import HomeScreen
 from tui.workspace import Workspace
@@ -16,10 +15,22 @@ from tui.workspace import Workspace
 THEMES = ("textual-dark", "textual-light")
 
 
+def _tenken_commands():
+    from tui.commands import TenkenCommands  # imported when the palette first opens, not at start-up
+
+    return TenkenCommands
+
+
+def _search_commands():
+    from tui.commands import SearchCommands
+
+    return SearchCommands
+
+
 class TenkenApp(App[int]):
     TITLE = "tenken"
     CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
-    COMMANDS = {TenkenCommands, SearchCommands}
+    COMMANDS = {_tenken_commands, _search_commands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("slash", "search", N_("Search"), id="app.search", key_display="/"),

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.content.yamlio import ContentError
+from tui.content.errors import ContentError
 from tui.domain.corpus import Corpus
 from tui.domain.inspection import Answer, FirmInfo, InspectionInfo, add_one_month
 from tui.domain.profile import Profile, SizeThresholds
@@ -89,7 +89,7 @@ class Library:
             if self._templates is not None:
                 return {t.id: t.title for t in self._templates[0].values()}
             if self._titles is None:
-                from tui.content.loader import load_template_titles
+                from tui.content.titles import load_template_titles
 
                 self._titles = load_template_titles(user_templates_dir(self.data_dir))
             return self._titles

@@ -29,19 +29,22 @@ def main() -> None:
 
             def on_mount(self) -> None:
                 self.query_one(DataTable).add_columns("a", "b")
-                self.call_after_refresh(self._ready)
+                self.call_after_refresh(self._bench_ready)
 
-            def _ready(self) -> None:
+            def _bench_ready(self) -> None:
                 ready["t"] = time.time()
                 self.exit()
 
         Minimal().run(headless=True, size=(120, 36))
     else:
-        from pathlib import Path
+        # Through the real entry point, `tenken` with no arguments, as a user launches it.
+        from functools import partialmethod
 
-        from tui.app import make_app
+        from textual.app import App
+
+        from tui.app import TenkenApp
+        from tui.cli.main import main as tenken_main
         from tui.screens.home import HomeScreen
-        from tui.workspace import Workspace
 
         original = HomeScreen.on_mount
 
@@ -60,10 +63,8 @@ def main() -> None:
             app.exit()
 
         HomeScreen.on_mount = on_mount
-        ws = Workspace(Path(data_dir))
-        ws.apply_language()
-        make_app(ws, warm_corpus=not explore).run(headless=True, size=(120, 36))
-        ws.close()
+        TenkenApp.run = partialmethod(App.run, headless=True, size=(120, 36))
+        tenken_main(["--data-dir", data_dir])
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{ready['t'] - t0:.6f} {rss_mb:.1f}")
 

@@ -395,7 +395,7 @@ def _log_crash(args: argparse.Namespace | None) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tui.content.yamlio import ContentError
+    from tui.content.errors import ContentError
     from tui.export import ExportError
     from tui.store import StoreError
     from tui.workspace import UserError

@@ -8,7 +8,7 @@ from __future__ import annotations
 import questionary
 
 from tui.content.profile import profile_from_dict
-from tui.content.yamlio import ContentError
+from tui.content.errors import ContentError
 from tui.domain.profile import (
     BUSINESS_LABELS,
     BUSINESS_LINES,

@@ -15,7 +15,8 @@ from pathlib import Path
 from tui import __version__
 from tui.content.schema import EquivalentsFile, RulebookSchema, TemplateSchema
 from tui.content.validate import validate
-from tui.content.yamlio import ContentError, load_yaml
+from tui.content.errors import ContentError
+from tui.content.yamlio import load_yaml
 from tui.domain.corpus import Chapter, Corpus, Equivalent, Provision, Reference, Rulebook
 from tui.domain.equivalence import link_jvcea
 from tui.domain.template import Condition, Template, TemplateItem, TemplateSection
@@ -327,47 +328,6 @@ def load_templates(corpus: Corpus | None, user_dir: Path | None = None) -> tuple
             except ContentError as exc:
                 problems.append(exc)
     return shipped, problems
-
-
-def _head_fields(path: Path, wanted: tuple[str, ...]) -> dict:
-    """Top-level scalar/mapping fields of a YAML file, read as a stream and stopped once all are found."""
-    import yaml
-
-    found: dict = {}
-    with path.open(encoding="utf-8") as fh:
-        parser = yaml.SafeLoader(fh)  # the pure-Python loader can compose one node at a time
-        try:
-            parser.get_event()  # stream start
-            parser.get_event()  # document start
-            if not isinstance(parser.get_event(), yaml.MappingStartEvent):
-                return found
-            while not parser.check_event(yaml.MappingEndEvent) and len(found) < len(wanted):
-                key = parser.get_event()
-                if not isinstance(key, yaml.ScalarEvent):
-                    break
-                node = parser.compose_node(None, None)
-                if key.value in wanted:
-                    found[key.value] = parser.construct_document(node)
-        finally:
-            parser.dispose()
-    return found
-
-
-def load_template_titles(user_dir: Path | None = None) -> dict[str, Text]:
-    """Each template's id and title, read from the top of the file only (the home screen needs no more)."""
-    import yaml
-
-    out: dict[str, Text] = {}
-    folders = [checklists_dir() / "templates"] + ([user_dir] if user_dir is not None and user_dir.is_dir() else [])
-    for folder in folders:
-        for path in sorted(folder.glob("*.yaml")):
-            try:
-                head = _head_fields(path, ("id", "title"))
-                title = head["title"]
-                out.setdefault(str(head["id"]), Text(str(title["ja"]), str(title["en"])))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
-                continue
-    return out
 
 
 # --- training --------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from tui.content.yamlio import ContentError, line_of
+from tui.content.errors import ContentError
+from tui.content.yamlio import line_of
 from tui.i18n import _
 
 M = TypeVar("M", bound=BaseModel)

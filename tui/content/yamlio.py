@@ -8,31 +8,13 @@ from typing import Any
 
 import yaml
 
+from tui.content.errors import ContentError
 from tui.i18n import _
 
 try:  # libyaml is much faster when present; the pure-Python loader is the fallback.
     _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
-
-
-class ContentError(Exception):
-    """A data or profile file that cannot be used: which file, which line, which field, and why."""
-
-    def __init__(self, path: Path | str, message: str, line: int | None = None, field: str | None = None):
-        self.path = Path(path)
-        self.line = line
-        self.field = field
-        self.message = message
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        where = str(self.path)
-        if self.line:
-            where += _(", line {line}").format(line=self.line)
-        if self.field:
-            where += _(", field '{field}'").format(field=self.field)
-        return f"{where}: {self.message}"
 
 
 class LineDict(dict):

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
 
 from tui.content.profile import profile_from_dict
-from tui.content.yamlio import ContentError
+from tui.content.errors import ContentError
 from tui.domain import inspection
 from tui.domain.inspection import add_one_month, days_left_text, parse_date
 from tui.domain.profile import (

@@ -24,6 +24,7 @@ class HomeScreen(TenkenScreen):
         super().__init__(id="home")
         self.firms: list[FirmInfo] = []
         self.row_keys: dict[str, tuple[int, int | None]] = {}  # row key → (firm id, inspection id)
+        self._resumed_once = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -117,5 +118,6 @@ class HomeScreen(TenkenScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        if self._resumed_once:  # coming back from another screen: answers may have changed
             self.reload()
+        self._resumed_once = True
