@@ -187,19 +187,20 @@ class Workspace:
         return firm
 
     def scope(self, profile: Profile, template_ids: list[str]) -> list[ScopedItem]:
-        from tui.domain.scope import scope
+        from tui.domain.scope import scope, template_order
 
-        return scope(profile, [self.template(t) for t in template_ids], self.corpus)
+        return scope(profile, template_order([self.template(t) for t in template_ids]), self.corpus)
 
     def start_inspection(
         self, firm_id: int, template_ids: list[str], received_on: dt.date, title: str | None = None,
         due_on: dt.date | None = None,
     ) -> InspectionInfo:
-        firm = self.firm(firm_id)
-        templates = [self.template(t) for t in template_ids]
-        from tui.domain.scope import scope
+        from tui.domain.scope import scope, template_order
 
-        scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.included]
+        firm = self.firm(firm_id)
+        templates = template_order([self.template(t) for t in template_ids])
+        template_ids = [t.id for t in templates]
+        scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.asked]
         items = [(s.item.id, s.item.section, s.level) for s in scoped]
         addressee = self._addressee(templates)
         return self.store.create_inspection(

@@ -311,17 +311,20 @@ def cmd_scope(args: argparse.Namespace) -> int:
         if args.json:
             _print_json([
                 {"id": s.item.id, "template": s.template_id, "refs": list(s.cites), "level": s.level or None,
-                 "included": s.included, "excluded": not s.included, "reason": s.reason_text(lang),
+                 "included": s.included, "excluded": not s.included, "merged_into": list(s.merged_into),
+                 "reason": s.reason_text(lang),
                  "question": {"ja": s.item.question.ja, "en": s.item.question.en}}
                 for s in shown
             ])
             return EXIT_OK
         for s in shown:
             mark = level_label(s.level) if s.included else _("excluded")
+            if s.merged_into:
+                mark += " → " + ", ".join(s.merged_into)
             print(f"{s.item.id:<24} [{mark}] {s.item.question.get()}")
             print(f"{'':<24} {s.reason_text(lang)}")
-        included = sum(1 for s in scoped if s.included)
-        print(_("{n} of {total} items apply.").format(n=included, total=len(scoped)))
+        asked = sum(1 for s in scoped if s.asked)
+        print(_("{n} of {total} items apply.").format(n=asked, total=len(scoped)))
         return EXIT_OK
     finally:
         ws.close()

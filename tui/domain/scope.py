@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui.domain.corpus import Corpus
 from tui.domain.profile import Profile
@@ -35,6 +35,12 @@ class ScopedItem:
     level: str  # required | recommended | optional ("" when excluded)
     reasons: tuple[Reason, ...]
     cites: tuple[str, ...]  # the cited refs in the firm's rulebooks (all cites if none match)
+    merged_into: tuple[str, ...] = ()  # items of an earlier template that already ask this duty
+
+    @property
+    def asked(self) -> bool:
+        """Included and not answered through another item: the question the firm answers."""
+        return self.included and not self.merged_into
 
     def reason_text(self, lang: str | None = None) -> str:
         lang = lang or get_language()
@@ -79,17 +85,42 @@ def scope_item(item: TemplateItem, template_id: str, profile: Profile, corpus: C
 def scope(profile: Profile, templates: list[Template], corpus: Corpus) -> list[ScopedItem]:
     """Every item of `templates` for `profile`, in template order, each included or excluded with reasons.
 
-    An item id that two templates share is listed once (the first template's).
+    A firm under several rulebooks answers a shared duty once: an included item whose citations in the
+    firm's rulebooks are all cited already by included items of earlier templates is merged into them
+    (still in scope, shown with the items that answer it). An item id two templates share is listed once.
     """
+    books = set(profile.rulebooks)
     seen: set[str] = set()
-    out = []
+    out: list[ScopedItem] = []
+    covered: dict[str, list[str]] = {}  # cited ref → items of earlier templates citing it
     for template in templates:
+        this_template: list[ScopedItem] = []
         for item in template.items():
             if item.id in seen:
                 continue
             seen.add(item.id)
-            out.append(scope_item(item, template.id, profile, corpus))
+            scoped = scope_item(item, template.id, profile, corpus)
+            relevant = [r for r in item.cites if r.split(":", 1)[0] in books]
+            if scoped.included and relevant and all(r in covered for r in relevant):
+                into = tuple(dict.fromkeys(i for r in relevant for i in covered[r]))
+                reason = Reason(N_("answered once through {fact} — {ref}"), relevant[0], Text(", ".join(into), ", ".join(into)))
+                scoped = replace(scoped, merged_into=into, reasons=scoped.reasons + (reason,))
+            this_template.append(scoped)
+        for scoped in this_template:
+            if scoped.asked:
+                for r in scoped.item.cites:
+                    if r.split(":", 1)[0] in books:
+                        covered.setdefault(r, []).append(scoped.item.id)
+        out.extend(this_template)
     return out
+
+
+def template_order(templates: list[Template]) -> list[Template]:
+    """Rulebook templates before the notice, in rulebook order, so that shared duties are asked in the rules' words."""
+    from tui.domain.corpus import RULEBOOK_ORDER
+
+    rank = {slug: n for n, slug in enumerate(RULEBOOK_ORDER)}
+    return sorted(templates, key=lambda t: min((rank.get(b, 99) for b in t.rulebooks), default=99))
 
 
 def level_label(level: str) -> str:

@@ -105,8 +105,10 @@ def _new_section(document, landscape: bool) -> None:
 def _run(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
          color: RGBColor | None = None):
     run = paragraph.add_run(xml_text(text))
-    run.bold = bold or None
-    run.italic = italic or None
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
     if size:
         run.font.size = Pt(size)
     if color is not None:
@@ -143,16 +145,20 @@ def _table(document, header: list[str], rows: list[list[str]], widths_mm: list[f
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     right = right or set()
+    # Each row's cells fetched once: table.cell(r, c) walks the whole grid on every call.
+    grid = [row.cells for row in table.rows]
     for c, label in enumerate(header):
-        cell = table.cell(0, c)
+        cell = grid[0][c]
         _set_cell(cell, label, bold=True, size=size, right=c in right)
         _shade(cell, HEAD_FILL)
     for r, values in enumerate(rows, 1):
+        cells = grid[r]
         for c, value in enumerate(values):
-            _set_cell(table.cell(r, c), value, size=size, right=c in right)
-    for c, width in enumerate(widths_mm):
-        for row in table.rows:
-            row.cells[c].width = Mm(width)
+            _set_cell(cells[c], value, size=size, right=c in right)
+    widths = [Mm(w) for w in widths_mm]
+    for cells in grid:
+        for c, width in enumerate(widths):
+            cells[c].width = width
     _repeat_header(table)
     return table
 
@@ -262,9 +268,10 @@ def _annex(document, report: Report) -> None:
     t = report.t
     sep = "：" if report.lang == "ja" else ": "
     document.add_heading(xml_text(t(N_("Annex: all answers"))), level=1)
+    heading = document.styles["Heading 2"]  # looked up once: a lookup by name scans every style
     for row in report.annex:
         a = row.answer
-        document.add_heading(xml_text(f"{row.number} {row.question}"), level=2)
+        document.add_paragraph(xml_text(f"{row.number} {row.question}"), style=heading)
         _label_value(document, t(N_("Cited provisions")), _cites(row), sep)
         _label_value(document, t(N_("Scope")), row.level, sep)
         _label_value(document, report.field_label("status"), row.status_label, sep)

@@ -65,7 +65,7 @@ class InspectionScreen(TenkenScreen):
     ]
 
     def __init__(self, inspection_id: int, item: str | None = None) -> None:
-        super().__init__(id=f"inspection-{inspection_id}")
+        super().__init__()
         self.inspection_id = inspection_id
         self.info: InspectionInfo | None = None
         self.sections: list[tuple[TemplateSection, list[PlacedItem]]] = []

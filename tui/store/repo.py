@@ -29,9 +29,22 @@ from tui.store import models as m
 from tui.store.db import StoreError
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and those it was raised from or during (a failed ROLLBACK hides the real cause)."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
 def _is_disk_full(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "disk" in text and "full" in text or "disk i/o" in text or "file too large" in text
+    for e in _chain(exc):
+        text = str(e).lower()
+        if ("disk" in text and "full" in text) or "disk i/o" in text or "file too large" in text or "no space" in text:
+            return True
+    return False
 
 
 @contextmanager
@@ -48,7 +61,7 @@ def guarded(action: str) -> Iterator[None]:
                     action=action
                 )
             ) from None
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        if any("locked" in str(e).lower() or "busy" in str(e).lower() for e in _chain(exc)):
             raise StoreError(
                 _("Could not {action}: the database is busy in another tenken. Try again in a moment.").format(action=action)
             ) from None

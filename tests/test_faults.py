@@ -1,0 +1,217 @@
+"""Faults a laptop meets: a killed process, a full disk, a damaged WAL, random keystrokes. Nothing acknowledged is lost."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+from tui.paths import DB_FILENAME
+
+SAVER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from tui.workspace import Workspace
+    ws = Workspace(Path(sys.argv[1]))
+    inspection = int(sys.argv[2])
+    items = [i for i, _s, _l in ws.store.inspection_items(inspection)]
+    n = int(sys.argv[3])
+    while True:
+        item = items[n % len(items)]
+        ws.save_answer(inspection, item, note=f"ack-{n}")
+        print(f"{item} ack-{n}", flush=True)  # acknowledged: the save has returned
+        n += 1
+    """
+)
+
+
+def test_killed_process_loses_no_acknowledged_answer(ws, demo, data_dir: Path, tmp_path: Path):
+    script = tmp_path / "saver.py"
+    script.write_text(SAVER)
+    rng = random.Random(20261123)
+    acknowledged: dict[str, str] = {}
+    start = 0
+    ws.close()
+    for _round in range(6):
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(data_dir), str(demo.id), str(start)],
+            stdout=subprocess.PIPE, text=True, cwd=REPO,
+        )
+        deadline = time.monotonic() + rng.uniform(0.4, 1.5)
+        lines = []
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+        os.kill(proc.pid, signal.SIGKILL)
+        rest, _ = proc.communicate(timeout=30)
+        lines += rest.splitlines(keepends=True) if rest else []
+        for line in lines:
+            if line.endswith("\n"):  # a complete line is an acknowledgement that was printed whole
+                item, note = line.split()
+                acknowledged[item] = note
+                start = max(start, int(note.split("-")[1]) + 1)
+    assert len(acknowledged) > 3
+    con = sqlite3.connect(data_dir / DB_FILENAME)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = dict(con.execute("SELECT item_id, note FROM answer WHERE inspection_id = ?", (demo.id,)).fetchall())
+        for item, note in acknowledged.items():
+            # the stored note is the acknowledged one or a later one, never an earlier one
+            assert int(stored[item].split("-")[1]) >= int(note.split("-")[1]), item
+        history = {row[0] for row in con.execute("SELECT new FROM answer_history WHERE field = 'note'")}
+        assert set(acknowledged.values()) <= history
+    finally:
+        con.close()
+
+
+FULL_DISK = textwrap.dedent(
+    """
+    import resource, signal, sys
+    from pathlib import Path
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead of killing us
+    data = Path(sys.argv[1])
+    from tui.workspace import Workspace
+    from tui.store import StoreError
+    ws = Workspace(data)
+    ws.apply_language()
+    size = sum(f.stat().st_size for f in data.glob("tenken.sqlite3*"))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size + 4096, size + 4096))
+    try:
+        for n in range(200):
+            ws.save_answer(int(sys.argv[2]), sys.argv[3], note="x" * 50_000 + str(n))
+    except StoreError as exc:
+        print("REFUSED:", exc)
+    """
+)
+
+
+def test_full_disk_is_a_clear_message_and_earlier_answers_survive(ws, demo, data_dir: Path, tmp_path: Path):
+    ws.save_answer(demo.id, "notice.4.ha", note="before the disk filled")
+    ws.close()
+    script = tmp_path / "fill.py"
+    script.write_text(FULL_DISK)
+    proc = subprocess.run(
+        [sys.executable, str(script), str(data_dir), str(demo.id), "notice.4.ni"], capture_output=True, text=True,
+        cwd=REPO, timeout=120, env={**os.environ, "LANG": "en_US.UTF-8"},
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "REFUSED:" in proc.stdout and ("disk is full" in proc.stdout or "Everything saved before is safe" in proc.stdout)
+    from tui.workspace import Workspace
+
+    again = Workspace(data_dir)
+    try:
+        assert again.store.answers(demo.id)["notice.4.ha"].note == "before the disk filled"
+        assert again.store.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        again.close()
+
+
+def test_full_disk_in_the_cli_is_exit_1_with_a_sentence(demo, ws, data_dir: Path, tmp_path: Path):
+    ws.close()
+    profile = tmp_path / "p.yaml"
+    profile.write_text("name: " + "長い名前" * 20000 + "\nbusiness: [fs-intermediary]\nstaff: 3\n", encoding="utf-8")
+    size = sum(f.stat().st_size for f in data_dir.glob("tenken.sqlite3*"))
+    wrapper = tmp_path / "limited.py"
+    wrapper.write_text(textwrap.dedent(f"""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, ({size} + 8192, {size} + 8192))
+        from tui.cli.main import main
+        sys.exit(main(["init", "--profile", {str(profile)!r}]))
+    """))
+    proc = subprocess.run([sys.executable, str(wrapper)], capture_output=True, text=True, cwd=REPO, timeout=120,
+                          env={**os.environ, "LANG": "en_US.UTF-8"})
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "safe" in proc.stderr
+    listing = run_cli("list", "--json")
+    assert "株式会社サンプル" in listing.stdout
+
+
+async def test_full_disk_in_the_tui_shows_a_message_and_keeps_answers(demo, app_factory, pinned):
+    from textual.widgets import TextArea
+
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        db = app.ws.store.db
+        pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
+        db.execute_sql(f"PRAGMA max_page_count = {pages}")
+        screen.query_one("#note", TextArea).load_text("x" * 300_000)
+        screen._queue("note", "x" * 300_000)
+        screen.flush()
+        await pilot.pause()
+        messages = [str(n.message) for n in app._notifications]
+        assert any("ディスク" in m for m in messages), messages
+        assert "FW・EDR導入済み" in app.ws.store.answers(demo.id)["notice.4.ha"].note
+
+
+def test_truncated_wal_opens_cleanly_with_committed_data(demo, ws, data_dir: Path, tmp_path: Path):
+    """A WAL cut short (power loss mid-write) loses only the torn transaction, never the database."""
+    ws.save_answer(demo.id, "notice.4.ha", note="committed and checkpointed")
+    ws.store.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    ws.store.db.execute_sql("PRAGMA wal_autocheckpoint = 0")
+    ws.save_answer(demo.id, "notice.4.ni", note="only in the WAL")
+    db = data_dir / DB_FILENAME
+    wal = Path(str(db) + "-wal")
+    copy = tmp_path / "copy"
+    copy.mkdir(mode=0o700)
+    (copy / DB_FILENAME).write_bytes(db.read_bytes())
+    data = wal.read_bytes()
+    assert len(data) > 1000
+    Path(str(copy / DB_FILENAME) + "-wal").write_bytes(data[: len(data) - 700])
+    from tui.workspace import Workspace
+
+    w = Workspace(copy)
+    try:
+        assert w.store.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert w.store.answers(demo.id)["notice.4.ha"].note == "committed and checkpointed"
+    finally:
+        w.close()
+
+
+KEYS = (
+    list("0123456789abcdefghijklmnoprstuvwxyz/?.,-")
+    + ["up", "down", "left", "right", "enter", "escape", "tab", "shift+tab", "pagedown", "pageup", "home", "end",
+       "backspace", "space", "ctrl+p", "f1"]
+)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_random_keystrokes_never_crash_and_keep_the_database_consistent(demo, app_factory, pinned, seed,
+                                                                              monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # an export dialog confirmed at random writes here, not into the checkout
+    rng = random.Random(seed)
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        for n in range(700):
+            key = rng.choice(KEYS)
+            await pilot.press(key)
+            if n % 50 == 0:
+                await pilot.pause()
+            assert app.is_running, f"the app stopped after key {n} ({key})"
+    from tui.workspace import Workspace
+
+    w = Workspace(app.ws.data_dir)
+    try:
+        assert w.store.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert w.store.db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+        answers = w.store.answers(demo.id)
+        for a in answers.values():
+            assert a.status != "na" or a.justification.strip()
+    finally:
+        w.close()
