@@ -70,5 +70,37 @@ def _v2(db: SqliteDatabase) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2]
+V3 = [
+    """CREATE TABLE trainee (id INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, department TEXT NOT NULL DEFAULT '',
+        firm_id INTEGER REFERENCES firm (id) ON DELETE SET NULL, created_at DATETIME NOT NULL)""",
+    """CREATE TABLE training_session (id INTEGER NOT NULL PRIMARY KEY, module_id VARCHAR(255) NOT NULL,
+        held_on DATE NOT NULL, trainer TEXT NOT NULL, lang VARCHAR(8) NOT NULL, note TEXT NOT NULL DEFAULT '',
+        firm_id INTEGER REFERENCES firm (id) ON DELETE SET NULL, created_at DATETIME NOT NULL)""",
+    """CREATE TABLE roster (id INTEGER NOT NULL PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES training_session (id) ON DELETE CASCADE,
+        trainee_id INTEGER NOT NULL REFERENCES trainee (id) ON DELETE CASCADE)""",
+    """CREATE UNIQUE INDEX roster_session_trainee ON roster (session_id, trainee_id)""",
+    """CREATE TABLE attempt (id INTEGER NOT NULL PRIMARY KEY,
+        trainee_id INTEGER NOT NULL REFERENCES trainee (id) ON DELETE CASCADE,
+        session_id INTEGER REFERENCES training_session (id) ON DELETE SET NULL,
+        module_id VARCHAR(255) NOT NULL, kind VARCHAR(16) NOT NULL DEFAULT 'quiz', lang VARCHAR(8) NOT NULL,
+        started_at DATETIME NOT NULL, finished_at DATETIME, score INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL DEFAULT 0, passed INTEGER NOT NULL DEFAULT 0, answers TEXT NOT NULL DEFAULT '{}')""",
+    """CREATE INDEX attempt_trainee_module ON attempt (trainee_id, module_id)""",
+    """CREATE TABLE review_card (id INTEGER NOT NULL PRIMARY KEY,
+        trainee_id INTEGER NOT NULL REFERENCES trainee (id) ON DELETE CASCADE,
+        module_id VARCHAR(255) NOT NULL, question_id VARCHAR(255) NOT NULL, due_on DATE NOT NULL,
+        stability REAL NOT NULL DEFAULT 0, difficulty REAL NOT NULL DEFAULT 0, reps INTEGER NOT NULL DEFAULT 0,
+        lapses INTEGER NOT NULL DEFAULT 0, last_reviewed DATE)""",
+    """CREATE UNIQUE INDEX review_card_key ON review_card (trainee_id, module_id, question_id)""",
+]
+
+
+def _v3(db: SqliteDatabase) -> None:
+    """Training: trainees, trainer sessions with rosters, attempts (quiz and exercise), review cards."""
+    for statement in V3:
+        db.execute_sql(statement)
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)

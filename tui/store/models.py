@@ -10,6 +10,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -104,4 +105,60 @@ class AnswerHistory(BaseModel):
     changed_by = TextField(default="")
 
 
-ALL_MODELS = [Setting, Firm, Inspection, InspectionItem, Answer, AnswerHistory]
+class Trainee(BaseModel):
+    id = AutoField()
+    name = TextField()
+    department = TextField(default="")
+    firm = ForeignKeyField(Firm, null=True, backref="trainees", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+
+class TrainingSession(BaseModel):
+    id = AutoField()
+    module_id = CharField()
+    held_on = DateField()
+    trainer = TextField()
+    lang = CharField()
+    note = TextField(default="")
+    firm = ForeignKeyField(Firm, null=True, backref="training_sessions", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+
+class Roster(BaseModel):
+    id = AutoField()
+    session = ForeignKeyField(TrainingSession, backref="roster", on_delete="CASCADE")
+    trainee = ForeignKeyField(Trainee, backref="sessions", on_delete="CASCADE")
+
+
+class Attempt(BaseModel):
+    id = AutoField()
+    trainee = ForeignKeyField(Trainee, backref="attempts", on_delete="CASCADE")
+    session = ForeignKeyField(TrainingSession, null=True, backref="attempts", on_delete="SET NULL")
+    module_id = CharField()
+    kind = CharField(default="quiz")  # quiz | exercise
+    lang = CharField()
+    started_at = DateTimeField(default=now)
+    finished_at = DateTimeField(null=True)
+    score = IntegerField(default=0)
+    total = IntegerField(default=0)
+    passed = IntegerField(default=0)
+    answers = TextField(default="{}")  # JSON: question id → picked choice ids (or inject id → decision id)
+
+
+class ReviewCard(BaseModel):
+    """A quiz question a trainee missed, scheduled for review (spaced repetition)."""
+
+    id = AutoField()
+    trainee = ForeignKeyField(Trainee, backref="cards", on_delete="CASCADE")
+    module_id = CharField()
+    question_id = CharField()
+    due_on = DateField()
+    stability = FloatField(default=0)
+    difficulty = FloatField(default=0)
+    reps = IntegerField(default=0)
+    lapses = IntegerField(default=0)
+    last_reviewed = DateField(null=True)
+
+
+ALL_MODELS = [Setting, Firm, Inspection, InspectionItem, Answer, AnswerHistory, Trainee, TrainingSession, Roster,
+              Attempt, ReviewCard]
