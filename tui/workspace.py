@@ -26,6 +26,16 @@ if TYPE_CHECKING:
 from tui.store import Store, open_store
 
 
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 class UserError(Exception):
     """Bad input from the user: one sentence, exit status 1."""
 
@@ -236,6 +246,64 @@ class Workspace:
     def save_answer(self, inspection_id: int, item_id: str, **changes: object) -> Answer:
         return self.store.save_answer(inspection_id, item_id, changes)
 
+    # --- finalize, compare, evidence, bundles ---------------------------------------------
+
+    def finalize(self, inspection_id: int, officer: str, submitted_on: dt.date | None = None) -> InspectionInfo:
+        return self.store.finalize(inspection_id, officer, submitted_on)
+
+    def reopen(self, inspection_id: int) -> InspectionInfo:
+        return self.store.reopen(inspection_id)
+
+    def compare(self, left_id: int, right_id: int):
+        """Differences item by item between two inspections (revisions or yearly cycles), in the newer one's order."""
+        from tui.domain.inspection import compare_answers
+
+        order = [i for i, _s, _l in self.store.inspection_items(right_id)]
+        order += [i for i, _s, _l in self.store.inspection_items(left_id) if i not in order]
+        return compare_answers(self.store.answers(left_id), self.store.answers(right_id), order)
+
+    def add_evidence(self, inspection_id: int, item_id: str, label: str, path: Path | None = None) -> Answer:
+        """Attach evidence to an answer; a file is recorded by its absolute path and SHA-256."""
+        from tui.domain.inspection import Evidence
+
+        evidence = Evidence(label.strip() or (path.name if path else ""))
+        if path is not None:
+            path = Path(path).expanduser().resolve()
+            try:
+                evidence = Evidence(evidence.label, str(path), file_sha256(path))
+            except OSError as exc:
+                raise UserError(_("Cannot read the evidence file {path} ({reason}).").format(
+                    path=path, reason=exc.strerror or exc)) from None
+        if not evidence.label:
+            raise UserError(_("Evidence needs a description or a file."))
+        current = self.store.answer(inspection_id, item_id)
+        return self.save_answer(inspection_id, item_id, evidence=current.evidence + (evidence,))
+
+    @staticmethod
+    def evidence_status(evidence) -> str:
+        """ok, changed or missing for evidence that points at a file; "" otherwise."""
+        if not evidence.path:
+            return ""
+        path = Path(evidence.path)
+        if not path.is_file():
+            return "missing"
+        try:
+            return "ok" if file_sha256(path) == evidence.sha256 else "changed"
+        except OSError:
+            return "missing"
+
+    def export_bundle(self, inspection_id: int, path: Path, force: bool = False) -> Path:
+        from tui.store.bundle import write_bundle
+
+        self.inspection(inspection_id)
+        return write_bundle(self.store, inspection_id, path, force=force)
+
+    def import_bundle(self, path: Path):
+        from tui.store.bundle import import_payload, read_bundle
+
+        payload = read_bundle(Path(path))
+        return import_payload(self.store, payload, who=self.store.user_name())
+
     # --- reports ----------------------------------------------------------------------------
 
     def report(self, inspection_id: int, lang: str, today: dt.date | None = None) -> Report:
@@ -246,4 +314,5 @@ class Workspace:
         return build_report(
             info, firm.profile, self.inspection_templates(info), self.store.inspection_items(inspection_id),
             self.store.answers(inspection_id), self.corpus, lang, today, title=self.inspection_title(info, lang),
+            evidence_status=self.evidence_status,
         )

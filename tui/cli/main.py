@@ -83,6 +83,28 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--all", action="store_true", help=_("also list excluded items"))
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("bundle", help=_("move an inspection between laptops in one file"))
+    bsub = s.add_subparsers(dest="bundle_command", metavar="ACTION", parser_class=_Parser, required=True)
+    b = bsub.add_parser("export", help=_("write an inspection, its firm profile, answers and history to PATH"))
+    b.add_argument("inspection", type=int, metavar="INSPECTION")
+    b.add_argument("path", type=Path, metavar="PATH")
+    b.add_argument("--force", action="store_true", help=_("replace an existing file"))
+    b = bsub.add_parser("import", help=_("bring in a bundle; newer answers win per item, older ones stay in the history"))
+    b.add_argument("path", type=Path, metavar="PATH")
+
+    s = sub.add_parser("finalize", help=_("lock an inspection with the responsible officer's sign-off"))
+    s.add_argument("inspection", type=int, metavar="INSPECTION")
+    s.add_argument("--officer", required=True, help=_("who signs off"))
+    s.add_argument("--submitted", type=_date, metavar="DATE", help=_("the date the report was submitted"))
+
+    s = sub.add_parser("reopen", help=_("open a finalized inspection again as a new revision"))
+    s.add_argument("inspection", type=int, metavar="INSPECTION")
+
+    s = sub.add_parser("compare", help=_("differences item by item between two inspections"))
+    s.add_argument("left", type=int, metavar="OLDER")
+    s.add_argument("right", type=int, metavar="NEWER")
+    s.add_argument("--json", action="store_true")
+
     s = sub.add_parser("restore", help=_("list the automatic backups, or put one back in place of the database"))
     s.add_argument("backup", nargs="?", metavar="BACKUP", help=_("a number from the list, or a backup file"))
 
@@ -165,11 +187,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         for f in firms:
             print(f"[{f.id}] {f.name}")
             for i in f.inspections:
+                state = _("finalized") if i.finalized else days_left_text(i.due_on)
                 print(
-                    "    #{id} {title} — {received}: {r} / {due}: {d} ({left}) — {answered}/{total}".format(
+                    "    #{id} {title} — {received}: {r} / {due}: {d} ({left}) — {answered}/{total} — {rev} {n}".format(
                         id=i.id, title=ws.inspection_title(i), received=_("received"), r=format_date(i.received_on),
-                        due=_("due"), d=format_date(i.due_on), left=days_left_text(i.due_on),
-                        answered=i.progress.answered, total=i.progress.total,
+                        due=_("due"), d=format_date(i.due_on), left=state,
+                        answered=i.progress.answered, total=i.progress.total, rev=_("revision"), n=i.revision,
                     )
                 )
         return EXIT_OK
@@ -370,6 +393,70 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bundle(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    try:
+        if args.bundle_command == "export":
+            path = ws.export_bundle(args.inspection, args.path, force=args.force)
+            print(_("Wrote {path}.").format(path=path))
+            return EXIT_OK
+        result = ws.import_bundle(args.path)
+        if result.created:
+            print(_("Imported inspection {id} of {firm}, with its answers and history.").format(
+                id=result.inspection_id, firm=result.firm_name))
+        else:
+            print(_("Merged into inspection {id} of {firm}: {updated} answers taken from the bundle (newer), "
+                    "{kept} kept from this laptop (newer), {added} items added, {history} history entries added.").format(
+                id=result.inspection_id, firm=result.firm_name, updated=len(result.updated), kept=len(result.kept),
+                added=len(result.added), history=result.history_added))
+            for item in result.updated:
+                print("  ← " + item)
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_finalize(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    try:
+        info = ws.finalize(args.inspection, args.officer, args.submitted)
+        print(_("Finalized inspection {id} (revision {n}), signed off by {who}.").format(
+            id=info.id, n=info.revision, who=info.finalized_by))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    try:
+        info = ws.reopen(args.inspection)
+        print(_("Opened revision {n} as inspection {id}; the finalized one stays as it was.").format(n=info.revision, id=info.id))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from tui.domain.inspection import FIELD_LABELS
+
+    ws = _workspace(args)
+    try:
+        ws.inspection(args.left)
+        ws.inspection(args.right)
+        diffs = ws.compare(args.left, args.right)
+        if args.json:
+            _print_json([{"item_id": d.item_id, "field": d.field, "older": d.left, "newer": d.right} for d in diffs])
+            return EXIT_OK
+        if not diffs:
+            print(_("No differences."))
+        for d in diffs:
+            print(f"{d.item_id:<22} {_(FIELD_LABELS.get(d.field, d.field))}: {d.left or '—'} → {d.right or '—'}")
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
 class InputError(Exception):
     """Bad input: exit status 1."""
 
@@ -377,7 +464,8 @@ class InputError(Exception):
 COMMANDS = {
     None: cmd_tui, "demo": cmd_demo, "list": cmd_list, "init": cmd_init, "start": cmd_start,
     "show": cmd_show, "search": cmd_search, "scope": cmd_scope, "report": cmd_report,
-    "restore": cmd_restore,
+    "restore": cmd_restore, "bundle": cmd_bundle, "finalize": cmd_finalize, "reopen": cmd_reopen,
+    "compare": cmd_compare,
 }
 
 

@@ -198,3 +198,32 @@ def progress_of(item_ids: list[str], answers: dict[str, Answer]) -> Progress:
     answered = sum(1 for i in item_ids if i in answers and answers[i].answered)
     problems = sum(1 for i in item_ids if i in answers and answers[i].is_problem)
     return Progress(answered, len(item_ids), problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    item_id: str
+    field: str
+    left: str
+    right: str
+
+
+COMPARED_FIELDS = ("status", "note", "finding", "risk", "remediation", "owner", "target_date", "justification")
+
+
+def compare_answers(left: dict[str, Answer], right: dict[str, Answer], order: list[str]) -> list[Difference]:
+    """Item by item, every field that differs between two revisions or two yearly cycles (items in `order`)."""
+    out = []
+    for item_id in order:
+        a, b = left.get(item_id), right.get(item_id)
+        if a is None and b is None:
+            continue
+        a = a or Answer(item_id)
+        b = b or Answer(item_id)
+        for name in COMPARED_FIELDS:
+            if a.field_text(name) != b.field_text(name):
+                out.append(Difference(item_id, name, a.field_text(name), b.field_text(name)))
+        if [e.label for e in a.evidence] != [e.label for e in b.evidence]:
+            out.append(Difference(item_id, "evidence", "; ".join(e.label for e in a.evidence),
+                                  "; ".join(e.label for e in b.evidence)))
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tui.domain import inspection as _inspection
@@ -13,6 +14,7 @@ from tui.domain.inspection import (
     STATUS_LABELS,
     STATUSES,
     Answer,
+    Evidence,
     InspectionInfo,
 )
 from tui.domain.profile import Profile
@@ -28,6 +30,30 @@ class Citation:
     text: str
 
 
+EVIDENCE_FLAGS = {
+    "changed": N_("changed since it was recorded"),
+    "missing": N_("file no longer found"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLine:
+    label: str
+    path: str | None
+    sha256: str | None
+    status: str  # "" (no file), ok, changed, missing
+    flag: str  # the warning in the report's language, "" when all is well
+
+    @property
+    def text(self) -> str:
+        out = self.label
+        if self.path:
+            out += f" ({self.path}, SHA-256 {self.sha256})"
+        if self.flag:
+            out += f" ⚠ {self.flag}"
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class ReportRow:
     number: str  # "1-3": section 1, item 3
@@ -39,6 +65,7 @@ class ReportRow:
     answer: Answer
     status_label: str
     risk_label: str
+    evidence: tuple[EvidenceLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +134,7 @@ def build_report(
     lang: str,
     today: dt.date | None = None,
     title: str | None = None,
+    evidence_status: Callable[[Evidence], str] | None = None,
 ) -> Report:
     """Assemble the report of one inspection. `items` are the inspection's (item id, section, level)."""
     books = set(profile.rulebooks) | {b for t in templates for b in t.rulebooks}
@@ -137,6 +165,7 @@ def build_report(
                 answer=answer,
                 status_label=gettext_in(lang, STATUS_LABELS[answer.status]),
                 risk_label=gettext_in(lang, RISK_LABELS[answer.risk]) if answer.risk else "",
+                evidence=tuple(_evidence_line(e, evidence_status, lang) for e in answer.evidence),
             )
             counts[answer.status] += 1
             report.annex.append(row)
@@ -146,6 +175,12 @@ def build_report(
                 report.problems.append(row)
         report.summary.append(SummaryRow(title, counts, len(placed)))
     return report
+
+
+def _evidence_line(e: Evidence, status_of: Callable[[Evidence], str] | None, lang: str) -> EvidenceLine:
+    status = status_of(e) if status_of is not None and e.path else ""
+    flag = gettext_in(lang, EVIDENCE_FLAGS[status]) if status in EVIDENCE_FLAGS else ""
+    return EvidenceLine(e.label, e.path, e.sha256, status, flag)
 
 
 UNOFFICIAL_NOTE = N_(

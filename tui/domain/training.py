@@ -1,10 +1,14 @@
-"""Training modules, quizzes and tabletop exercises: plain objects and the scoring rules."""
+"""Training modules, quizzes and tabletop exercises: plain objects, scoring, completion and review scheduling."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from tui.domain.text import Text
+from tui.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +99,221 @@ def quiz_score(module: Module, answers: dict[str, set[str]]) -> tuple[int, int, 
     correct = sum(1 for q in module.quiz if q.is_correct(answers.get(q.id, set())))
     total = len(module.quiz)
     return correct, total, total > 0 and correct * 100 >= module.pass_mark * total
+
+
+def exercise_score(exercise: Exercise, chosen: Mapping[str, str]) -> tuple[int, int, bool]:
+    """(score, max, passed) for a tabletop exercise: the sum of the chosen decisions' scores; pass at ≥ pass_score.
+
+    `chosen` maps inject id → decision id; an inject without a decision scores 0.
+    """
+    score = sum(d.score for i in exercise.injects for d in i.decisions if chosen.get(i.id) == d.id)
+    return score, exercise.max_score, score >= exercise.pass_score
+
+
+def percent(score: int, total: int) -> int:
+    """A score as a whole percentage, rounded down so that a shown 80 % is never a fail at an 80 % pass mark."""
+    return score * 100 // total if total > 0 else 0
+
+
+# --- spaced repetition -----------------------------------------------------------------------
+
+MIN_DIFFICULTY, MAX_DIFFICULTY, NEW_DIFFICULTY = 1.0, 10.0, 5.0
+MAX_INTERVAL = 365  # days: a well-known question still comes back once a year
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """Where a missed question stands in review: when it is due and how well it is known."""
+
+    due_on: dt.date
+    stability: float = 0.0  # the current interval in days (0: never scheduled)
+    difficulty: float = NEW_DIFFICULTY  # 1 (easy) … 10 (hard)
+    reps: int = 0  # correct reviews in a row
+    lapses: int = 0  # times the question was missed
+    last_reviewed: dt.date | None = None
+
+
+def growth(difficulty: float) -> float:
+    """How much an interval grows on a correct answer: ×4.0 for the easiest question, ×1.3 for the hardest."""
+    d = min(MAX_DIFFICULTY, max(MIN_DIFFICULTY, difficulty))
+    return 1.0 + (MAX_DIFFICULTY + 1 - d) * 0.3
+
+
+def schedule(card: CardState | None, correct: bool, today: dt.date) -> CardState:
+    """The card's next state after one answer given on `today` (a pure function; `None` is a new card).
+
+    A small SM-2-style scheduler, with FSRS names for its two numbers: *stability* S is the interval in days
+    the question is expected to be remembered, *difficulty* D runs from 1 (easy) to 10 (hard).
+
+    - Wrong (a lapse): the question is due **tomorrow**; S halves (never below 1 day; 1 for a new card),
+      D rises by 1 (at most 10), the run of correct answers restarts and the lapse is counted.
+    - Right: S grows by the factor ``1 + (11 − D) × 0.3`` (×2.8 at D = 5) and by at least one day, capped
+      at 365 days; D falls by 0.5 (at least 1); the question is due in round(S) days, so never before the
+      day after tomorrow.
+
+    Dates count from `today`, not from the old due date, so reviewing early or late never schedules a card in
+    the past, and a correct answer always puts the next review later than a wrong one would.
+    """
+    old_s = card.stability if card is not None else 0.0
+    old_d = card.difficulty if card is not None and card.difficulty > 0 else NEW_DIFFICULTY
+    reps = card.reps if card is not None else 0
+    lapses = card.lapses if card is not None else 0
+    if not correct:
+        s = max(1.0, old_s / 2)
+        d = min(MAX_DIFFICULTY, old_d + 1)
+        return CardState(today + dt.timedelta(days=1), s, d, 0, lapses + 1, today)
+    base = max(1.0, old_s)
+    s = min(float(MAX_INTERVAL), max(base + 1, base * growth(old_d)))
+    d = max(MIN_DIFFICULTY, old_d - 0.5)
+    return CardState(today + dt.timedelta(days=max(2, round(s))), s, d, reps + 1, lapses, today)
+
+
+# --- trainees, sessions, attempts and completion ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Trainee:
+    id: int
+    name: str
+    department: str = ""
+    firm_id: int | None = None
+    lang: str = ""  # the language the trainee takes lessons and quizzes in; "" follows the session or the UI
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSession:
+    """A trainer's session of one module on one day, for a roster of trainees."""
+
+    id: int
+    module_id: str
+    held_on: dt.date
+    trainer: str
+    lang: str
+    note: str = ""
+    firm_id: int | None = None
+    roster: tuple[Trainee, ...] = ()
+
+
+QUIZ, EXERCISE = "quiz", "exercise"
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One quiz or exercise taken by one trainee; `answers` grows answer by answer as they are given."""
+
+    id: int
+    trainee_id: int
+    module_id: str
+    kind: str  # quiz | exercise
+    lang: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    score: int = 0
+    total: int = 0
+    passed: bool = False
+    answers: Mapping[str, object] = field(default_factory=dict)  # question id → [choice ids]; inject id → decision id
+    session_id: int | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def percent(self) -> int:
+        return percent(self.score, self.total)
+
+    @property
+    def minutes(self) -> int:
+        """Whole minutes from start to finish, rounded up (0 while unfinished)."""
+        if self.finished_at is None:
+            return 0
+        seconds = max(0.0, (self.finished_at - self.started_at).total_seconds())
+        return max(1, math.ceil(seconds / 60))
+
+    @property
+    def seconds(self) -> int:
+        if self.finished_at is None:
+            return 0
+        return max(0, int((self.finished_at - self.started_at).total_seconds()))
+
+
+def picked(attempt: Attempt, question_id: str) -> frozenset[str]:
+    value = attempt.answers.get(question_id)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return frozenset(str(v) for v in value)
+    return frozenset((str(value),)) if value else frozenset()
+
+
+def score_attempt(module: Module, attempt: Attempt) -> tuple[int, int, bool]:
+    """(score, total, passed) of an attempt from the answers it holds: quiz questions or exercise decisions."""
+    if attempt.kind == EXERCISE:
+        if module.exercise is None:
+            return 0, 0, False
+        chosen = {k: str(v) for k, v in attempt.answers.items() if isinstance(v, str)}
+        return exercise_score(module.exercise, chosen)
+    return quiz_score(module, {q.id: set(picked(attempt, q.id)) for q in module.quiz})
+
+
+NOT_STARTED, IN_PROGRESS, PASSED = "not_started", "in_progress", "passed"
+COMPLETION_STATUSES = (NOT_STARTED, IN_PROGRESS, PASSED)
+COMPLETION_LABELS = {NOT_STARTED: N_("not started"), IN_PROGRESS: N_("in progress"), PASSED: N_("passed")}
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """Where one trainee stands in one module: the row of the training records."""
+
+    trainee: Trainee
+    module_id: str
+    module_title: Text
+    status: str  # not_started | in_progress | passed
+    attempts: int  # quiz and exercise attempts started
+    best_percent: int | None  # the best finished quiz, in percent
+    best_score: int  # that quiz's correct answers …
+    best_total: int  # … out of its questions
+    first_on: dt.date | None
+    last_on: dt.date | None
+    minutes: int  # time actually spent in finished attempts
+    passed_on: dt.date | None = None  # the day the quiz was first passed
+    last_at: dt.datetime | None = None
+    failed: bool = False  # finished at least one quiz, none passed yet
+    exercise_percent: int | None = None
+    exercise_passed: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return COMPLETION_LABELS[self.status]
+
+
+def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) -> Completion:
+    """A trainee's completion of `module` from their attempts (attempts of other trainees or modules are ignored).
+
+    Not started: no attempt. Passed: a finished quiz scored at least the module's pass mark. In progress:
+    anything between. Minutes are the real time of finished attempts; dates are the days attempts started.
+    """
+    mine = sorted((a for a in attempts if a.trainee_id == trainee.id and a.module_id == module.id),
+                  key=lambda a: (a.started_at, a.id))
+    quizzes = [a for a in mine if a.kind == QUIZ and a.finished]
+    exercises = [a for a in mine if a.kind == EXERCISE and a.finished]
+    best = max(quizzes, key=lambda a: (a.percent, a.score, -a.id), default=None)
+    passes = [a for a in quizzes if a.passed]
+    best_ex = max(exercises, key=lambda a: (a.percent, a.score, -a.id), default=None)
+    if not mine:
+        status = NOT_STARTED
+    elif passes:
+        status = PASSED
+    else:
+        status = IN_PROGRESS
+    ends = [a.finished_at or a.started_at for a in mine]
+    return Completion(
+        trainee=trainee, module_id=module.id, module_title=module.title, status=status, attempts=len(mine),
+        best_percent=best.percent if best else None, best_score=best.score if best else 0,
+        best_total=best.total if best else len(module.quiz),
+        first_on=mine[0].started_at.date() if mine else None, last_on=max(ends).date() if ends else None,
+        minutes=sum(a.minutes for a in mine),
+        passed_on=(passes[0].finished_at or passes[0].started_at).date() if passes else None,
+        last_at=max(ends) if ends else None,
+        failed=bool(quizzes) and not passes,
+        exercise_percent=best_ex.percent if best_ex else None,
+        exercise_passed=any(a.passed for a in exercises),
+    )

@@ -283,9 +283,8 @@ def _annex(document, report: Report) -> None:
             _label_value(document, report.field_label("risk"), row.risk_label, sep)
         if a.target_date:
             _label_value(document, report.field_label("target_date"), report.date(a.target_date), sep)
-        for ev in a.evidence:
-            extra = f" ({ev.path}, SHA-256 {ev.sha256})" if ev.path else ""
-            _label_value(document, report.field_label("evidence"), ev.label + extra, sep)
+        for ev in row.evidence:
+            _label_value(document, report.field_label("evidence"), ev.text, sep)
 
 
 def build_docx(report: Report):

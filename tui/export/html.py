@@ -159,7 +159,7 @@ dl.fields dd { margin: 0; }
 {% for name in text_fields %}{% if row.answer[name] %}<dt>{{ field[name] }}</dt><dd class="text">{{ row.answer[name] }}</dd>
 {% endif %}{% endfor %}{% if row.answer.risk %}<dt>{{ field.risk }}</dt><dd>{{ row.risk_label }}</dd>
 {% endif %}{% if row.answer.target_date %}<dt>{{ field.target_date }}</dt><dd>{{ date(row.answer.target_date) }}</dd>
-{% endif %}{% for ev in row.answer.evidence %}<dt>{{ field.evidence }}</dt><dd><span class="text">{{ ev.label }}</span>{% if ev.path %} <span class="ref">({{ ev.path }}, SHA-256 {{ ev.sha256 }})</span>{% endif %}</dd>
+{% endif %}{% for ev in row.evidence %}<dt>{{ field.evidence }}</dt><dd><span class="text">{{ ev.label }}</span>{% if ev.path %} <span class="ref">({{ ev.path }}, SHA-256 {{ ev.sha256 }})</span>{% endif %}{% if ev.flag %} <strong class="flag">⚠ {{ ev.flag }}</strong>{% endif %}</dd>
 {% endfor %}</dl>
 </section>
 {% endfor %}</section>

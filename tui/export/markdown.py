@@ -82,9 +82,10 @@ def render_markdown(r: Report) -> str:
             out.append(f"- **{r.field_label('risk')}:** {row.risk_label}")
         if a.target_date:
             out.append(f"- **{r.field_label('target_date')}:** {r.date(a.target_date)}")
-        for ev in a.evidence:
+        for ev in row.evidence:
             extra = f" (`{ev.path}`, SHA-256 `{ev.sha256}`)" if ev.path else ""
-            out.append(f"- **{r.field_label('evidence')}:** {_cell(ev.label)}{extra}")
+            flag = f" **⚠ {ev.flag}**" if ev.flag else ""
+            out.append(f"- **{r.field_label('evidence')}:** {_cell(ev.label)}{extra}{flag}")
     out.append("")
     if r.lang == "en":
         out.append(f"*{t(UNOFFICIAL_NOTE)}*")

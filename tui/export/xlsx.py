@@ -129,8 +129,8 @@ def _cites(row: ReportRow, with_refs: bool) -> str:
 
 def _evidence(row: ReportRow) -> str:
     lines = []
-    for ev in row.answer.evidence:
-        lines.append(f"{ev.label} ({ev.path}, SHA-256 {ev.sha256})" if ev.path else ev.label)
+    for ev in row.evidence:
+        lines.append(ev.text)
     return "\n".join(lines)
 
 

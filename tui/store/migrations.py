@@ -102,5 +102,16 @@ def _v3(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3]
+def _v4(db: SqliteDatabase) -> None:
+    """Stable ids for firms and inspections, so a bundle imported on another laptop finds its inspection again."""
+    import uuid
+
+    for table in ("firm", "inspection"):
+        db.execute_sql(f"ALTER TABLE {table} ADD COLUMN uid VARCHAR(36) NOT NULL DEFAULT ''")
+        for (row_id,) in db.execute_sql(f"SELECT id FROM {table}").fetchall():
+            db.execute_sql(f"UPDATE {table} SET uid = ? WHERE id = ?", (str(uuid.uuid4()), row_id))
+        db.execute_sql(f"CREATE UNIQUE INDEX {table}_uid ON {table} (uid)")
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)

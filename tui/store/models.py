@@ -35,8 +35,15 @@ class Setting(BaseModel):
     value = TextField()
 
 
+def new_uid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 class Firm(BaseModel):
     id = AutoField()
+    uid = CharField(default=new_uid, unique=True)
     name = TextField()
     profile = TextField()  # JSON of tui.domain.profile.Profile
     created_at = DateTimeField(default=now)
@@ -45,6 +52,7 @@ class Firm(BaseModel):
 
 class Inspection(BaseModel):
     id = AutoField()
+    uid = CharField(default=new_uid, unique=True)
     firm = ForeignKeyField(Firm, backref="inspections", on_delete="CASCADE")
     title = TextField()
     templates = TextField()  # JSON list of template ids

@@ -98,10 +98,38 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+def _binds(cls):
+    """Every public method first points the models at this store's database.
+
+    The models share one DatabaseProxy; with two stores open in one process (tests, benchmarks, importing a
+    bundle from another data folder) each call must work on its own database, not the last one opened.
+    """
+    import functools
+
+    for name, fn in list(vars(cls).items()):
+        if callable(fn) and not name.startswith("_"):
+
+            def wrap(fn):
+                @functools.wraps(fn)
+                def bound(self, *args, **kwargs):
+                    if m.database.obj is not self.db:
+                        m.database.initialize(self.db)
+                    return fn(self, *args, **kwargs)
+
+                return bound
+
+            setattr(cls, name, wrap(fn))
+    return cls
+
+
+@_binds
 class Store:
     def __init__(self, db: SqliteDatabase, data_dir: Path):
         self.db = db
         self.data_dir = data_dir
+
+    def bind(self) -> None:
+        """Point the models at this store's database (for code outside this class that uses them)."""
 
     def close(self) -> None:
         """Close the database, first keeping today's backup if there is none yet."""
@@ -236,6 +264,52 @@ class Store:
             .order_by(m.InspectionItem.position)
         )
         return [(r.item_id, r.section, r.level) for r in rows]
+
+    def finalize(self, inspection_id: int, officer: str, submitted_on: dt.date | None = None) -> InspectionInfo:
+        """Lock the inspection with the responsible officer's sign-off (who and when)."""
+        if not officer.strip():
+            raise StoreError(_("Finalizing needs the name of the officer who signs off."))
+        with guarded(_("finalize the inspection")), self.db.atomic():
+            insp = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
+            if insp is None:
+                raise StoreError(_("Inspection {id} does not exist.").format(id=inspection_id))
+            if insp.finalized_at is not None:
+                raise StoreError(_("This inspection is already finalized (revision {n}).").format(n=insp.revision))
+            insp.finalized_at = m.now()
+            insp.finalized_by = officer.strip()
+            insp.submitted_on = submitted_on
+            insp.save()
+        return self.inspection(inspection_id)  # type: ignore[return-value]
+
+    def reopen(self, inspection_id: int) -> InspectionInfo:
+        """A new, editable revision of a finalized inspection: same items, answers copied; the old one stays locked."""
+        with guarded(_("reopen the inspection")), self.db.atomic():
+            old = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
+            if old is None:
+                raise StoreError(_("Inspection {id} does not exist.").format(id=inspection_id))
+            if old.finalized_at is None:
+                raise StoreError(_("Only a finalized inspection can be reopened; this one is still open."))
+            new = m.Inspection.create(
+                firm=old.firm_id, title=old.title, templates=old.templates, received_on=old.received_on,
+                due_on=old.due_on, finalized_by="", addressee=old.addressee, revision=old.revision + 1, previous=old.id,
+            )
+            items = list(m.InspectionItem.select().where(m.InspectionItem.inspection == old.id))
+            m.InspectionItem.insert_many(
+                [{"inspection": new.id, "item_id": i.item_id, "section": i.section, "position": i.position, "level": i.level}
+                 for i in items]
+            ).execute()
+            answers = list(m.Answer.select().where(m.Answer.inspection == old.id))
+            m.Answer.insert_many(
+                [{"inspection": new.id, "item_id": a.item_id, "status": a.status, "note": a.note, "finding": a.finding,
+                  "risk": a.risk, "remediation": a.remediation, "owner": a.owner, "target_date": a.target_date,
+                  "justification": a.justification, "evidence": a.evidence, "updated_at": a.updated_at}
+                 for a in answers]
+            ).execute()
+        return self.inspection(new.id)  # type: ignore[return-value]
+
+    def set_submitted(self, inspection_id: int, submitted_on: dt.date | None) -> None:
+        with guarded(_("save the submission date")), self.db.atomic():
+            m.Inspection.update(submitted_on=submitted_on).where(m.Inspection.id == inspection_id).execute()
 
     def inspections_with_item(self, item_id: str) -> list[int]:
         """Open (not finalized) inspections that contain `item_id`, newest first."""
