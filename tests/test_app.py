@@ -183,11 +183,36 @@ async def test_export_from_the_tui(demo, app_factory, tmp_path):
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        field = app.screen.query_one("#dialog-input")
+        app.screen.query_one("#format").value = "md"
+        await pilot.pause()
+        field = app.screen.query_one("#path")
         field.value = str(out)
+        field.focus()
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
     assert "株式会社サンプル" in out.read_text(encoding="utf-8")
+
+
+async def test_export_docx_from_the_tui_in_english(demo, app_factory, tmp_path, monkeypatch):
+    from docx import Document
+
+    monkeypatch.chdir(tmp_path)
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#lang").value = "en"
+        await pilot.pause()
+        path = app.screen.query_one("#path").value
+        assert path.endswith("-en.docx")
+        await pilot.click("#ok")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    assert "Response report" in text
 
 
 async def test_new_firm_form_and_new_inspection(app_factory, data_dir):
@@ -249,3 +274,36 @@ async def test_browse_by_keyboard_and_equivalents(demo, app_factory):
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, EquivalentsScreen)
+
+
+async def test_finalize_locks_then_new_revision_from_the_tui(demo, app_factory, data_dir, tmp_path):
+    evidence = tmp_path / "規程.pdf"
+    evidence.write_bytes(b"policy")
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        item = screen.current
+        await pilot.press("v")
+        await pilot.pause()
+        app.screen.query_one("#dialog-input").value = str(evidence)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.answers[item].evidence[-1].sha256
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("enter")  # the officer's name is prefilled from the profile
+        await pilot.pause()
+        assert screen.info.finalized
+        await pilot.press("1")
+        await pilot.pause()
+        assert any("n" in str(n.message) for n in app._notifications)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, InspectionScreen) and app.screen.info.revision == 2
+    ws = Workspace(data_dir)
+    try:
+        assert ws.inspection(demo.id).finalized_by.endswith("田中花子")
+    finally:
+        ws.close()

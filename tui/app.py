@@ -170,31 +170,10 @@ class TenkenApp(App[int]):
         self.push_screen(NewInspectionDialog(firm_id), done)
 
     def export_report(self, inspection_id: int) -> None:
-        from tui.export import safe_filename
-        from tui.screens.dialogs import InputDialog
+        from tui.screens.export import ExportDialog
 
         info = self.ws.inspection(inspection_id)
-        lang = get_language()
-        default = Path.cwd() / f"tenken-{safe_filename(info.firm_name)}-{inspection_id}-{lang}.md"
-
-        def done(path: str | None) -> None:
-            if path:
-                self._export(inspection_id, Path(path).expanduser(), lang)
-
-        self.push_screen(
-            InputDialog(_("Export the response report"), _("Write the Markdown report to:"), str(default)), done
-        )
-
-    def _export(self, inspection_id: int, path: Path, lang: str) -> None:
-        from tui.export import ExportError, export_report
-        from tui.store import StoreError
-
-        try:
-            export_report(self.ws.report(inspection_id, lang), "md", path)
-        except (ExportError, StoreError) as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        self.notify(_("Wrote {path}.").format(path=path))
+        self.push_screen(ExportDialog(inspection_id, info.firm_name))
 
 
 def make_app(ws: Workspace, warm_corpus: bool = True) -> TenkenApp:

@@ -57,6 +57,10 @@ class InspectionScreen(TenkenScreen):
         Binding("u", "toggle_unanswered", N_("Only unanswered"), id="inspection.unanswered", show=False),
         Binding("a", "article", N_("Article text"), id="inspection.article"),
         Binding("e", "export", N_("Export report"), id="inspection.export"),
+        Binding("v", "evidence", N_("Add evidence"), id="inspection.evidence", show=False),
+        Binding("h", "history", N_("Change history"), id="inspection.history", show=False),
+        Binding("f", "finalize", N_("Finalize"), id="inspection.finalize", show=False),
+        Binding("n", "reopen", N_("New revision"), id="inspection.reopen", show=False),
         Binding("1", "status('compliant')", N_("Compliant"), id="inspection.compliant", show=False),
         Binding("2", "status('partial')", N_("Partial"), id="inspection.partial", show=False),
         Binding("3", "status('noncompliant')", N_("Problem"), id="inspection.noncompliant", show=False),
@@ -142,6 +146,9 @@ class InspectionScreen(TenkenScreen):
         if i is None:
             return ""
         p = i.progress
+        if i.finalized:
+            return _("{firm} — {title} | revision {n}, finalized by {who} — locked (n: new revision)").format(
+                firm=i.firm_name, title=self.tenken.ws.inspection_title(i), n=i.revision, who=i.finalized_by)
         return _("{firm} — {title} | received {received} | due {due} ({left}) | answered {answered}/{total}").format(
             firm=i.firm_name, title=self.tenken.ws.inspection_title(i), received=format_date(i.received_on), due=format_date(i.due_on),
             left=days_left_text(i.due_on), answered=p.answered, total=p.total,
@@ -251,6 +258,9 @@ class InspectionScreen(TenkenScreen):
             self.call_after_refresh(self._done_loading)
         self._show_fields(answer.status)
         self._save_state(answer)
+        locked = bool(self.info and self.info.finalized)
+        for widget in self.query("#detail Select, #detail TextArea, #detail Input"):
+            widget.disabled = locked
 
     def _done_loading(self) -> None:
         self._loading = False
@@ -264,7 +274,10 @@ class InspectionScreen(TenkenScreen):
         if error:
             state.update(RichText(error, style="bold red"))
         elif answer.updated_at:
-            state.update(_("Saved {when}").format(when=format_datetime(answer.updated_at)))
+            text = _("Saved {when}").format(when=format_datetime(answer.updated_at))
+            if answer.evidence:
+                text += "\n" + _("Evidence: ") + " / ".join(e.label for e in answer.evidence)
+            state.update(text)
         else:
             state.update(_("Not answered yet"))
 
@@ -444,7 +457,7 @@ class InspectionScreen(TenkenScreen):
         self.app.push_screen(InputDialog(_("Jump to item"), _("Item number (e.g. 2-3) or id:"), check=check), done)
 
     def action_status(self, status: str) -> None:
-        if isinstance(self.focused, (Input, TextArea)):
+        if isinstance(self.focused, (Input, TextArea)) or self._locked():
             return
         self.set_status(status)
 
@@ -459,6 +472,90 @@ class InspectionScreen(TenkenScreen):
     def action_export(self) -> None:
         self.flush()
         self.tenken.export_report(self.inspection_id)
+
+    def action_evidence(self) -> None:
+        if self.current is None or self._locked():
+            return
+        item_id = self.current
+
+        def done(text: str | None) -> None:
+            if not text or not text.strip():
+                return
+            from pathlib import Path
+
+            from tui.workspace import UserError
+
+            raw = text.strip()
+            path = Path(raw).expanduser()
+            try:
+                answer = self.tenken.ws.add_evidence(self.inspection_id, item_id, path.name if path.is_file() else raw,
+                                                     path if path.is_file() else None)
+            except (UserError, StoreError, AnswerRejected) as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.answers[item_id] = answer
+            self.show_item(item_id)
+
+        self.app.push_screen(
+            InputDialog(_("Add evidence"), _("A file path (its SHA-256 is recorded) or a description of the evidence:")), done
+        )
+
+    def action_history(self) -> None:
+        if self.current is None:
+            return
+        from tui.screens.dialogs import MessageDialog
+        from tui.domain.inspection import FIELD_LABELS
+
+        entries = self.tenken.ws.store.history(self.inspection_id, self.current)
+        lines = [
+            f"{format_datetime(h.changed_at)}  {h.changed_by}  {_(FIELD_LABELS.get(h.field, h.field))}: "
+            f"{(h.old or '—')[:40]} → {(h.new or '—')[:40]}"
+            for h in entries
+        ]
+        self.app.push_screen(MessageDialog(_("Change history"), "\n".join(lines) or _("No changes yet.")))
+
+    def _locked(self) -> bool:
+        if self.info is not None and self.info.finalized:
+            self.notify(_("This inspection is finalized; press n to open a new revision."), severity="warning")
+            return True
+        return False
+
+    def action_finalize(self) -> None:
+        if self.info is None or self._locked():
+            return
+        self.flush()
+        firm = self.tenken.ws.firm(self.info.firm_id)
+
+        def done(officer: str | None) -> None:
+            if not officer or not officer.strip():
+                return
+            try:
+                self.info = self.tenken.ws.finalize(self.inspection_id, officer.strip())
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.notify(_("Finalized and locked; signed off by {who}.").format(who=self.info.finalized_by))
+            self.call_later(self.on_language_changed)
+
+        self.app.push_screen(
+            InputDialog(_("Finalize the inspection"),
+                        _("The answers are locked and the report is no longer a draft. Who signs off?"),
+                        value=firm.profile.responsible_officer or "",
+                        check=lambda t: None if t.strip() else _("Write the name of the officer who signs off.")),
+            done,
+        )
+
+    def action_reopen(self) -> None:
+        if self.info is None or not self.info.finalized:
+            self.notify(_("Only a finalized inspection can be reopened; this one is still open."), severity="warning")
+            return
+        try:
+            new = self.tenken.ws.reopen(self.inspection_id)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.notify(_("Opened revision {n}; the finalized one stays as it was.").format(n=new.revision))
+        self.tenken.open_inspection(new.id, item=self.current)
 
     def action_back(self) -> None:
         if isinstance(self.focused, (Input, TextArea, Select)):

@@ -1,0 +1,115 @@
+"""Export the response report: choose format, language and file; the work runs off the event loop with a progress bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+
+from tui.i18n import N_, _, get_language
+from tui.screens.base import TenkenModal
+
+FORMAT_LABELS = {
+    "docx": N_("Word (.docx)"),
+    "xlsx": N_("Excel (.xlsx)"),
+    "html": N_("Web page for printing (.html)"),
+    "md": N_("Markdown (.md)"),
+    "json": N_("JSON (.json)"),
+}
+
+
+class ExportDialog(TenkenModal[Path | None]):
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="export.cancel")]
+
+    def __init__(self, inspection_id: int, firm_name: str) -> None:
+        super().__init__()
+        self.inspection_id = inspection_id
+        self.firm_name = firm_name
+
+    def _default(self, fmt: str, lang: str) -> str:
+        from tui.export import safe_filename
+
+        return str(Path.cwd() / f"tenken-{safe_filename(self.firm_name)}-{self.inspection_id}-{lang}.{fmt}")
+
+    def compose(self) -> ComposeResult:
+        lang = get_language()
+        with Vertical(classes="dialog"):
+            yield Label(_("Export the response report"), classes="dialog-title")
+            yield Label(_("Format"), classes="field-label")
+            yield Select([(_(FORMAT_LABELS[f]), f) for f in FORMAT_LABELS], value="docx", allow_blank=False, id="format")
+            yield Label(_("Language of the report"), classes="field-label")
+            yield Select([("日本語", "ja"), ("English", "en")], value=lang, allow_blank=False, id="lang")
+            yield Label(_("File"), classes="field-label")
+            yield Input(self._default("docx", lang), id="path")
+            yield ProgressBar(total=None, show_eta=False, id="progress")
+            yield Static("", id="dialog-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Export"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.query_one("#format", Select).focus()
+
+    @on(Select.Changed)
+    def _choice_changed(self) -> None:
+        fmt = str(self.query_one("#format", Select).value)
+        lang = str(self.query_one("#lang", Select).value)
+        path = self.query_one("#path", Input)
+        if path.value.startswith(str(Path.cwd() / "tenken-")):  # still our suggestion: follow the choice
+            path.value = self._default(fmt, lang)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self._start()
+        else:
+            self.dismiss(None)
+
+    def _start(self) -> None:
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            self.query_one("#dialog-error", Static).update(_("Give a file name."))
+            return
+        progress = self.query_one("#progress", ProgressBar)
+        progress.display = True
+        progress.update(total=None)
+        self.query_one("#ok", Button).disabled = True
+        self.export(Path(text).expanduser(), str(self.query_one("#format", Select).value),
+                    str(self.query_one("#lang", Select).value))
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, path: Path, fmt: str, lang: str) -> None:
+        from tui.export import ExportError, export_report
+        from tui.store import StoreError
+
+        ws = self.tenken.ws
+        try:
+            report = ws.report(self.inspection_id, lang)
+            self.app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=2, progress=1)
+            written = export_report(report, fmt, path)
+        except (ExportError, StoreError) as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._done, written)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.query_one("#ok", Button).disabled = False
+        self.query_one("#dialog-error", Static).update(message)
+
+    def _done(self, path: Path) -> None:
+        self.query_one("#progress", ProgressBar).update(total=2, progress=2)
+        self.notify(_("Wrote {path}.").format(path=path))
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
