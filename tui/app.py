@@ -150,6 +150,13 @@ class TenkenApp(App[int]):
         self.go_home()
         self.push_screen(InspectionScreen(inspection_id, item=item))
 
+    def open_training(self) -> None:
+        """The training home: modules, trainer sessions, trainees."""
+        from tui.screens.training import TrainingScreen
+
+        if not isinstance(self.screen, TrainingScreen):
+            self.push_screen(TrainingScreen())
+
     def new_firm(self) -> None:
         from tui.screens.firm import FirmScreen
 

@@ -316,3 +316,229 @@ class Workspace:
             self.store.answers(inspection_id), self.corpus, lang, today, title=self.inspection_title(info, lang),
             evidence_status=self.evidence_status,
         )
+
+    # --- training ---------------------------------------------------------------------------
+    # Trainees, trainer sessions and rosters, quizzes and tabletop exercises saved answer by answer, review of
+    # missed questions, completion records and the evidence they give an inspection. The training screens and
+    # `tenken train` call these methods; the rules themselves live in tui.domain.training.
+
+    @property
+    def training(self):
+        """The training tables (tui.store.training.TrainingStore) of this workspace's store."""
+        found = self.__dict__.get("_training_store")
+        if found is None:
+            from tui.store.training import TrainingStore
+
+            found = self.__dict__["_training_store"] = TrainingStore(self.store)
+        return found
+
+    def training_modules(self) -> list:
+        return list(self.modules.values())
+
+    def training_module(self, module_id: str):
+        module = self.modules.get(module_id)
+        if module is None:
+            raise UserError(_("There is no training module {id}; available: {ids}.").format(
+                id=module_id, ids=", ".join(self.modules)))
+        return module
+
+    def trainees(self) -> list:
+        return self.training.trainees()
+
+    def trainee(self, trainee_id: int):
+        found = self.training.trainee(trainee_id)
+        if found is None:
+            raise UserError(_("There is no trainee with id {id}.").format(id=trainee_id))
+        return found
+
+    def add_trainee(self, name: str, department: str = "", lang: str = ""):
+        if not name.strip():
+            raise UserError(_("A trainee needs a name."))
+        return self.training.create_trainee(name, department, lang=lang)
+
+    def trainee_named(self, name: str, department: str = ""):
+        """The trainee with this name, created when there is none yet."""
+        found = self.training.find_trainee(name)
+        return found if found is not None else self.add_trainee(name, department)
+
+    def set_trainee_language(self, trainee_id: int, lang: str):
+        self.trainee(trainee_id)
+        self.training.set_trainee_language(trainee_id, lang)
+        return self.trainee(trainee_id)
+
+    def trainee_language(self, trainee, session=None) -> str:
+        """The language a trainee sees lessons and questions in: their own, else the session's, else the UI's."""
+        from tui.i18n import get_language
+
+        return trainee.lang or (session.lang if session is not None else "") or get_language()
+
+    def create_training_session(
+        self, module_id: str, held_on: dt.date, trainer: str, lang: str, firm_id: int | None = None, note: str = ""
+    ):
+        self.training_module(module_id)
+        if not trainer.strip():
+            raise UserError(_("A training session needs the trainer's name."))
+        if lang not in ("ja", "en"):
+            raise UserError(_("The session language must be ja or en."))
+        return self.training.create_session(module_id, held_on, trainer, lang, firm_id, note)
+
+    def training_sessions(self, module_id: str | None = None) -> list:
+        return self.training.sessions(module_id)
+
+    def training_session(self, session_id: int):
+        found = self.training.session(session_id)
+        if found is None:
+            raise UserError(_("There is no training session with id {id}.").format(id=session_id))
+        return found
+
+    def add_to_roster(self, session_id: int, name: str, department: str = ""):
+        """Put the trainee called `name` on the roster, creating the trainee when the name is new."""
+        self.training_session(session_id)
+        trainee = self.trainee_named(name, department)
+        self.training.add_to_roster(session_id, trainee.id)
+        return trainee
+
+    def remove_from_roster(self, session_id: int, trainee_id: int) -> None:
+        self.training.remove_from_roster(session_id, trainee_id)
+
+    def start_attempt(self, trainee_id: int, module_id: str, kind: str = "quiz", session_id: int | None = None,
+                      lang: str | None = None, resume: bool = True):
+        """A new attempt, or the trainee's unfinished one for this module (answers given before are kept)."""
+        from tui.domain.training import EXERCISE, QUIZ
+
+        module = self.training_module(module_id)
+        trainee = self.trainee(trainee_id)
+        if kind not in (QUIZ, EXERCISE):
+            raise UserError(_("An attempt is a quiz or an exercise."))
+        if kind == EXERCISE and module.exercise is None:
+            raise UserError(_("The module {id} has no exercise.").format(id=module_id))
+        if resume:
+            found = self.training.unfinished_attempt(trainee_id, module_id, kind)
+            if found is not None:
+                return found
+        session = self.training_session(session_id) if session_id is not None else None
+        lang = lang or self.trainee_language(trainee, session)
+        total = len(module.quiz) if kind == QUIZ else module.exercise.max_score  # type: ignore[union-attr]
+        return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id)
+
+    def _attempt(self, attempt_id: int):
+        found = self.training.attempt(attempt_id)
+        if found is None:
+            raise UserError(_("There is no attempt with id {id}.").format(id=attempt_id))
+        return found
+
+    def answer_question(self, attempt_id: int, question_id: str, picked, today: dt.date | None = None):
+        """Store one quiz answer at once; a wrong one (re)schedules the question for review in the same transaction.
+
+        Returns the attempt as stored. A question already answered in this attempt keeps its first answer.
+        """
+        from tui.domain import inspection as _insp
+        from tui.domain.training import schedule
+
+        attempt = self._attempt(attempt_id)
+        module = self.training_module(attempt.module_id)
+        question = next((q for q in module.quiz if q.id == question_id), None)
+        if question is None:
+            raise UserError(_("The module has no question {id}.").format(id=question_id))
+        chosen = sorted(set(picked))
+        if not chosen or not set(chosen) <= {c.id for c in question.choices}:
+            raise UserError(_("Choose at least one of the question's choices."))
+        today = today or _insp.today()
+        card = self.training.card(attempt.trainee_id, module.id, question.id)
+        correct = question.is_correct(set(chosen))
+        update = None
+        if not correct:
+            update = (module.id, question.id, schedule(card, False, today))
+        elif card is not None and card.due_on <= today:
+            update = (module.id, question.id, schedule(card, True, today))
+        return self.training.save_answer(attempt_id, question.id, chosen, update)
+
+    def choose_decision(self, attempt_id: int, inject_id: str, decision_id: str):
+        """Store one decision of a tabletop exercise at once; returns the attempt as stored."""
+        attempt = self._attempt(attempt_id)
+        module = self.training_module(attempt.module_id)
+        exercise = module.exercise
+        inject = next((i for i in exercise.injects if i.id == inject_id), None) if exercise else None
+        if inject is None or decision_id not in {d.id for d in inject.decisions}:
+            raise UserError(_("The exercise has no decision {id} for inject {inject}.").format(
+                id=decision_id, inject=inject_id))
+        return self.training.save_answer(attempt_id, inject.id, decision_id)
+
+    def finish_attempt(self, attempt_id: int):
+        """Score the attempt from its stored answers and close it."""
+        from tui.domain.training import score_attempt
+
+        attempt = self._attempt(attempt_id)
+        score, total, passed = score_attempt(self.training_module(attempt.module_id), attempt)
+        return self.training.finish_attempt(attempt_id, score, total, passed)
+
+    def due_reviews(self, trainee_id: int, today: dt.date | None = None) -> list:
+        """(module, question, card) for every review card of the trainee due by `today`, soonest first."""
+        from tui.domain import inspection as _insp
+
+        out = []
+        for module_id, question_id, card in self.training.cards(trainee_id, today or _insp.today()):
+            module = self.modules.get(module_id)
+            question = next((q for q in module.quiz if q.id == question_id), None) if module else None
+            if question is not None:  # content may have changed since the card was made
+                out.append((module, question, card))
+        return out
+
+    def review_answer(self, trainee_id: int, module_id: str, question_id: str, picked, today: dt.date | None = None):
+        """Answer a review card: (correct, the card's new state), saved at once."""
+        from tui.domain import inspection as _insp
+        from tui.domain.training import schedule
+
+        module = self.training_module(module_id)
+        question = next((q for q in module.quiz if q.id == question_id), None)
+        if question is None:
+            raise UserError(_("The module has no question {id}.").format(id=question_id))
+        today = today or _insp.today()
+        correct = question.is_correct(set(picked))
+        state = schedule(self.training.card(trainee_id, module_id, question_id), correct, today)
+        self.training.save_card(trainee_id, module_id, question_id, state)
+        return correct, state
+
+    def trainee_history(self, trainee_id: int) -> list:
+        """(attempt, session or None) for everything the trainee took, oldest first."""
+        self.trainee(trainee_id)
+        return self.training.history(trainee_id)
+
+    def training_records(self, module_id: str | None = None, trainee_ids=None) -> list:
+        """One Completion per trainee × module (every module, or `module_id`), by trainee name then module order."""
+        from tui.domain.training import completion
+
+        modules = [self.training_module(module_id)] if module_id else self.training_modules()
+        trainees = self.trainees()
+        if trainee_ids is not None:
+            wanted = set(trainee_ids)
+            trainees = [t for t in trainees if t.id in wanted]
+        by_trainee: dict[int, list] = {}
+        for a in self.training.attempts(module_id=module_id):
+            by_trainee.setdefault(a.trainee_id, []).append(a)
+        return [completion(mod, t, by_trainee.get(t.id, ())) for t in trainees for mod in modules]
+
+    def session_results(self, session_id: int) -> list:
+        """Scores, pass and completion of everyone on a session's roster, for the session's module."""
+        session = self.training_session(session_id)
+        by_id = {c.trainee.id: c for c in self.training_records(session.module_id, [t.id for t in session.roster])}
+        return [by_id[t.id] for t in session.roster if t.id in by_id]
+
+    def training_evidence(self, module_id: str):
+        """Evidence for an inspection item on training or drills: 「研修記録: <module> <n>名修了 (<date>)」."""
+        from tui.domain import inspection as _insp
+        from tui.domain.inspection import Evidence
+        from tui.domain.training import PASSED
+        from tui.i18n import format_date
+
+        module = self.training_module(module_id)
+        passed = [c for c in self.training_records(module_id) if c.status == PASSED]
+        day = max((c.passed_on for c in passed if c.passed_on), default=None) or _insp.today()
+        return Evidence(_("Training records: {module} — {n} completed ({date})").format(
+            module=module.title.get(), n=len(passed), date=format_date(day)))
+
+    def export_training_records(self, fmt: str, path: Path, lang: str | None = None, module_id: str | None = None,
+                                force: bool = False) -> Path:
+        from tui.export.records import export_records
+
+        return export_records(self.training_records(module_id), fmt, path, lang or self.language(), force=force)

@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from tui import __version__
+from tui.cli import train as train_cli
 from tui.export import FORMATS
 from tui.i18n import _, detect_language, set_language
 
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, type=Path, metavar="PATH")
     s.add_argument("--lang", choices=("ja", "en"))
     s.add_argument("--force", action="store_true", help=_("replace an existing file"))
+    train_cli.add_parser(sub)
     return p
 
 
@@ -462,6 +464,7 @@ class InputError(Exception):
 
 
 COMMANDS = {
+    "train": train_cli.run,
     None: cmd_tui, "demo": cmd_demo, "list": cmd_list, "init": cmd_init, "start": cmd_start,
     "show": cmd_show, "search": cmd_search, "scope": cmd_scope, "report": cmd_report,
     "restore": cmd_restore, "bundle": cmd_bundle, "finalize": cmd_finalize, "reopen": cmd_reopen,

@@ -18,6 +18,7 @@ class HomeScreen(TenkenScreen):
         Binding("n", "new_inspection", N_("New inspection"), id="home.new_inspection"),
         Binding("f", "new_firm", N_("New firm"), id="home.new_firm"),
         Binding("d", "demo", N_("Demo"), id="home.demo", show=False),
+        Binding("r", "training", N_("Training"), id="home.training"),
     ]
 
     def __init__(self) -> None:
@@ -112,6 +113,9 @@ class HomeScreen(TenkenScreen):
 
     def action_demo(self) -> None:
         self.tenken.action_demo()
+
+    def action_training(self) -> None:
+        self.tenken.open_training()
 
     async def on_language_changed(self) -> None:
         await self.recompose()

@@ -1,0 +1,294 @@
+"""Training in the TUI, driven by the keyboard alone: what trainers and trainees see, and what ends up stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from tests.conftest import PINNED_TODAY
+from tui.domain.training import EXERCISE, CardState
+from tui.i18n import gettext_in
+from tui.screens.quiz import CitesDialog, ExerciseScreen, QuizScreen, wrap_offsets
+from tui.screens.training import (
+    LessonViewer,
+    ModuleScreen,
+    NewSessionDialog,
+    SessionScreen,
+    TraineeScreen,
+    TrainingScreen,
+)
+from tui.workspace import Workspace
+
+pytestmark = pytest.mark.usefixtures("pinned")
+SIZE = (140, 40)
+MODULE = "security-awareness"
+
+
+async def _open_training(app, pilot) -> TrainingScreen:
+    await pilot.pause()
+    await pilot.press("r")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(app.screen, TrainingScreen)
+    return app.screen
+
+
+async def _answer_dialog(app, pilot, text: str) -> None:
+    """Fill the one-line dialog that just opened and press Enter (typing each character would only be slower)."""
+    await pilot.pause()
+    app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def _keys(question, wrong: bool = False) -> list[str]:
+    """The number keys that pick the right answer (or one wrong choice)."""
+    ids = [c.id for c in question.choices]
+    if wrong:
+        return [str(ids.index(next(c.id for c in question.choices if not c.correct)) + 1)]
+    return [str(ids.index(c) + 1) for c in sorted(question.correct_ids)]
+
+
+def _text(screen, widget_id: str) -> str:
+    from rich.console import Console
+
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(screen.query_one(f"#{widget_id}", Static).content)  # type: ignore[attr-defined]
+    return console.export_text()
+
+
+async def test_training_opens_from_home_and_lists_modules_sessions_trainees(ws, app_factory):
+    s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤花子", "ja")
+    ws.add_to_roster(s.id, "山田太郎", "総務部")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_training(app, pilot)
+        modules = screen.query_one("#training-modules", DataTable)
+        assert modules.row_count == len(ws.modules)
+        titles = [str(modules.get_row_at(r)[0]) for r in range(modules.row_count)]
+        assert "全役職員向けセキュリティ意識向上研修" in titles
+        sessions = screen.query_one("#training-sessions", DataTable)
+        assert sessions.row_count == 1 and "佐藤花子" in [str(c) for c in sessions.get_row_at(0)]
+        trainees = screen.query_one("#training-trainees", DataTable)
+        assert [str(c) for c in trainees.get_row_at(0)][:2] == ["山田太郎", "総務部"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, TrainingScreen)
+
+
+async def test_take_a_quiz_by_keyboard_to_the_end_and_the_score_is_stored(app_factory, data_dir):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_training(app, pilot)
+        module_row = [m.id for m in screen.modules].index(MODULE)
+        await pilot.press(*["down"] * module_row, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ModuleScreen)
+        await pilot.press("s")
+        await _answer_dialog(app, pilot, "山田太郎")
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen)
+        module = app.ws.training_module(MODULE)
+        missed = module.quiz[0]
+        await pilot.press("enter")  # nothing chosen: refused, nothing saved
+        assert quiz.stage == "question"
+        for n, question in enumerate(module.quiz):
+            await pilot.press(*_keys(question, wrong=(question is missed)), "enter")
+            assert quiz.stage == "feedback"
+            if n == 0:
+                feedback = _text(quiz, "run-options")
+                for choice in question.choices:  # every choice's explanation is shown
+                    assert choice.explanation.ja[:12] in feedback.replace("\n", "").replace(" ", "")
+            await pilot.press("enter")
+        assert quiz.stage == "result"
+        assert f"{len(module.quiz) - 1}" in _text(quiz, "run-question")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ModuleScreen)
+    ws = Workspace(data_dir)
+    try:
+        trainee = ws.training.find_trainee("山田太郎")
+        (attempt,) = ws.training.attempts(trainee.id, MODULE)
+        assert attempt.finished and attempt.score == len(module.quiz) - 1 and attempt.total == len(module.quiz)
+        assert attempt.passed == (attempt.percent >= module.pass_mark)
+        card = ws.training.card(trainee.id, MODULE, missed.id)
+        assert card is not None and card.due_on == PINNED_TODAY + dt.timedelta(days=1)
+    finally:
+        ws.close()
+
+
+async def test_leaving_mid_quiz_keeps_the_answers_and_resumes(ws, app_factory):
+    trainee = ws.add_trainee("鈴木一郎")
+    module = ws.training_module(MODULE)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(ModuleScreen(MODULE))
+        await pilot.pause()
+        await pilot.press("s")
+        await _answer_dialog(app, pilot, "鈴木一郎")
+        for question in module.quiz[:2]:
+            await pilot.press(*_keys(question), "enter", "enter")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ModuleScreen)
+        await pilot.press("s")
+        await _answer_dialog(app, pilot, "鈴木一郎")
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen) and quiz.index == 2 and quiz.resumed == 2
+    (attempt,) = ws.training.attempts(trainee.id, MODULE)
+    assert not attempt.finished and set(attempt.answers) == {module.quiz[0].id, module.quiz[1].id}
+
+
+async def test_trainer_creates_a_session_adds_trainees_and_runs_a_quiz_in_english(ws, app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_training(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NewSessionDialog)
+        dialog.query_one("#session-module", expect_type=None).value = MODULE  # type: ignore[attr-defined]
+        trainer = dialog.query_one("#session-trainer", Input)
+        trainer.value = "佐藤花子"
+        trainer.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        session_screen = app.screen
+        assert isinstance(session_screen, SessionScreen)
+        await pilot.press("a")
+        await _answer_dialog(app, pilot, "Alex Kim")
+        await pilot.press("a")
+        await _answer_dialog(app, pilot, "山田太郎，総務部")
+        roster = session_screen.query_one(DataTable)
+        assert roster.row_count == 2
+        await pilot.press("up")  # Alex
+        await pilot.press("g")  # Alex takes the training in English; the interface stays Japanese
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen) and quiz.lang == "en"
+        question = ws.training_module(MODULE).quiz[0]
+        assert question.text.en[:30] in _text(quiz, "run-question").replace("\n", " ")
+        assert gettext_in("ja", "Question {n} of {total}").format(n=1, total=len(ws.training_module(MODULE).quiz)) \
+            in _text(quiz, "run-question")
+        await pilot.press(*_keys(question), "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        cells = [str(c) for c in roster.get_row_at(roster.cursor_row)]
+        assert cells[0] == "Alex Kim" and "English" in cells and "受講中" in cells
+    (session,) = ws.training_sessions()
+    assert session.module_id == MODULE and session.trainer == "佐藤花子"
+    assert [(t.name, t.department) for t in session.roster] == [("Alex Kim", ""), ("山田太郎", "総務部")]
+    alex = session.roster[0]
+    assert ws.trainee(alex.id).lang == "en"
+    (attempt,) = ws.training.attempts(alex.id)
+    assert attempt.session_id == session.id and attempt.lang == "en" and len(attempt.answers) == 1
+
+
+async def test_run_the_tabletop_exercise_to_the_end(ws, app_factory):
+    module = ws.training_module("csirt-onboarding")
+    session = ws.create_training_session(module.id, PINNED_TODAY, "佐藤花子", "ja")
+    trainee = ws.add_to_roster(session.id, "山田太郎")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_training(app, pilot)
+        await pilot.press("tab", "enter")  # the sessions list, the first session
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("x")
+        await pilot.pause()
+        ex = app.screen
+        assert isinstance(ex, ExerciseScreen) and ex.stage == "scenario"
+        await pilot.press("enter")
+        expected = 0
+        for n, inject in enumerate(module.exercise.injects):
+            pick = n % len(inject.decisions)
+            expected += inject.decisions[pick].score
+            await pilot.press(str(pick + 1), "enter")
+            assert ex.stage == "debrief"
+            debrief = _text(ex, "run-feedback").replace("\n", "").replace(" ", "")
+            assert inject.decisions[pick].debrief.ja[:10] in debrief
+            assert "根拠" in _text(ex, "run-after") or "Provisions" in _text(ex, "run-after")
+            await pilot.press("enter")
+        assert ex.stage == "result"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+    (attempt,) = ws.training.attempts(trainee.id, module.id)
+    assert attempt.kind == EXERCISE and attempt.finished and attempt.session_id == session.id
+    assert attempt.score == expected and attempt.total == module.exercise.max_score
+    assert attempt.passed == (expected >= module.exercise.pass_score)
+
+
+async def test_review_mode_asks_the_due_questions_and_reschedules_them(ws, app_factory):
+    trainee = ws.add_trainee("山田太郎")
+    module = ws.training_module(MODULE)
+    question = module.quiz[4]
+    ws.training.save_card(trainee.id, MODULE, question.id, CardState(PINNED_TODAY, 1.0, 6.0, 0, 1, PINNED_TODAY))
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(TraineeScreen(trainee.id))
+        await pilot.pause()
+        assert "1" in _text(app.screen, "trainee-head")
+        await pilot.press("r")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, QuizScreen) and review.review and len(review.items) == 1
+        await pilot.press(*_keys(question), "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert review.stage == "result"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TraineeScreen)
+    card = ws.training.card(trainee.id, MODULE, question.id)
+    assert card.due_on > PINNED_TODAY + dt.timedelta(days=1) and card.reps == 1
+
+
+async def test_lessons_page_with_arrows_and_cited_articles_open_in_the_browser(ws, app_factory):
+    from tui.screens.browse import BrowseScreen
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(ModuleScreen(MODULE))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        viewer = app.screen
+        assert isinstance(viewer, LessonViewer) and viewer.index == 0
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert viewer.index == 2
+        await pilot.press("left")
+        await pilot.pause()
+        assert viewer.index == 1
+        await pilot.press("a")  # this lesson cites three provisions: choose one
+        await pilot.pause()
+        assert isinstance(app.screen, CitesDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+
+
+def test_japanese_lines_break_between_characters_not_only_at_spaces():
+    text = "交換業規則 第9条第3項第3号は努力義務だが、第9条第1項・第2項の体制整備は義務。"
+    from rich.cells import cell_len
+
+    breaks = wrap_offsets(text, 30)
+    lines = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)])]
+    assert all(cell_len(line.rstrip()) <= 30 for line in lines)
+    assert cell_len(lines[0].rstrip()) >= 26  # the first line is filled, not cut after 交換業規則
+    assert not any(line.startswith(("、", "。")) for line in lines)
+    english = "Exchange Rules Art. 9(3)(iii) is a best-efforts duty"
+    pieces = [english[a:b] for a, b in zip([0, *wrap_offsets(english, 20)], [*wrap_offsets(english, 20), len(english)])]
+    assert "".join(pieces) == english and all(p.strip() in english.split(" ") or " " in p.strip() for p in pieces)

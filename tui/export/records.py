@@ -1,0 +1,220 @@
+"""Training records as evidence of the firm's training plan: one row per trainee × module.
+
+Three formats, each written through `write_atomically` (never over an existing file without `force`):
+
+- ``csv``: UTF-8 with a byte-order mark so Excel opens Japanese correctly; every text cell through
+  `safe_cell_value`, so a name such as "=cmd|…" is never run as a formula.
+- ``xlsx``: one sheet with a frozen header row, an autofilter and column widths measured in terminal cells
+  (a Japanese character is two), text stored as text.
+- ``json``: a list of xAPI statements (actor, verb passed / failed / attempted, object, result, timestamp) for a
+  learning record store; trainees who have not started a module have no statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tui.domain.training import COMPLETION_LABELS, PASSED, Completion
+from tui.export import ExportError, safe_cell_value, write_atomically, xml_text
+from tui.i18n import N_, _, gettext_in
+
+RECORD_FORMATS = ("csv", "xlsx", "json")
+
+#: Column key → header msgid, in the order of every format's table.
+COLUMNS = (
+    ("trainee", N_("Trainee")),
+    ("department", N_("Department")),
+    ("module_id", N_("Module ID")),
+    ("module", N_("Module")),
+    ("status", N_("Completion")),
+    ("best_percent", N_("Best score (%)")),
+    ("attempts", N_("Attempts")),
+    ("first_on", N_("First date")),
+    ("last_on", N_("Last date")),
+    ("minutes", N_("Total minutes")),
+    ("passed_on", N_("Passed on")),
+    ("exercise_percent", N_("Exercise score (%)")),
+)
+
+HOME_PAGE = "https://tenken.example"
+VERBS = {
+    "passed": {"id": "http://adlnet.gov/expapi/verbs/passed", "display": {"ja": "合格", "en": "passed"}},
+    "failed": {"id": "http://adlnet.gov/expapi/verbs/failed", "display": {"ja": "不合格", "en": "failed"}},
+    "attempted": {"id": "http://adlnet.gov/expapi/verbs/attempted", "display": {"ja": "受講開始", "en": "attempted"}},
+}
+COURSE = "http://adlnet.gov/expapi/activities/course"
+
+
+def record_row(c: Completion, lang: str) -> dict[str, Any]:
+    """One record as column key → value (text in `lang`, dates as dates, numbers as numbers, None for blank)."""
+    return {
+        "trainee": c.trainee.name,
+        "department": c.trainee.department,
+        "module_id": c.module_id,
+        "module": c.module_title.get(lang),
+        "status": gettext_in(lang, COMPLETION_LABELS[c.status]),
+        "best_percent": c.best_percent,
+        "attempts": c.attempts,
+        "first_on": c.first_on,
+        "last_on": c.last_on,
+        "minutes": c.minutes,
+        "passed_on": c.passed_on,
+        "exercise_percent": c.exercise_percent,
+    }
+
+
+def _headers(lang: str) -> list[str]:
+    return [gettext_in(lang, label) for _key, label in COLUMNS]
+
+
+# --- csv -------------------------------------------------------------------------------------
+
+
+def write_csv(rows: Sequence[Completion], path: Path, lang: str) -> None:
+    import csv
+
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(_headers(lang))
+        for c in rows:
+            values = record_row(c, lang)
+            out.writerow([_csv_cell(values[key]) for key, _label in COLUMNS])
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return safe_cell_value(value)
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+MAX_WIDTH, MIN_WIDTH = 50, 8
+
+
+def write_xlsx(rows: Sequence[Completion], path: Path, lang: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from rich.cells import cell_len
+
+    font = "Yu Gothic" if lang == "ja" else "Calibri"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = gettext_in(lang, N_("Training records"))[:31]
+    headers = _headers(lang)
+    widths = [cell_len(h) for h in headers]
+    fill = PatternFill("solid", start_color="EEF0F4", end_color="EEF0F4")
+    for col, label in enumerate(headers, 1):
+        cell = ws.cell(row=1, column=col)
+        safe_cell_value(label, cell)
+        cell.font = Font(name=font, bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for r, c in enumerate(rows, 2):
+        values = record_row(c, lang)
+        for col, (key, _label) in enumerate(COLUMNS, 1):
+            value = values[key]
+            cell = ws.cell(row=r, column=col)
+            if isinstance(value, str):
+                safe_cell_value(xml_text(value), cell)
+                widths[col - 1] = max(widths[col - 1], cell_len(value))
+            elif isinstance(value, dt.date):
+                cell.value = value
+                cell.number_format = "yyyy-mm-dd"
+                widths[col - 1] = max(widths[col - 1], 10)
+            elif value is not None:
+                cell.value = value
+                widths[col - 1] = max(widths[col - 1], len(str(value)))
+            cell.font = Font(name=font)
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
+    wb.save(path)
+
+
+# --- json (xAPI) -----------------------------------------------------------------------------
+
+
+def iso_duration(minutes: int) -> str:
+    """Minutes as an ISO 8601 duration: 75 → "PT1H15M", 0 → "PT0M"."""
+    hours, rest = divmod(max(0, minutes), 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest or not hours else "")
+
+
+def verb_of(c: Completion) -> str | None:
+    """passed, failed (finished the quiz without passing), attempted (started, nothing finished), None (not started)."""
+    if c.attempts == 0:
+        return None
+    if c.status == PASSED:
+        return "passed"
+    return "failed" if c.failed else "attempted"
+
+
+def statement(c: Completion, lang: str) -> dict[str, Any] | None:
+    """The xAPI statement for one record, or None when the trainee has not started the module."""
+    verb = verb_of(c)
+    if verb is None:
+        return None
+    when = c.last_at or dt.datetime.combine(c.last_on or dt.date.today(), dt.time())
+    stamp = when.astimezone().isoformat(timespec="seconds")
+    result: dict[str, Any] = {"completion": verb == "passed", "duration": iso_duration(c.minutes)}
+    if c.best_percent is not None and c.best_total:
+        result["score"] = {"scaled": round(c.best_score / c.best_total, 4), "raw": c.best_score, "min": 0,
+                           "max": c.best_total}
+        result["success"] = verb == "passed"
+    object_id = f"{HOME_PAGE}/modules/{c.module_id}"
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{object_id}/trainees/{c.trainee.id}/{verb}/{stamp}")),
+        "actor": {
+            "objectType": "Agent",
+            "name": c.trainee.name,
+            "account": {"homePage": f"{HOME_PAGE}/trainees", "name": f"trainee-{c.trainee.id}"},
+        },
+        "verb": VERBS[verb],
+        "object": {
+            "objectType": "Activity",
+            "id": object_id,
+            "definition": {"name": {"ja": c.module_title.ja, "en": c.module_title.en}, "type": COURSE},
+        },
+        "result": result,
+        "context": {
+            "language": lang,
+            "extensions": {
+                f"{HOME_PAGE}/xapi/department": c.trainee.department,
+                f"{HOME_PAGE}/xapi/attempts": c.attempts,
+            },
+        },
+        "timestamp": stamp,
+    }
+
+
+def statements(rows: Sequence[Completion], lang: str) -> list[dict[str, Any]]:
+    return [s for s in (statement(c, lang) for c in rows) if s is not None]
+
+
+def write_json(rows: Sequence[Completion], path: Path, lang: str) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(statements(rows, lang), fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+
+
+WRITERS: dict[str, Callable[[Sequence[Completion], Path, str], None]] = {
+    "csv": write_csv, "xlsx": write_xlsx, "json": write_json,
+}
+
+
+def export_records(rows: Sequence[Completion], fmt: str, path: Path, lang: str, force: bool = False) -> Path:
+    if fmt not in WRITERS:
+        raise ExportError(_("Unknown format {fmt}; choose one of: {formats}.").format(
+            fmt=fmt, formats=", ".join(RECORD_FORMATS)))
+    writer = WRITERS[fmt]
+    return write_atomically(Path(path), lambda p: writer(rows, p, lang), force=force)
