@@ -139,6 +139,12 @@ async def test_leaving_mid_quiz_keeps_the_answers_and_resumes(ws, app_factory):
         await _answer_dialog(app, pilot, "鈴木一郎")
         quiz = app.screen
         assert isinstance(quiz, QuizScreen) and quiz.index == 2 and quiz.resumed == 2
+        assert "設問 3／" in _text(quiz, "run-question")
+        await pilot.press("l")  # the interface switches to English; the quiz stays where it was, in Japanese
+        await pilot.pause()
+        assert app.screen is quiz and quiz.index == 2 and quiz.lang == "ja"
+        assert "Question 3 of" in _text(quiz, "run-question")
+        assert module.quiz[2].text.ja[:20] in _text(quiz, "run-question").replace("\n", "")
     (attempt,) = ws.training.attempts(trainee.id, MODULE)
     assert not attempt.finished and set(attempt.answers) == {module.quiz[0].id, module.quiz[1].id}
 

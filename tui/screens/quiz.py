@@ -406,7 +406,7 @@ class QuizScreen(_Runner):
         lang = self.lang
         what = _("Review") if self.review else _("Quiz")
         module = self.items[min(self.index, len(self.items) - 1)][0] if self.items else None
-        title = module.title.get(lang) if module and not self.review else what
+        title = module.title.get(lang) if module else what
         head = _("{what}: {title} — {name} ({language})").format(
             what=what, title=title, name=self.trainee.name, language=LANGUAGE_NAMES.get(lang, lang))
         self._set("run-head", head)

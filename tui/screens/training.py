@@ -221,6 +221,7 @@ class TrainingScreen(TenkenScreen[None]):
         await self.recompose()
         self._columns()
         self.reload()
+        self.query_one("#training-modules", DataTable).focus()
 
     # --- actions --------------------------------------------------------------------------
 
