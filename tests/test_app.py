@@ -307,3 +307,18 @@ async def test_finalize_locks_then_new_revision_from_the_tui(demo, app_factory, 
         assert ws.inspection(demo.id).finalized_by.endswith("田中花子")
     finally:
         ws.close()
+
+
+async def test_training_records_as_evidence_of_an_item(demo, app_factory):
+    app = app_factory()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        item = screen.current
+        await pilot.press("v")
+        await pilot.pause()
+        app.screen.query_one("#dialog-input").value = "csirt-onboarding"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.answers[item].evidence[-1].label.startswith("研修記録")

@@ -39,6 +39,9 @@ class TenkenCommands(Provider):
             PaletteCommand(N_("New firm profile"), N_("Create a firm profile"), app.new_firm),
             PaletteCommand(N_("Load the demo firm"), N_("A sample firm with a partly answered inspection"), app.action_demo),
             PaletteCommand(N_("Home: firms and inspections"), N_("Go back to the list of firms"), app.go_home),
+            PaletteCommand(N_("Training: lessons, quizzes, sessions"), N_("Security awareness and CSIRT onboarding"), app.open_training),
+            PaletteCommand(N_("Search the rules"), N_("Provisions, guideline comments, items and lessons"), app.action_search),
+            PaletteCommand(N_("Browse the rules"), N_("Rulebook, chapter, article"), app.action_browse),
             PaletteCommand(N_("Quit"), N_("Leave tenken; everything is already saved"), app.action_quit),
         ]
         for firm in app.ws.firms():

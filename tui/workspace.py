@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.content.errors import ContentError
-from tui.domain.corpus import Corpus
 from tui.domain.inspection import Answer, FirmInfo, InspectionInfo, add_one_month
 from tui.domain.profile import Profile, SizeThresholds
-from tui.domain.template import Template
-from tui.domain.text import Text
 from tui.i18n import _, detect_language, set_language
 from tui.paths import cache_dir, user_templates_dir
 
 if TYPE_CHECKING:
+    from tui.domain.corpus import Corpus
+    from tui.domain.template import Template
+    from tui.domain.text import Text
     from tui.domain.report import Report
     from tui.domain.scope import ScopedItem
 from tui.store import Store, open_store
@@ -101,7 +101,7 @@ class Library:
             if self._titles is None:
                 from tui.content.titles import load_template_titles
 
-                self._titles = load_template_titles(user_templates_dir(self.data_dir))
+                self._titles = load_template_titles(user_templates_dir(self.data_dir), cache_dir(self.data_dir))
             return self._titles
 
     @property
@@ -195,6 +195,14 @@ class Workspace:
         if firm is None:
             raise UserError(_("There is no firm with id {id}; `tenken list` shows the ids.").format(id=firm_id))
         return firm
+
+    def templates_for(self, profile: Profile) -> list[str]:
+        """The templates a firm with this profile would start from: its rulebooks' own, then the notice."""
+        from tui.domain.profile import BUSINESS_RULEBOOK
+
+        wanted = [BUSINESS_RULEBOOK[b] for b in profile.business if b in BUSINESS_RULEBOOK]
+        ids = [t.id for t in self.templates.values() if set(t.rulebooks) & set(wanted)]
+        return ids or [DEFAULT_TEMPLATE]
 
     def scope(self, profile: Profile, template_ids: list[str]) -> list[ScopedItem]:
         from tui.domain.scope import scope, template_order

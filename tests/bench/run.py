@@ -89,7 +89,15 @@ def bench_search(root: Path, smoke: bool) -> dict:
     from tui.content.loader import build_corpus, load_modules, load_search_index, load_templates
     from tui.domain.search import build_index
 
+    from tui.content.loader import load_corpus
+
+    t = time.perf_counter()
     corpus = build_corpus()
+    corpus_s = time.perf_counter() - t
+    load_corpus(cache=root / "corpus-cache")  # writes the cache
+    t = time.perf_counter()
+    load_corpus(cache=root / "corpus-cache")
+    corpus_cached_s = time.perf_counter() - t
     templates, _ = load_templates(corpus)
     modules = load_modules(corpus)
     t = time.perf_counter()
@@ -127,6 +135,9 @@ def bench_search(root: Path, smoke: bool) -> dict:
         found = index.search(case["q"], limit=3)
         hits += any(h.ref in case["expect"] or any(h.ref.startswith(e + ".") for e in case["expect"]) for h in found)
     return {
+        "corpus_provisions": len(corpus.provisions),
+        "corpus_load_s": round(corpus_s, 3),
+        "corpus_cached_load_s": round(corpus_cached_s, 4),
         "search_queries": len(queries),
         "search_p95_ms": round(percentile(ours, 0.95), 3),
         "search_median_ms": round(statistics.median(ours), 3),

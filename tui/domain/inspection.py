@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -43,7 +42,9 @@ FIELD_LABELS = {
 def add_one_month(day: dt.date) -> dt.date:
     """The same day next month, or that month's last day when it is shorter (Jan 31 → Feb 28)."""
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (following - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last_day))
 
 
 def today() -> dt.date:

@@ -13,10 +13,32 @@ from tui.i18n import N_, _
 from tui.screens.base import TenkenModal
 
 
-class InputDialog(TenkenModal[str | None]):
-    """Ask for one line of text; Enter accepts, Escape cancels. `check` returns an error or None."""
+class FormDialog(TenkenModal):
+    """A dialog with an OK button (id "ok"), a cancel button and Escape: Enter in a field or OK calls `accept()`."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
+
+    def accept(self) -> None:
+        """What OK does; dialogs override it (plain OK closes)."""
+        self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.accept()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self.accept()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class InputDialog(FormDialog):
+    """Ask for one line of text; Enter accepts, Escape cancels. `check` returns an error or None."""
 
     def __init__(
         self, title: str, prompt: str, value: str = "", placeholder: str = "",
@@ -42,27 +64,13 @@ class InputDialog(TenkenModal[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
-    def _accept(self) -> None:
+    def accept(self) -> None:
         text = self.query_one(Input).value
         problem = self.check(text) if self.check else None
         if problem:
             self.query_one("#dialog-error", Static).update(problem)
             return
         self.dismiss(text)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._accept()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._accept()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class MessageDialog(TenkenModal[None]):

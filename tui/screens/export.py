@@ -6,12 +6,11 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from tui.i18n import N_, _, get_language
-from tui.screens.base import TenkenModal
+from tui.screens.dialogs import FormDialog
 
 FORMAT_LABELS = {
     "docx": N_("Word (.docx)"),
@@ -22,8 +21,8 @@ FORMAT_LABELS = {
 }
 
 
-class ExportDialog(TenkenModal[Path | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="export.cancel")]
+class ExportDialog(FormDialog):
+    """Dismisses with the written file's path, or None."""
 
     def __init__(self, inspection_id: int, firm_name: str) -> None:
         super().__init__()
@@ -63,18 +62,7 @@ class ExportDialog(TenkenModal[Path | None]):
         if path.value.startswith(str(Path.cwd() / "tenken-")):  # still our suggestion: follow the choice
             path.value = self._default(fmt, lang)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._start()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._start()
-        else:
-            self.dismiss(None)
-
-    def _start(self) -> None:
+    def accept(self) -> None:
         text = self.query_one("#path", Input).value.strip()
         if not text:
             self.query_one("#dialog-error", Static).update(_("Give a file name."))
@@ -111,5 +99,3 @@ class ExportDialog(TenkenModal[Path | None]):
         self.notify(_("Wrote {path}.").format(path=path))
         self.dismiss(path)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -22,8 +22,8 @@ from tui.domain.profile import (
     Profile,
 )
 from tui.i18n import N_, _, format_date
-from tui.screens.base import TenkenModal, TenkenScreen
-from tui.workspace import DEFAULT_TEMPLATE
+from tui.screens.base import TenkenScreen
+from tui.screens.dialogs import FormDialog
 
 
 class FirmScreen(TenkenScreen[int | None]):
@@ -115,11 +115,11 @@ class FirmScreen(TenkenScreen[int | None]):
             outsourcing=data["outsourcing"], thresholds=th, **{c: data[c] for c in CHARACTERISTICS},
         )
         try:
-            scoped = ws.scope(profile, [DEFAULT_TEMPLATE])
+            scoped = ws.scope(profile, ws.templates_for(profile))
         except Exception:  # noqa: BLE001 - a preview must never break the form
             return
-        included = {s.item.id for s in scoped if s.included}
-        text = _("{n} of {total} items of the notice inspection apply.").format(n=len(included), total=len(scoped))
+        included = {s.item.id for s in scoped if s.asked}
+        text = _("{n} of {total} inspection items apply to this profile.").format(n=len(included), total=len(scoped))
         if self.baseline is not None:
             added, removed = included - self.baseline, self.baseline - included
             if added:
@@ -152,10 +152,8 @@ class FirmScreen(TenkenScreen[int | None]):
         self.dismiss(None)
 
 
-class NewInspectionDialog(TenkenModal[int | None]):
+class NewInspectionDialog(FormDialog):
     """Choose templates and the notice's received date; dismisses with the new inspection id."""
-
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="new_inspection.cancel")]
 
     def __init__(self, firm_id: int) -> None:
         super().__init__()
@@ -167,8 +165,9 @@ class NewInspectionDialog(TenkenModal[int | None]):
         with Vertical(classes="dialog"):
             yield Label(_("New inspection for {firm}").format(firm=firm.name), classes="dialog-title")
             yield Label(_("Templates"), classes="field-label")
+            suggested = set(ws.templates_for(firm.profile))
             yield SelectionList[str](
-                *[(t.title.get(), t.id, t.id == DEFAULT_TEMPLATE) for t in ws.templates.values()], id="templates"
+                *[(t.title.get(), t.id, t.id in suggested) for t in ws.templates.values()], id="templates"
             )
             yield Label(_("Date the notice was received (YYYY-MM-DD)"), classes="field-label")
             yield Input(inspection.today().isoformat(), id="received")
@@ -195,7 +194,7 @@ class NewInspectionDialog(TenkenModal[int | None]):
         due = add_one_month(received)
         box.update(_("Due {due} ({left}).").format(due=format_date(due), left=days_left_text(due)))
 
-    def _start(self) -> None:
+    def accept(self) -> None:
         error = self.query_one("#dialog-error", Static)
         try:
             received = parse_date(self.query_one("#received", Input).value)
@@ -211,16 +210,4 @@ class NewInspectionDialog(TenkenModal[int | None]):
         info = self.tenken.ws.start_inspection(self.firm_id, templates, received)
         self.dismiss(info.id)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._start()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._start()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

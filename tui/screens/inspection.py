@@ -59,6 +59,7 @@ class InspectionScreen(TenkenScreen):
         Binding("e", "export", N_("Export report"), id="inspection.export"),
         Binding("v", "evidence", N_("Add evidence"), id="inspection.evidence", show=False),
         Binding("h", "history", N_("Change history"), id="inspection.history", show=False),
+        Binding("w", "why", N_("Why this item"), id="inspection.why", show=False),
         Binding("f", "finalize", N_("Finalize"), id="inspection.finalize", show=False),
         Binding("n", "reopen", N_("New revision"), id="inspection.reopen", show=False),
         Binding("1", "status('compliant')", N_("Compliant"), id="inspection.compliant", show=False),
@@ -487,9 +488,13 @@ class InspectionScreen(TenkenScreen):
 
             raw = text.strip()
             path = Path(raw).expanduser()
+            ws = self.tenken.ws
             try:
-                answer = self.tenken.ws.add_evidence(self.inspection_id, item_id, path.name if path.is_file() else raw,
-                                                     path if path.is_file() else None)
+                if raw in ws.modules:  # a training module's completion records as evidence
+                    answer = ws.add_evidence(self.inspection_id, item_id, ws.training_evidence(raw).label)
+                else:
+                    answer = ws.add_evidence(self.inspection_id, item_id, path.name if path.is_file() else raw,
+                                             path if path.is_file() else None)
             except (UserError, StoreError, AnswerRejected) as exc:
                 self.notify(str(exc), severity="error", timeout=10)
                 return
@@ -497,7 +502,12 @@ class InspectionScreen(TenkenScreen):
             self.show_item(item_id)
 
         self.app.push_screen(
-            InputDialog(_("Add evidence"), _("A file path (its SHA-256 is recorded) or a description of the evidence:")), done
+            InputDialog(
+                _("Add evidence"),
+                _("A file path (its SHA-256 is recorded), a description, or a training module id for its records ({ids}):")
+                .format(ids=", ".join(self.tenken.ws.modules)),
+            ),
+            done,
         )
 
     def action_history(self) -> None:
@@ -513,6 +523,23 @@ class InspectionScreen(TenkenScreen):
             for h in entries
         ]
         self.app.push_screen(MessageDialog(_("Change history"), "\n".join(lines) or _("No changes yet.")))
+
+    def action_why(self) -> None:
+        """The scoping reason for the current item, from the firm's profile as it is now."""
+        if self.current is None or self.info is None:
+            return
+        from tui.domain.scope import level_label
+        from tui.screens.dialogs import MessageDialog
+
+        ws = self.tenken.ws
+        firm = ws.firm(self.info.firm_id)
+        scoped = next((s for s in ws.scope(firm.profile, list(self.info.templates)) if s.item.id == self.current), None)
+        placed = self.placed[self.current]
+        lines = [f"{placed.number}  {placed.item.question.get()}", ""]
+        lines.append(_("Level: {level}").format(level=level_label(placed.level)))
+        if scoped is not None:
+            lines.append(scoped.reason_text())
+        self.app.push_screen(MessageDialog(_("Why this item"), "\n".join(lines)))
 
     def _locked(self) -> bool:
         if self.info is not None and self.info.finalized:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from peewee import DateField, SqliteDatabase
-from playhouse.migrate import SqliteMigrator, migrate
+from peewee import SqliteDatabase
 
 V1 = [
     """CREATE TABLE setting (key VARCHAR(255) NOT NULL PRIMARY KEY, value TEXT NOT NULL)""",
@@ -52,6 +51,9 @@ def _v2(db: SqliteDatabase) -> None:
     Plain ALTER TABLE ADD COLUMN: a table rebuild (as playhouse's add_not_null does) would drop the table,
     and a DROP with foreign keys on cascades into the answers.
     """
+    from peewee import DateField
+    from playhouse.migrate import SqliteMigrator, migrate  # only when an old database is upgraded
+
     migrator = SqliteMigrator(db)
     migrate(migrator.add_column("inspection", "submitted_on", DateField(null=True)))
     db.execute_sql("ALTER TABLE inspection ADD COLUMN revision INTEGER NOT NULL DEFAULT 1")
