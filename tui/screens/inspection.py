@@ -165,6 +165,8 @@ class InspectionScreen(TenkenScreen):
         text = RichText(end="")
         text.append(f"{mark} ", style=style)
         text.append(f"{p.number} ", style="bold")
+        if p.level != "required":  # the scope level, shown only where it is not the usual "required"
+            text.append(f"[{level_label(p.level)}] ", style="italic cyan")
         text.append(p.item.question.get())
         # One line per item, cut to the list's width in terminal cells (Japanese is two cells a character).
         text.truncate(self._list_width(), overflow="ellipsis")
