@@ -29,7 +29,7 @@ def _search_commands():
 
 class TenkenApp(App[int]):
     TITLE = "tenken"
-    CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
+    CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"  # the rest come with their screens
     COMMANDS = {_tenken_commands, _search_commands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [

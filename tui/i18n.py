@@ -92,13 +92,66 @@ def pick(text: Mapping[str, str] | None, lang: str | None = None) -> str:
     return text.get(lang) or text.get(other_language(lang)) or ""
 
 
+# Babel's first call costs ~40 ms (import and CLDR data); the home screen needs only a handful of dates and
+# percentages, so results are remembered in a small JSON file in the user's cache folder between runs.
+_memo: dict[str, str] = {}
+_memo_path = None
+_memo_dirty = False
+
+
+def use_format_cache(path) -> None:
+    """Remember formatted dates and numbers in `path` (JSON) across runs."""
+    global _memo_path, _memo
+    _memo_path = path
+    try:
+        import json
+
+        with open(path, encoding="utf-8") as fh:
+            loaded = json.load(fh)
+        if isinstance(loaded, dict):
+            _memo = {str(k): str(v) for k, v in loaded.items()}
+    except (OSError, ValueError):
+        _memo = {}
+
+
+def save_format_cache() -> None:
+    global _memo_dirty
+    if not _memo_dirty or _memo_path is None:
+        return
+    import json
+    import os
+
+    try:
+        tmp = f"{_memo_path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(dict(list(_memo.items())[-2000:]), fh, ensure_ascii=False)
+        os.replace(tmp, _memo_path)
+        _memo_dirty = False
+    except OSError:
+        pass
+
+
+def _remembered(key: str, compute) -> str:
+    global _memo_dirty
+    value = _memo.get(key)
+    if value is None:
+        value = _memo[key] = compute()
+        _memo_dirty = True
+    return value
+
+
 def format_date(value: _dt.date | None, lang: str | None = None, fmt: str = "long") -> str:
     """「2026年12月23日」 / "December 23, 2026"; an em dash for no date."""
     if value is None:
         return "—"
-    from babel.dates import format_date as _fd
+    locale = lang or _lang
 
-    return _fd(value, format=fmt, locale=lang or _lang)
+    def compute() -> str:
+        from babel.dates import format_date as _fd
+
+        return _fd(value, format=fmt, locale=locale)
+
+    return _remembered(f"d|{locale}|{fmt}|{value.isoformat()}", compute)
 
 
 def format_datetime(value: _dt.datetime | None, lang: str | None = None) -> str:
@@ -116,6 +169,11 @@ def format_number(value: float | int, lang: str | None = None) -> str:
 
 
 def format_percent(value: float, lang: str | None = None) -> str:
-    from babel.numbers import format_percent as _fp
+    locale = lang or _lang
 
-    return _fp(value, locale=lang or _lang)
+    def compute() -> str:
+        from babel.numbers import format_percent as _fp
+
+        return _fp(value, locale=locale)
+
+    return _remembered(f"p|{locale}|{value!r}", compute)

@@ -134,6 +134,9 @@ class Workspace:
         self.library = Library(data_dir)
 
     def close(self) -> None:
+        from tui.i18n import save_format_cache
+
+        save_format_cache()
         self.store.close()
 
     # --- settings ---------------------------------------------------------------------------
@@ -142,6 +145,13 @@ class Workspace:
         return self.store.get_setting("language") or detect_language()
 
     def apply_language(self) -> str:
+        from tui.i18n import use_format_cache
+        from tui.paths import ensure_private_dir
+
+        try:
+            use_format_cache(ensure_private_dir(cache_dir(self.data_dir)) / "formats.json")
+        except OSError:
+            pass
         return set_language(self.language())
 
     def set_language(self, lang: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual.binding import ActiveBinding
@@ -43,6 +44,8 @@ class TranslatedBindings:
 
 
 R = TypeVar("R")
+# Each screen brings its own stylesheet, read when it is first shown: start-up matches only the home screen's rules.
+STYLES = Path(__file__).resolve().parent.parent / "styles"
 
 
 class TenkenScreen(TranslatedBindings, Screen[R], Generic[R]):
@@ -50,4 +53,4 @@ class TenkenScreen(TranslatedBindings, Screen[R], Generic[R]):
 
 
 class TenkenModal(TranslatedBindings, ModalScreen[R], Generic[R]):
-    pass
+    CSS_PATH = STYLES / "dialogs.tcss"

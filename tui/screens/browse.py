@@ -12,7 +12,7 @@ from tui.domain.corpus import Corpus, article_label
 from tui.domain.equivalence import diff_texts, missing_counterparts
 from tui.i18n import N_, _, get_language, other_language
 from tui.screens.article import provision_text
-from tui.screens.base import TenkenModal, TenkenScreen
+from tui.screens.base import STYLES, TenkenModal, TenkenScreen
 
 RELATION_LABELS = {"equal": N_("equal"), "similar": N_("similar"), "broader": N_("broader"), "narrower": N_("narrower")}
 
@@ -31,6 +31,7 @@ def diff_text(left: str, right: str) -> RichText:
 
 
 class BrowseScreen(TenkenScreen[None]):
+    CSS_PATH = STYLES / "browse.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="browse.back"),
         Binding("o", "side_by_side", N_("Both languages"), id="browse.side_by_side"),

@@ -22,12 +22,14 @@ from tui.domain.profile import (
     Profile,
 )
 from tui.i18n import N_, _, format_date
-from tui.screens.base import TenkenScreen
+from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import FormDialog
 
 
 class FirmScreen(TenkenScreen[int | None]):
     """Create (or edit) a firm profile; dismisses with the firm id, or None when cancelled."""
+
+    CSS_PATH = [STYLES / "firm.tcss", STYLES / "dialogs.tcss"]
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="firm.cancel"),

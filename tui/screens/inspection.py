@@ -32,7 +32,7 @@ from tui.domain.scope import level_label
 from tui.domain.template import PlacedItem, TemplateSection, cites_for, lay_out
 from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
-from tui.screens.base import TenkenScreen
+from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import InputDialog
 from tui.store import StoreError
 
@@ -49,6 +49,7 @@ SAVE_DELAY = 0.6
 
 
 class InspectionScreen(TenkenScreen):
+    CSS_PATH = STYLES / "inspection.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inspection.back"),
         Binding("pagedown", "next_item", N_("Next item"), id="inspection.next", priority=True, key_display="PgDn"),

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from tui.domain.search import Hit
 from tui.i18n import N_, _, get_language
-from tui.screens.base import TenkenScreen
+from tui.screens.base import STYLES, TenkenScreen
 
 KIND_LABELS = {
     "provision": N_("provision"),
@@ -41,6 +41,7 @@ def hit_prompt(hit: Hit) -> RichText:
 
 
 class SearchScreen(TenkenScreen[None]):
+    CSS_PATH = STYLES / "browse.tcss"
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="search.back"),
         Binding("down", "results", N_("Results"), id="search.results", show=False),
