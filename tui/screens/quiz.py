@@ -231,8 +231,18 @@ class _Runner(TenkenScreen[int | None]):
         await self.recompose()
         self.on_mount()
 
-    def render_all(self) -> None:  # pragma: no cover - each screen draws its own
-        raise NotImplementedError
+    def render_all(self) -> None:
+        """Draw the current state; the quiz and the exercise each override it."""
+
+    def _finish(self) -> None:
+        """Close the attempt (its score is computed from the answers saved so far) and show the result."""
+        if self.attempt is not None:
+            try:
+                self.attempt = self.tenken.ws.finish_attempt(self.attempt.id)
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+        self.stage = "result"
 
     def _set(self, widget_id: str, content: RichText | Table | str) -> None:
         widget = self.query_one(f"#{widget_id}", Static)
@@ -318,15 +328,6 @@ class QuizScreen(_Runner):
     @property
     def question(self) -> Question | None:
         return self.items[self.index][1] if self.index < len(self.items) else None
-
-    def _finish(self) -> None:
-        if self.attempt is not None:
-            try:
-                self.attempt = self.tenken.ws.finish_attempt(self.attempt.id)
-            except StoreError as exc:
-                self.notify(str(exc), severity="error", timeout=10)
-                return
-        self.stage = "result"
 
     # --- actions --------------------------------------------------------------------------
 
@@ -541,14 +542,6 @@ class ExerciseScreen(_Runner):
     def _decided(self, inject: Inject) -> Decision | None:
         chosen = self.attempt.answers.get(inject.id)
         return next((d for d in inject.decisions if d.id == chosen), None)
-
-    def _finish(self) -> None:
-        try:
-            self.attempt = self.tenken.ws.finish_attempt(self.attempt.id)
-        except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        self.stage = "result"
 
     def action_pick(self, number: int) -> None:
         i = self.inject
