@@ -13,8 +13,6 @@ import traceback
 from pathlib import Path
 
 from tui import __version__
-from tui.cli import train as train_cli
-from tui.export import FORMATS
 from tui.i18n import _, detect_language, set_language
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -42,6 +40,9 @@ def _date(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tui.cli import train as train_cli
+    from tui.export import FORMATS
+
     p = _Parser(
         prog="tenken",
         description=_("Self-inspection of system-risk and cybersecurity management, in Japanese and English."),
@@ -463,8 +464,14 @@ class InputError(Exception):
     """Bad input: exit status 1."""
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from tui.cli import train as train_cli
+
+    return train_cli.run(args)
+
+
 COMMANDS = {
-    "train": train_cli.run,
+    "train": cmd_train,
     None: cmd_tui, "demo": cmd_demo, "list": cmd_list, "init": cmd_init, "start": cmd_start,
     "show": cmd_show, "search": cmd_search, "scope": cmd_scope, "report": cmd_report,
     "restore": cmd_restore, "bundle": cmd_bundle, "finalize": cmd_finalize, "reopen": cmd_reopen,
@@ -496,8 +503,10 @@ def main(argv: list[str] | None = None) -> int:
 
     set_language(detect_language())
     args = None
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        args = build_parser().parse_args(argv)
+        # Plain `tenken` opens the TUI: no parser to build (it is the launch people wait for).
+        args = argparse.Namespace(command=None, data_dir=None) if not argv else build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"tenken: {exc}", file=sys.stderr)
