@@ -28,6 +28,7 @@ class HomeScreen(TenkenScreen):
         self._resumed_once = False
 
     def compose(self) -> ComposeResult:
+        self.firms = self.tenken.ws.firms()  # before the footer is drawn: it shows keys that need a firm
         yield Header(icon="")
         yield Static(_("Firms and inspections"), classes="screen-title")
         yield DataTable(id="inspections", cursor_type="row", zebra_stripes=True)
@@ -38,6 +39,7 @@ class HomeScreen(TenkenScreen):
         self.reload()
 
     def reload(self, select: int | None = None) -> None:
+        had_firms = bool(self.firms)
         self.firms = self.tenken.ws.firms()
         table = self.query_one(DataTable)
         if not table.columns:  # columns once per compose: re-adding them garbles Textual's width cache
@@ -74,7 +76,8 @@ class HomeScreen(TenkenScreen):
         empty.update("" if self.firms else _("No firms yet. Press f to create a firm profile, or d to load the demo."))
         empty.display = not self.firms
         table.display = bool(self.firms)
-        self.refresh_bindings()
+        if had_firms != bool(self.firms):  # Open / New inspection appear with the first firm
+            self.refresh_bindings()
         if table.row_count:
             table.move_cursor(row=target_row)
             table.focus()
