@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel  # noqa: F401 - imported for rapidfuzz's C backends warm-up
 
 from tui.domain.corpus import RULEBOOK_ORDER, Corpus, article_label
@@ -108,6 +108,9 @@ class SearchIndex:
             if e.ref in seen:
                 continue
             seen.add(e.ref)
+            if span is None:  # ranked without alignment; align only what is shown
+                al = fuzz.partial_ratio_alignment(q, e.norm_title if in_title else e.norm_body)
+                span = (al.dest_start, al.dest_end) if al is not None else None
             hits.append(self._hit(e, score, span, in_title))
             if len(hits) >= limit:
                 break
@@ -144,6 +147,7 @@ class SearchIndex:
 
     def _rank(self, q: str, rulebook, kind, lang) -> list[tuple[float, Entry, tuple[int, int] | None, bool]]:
         out = []
+        long_candidates: list[Entry] = []
         short = len(q) <= 2
         for i in self._candidates(q):
             e = self.entries[i]
@@ -159,19 +163,21 @@ class SearchIndex:
                 if b >= 0:
                     out.append((100.0 - min(b, 200) * 0.01, e, (b, b + len(q)), False))
                 continue
-            title_score = 0.0
-            title_span = None
-            if e.norm_title:
-                al = fuzz.partial_ratio_alignment(q, e.norm_title, score_cutoff=60)
-                if al is not None:
-                    title_score = al.score + TITLE_BONUS
-                    title_span = (al.dest_start, al.dest_end)
-            al = fuzz.partial_ratio_alignment(q, e.norm_body, score_cutoff=60)
-            body_score = al.score if al is not None else 0.0
-            if title_score >= body_score and title_span is not None:
-                out.append((title_score, e, title_span, True))
-            elif al is not None:
-                out.append((body_score, e, (al.dest_start, al.dest_end), False))
+            long_candidates.append(e)
+        if long_candidates:
+            # Scored in rapidfuzz's C loop; the matched span is found later for the few hits shown.
+            titles = process.extract(q, [e.norm_title for e in long_candidates], scorer=fuzz.partial_ratio,
+                                     limit=None, score_cutoff=60)
+            bodies = process.extract(q, [e.norm_body for e in long_candidates], scorer=fuzz.partial_ratio,
+                                     limit=None, score_cutoff=60)
+            title_scores = {i: score + TITLE_BONUS for _c, score, i in titles}
+            for _c, score, i in bodies:
+                if title_scores.get(i, 0.0) < score:
+                    out.append((score, long_candidates[i], None, False))
+            body_best = {i: score for _c, score, i in bodies}
+            for i, score in title_scores.items():
+                if score >= body_best.get(i, 0.0):
+                    out.append((score, long_candidates[i], None, True))
         if len(q) > 2:
             out = [t for t in out if t[0] >= 70]
         kind_rank = {"provision": 0, "guideline": 1, "item": 2, "lesson": 3}
