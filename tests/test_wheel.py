@@ -44,3 +44,30 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path):
         text=True, env=env, timeout=60,
     )
     assert "_data" in where.stdout and str(REPO) not in where.stdout
+    # the TUI itself from the wheel: stylesheets, catalogs, templates and the search index all found
+    drive = (
+        "import asyncio\n"
+        "from pathlib import Path\n"
+        "from tui.app import make_app\n"
+        "from tui.demo import create_demo\n"
+        "from tui.workspace import Workspace\n"
+        "async def main():\n"
+        "    ws = Workspace(Path(r'%s'))\n"
+        "    create_demo(ws)\n"
+        "    ws.apply_language()\n"
+        "    app = make_app(ws, warm_corpus=False)\n"
+        "    async with app.run_test(size=(120, 36)) as pilot:\n"
+        "        await pilot.press('enter')\n"
+        "        await pilot.pause()\n"
+        "        inspection = type(app.screen).__name__\n"
+        "        await pilot.press('slash', *'クラウド')\n"
+        "        await app.workers.wait_for_complete()\n"
+        "        await pilot.pause()\n"
+        "        print(inspection, type(app.screen).__name__, len(app.screen.hits))\n"
+        "    ws.close()\n"
+        "asyncio.run(main())\n" % (tmp_path / "tui-home")
+    )
+    tui = subprocess.run([str(py), "-c", drive], cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300)
+    assert tui.returncode == 0, tui.stderr[-2000:]
+    first, second, hits = tui.stdout.split()
+    assert (first, second) == ("InspectionScreen", "SearchScreen") and int(hits) > 0
