@@ -297,6 +297,16 @@ class Workspace:
         current = self.store.answer(inspection_id, item_id)
         return self.save_answer(inspection_id, item_id, evidence=current.evidence + (evidence,))
 
+    def add_evidence_text(self, inspection_id: int, item_id: str, text: str) -> Answer:
+        """What a person types as evidence: a training module id (its completion records), a file path, or a description."""
+        raw = text.strip()
+        if raw in self.modules:
+            return self.add_evidence(inspection_id, item_id, self.training_evidence(raw).label)
+        path = Path(raw).expanduser()
+        if path.is_file():
+            return self.add_evidence(inspection_id, item_id, path.name, path)
+        return self.add_evidence(inspection_id, item_id, raw)
+
     @staticmethod
     def evidence_status(evidence) -> str:
         """ok, changed or missing for evidence that points at a file; "" otherwise."""

@@ -19,7 +19,7 @@ from tui.domain.inspection import (
 )
 from tui.domain.profile import Profile
 from tui.domain.scope import SCOPE_LABELS
-from tui.domain.template import Template, cites_for, lay_out
+from tui.domain.template import Template, cites_for, inspection_rulebooks, lay_out
 from tui.i18n import N_, format_date, gettext_in
 
 
@@ -137,7 +137,7 @@ def build_report(
     evidence_status: Callable[[Evidence], str] | None = None,
 ) -> Report:
     """Assemble the report of one inspection. `items` are the inspection's (item id, section, level)."""
-    books = set(profile.rulebooks) | {b for t in templates for b in t.rulebooks}
+    books = inspection_rulebooks(profile.rulebooks, templates)
     report = Report(
         lang=lang, draft=not info.finalized, title=title or info.title, addressee=info.addressee, firm=profile.name,
         representative=profile.representative or "", responsible_officer=profile.responsible_officer or "",

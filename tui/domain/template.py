@@ -27,6 +27,11 @@ class TemplateItem:
     level: str = "info"
 
 
+def inspection_rulebooks(profile_rulebooks: "tuple[str, ...]", templates: "list[Template]") -> set[str]:
+    """The rulebooks an inspection answers to: the firm's own and those its templates inspect against."""
+    return set(profile_rulebooks) | {b for t in templates for b in t.rulebooks}
+
+
 def cites_for(item: TemplateItem, rulebooks: "set[str] | tuple[str, ...]") -> tuple[str, ...]:
     """The item's citations in the firm's rulebooks (all of them when none matches)."""
     books = set(rulebooks)

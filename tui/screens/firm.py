@@ -40,6 +40,7 @@ class FirmScreen(TenkenScreen[int | None]):
         super().__init__()
         self.firm_id = firm_id
         self.baseline: set[str] | None = None
+        self._previewed: Profile | None = None
 
     def _initial(self) -> Profile | None:
         return self.tenken.ws.firm(self.firm_id).profile if self.firm_id else None
@@ -100,7 +101,7 @@ class FirmScreen(TenkenScreen[int | None]):
     @on(SelectionList.SelectedChanged)
     @on(Select.Changed)
     def preview(self) -> None:
-        """Show the size tier and how many notice items apply, and which appear or disappear."""
+        """Show the size tier and how many items apply, and which appear or disappear (only when scope can change)."""
         ws = self.tenken.ws
         th = ws.thresholds()
         staff = self.query_one("#staff", Input).value.strip()
@@ -113,9 +114,12 @@ class FirmScreen(TenkenScreen[int | None]):
         if not data["business"] or not isinstance(data["staff"], int) or data["staff"] < 1:
             return
         profile = Profile(
-            name=data["name"] or "—", business=tuple(data["business"]), staff=data["staff"],
+            name="—", business=tuple(data["business"]), staff=data["staff"],
             outsourcing=data["outsourcing"], thresholds=th, **{c: data[c] for c in CHARACTERISTICS},
         )
+        if profile == self._previewed:  # typing the name or an officer does not change the scope
+            return
+        self._previewed = profile
         try:
             scoped = ws.scope(profile, ws.templates_for(profile))
         except Exception:  # noqa: BLE001 - a preview must never break the form

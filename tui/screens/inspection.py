@@ -29,7 +29,7 @@ from tui.domain.inspection import (
     parse_date,
 )
 from tui.domain.scope import level_label
-from tui.domain.template import PlacedItem, TemplateSection, cites_for, lay_out
+from tui.domain.template import PlacedItem, TemplateSection, cites_for, inspection_rulebooks, lay_out
 from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
 from tui.screens.base import STYLES, TenkenScreen
@@ -78,6 +78,8 @@ class InspectionScreen(TenkenScreen):
         self.placed: dict[str, PlacedItem] = {}
         self.answers: dict[str, Answer] = {}
         self.current: str | None = item
+        self.profile = None
+        self.rulebooks: set[str] = set()
         self.only_unanswered = False
         self.pending: dict[str, object] = {}
         self.pending_item: str | None = None
@@ -90,7 +92,10 @@ class InspectionScreen(TenkenScreen):
     def load(self) -> None:
         ws = self.tenken.ws
         self.info = ws.inspection(self.inspection_id)
-        self.sections = lay_out(ws.inspection_templates(self.info), ws.store.inspection_items(self.inspection_id))
+        templates = ws.inspection_templates(self.info)
+        self.profile = ws.firm(self.info.firm_id).profile
+        self.rulebooks = inspection_rulebooks(self.profile.rulebooks, templates)
+        self.sections = lay_out(templates, ws.store.inspection_items(self.inspection_id))
         self.placed = {p.item.id: p for _s, items in self.sections for p in items}
         self.answers = ws.store.answers(self.inspection_id)
         if self.current not in self.placed:
@@ -230,18 +235,16 @@ class InspectionScreen(TenkenScreen):
         lang = get_language()
         answer = self.answers.get(item_id, Answer(item_id))
         self.query_one("#question", Static).update(RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold")))
-        firm = self.tenken.ws.firm(self.info.firm_id) if self.info else None
-        books = set(firm.profile.rulebooks) | {b for t in self.tenken.ws.inspection_templates(self.info) for b in t.rulebooks} if firm and self.info else set()
         cites = ", ".join(
             f"{corpus.rulebooks[corpus[r].rulebook].name.get(lang)} {article_label(corpus[r], lang)}" if r in corpus else r
-            for r in cites_for(p.item, books)
+            for r in cites_for(p.item, self.rulebooks)
         )
         meta = RichText()
         meta.append(f" {level_label(p.level)} ", style="reverse bold")
         meta.append(f"  {_(LEVEL_LABELS[p.item.level])}  ", style="italic")
         meta.append("\n" + _("Cites: ") + cites, style="dim")
         self.query_one("#meta", Static).update(meta)
-        tier = firm.profile.size_tier if firm else "small"
+        tier = self.profile.size_tier
         expectation = p.item.expectations.get(tier)
         exp_text = ""
         if expectation:
@@ -485,19 +488,10 @@ class InspectionScreen(TenkenScreen):
         def done(text: str | None) -> None:
             if not text or not text.strip():
                 return
-            from pathlib import Path
-
             from tui.workspace import UserError
 
-            raw = text.strip()
-            path = Path(raw).expanduser()
-            ws = self.tenken.ws
             try:
-                if raw in ws.modules:  # a training module's completion records as evidence
-                    answer = ws.add_evidence(self.inspection_id, item_id, ws.training_evidence(raw).label)
-                else:
-                    answer = ws.add_evidence(self.inspection_id, item_id, path.name if path.is_file() else raw,
-                                             path if path.is_file() else None)
+                answer = self.tenken.ws.add_evidence_text(self.inspection_id, item_id, text)
             except (UserError, StoreError, AnswerRejected) as exc:
                 self.notify(str(exc), severity="error", timeout=10)
                 return
@@ -534,9 +528,9 @@ class InspectionScreen(TenkenScreen):
         from tui.domain.scope import level_label
         from tui.screens.dialogs import MessageDialog
 
-        ws = self.tenken.ws
-        firm = ws.firm(self.info.firm_id)
-        scoped = next((s for s in ws.scope(firm.profile, list(self.info.templates)) if s.item.id == self.current), None)
+        scoped = next(
+            (s for s in self.tenken.ws.scope(self.profile, list(self.info.templates)) if s.item.id == self.current), None
+        )
         placed = self.placed[self.current]
         lines = [f"{placed.number}  {placed.item.question.get()}", ""]
         lines.append(_("Level: {level}").format(level=level_label(placed.level)))
@@ -554,7 +548,6 @@ class InspectionScreen(TenkenScreen):
         if self.info is None or self._locked():
             return
         self.flush()
-        firm = self.tenken.ws.firm(self.info.firm_id)
 
         def done(officer: str | None) -> None:
             if not officer or not officer.strip():
@@ -570,7 +563,7 @@ class InspectionScreen(TenkenScreen):
         self.app.push_screen(
             InputDialog(_("Finalize the inspection"),
                         _("The answers are locked and the report is no longer a draft. Who signs off?"),
-                        value=firm.profile.responsible_officer or "",
+                        value=self.profile.responsible_officer or "",
                         check=lambda t: None if t.strip() else _("Write the name of the officer who signs off.")),
             done,
         )
