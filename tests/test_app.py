@@ -29,6 +29,35 @@ async def test_home_lists_firms_with_due_date_and_days_left(demo, app_factory):
         assert "2026年12月14日" in row and "残り21日" in row
 
 
+async def test_garbage_collection_is_back_on_once_home_is_up(demo, app_factory):
+    """`tenken` starts with the collector off (tui.cli.main); a long session must not run without it."""
+    import gc
+
+    app = app_factory()
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            await pilot.pause(0.8)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_plain_tenken_starts_without_garbage_collection_and_restores_it(monkeypatch, data_dir):
+    import gc
+
+    from tui.cli import main as cli
+
+    seen = {}
+    monkeypatch.setitem(cli.COMMANDS, None, lambda args: seen.setdefault("tui", gc.isenabled()) and 0)
+    monkeypatch.setitem(cli.COMMANDS, "list", lambda args: seen.setdefault("list", gc.isenabled()) and 0)
+    monkeypatch.setenv("TENKEN_HOME", str(data_dir))
+    assert cli.main([]) == 0 and seen["tui"] is False and gc.isenabled()
+    assert cli.main(["list"]) == 0 and seen["list"] is True and gc.isenabled()
+
+
 async def test_answer_with_keyboard_is_saved_and_survives_a_restart(demo, app_factory, data_dir):
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
@@ -51,10 +52,15 @@ class TenkenApp(App[int]):
         self.theme = theme if theme in self.available_themes else THEMES[0]
         self.sub_title = _("self-inspection of system risk")
         self.push_screen(HomeScreen())
+        self.set_timer(0.5, self.settled)
+
+    def settled(self) -> None:
+        """The home screen is up: garbage collection back on (`tenken` starts without it), and the rulebooks,
+        templates and search index loaded while the user looks at the screen (a thread started earlier would
+        compete with the first paint)."""
+        gc.enable()
         if self.warm_corpus:
-            # Load the rulebooks, templates and search index while the user looks at the home screen,
-            # once it is painted (a thread started earlier would compete with the first paint).
-            self.set_timer(0.5, lambda: threading.Thread(target=self._warm, daemon=True, name="content").start())
+            threading.Thread(target=self._warm, daemon=True, name="content").start()
 
     def _warm(self) -> None:
         problems = self.ws.template_problems

@@ -8,6 +8,7 @@ Prints the seconds from T0 (the parent's clock just before spawning) to the firs
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -37,7 +38,8 @@ def main() -> None:
 
         Minimal().run(headless=True, size=(120, 36))
     else:
-        # Through the real entry point, `tenken` with no arguments, as a user launches it.
+        # Through the real entry point, `tenken` with no arguments, as a user launches it (the parent sets
+        # TENKEN_HOME to DATA_DIR).
         from functools import partialmethod
 
         from textual.app import App
@@ -64,7 +66,8 @@ def main() -> None:
 
         HomeScreen.on_mount = on_mount
         TenkenApp.run = partialmethod(App.run, headless=True, size=(120, 36))
-        tenken_main(["--data-dir", data_dir])
+        assert os.environ.get("TENKEN_HOME") == data_dir, "the parent sets TENKEN_HOME"
+        tenken_main([])
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{ready['t'] - t0:.6f} {rss_mb:.1f}")
 

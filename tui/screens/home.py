@@ -36,11 +36,16 @@ class HomeScreen(TenkenScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload()
+        self._fill()  # the firms compose just read
 
     def reload(self, select: int | None = None) -> None:
         had_firms = bool(self.firms)
         self.firms = self.tenken.ws.firms()
+        self._fill(select)
+        if had_firms != bool(self.firms):  # Open / New inspection appear with the first firm
+            self.refresh_bindings()
+
+    def _fill(self, select: int | None = None) -> None:
         table = self.query_one(DataTable)
         if not table.columns:  # columns once per compose: re-adding them garbles Textual's width cache
             table.add_column(_("ID"), key="id")
@@ -76,8 +81,6 @@ class HomeScreen(TenkenScreen):
         empty.update("" if self.firms else _("No firms yet. Press f to create a firm profile, or d to load the demo."))
         empty.display = not self.firms
         table.display = bool(self.firms)
-        if had_firms != bool(self.firms):  # Open / New inspection appear with the first firm
-            self.refresh_bindings()
         if table.row_count:
             table.move_cursor(row=target_row)
             table.focus()
@@ -121,8 +124,8 @@ class HomeScreen(TenkenScreen):
         self.tenken.open_training()
 
     async def on_language_changed(self) -> None:
-        await self.recompose()
-        self.reload()
+        await self.recompose()  # reads the firms again
+        self._fill()
 
     def on_screen_resume(self) -> None:
         if self._resumed_once:  # coming back from another screen: answers may have changed
