@@ -189,3 +189,34 @@ def test_not_applicable_needs_a_justification(ws, demo):
     assert ws.store.answers(demo.id)["notice.8.ro.1"].status == "unanswered"
     ws.save_answer(demo.id, "notice.8.ro.1", status="na", justification="外部委託なし")
     assert ws.store.answers(demo.id)["notice.8.ro.1"].status == "na"
+
+
+def test_the_home_screen_reads_the_same_before_peewee_is_loaded(ws, demo, data_dir: Path):
+    """Start-up reads (language, theme, firms, inspections and their progress) run on plain sqlite3, so peewee
+    loads after the first paint; they must return exactly what the peewee-backed store sees."""
+    from tui.domain.profile import Profile
+
+    ws.set_language("en")
+    other = ws.add_firm(Profile(name="Beta Securities", business=("online-securities",), staff=400))
+    started = ws.start_inspection(other.id, ["fsa-notice-2020"], dt.date(2026, 1, 31))
+    ws.store.finalize(started.id, "田中 花子", submitted_on=dt.date(2026, 2, 20))
+    expected = repr((ws.store.get_setting("language"), ws.store.list_firms(), ws.store.inspection(demo.id)))
+    assert "peewee" in sys.modules and ws.store._orm is not None  # what the writes above went through
+
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from tui.workspace import Workspace
+        ws = Workspace(Path({str(data_dir)!r}))
+        got = repr((ws.store.get_setting("language"), ws.store.list_firms(), ws.store.inspection({demo.id})))
+        print("peewee" in sys.modules)
+        print(got)
+        ws.close()
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True).stdout
+    loaded, got = out.splitlines()
+    assert loaded == "False"
+    assert got == expected
+    assert "datetime.date(2026, 2, 28)" in got and "finalized_by='田中 花子'" in got  # one month after Jan 31

@@ -63,8 +63,7 @@ class TenkenApp(App[int]):
             threading.Thread(target=self._warm, daemon=True, name="content").start()
 
     def _warm(self) -> None:
-        problems = self.ws.template_problems
-        self.ws.search_index  # noqa: B018 - build or load it now, not at the first keystroke
+        problems = self.ws.warm()
         for problem in problems:
             self.call_from_thread(self.notify, str(problem), title=_("A template file was skipped"), severity="warning", timeout=20)
 

@@ -139,6 +139,14 @@ class Workspace:
         save_format_cache()
         self.store.close()
 
+    def warm(self) -> list[ContentError]:
+        """Load what the first actions need, in the background once the home screen is up: the storage layer
+        (peewee), the rulebooks and templates, and the search index. Returns the user templates that were skipped."""
+        self.store.prepare()
+        problems = self.template_problems
+        self.library.search_index  # noqa: B018 - build or load it now, not at the first keystroke
+        return problems
+
     # --- settings ---------------------------------------------------------------------------
 
     def language(self) -> str:

@@ -1,4 +1,4 @@
-"""Storage: the only code that touches SQLite (through peewee)."""
+"""Storage: the only code that touches SQLite (through peewee; the reads the first screen needs through sqlite3)."""
 
 from tui.store.db import StoreError, open_store
 from tui.store.repo import Store

@@ -1,4 +1,8 @@
-"""Opening the database safely: permissions, pragmas, sanity checks, backups and migrations."""
+"""Opening the database safely: permissions, pragmas, sanity checks, backups and migrations.
+
+The checks run on a plain sqlite3 connection, which also serves the few reads the first screen needs; peewee and
+the models are imported only when the store first needs them (`connect_orm`), after the home screen is up.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,20 @@ import datetime as dt
 import os
 import sqlite3
 import stat
+import sys
 from pathlib import Path
-
-from peewee import SqliteDatabase
+from typing import TYPE_CHECKING
 
 from tui.i18n import _
 from tui.paths import DB_FILENAME, ensure_private_dir
 from tui.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from tui.store.models import database
+
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+PRAGMAS = {"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_MS, "synchronous": "full"}
 KEEP_BACKUPS = 8  # per kind: daily copies and copies taken before a migration or a restore
 
 
@@ -70,7 +77,7 @@ def backup_dir(data_dir: Path) -> Path:
     return data_dir / "backups"
 
 
-def backup_database(db: SqliteDatabase, data_dir: Path, reason: str) -> Path:
+def backup_database(conn: sqlite3.Connection, data_dir: Path, reason: str) -> Path:
     """A consistent copy of the live database (WAL included) via SQLite's backup API."""
     folder = backup_dir(data_dir)
     folder.mkdir(mode=0o700, exist_ok=True)
@@ -79,7 +86,7 @@ def backup_database(db: SqliteDatabase, data_dir: Path, reason: str) -> Path:
     _create_file(target)
     dest = sqlite3.connect(target)
     try:
-        db.connection().backup(dest)
+        conn.backup(dest)
         dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
     finally:
         dest.close()
@@ -97,16 +104,16 @@ def list_backups(data_dir: Path) -> list[Path]:
     return sorted(folder.glob("tenken-*.sqlite3"), reverse=True)
 
 
-def daily_backup(db: SqliteDatabase, data_dir: Path) -> None:
+def daily_backup(conn: sqlite3.Connection, data_dir: Path) -> None:
     """On the first open of each day, keep a copy (the last few days are kept)."""
     today = dt.date.today().strftime("%Y%m%d")
     folder = backup_dir(data_dir)
     if folder.is_dir() and any(folder.glob(f"tenken-{today}-*-daily.sqlite3")):
         return
-    has_data = db.execute_sql("SELECT count(*) FROM firm").fetchone()[0] > 0
+    has_data = conn.execute("SELECT count(*) FROM firm").fetchone()[0] > 0
     if has_data:
         try:
-            backup_database(db, data_dir, "daily")
+            backup_database(conn, data_dir, "daily")
         except (OSError, sqlite3.Error):
             pass  # a backup that cannot be written must not stop the user from working
 
@@ -162,8 +169,27 @@ def _damaged(db_path: Path) -> StoreError:
     )
 
 
-def open_database(data_dir: Path) -> SqliteDatabase:
-    """Open (creating if needed) the database in `data_dir`, migrated to the current schema."""
+def _busy(db_path: Path) -> StoreError:
+    return StoreError(
+        _("The database {path} is busy in another program. Close the other tenken and try again.").format(path=db_path)
+    )
+
+
+def _opening_failed(exc: Exception, db_path: Path) -> StoreError | None:
+    """The sentence for a database that cannot be opened, or None when `exc` is not a database error."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        return _busy(db_path) if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc) else _damaged(db_path)
+    peewee = sys.modules.get("peewee")  # it wraps sqlite3 errors in its own classes
+    if peewee is not None and isinstance(exc, peewee.DatabaseError):
+        return _busy(db_path) if "locked" in str(exc) or "busy" in str(exc) else _damaged(db_path)
+    return None
+
+
+def open_database(data_dir: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the database in `data_dir`, migrated to the current schema.
+
+    Returns a plain sqlite3 connection in autocommit mode for reads; writes go through `connect_orm`.
+    """
     _ensure_dir(data_dir)
     db_path = data_dir / DB_FILENAME
     fresh = not db_path.exists()
@@ -184,64 +210,63 @@ def open_database(data_dir: Path) -> SqliteDatabase:
                 os.chmod(db_path, 0o600)
             except OSError:
                 pass
-    db = SqliteDatabase(
-        str(db_path),
-        pragmas={
-            "foreign_keys": 1,
-            "busy_timeout": BUSY_TIMEOUT_MS,
-            "synchronous": "full",
-        },
-        lock_type="IMMEDIATE",
-        timeout=BUSY_TIMEOUT_MS / 1000,
-    )
+    conn = None
     try:
-        db.connect()
-        version = db.execute_sql("PRAGMA user_version").fetchone()[0]
-        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        conn = sqlite3.connect(
+            str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if version > SCHEMA_VERSION:
-            db.close()
             raise StoreError(
                 _(
                     "The database {path} was written by a newer version of tenken (schema {found}, this one knows {known}). "
                     "Update tenken; the file was left untouched."
                 ).format(path=db_path, found=version, known=SCHEMA_VERSION)
             )
-        mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
         if mode.lower() != "wal":
-            db.execute_sql("PRAGMA journal_mode=wal")
+            conn.execute("PRAGMA journal_mode=wal")
         if version < SCHEMA_VERSION:
-            _migrate(db, data_dir, version)
-        daily_backup(db, data_dir)
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            raise StoreError(
-                _("The database {path} is busy in another program. Close the other tenken and try again.").format(path=db_path)
-            ) from None
-        raise _damaged(db_path) from None
-    except Exception as exc:  # peewee wraps sqlite3 errors in its own classes
-        db.close()
-        if isinstance(exc, StoreError):
+            db = _orm_database(db_path)
+            try:
+                _migrate(db, data_dir, version)
+            finally:
+                db.close()
+        daily_backup(conn, data_dir)
+    except Exception as exc:
+        if conn is not None:
+            conn.close()
+        failed = _opening_failed(exc, db_path)
+        if failed is None:
             raise
-        from peewee import DatabaseError
+        raise failed from None
+    return conn
 
-        if isinstance(exc, DatabaseError):
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
-                    _("The database {path} is busy in another program. Close the other tenken and try again.").format(
-                        path=db_path
-                    )
-                ) from None
-            raise _damaged(db_path) from None
-        raise
-    database.initialize(db)
+
+def _orm_database(db_path: Path) -> SqliteDatabase:
+    from peewee import SqliteDatabase
+
+    db = SqliteDatabase(str(db_path), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
+    db.connect()
     return db
+
+
+def connect_orm(db_path: Path) -> SqliteDatabase:
+    """The peewee database the models work on (imports peewee and the models the first time)."""
+    try:
+        return _orm_database(db_path)
+    except Exception as exc:
+        failed = _opening_failed(exc, db_path)
+        if failed is None:
+            raise
+        raise failed from None
 
 
 def _migrate(db: SqliteDatabase, data_dir: Path, version: int) -> None:
     has_tables = db.execute_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0] > 0
     if version > 0 or has_tables:
-        backup_database(db, data_dir, f"before-v{SCHEMA_VERSION}")
+        backup_database(db.connection(), data_dir, f"before-v{SCHEMA_VERSION}")
     # Foreign keys off while the schema changes (a rebuilt table must never cascade into answers);
     # the pragma only takes effect outside a transaction. Checked again before the commit.
     db.execute_sql("PRAGMA foreign_keys = OFF")
@@ -261,4 +286,4 @@ def _migrate(db: SqliteDatabase, data_dir: Path, version: int) -> None:
 def open_store(data_dir: Path):
     from tui.store.repo import Store
 
-    return Store(open_database(data_dir), data_dir)
+    return Store(open_database(data_dir), data_dir / DB_FILENAME)

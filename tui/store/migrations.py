@@ -7,8 +7,10 @@ database upgrades through exactly the steps it missed. A backup is taken before 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from peewee import SqliteDatabase
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
 
 V1 = [
     """CREATE TABLE setting (key VARCHAR(255) NOT NULL PRIMARY KEY, value TEXT NOT NULL)""",

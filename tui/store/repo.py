@@ -6,12 +6,12 @@ import datetime as dt
 import getpass
 import json
 import sqlite3
+import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-
-from peewee import JOIN, SqliteDatabase, fn
-from peewee import DatabaseError as PeeweeDatabaseError
+from typing import TYPE_CHECKING, Any
 
 from tui.domain.inspection import (
     Answer,
@@ -25,8 +25,13 @@ from tui.domain.inspection import (
 )
 from tui.domain.profile import Profile
 from tui.i18n import _
-from tui.store import models as m
-from tui.store.db import StoreError
+from tui.store.db import StoreError, connect_orm
+
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
+
+#: tui.store.models, imported (with peewee) by the first call that needs them: see Store.db.
+m: Any = None
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -47,6 +52,13 @@ def _is_disk_full(exc: BaseException) -> bool:
     return False
 
 
+def _is_database_error(exc: BaseException) -> bool:
+    if isinstance(exc, (sqlite3.DatabaseError, OSError)):
+        return True
+    peewee = sys.modules.get("peewee")  # it wraps sqlite3 errors in its own classes
+    return peewee is not None and isinstance(exc, peewee.DatabaseError)
+
+
 @contextmanager
 def guarded(action: str) -> Iterator[None]:
     """Turn SQLite failures into one StoreError sentence; the transaction has been rolled back."""
@@ -54,7 +66,9 @@ def guarded(action: str) -> Iterator[None]:
         yield
     except StoreError:
         raise
-    except (sqlite3.DatabaseError, PeeweeDatabaseError, OSError) as exc:
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
         if _is_disk_full(exc):
             raise StoreError(
                 _("Could not {action}: the disk is full. Free some space and try again; everything saved before is safe.").format(
@@ -98,8 +112,14 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+def _without_orm(fn):
+    """Mark a Store method that needs neither peewee nor the models (the start-up path: it reads with `_read`)."""
+    fn.without_orm = True
+    return fn
+
+
 def _binds(cls):
-    """Every public method first points the models at this store's database.
+    """Every public method of `cls` (but those marked `_without_orm`) first points the models at `self.db`.
 
     The models share one DatabaseProxy; with two stores open in one process (tests, benchmarks, importing a
     bundle from another data folder) each call must work on its own database, not the last one opened.
@@ -107,13 +127,14 @@ def _binds(cls):
     import functools
 
     for name, fn in list(vars(cls).items()):
-        if callable(fn) and not name.startswith("_"):
+        if callable(fn) and not name.startswith("_") and not getattr(fn, "without_orm", False):
 
             def wrap(fn):
                 @functools.wraps(fn)
                 def bound(self, *args, **kwargs):
-                    if m.database.obj is not self.db:
-                        m.database.initialize(self.db)
+                    db = self.db
+                    if m.database.obj is not db:
+                        m.database.initialize(db)
                     return fn(self, *args, **kwargs)
 
                 return bound
@@ -122,32 +143,95 @@ def _binds(cls):
     return cls
 
 
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+def _datetime(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+#: Inspections with their progress (one row each), newest first; `{where}` is empty or filters on the id.
+_INSPECTIONS_SQL = """
+SELECT i.id, i.firm_id, f.name, i.title, i.templates, i.received_on, i.due_on, i.created_at, i.finalized_at,
+       i.finalized_by, i.revision, i.submitted_on, i.addressee,
+       COUNT(a.id), SUM(a.status != 'unanswered'), SUM(a.status IN ('partial', 'noncompliant'))
+FROM inspection AS i
+JOIN firm AS f ON f.id = i.firm_id
+LEFT OUTER JOIN answer AS a ON a.inspection_id = i.id
+{where}
+GROUP BY i.id
+ORDER BY i.received_on DESC, i.id DESC
+"""
+
+
 @_binds
 class Store:
-    def __init__(self, db: SqliteDatabase, data_dir: Path):
-        self.db = db
-        self.data_dir = data_dir
+    """Every read and write of one database.
+
+    Writes and most reads go through peewee. What the home screen needs at start-up (settings, firms, inspections
+    and their progress) is read with plain SQL (`_read`), so peewee loads after the first paint (`prepare`).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, db_path: Path):
+        self._conn = conn  # opened and checked by open_database; autocommit, reads only
+        self._orm: SqliteDatabase | None = None
+        self._lock = threading.Lock()
+        self.db_path = db_path
+        self.data_dir = db_path.parent
+
+    @property
+    def db(self) -> SqliteDatabase:
+        """The peewee database, connected on first use."""
+        global m
+        with self._lock:
+            if self._orm is None:
+                from tui.store import models
+
+                m = models
+                self._orm = connect_orm(self.db_path)
+            return self._orm
+
+    @_without_orm
+    def prepare(self) -> None:
+        """Import peewee and the models now (the app calls this in the background once the home screen is up)."""
+        from tui.store import models  # noqa: F401
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """Rows of one query on committed data, without peewee until it is loaded anyway."""
+        with self._lock:
+            orm = self._orm
+            if orm is None:
+                return self._conn.execute(sql, params).fetchall()
+        return orm.execute_sql(sql, params).fetchall()
 
     def bind(self) -> None:
         """Point the models at this store's database (for code outside this class that uses them)."""
 
+    @_without_orm
     def close(self) -> None:
         """Close the database, first keeping today's backup if there is none yet."""
-        if self.db.is_closed():
+        if self._conn is None:
             return
         from tui.store.db import daily_backup
 
         try:
-            daily_backup(self.db, self.data_dir)
+            daily_backup(self._conn, self.data_dir)
         except Exception:  # noqa: BLE001 - closing must never fail because of a backup
             pass
-        self.db.close()
+        with self._lock:
+            if self._orm is not None:
+                self._orm.close()
+            self._conn.close()
+            self._conn = None
 
     # --- settings ---------------------------------------------------------------------------
 
+    @_without_orm
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        row = m.Setting.get_or_none(m.Setting.key == key)
-        return row.value if row else default
+        with guarded(_("read the database")):
+            rows = self._read("SELECT value FROM setting WHERE key = ?", (key,))
+        return rows[0][0] if rows else default
 
     def set_setting(self, key: str, value: str) -> None:
         with guarded(_("save the setting")), self.db.atomic():
@@ -180,47 +264,38 @@ class Store:
         row = m.Firm.get_or_none(m.Firm.id == firm_id)
         return FirmInfo(row.id, row.name, _profile(row)) if row else None
 
+    @_without_orm
     def list_firms(self) -> list[FirmInfo]:
-        """Every firm with its inspections and their progress, in three queries."""
+        """Every firm with its inspections and their progress, in two queries."""
         with guarded(_("read the database")):
-            firms = list(m.Firm.select().order_by(m.Firm.name, m.Firm.id))
+            firms = self._read("SELECT id, name, profile FROM firm ORDER BY name, id")
             inspections = self._inspection_infos(None)
         by_firm: dict[int, list[InspectionInfo]] = {}
         for info in inspections:
             by_firm.setdefault(info.firm_id, []).append(info)
-        return [FirmInfo(f.id, f.name, _profile(f), tuple(by_firm.get(f.id, ()))) for f in firms]
+        return [
+            FirmInfo(firm_id, name, Profile.from_dict(json.loads(profile)), tuple(by_firm.get(firm_id, ())))
+            for firm_id, name, profile in firms
+        ]
 
     # --- inspections ------------------------------------------------------------------------
 
     def _inspection_infos(self, inspection_id: int | None) -> list[InspectionInfo]:
-        answered = fn.SUM(m.Answer.status != "unanswered")
-        problems = fn.SUM(m.Answer.status.in_(("partial", "noncompliant")))
-        query = (
-            m.Inspection.select(
-                m.Inspection, m.Firm.name.alias("firm_name"),
-                fn.COUNT(m.Answer.id).alias("total"), answered.alias("answered"), problems.alias("problems"),
+        if inspection_id is None:
+            rows = self._read(_INSPECTIONS_SQL.format(where=""))
+        else:
+            rows = self._read(_INSPECTIONS_SQL.format(where="WHERE i.id = ?"), (inspection_id,))
+        return [
+            InspectionInfo(
+                id=row[0], firm_id=row[1], firm_name=row[2], title=row[3], templates=tuple(json.loads(row[4])),
+                received_on=_date(row[5]), due_on=_date(row[6]), created_at=_datetime(row[7]),
+                finalized_at=_datetime(row[8]), finalized_by=row[9], revision=row[10], submitted_on=_date(row[11]),
+                addressee=row[12], progress=Progress(int(row[14] or 0), int(row[13] or 0), int(row[15] or 0)),
             )
-            .join(m.Firm)
-            .switch(m.Inspection)
-            .join(m.Answer, JOIN.LEFT_OUTER)
-            .group_by(m.Inspection.id)
-            .order_by(m.Inspection.received_on.desc(), m.Inspection.id.desc())
-        )
-        if inspection_id is not None:
-            query = query.where(m.Inspection.id == inspection_id)
-        out = []
-        for row in query.objects():
-            out.append(
-                InspectionInfo(
-                    id=row.id, firm_id=row.firm_id, firm_name=row.firm_name, title=row.title,
-                    templates=tuple(json.loads(row.templates)), received_on=row.received_on, due_on=row.due_on,
-                    created_at=row.created_at, finalized_at=row.finalized_at, finalized_by=row.finalized_by,
-                    revision=row.revision, submitted_on=row.submitted_on, addressee=row.addressee,
-                    progress=Progress(int(row.answered or 0), int(row.total or 0), int(row.problems or 0)),
-                )
-            )
-        return out
+            for row in rows
+        ]
 
+    @_without_orm
     def inspection(self, inspection_id: int) -> InspectionInfo | None:
         with guarded(_("read the database")):
             found = self._inspection_infos(inspection_id)

@@ -16,7 +16,7 @@ from tui.domain.training import Attempt, CardState, Trainee, TrainingSession
 from tui.i18n import LANGUAGES, _
 from tui.store import models as m
 from tui.store.db import StoreError
-from tui.store.repo import Store, guarded
+from tui.store.repo import Store, _binds, guarded
 
 #: The trainee's content language lives in the settings table (the trainee table has no column for it).
 LANG_KEY = "trainee_lang.{id}"
@@ -47,8 +47,10 @@ def _card(row: m.ReviewCard) -> CardState:
     return CardState(row.due_on, row.stability, row.difficulty, row.reps, row.lapses, row.last_reviewed)
 
 
+@_binds
 class TrainingStore:
-    """The training tables of one Store (same database, same transactions)."""
+    """The training tables of one Store (same database, same transactions); like the Store, every public method
+    first points the models at this database."""
 
     def __init__(self, store: Store):
         self.store = store
