@@ -133,14 +133,33 @@ async def test_only_unanswered_and_jump(demo, app_factory):
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
+        first = screen.current
+        assert screen.answers[first].answered  # the demo's first item is answered
         await pilot.press("u")
         await pilot.pause()
         shown = [o.id for o in screen.query_one("#items", OptionList)._options if o.id and not o.id.startswith("section:")]
-        unanswered = [i for i in shown if not screen.answers[i].answered]
-        assert len(unanswered) >= len(shown) - 1  # the current item stays visible
+        assert shown and all(not screen.answers[i].answered for i in shown)
+        assert screen.current == shown[0]  # moved on from the answered item to the first one left
+        assert screen.query_one("#items", OptionList).highlighted == 1  # under its section heading
         await pilot.press("g", *"2-2", "enter")
         await pilot.pause()
         assert screen.placed[screen.current].number == "2-2"
+
+
+async def test_only_unanswered_when_nothing_is_left_says_so(demo, app_factory, data_dir):
+    w = Workspace(data_dir)
+    for item_id, _section, _level in w.store.inspection_items(demo.id):
+        w.store.save_answer(demo.id, item_id, {"status": "compliant"}, who="test")
+    w.close()
+    app = app_factory("en")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("u")
+        await pilot.pause()
+        assert not screen.only_unanswered
+        assert any("Every item is answered." in str(n.message) for n in app._notifications)
 
 
 async def test_article_text_is_one_key_away(demo, app_factory):

@@ -446,7 +446,17 @@ class InspectionScreen(TenkenScreen):
     def action_toggle_unanswered(self) -> None:
         self.flush()
         self.only_unanswered = not self.only_unanswered
-        self.refresh_list()
+        if self.only_unanswered and self.current is not None and self.answers.get(self.current, Answer(self.current)).answered:
+            # Walk on from here to what is left: the next unanswered item, else the first one.
+            every = [p.item.id for _s, items in self.sections for p in items]
+            left = [i for i in every if not self.answers.get(i, Answer(i)).answered]
+            if not left:
+                self.only_unanswered = False
+                self.notify(_("Every item is answered."))
+                return
+            after = every.index(self.current)
+            self.show_item(next((i for i in left if every.index(i) > after), left[0]))
+        self.refresh_list()  # highlights the current item
         self.notify(_("Showing only unanswered items.") if self.only_unanswered else _("Showing all items."))
 
     def action_jump(self) -> None:
