@@ -140,9 +140,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     try:
         app = make_app(ws)
-        # Everything imported so far (Textual, peewee, our modules) lives as long as the process: moving it out of
-        # the collector's reach spares the full collections that otherwise walk it while the first screen is
-        # built (about 40 ms of a 0.4 s start on our laptops; see tests/bench/run.py).
+        # Everything imported so far (Textual, our modules) lives as long as the process: moving it out of the
+        # collector's reach spares the collections that would walk it again and again for the rest of the session
+        # (with the collector on, they took about 40 ms of a 0.4 s start; see tests/bench/run.py).
         gc.freeze()
         app.run()
         return app.return_code or 0

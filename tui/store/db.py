@@ -175,14 +175,19 @@ def _busy(db_path: Path) -> StoreError:
     )
 
 
+def is_database_error(exc: BaseException) -> bool:
+    """An error from SQLite, raised by sqlite3 or by peewee (which wraps them in its own classes, once loaded)."""
+    if isinstance(exc, sqlite3.DatabaseError):
+        return True
+    peewee = sys.modules.get("peewee")
+    return peewee is not None and isinstance(exc, peewee.DatabaseError)
+
+
 def _opening_failed(exc: Exception, db_path: Path) -> StoreError | None:
     """The sentence for a database that cannot be opened, or None when `exc` is not a database error."""
-    if isinstance(exc, sqlite3.DatabaseError):
-        return _busy(db_path) if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc) else _damaged(db_path)
-    peewee = sys.modules.get("peewee")  # it wraps sqlite3 errors in its own classes
-    if peewee is not None and isinstance(exc, peewee.DatabaseError):
-        return _busy(db_path) if "locked" in str(exc) or "busy" in str(exc) else _damaged(db_path)
-    return None
+    if not is_database_error(exc):
+        return None
+    return _busy(db_path) if "locked" in str(exc) or "busy" in str(exc) else _damaged(db_path)
 
 
 def open_database(data_dir: Path) -> sqlite3.Connection:

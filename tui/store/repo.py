@@ -6,7 +6,6 @@ import datetime as dt
 import getpass
 import json
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from tui.domain.inspection import (
 )
 from tui.domain.profile import Profile
 from tui.i18n import _
-from tui.store.db import StoreError, connect_orm
+from tui.store.db import StoreError, connect_orm, is_database_error
 
 if TYPE_CHECKING:
     from peewee import SqliteDatabase
@@ -52,13 +51,6 @@ def _is_disk_full(exc: BaseException) -> bool:
     return False
 
 
-def _is_database_error(exc: BaseException) -> bool:
-    if isinstance(exc, (sqlite3.DatabaseError, OSError)):
-        return True
-    peewee = sys.modules.get("peewee")  # it wraps sqlite3 errors in its own classes
-    return peewee is not None and isinstance(exc, peewee.DatabaseError)
-
-
 @contextmanager
 def guarded(action: str) -> Iterator[None]:
     """Turn SQLite failures into one StoreError sentence; the transaction has been rolled back."""
@@ -67,7 +59,7 @@ def guarded(action: str) -> Iterator[None]:
     except StoreError:
         raise
     except Exception as exc:
-        if not _is_database_error(exc):
+        if not (is_database_error(exc) or isinstance(exc, OSError)):
             raise
         if _is_disk_full(exc):
             raise StoreError(
