@@ -448,14 +448,13 @@ class InspectionScreen(TenkenScreen):
         self.only_unanswered = not self.only_unanswered
         if self.only_unanswered and self.current is not None and self.answers.get(self.current, Answer(self.current)).answered:
             # Walk on from here to what is left: the next unanswered item, else the first one.
-            every = [p.item.id for _s, items in self.sections for p in items]
-            left = [i for i in every if not self.answers.get(i, Answer(i)).answered]
-            if not left:
+            order = self._order()  # what is left, with the current item in its place
+            if len(order) == 1:
                 self.only_unanswered = False
                 self.notify(_("Every item is answered."))
                 return
-            after = every.index(self.current)
-            self.show_item(next((i for i in left if every.index(i) > after), left[0]))
+            here = order.index(self.current)
+            self.show_item(order[here + 1] if here + 1 < len(order) else order[0])
         self.refresh_list()  # highlights the current item
         self.notify(_("Showing only unanswered items.") if self.only_unanswered else _("Showing all items."))
 

@@ -92,8 +92,9 @@ def _answer(row: m.Answer) -> Answer:
     )
 
 
-def _profile(row: m.Firm) -> Profile:
-    return Profile.from_dict(json.loads(row.profile))
+def _profile(text: str) -> Profile:
+    """A firm's profile from its stored JSON."""
+    return Profile.from_dict(json.loads(text))
 
 
 def _as_text(value: object) -> str:
@@ -254,7 +255,7 @@ class Store:
 
     def firm(self, firm_id: int) -> FirmInfo | None:
         row = m.Firm.get_or_none(m.Firm.id == firm_id)
-        return FirmInfo(row.id, row.name, _profile(row)) if row else None
+        return FirmInfo(row.id, row.name, _profile(row.profile)) if row else None
 
     @_without_orm
     def list_firms(self) -> list[FirmInfo]:
@@ -266,7 +267,7 @@ class Store:
         for info in inspections:
             by_firm.setdefault(info.firm_id, []).append(info)
         return [
-            FirmInfo(firm_id, name, Profile.from_dict(json.loads(profile)), tuple(by_firm.get(firm_id, ())))
+            FirmInfo(firm_id, name, _profile(profile), tuple(by_firm.get(firm_id, ())))
             for firm_id, name, profile in firms
         ]
 
