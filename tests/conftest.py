@@ -51,12 +51,19 @@ def demo(ws):
     return info
 
 
-def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict | None = None, cwd: Path | None = None, input: str | None = None
+) -> subprocess.CompletedProcess:
     """Run `tenken` in a subprocess, as a user would."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=full_env, cwd=cwd or REPO,
-        input=input, timeout=120,
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or REPO,
+        input=input,
+        timeout=120,
     )
 
 

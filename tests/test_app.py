@@ -137,7 +137,9 @@ async def test_only_unanswered_and_jump(demo, app_factory):
         assert screen.answers[first].answered  # the demo's first item is answered
         await pilot.press("u")
         await pilot.pause()
-        shown = [o.id for o in screen.query_one("#items", OptionList)._options if o.id and not o.id.startswith("section:")]
+        shown = [
+            o.id for o in screen.query_one("#items", OptionList)._options if o.id and not o.id.startswith("section:")
+        ]
         assert shown and all(not screen.answers[i].answered for i in shown)
         assert screen.current == shown[0]  # moved on from the answered item to the first one left
         assert screen.query_one("#items", OptionList).highlighted == 1  # under its section heading

@@ -11,16 +11,29 @@ import pytest
 from tests.conftest import REPO
 
 KEYS = (
-    "startup_ratio", "search_p95_ms", "search_speedup", "save_median_ms", "export_max_s", "list_200x10_ms", "rss_mb",
-    "relevance_hit_at_3", "search_index_build_s", "search_index_cached_load_s", "corpus_load_s", "corpus_cached_load_s",
+    "startup_ratio",
+    "search_p95_ms",
+    "search_speedup",
+    "save_median_ms",
+    "export_max_s",
+    "list_200x10_ms",
+    "rss_mb",
+    "relevance_hit_at_3",
+    "search_index_build_s",
+    "search_index_cached_load_s",
+    "corpus_load_s",
+    "corpus_cached_load_s",
 )
 
 
 @pytest.mark.slow
 def test_benchmark_smoke_prints_every_figure():
     proc = subprocess.run(
-        [sys.executable, str(REPO / "tests" / "bench" / "run.py"), "--smoke"], capture_output=True, text=True,
-        cwd=REPO, timeout=600,
+        [sys.executable, str(REPO / "tests" / "bench" / "run.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     figures = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -44,9 +44,18 @@ def test_good_template_loads(tmp_path, corpus):
 @pytest.mark.parametrize(
     ("change", "line", "field", "words"),
     [
-        (("cites: [fsa-notice-2020:5.ro]", "cites: [fsa-notice-2020:9.zz]"), 10, "sections.0.items.0.cites.0", "unknown reference"),
-        (("        cites: [fsa-notice-2020:5.ro]\n", "        cites: [fsa-notice-2020:5.ro]\n        asked: yes\n"), 11,
-         "sections.0.items.0.asked", "unknown field"),
+        (
+            ("cites: [fsa-notice-2020:5.ro]", "cites: [fsa-notice-2020:9.zz]"),
+            10,
+            "sections.0.items.0.cites.0",
+            "unknown reference",
+        ),
+        (
+            ("        cites: [fsa-notice-2020:5.ro]\n", "        cites: [fsa-notice-2020:5.ro]\n        asked: yes\n"),
+            11,
+            "sections.0.items.0.asked",
+            "unknown field",
+        ),
         (("      - id: my.1\n", "      - id: My One\n"), 8, "sections.0.items.0.id", "expected form"),
         (("rulebooks: [fsa-notice-2020]", "rulebooks: [no-such-book]"), 3, "rulebooks.0", "unknown rulebook"),
         (('title: {ja: "第一", en: "First"}', 'title: {ja: "第一"}'), 6, "sections.0.title.en", "missing"),
@@ -70,11 +79,14 @@ def test_bad_template_names_file_line_and_field(tmp_path, corpus, change, line, 
 
 
 def test_duplicate_item_ids_are_refused(tmp_path, corpus):
-    text = GOOD_TEMPLATE + """\
+    text = (
+        GOOD_TEMPLATE
+        + """\
       - id: my.1
         question: {ja: "二度目ですか。", en: "Twice?"}
         cites: [fsa-notice-2020:5.ro]
 """
+    )
     with pytest.raises(ContentError, match="my.1"):
         load_template_file(_write(tmp_path, text), corpus)
 

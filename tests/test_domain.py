@@ -89,7 +89,11 @@ def test_loose_references(text, book, local):
 def test_kanji_numerals_round_trip(n):
     digits = "〇一二三四五六七八九"
     h, t, o = n // 100, (n // 10) % 10, n % 10
-    text = ("" if h == 0 else ("百" if h == 1 else digits[h] + "百")) + ("" if t == 0 else ("十" if t == 1 else digits[t] + "十")) + ("" if o == 0 else digits[o])
+    text = (
+        ("" if h == 0 else ("百" if h == 1 else digits[h] + "百"))
+        + ("" if t == 0 else ("十" if t == 1 else digits[t] + "十"))
+        + ("" if o == 0 else digits[o])
+    )
     assert kanji_to_int(text) == n
 
 

@@ -35,10 +35,19 @@ def filled(ws, demo, pinned):
     items = [row.item_id for row in ws.report(demo.id, "en").annex]
     damage = [row.item_id for row in ws.report(demo.id, "en").customer_damage]
     plain = [i for i in items if i not in damage]
-    ws.save_answer(demo.id, plain[0], status="partial", note="1行目\n2行目 & <b>太字</b>", finding="ログの保存期間が\n定められていない。",
-                   risk="critical", remediation="保存期間を1年と定める。", owner="情報システム部 高橋",
-                   target_date=TARGET, justification="一部のみ該当。",
-                   evidence=[Evidence("ログ管理規程 第3条", "/srv/docs/log-policy.pdf", SHA), Evidence("口頭確認")])
+    ws.save_answer(
+        demo.id,
+        plain[0],
+        status="partial",
+        note="1行目\n2行目 & <b>太字</b>",
+        finding="ログの保存期間が\n定められていない。",
+        risk="critical",
+        remediation="保存期間を1年と定める。",
+        owner="情報システム部 高橋",
+        target_date=TARGET,
+        justification="一部のみ該当。",
+        evidence=[Evidence("ログ管理規程 第3条", "/srv/docs/log-policy.pdf", SHA), Evidence("口頭確認")],
+    )
     ws.save_answer(demo.id, plain[-1], justification="当社は外部委託を行っていないため。", status="na")
     if damage:
         ws.save_answer(demo.id, damage[0], status="compliant", note="過去5年間、顧客被害は確認されていない。")
@@ -89,14 +98,20 @@ def test_every_answer_field_in_json(ws, filled, tmp_path, lang):
     assert data["submitted_on"] is None and data["generated_on"] == "2026-11-23"
     assert [s["id"] for s in data["statuses"]] == list(report.statuses)
     assert [(s["section"], s["counts"], s["total"]) for s in data["summary"]] == [
-        (s.section, s.counts, s.total) for s in report.summary]
+        (s.section, s.counts, s.total) for s in report.summary
+    ]
     assert [r["item_id"] for r in data["problems"]] == [r.item_id for r in report.problems]
     assert [r["item_id"] for r in data["customer_damage"]] == [r.item_id for r in report.customer_damage]
     assert len(data["annex"]) == len(report.annex)
     for got, row in zip(data["annex"], report.annex, strict=True):
         a = row.answer
         assert (got["number"], got["item_id"], got["section"], got["question"], got["level"]) == (
-            row.number, row.item_id, row.section, row.question, row.level)
+            row.number,
+            row.item_id,
+            row.section,
+            row.question,
+            row.level,
+        )
         assert got["citations"] == [{"ref": c.ref, "label": c.label, "text": c.text} for c in row.citations]
         ans = got["answer"]
         assert ans["status"] == {"id": a.status, "label": row.status_label}
@@ -105,7 +120,8 @@ def test_every_answer_field_in_json(ws, filled, tmp_path, lang):
             assert ans[name] == getattr(a, name)
         assert ans["target_date"] == (a.target_date.isoformat() if a.target_date else None)
         assert [{k: v for k, v in e.items() if k in ("label", "path", "sha256")} for e in ans["evidence"]] == [
-            {"label": e.label, "path": e.path, "sha256": e.sha256} for e in a.evidence]
+            {"label": e.label, "path": e.path, "sha256": e.sha256} for e in a.evidence
+        ]
         # the fixture's file path does not exist on this machine: the report says so
         assert [e["status"] for e in ans["evidence"]] == ["missing" if e.path else None for e in a.evidence]
     assert "\\u" not in path.read_text(encoding="utf-8"), "ensure_ascii=False: Japanese stays readable"
@@ -156,7 +172,7 @@ def test_every_answer_field_in_xlsx(ws, filled, tmp_path, lang):
     for s in report.summary:
         assert s.section in values
     assert len(summary._charts) == 1
-    assert (t("DRAFT") in str(values))
+    assert t("DRAFT") in str(values)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -245,7 +261,7 @@ def test_xlsx_never_stores_user_text_as_a_formula(ws, demo, pinned, tmp_path):
     items = [row.item_id for row in ws.report(demo.id, "ja").annex]
     for item, owner in zip(items, INJECTIONS, strict=False):
         ws.save_answer(demo.id, item, note=INJECTIONS[0], owner=owner)
-    ws.save_answer(demo.id, "notice.4.ni", finding="=HYPERLINK(\"http://evil\",\"x\")", remediation="@SUM(A1)")
+    ws.save_answer(demo.id, "notice.4.ni", finding='=HYPERLINK("http://evil","x")', remediation="@SUM(A1)")
     report, path = _export(ws, demo.id, "ja", "xlsx", tmp_path)
     wb = openpyxl.load_workbook(path)
     for sheet in wb:
@@ -263,7 +279,7 @@ def test_xlsx_never_stores_user_text_as_a_formula(ws, demo, pinned, tmp_path):
         assert note_cell.quotePrefix and owner_cell.quotePrefix
     findings = wb[report.t("Findings")]
     cells = [c for r in findings.iter_rows(min_row=2) for c in r if isinstance(c.value, str) and c.value[:1] in "=@"]
-    assert {c.value for c in cells} >= {"=HYPERLINK(\"http://evil\",\"x\")", "@SUM(A1)"}
+    assert {c.value for c in cells} >= {'=HYPERLINK("http://evil","x")', "@SUM(A1)"}
     assert all(c.data_type == "s" for c in cells)
     with zipfile.ZipFile(path) as z:
         assert not any("<f>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
@@ -292,7 +308,11 @@ def test_control_characters_do_not_break_xml_formats(ws, demo, pinned, tmp_path)
     ws.save_answer(demo.id, "notice.4.ni", note="bell\x07 and nul\x00 and form feed\x0c end")
     for fmt in ("xlsx", "docx"):
         _report, path = _export(ws, demo.id, "ja", fmt, tmp_path)
-        text = _docx_text(path) if fmt == "docx" else str([c.value for w in openpyxl.load_workbook(path) for r in w.iter_rows() for c in r])
+        text = (
+            _docx_text(path)
+            if fmt == "docx"
+            else str([c.value for w in openpyxl.load_workbook(path) for r in w.iter_rows() for c in r])
+        )
         assert "bell and nul and form feed end" in text
 
 

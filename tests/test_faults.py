@@ -45,7 +45,9 @@ def test_killed_process_loses_no_acknowledged_answer(ws, demo, data_dir: Path, t
     for _round in range(6):
         proc = subprocess.Popen(
             [sys.executable, str(script), str(data_dir), str(demo.id), str(start)],
-            stdout=subprocess.PIPE, text=True, cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
         )
         deadline = time.monotonic() + rng.uniform(0.4, 1.5)
         lines = []
@@ -103,11 +105,17 @@ def test_full_disk_is_a_clear_message_and_earlier_answers_survive(ws, demo, data
     script = tmp_path / "fill.py"
     script.write_text(FULL_DISK)
     proc = subprocess.run(
-        [sys.executable, str(script), str(data_dir), str(demo.id), "notice.4.ni"], capture_output=True, text=True,
-        cwd=REPO, timeout=120, env={**os.environ, "LANG": "en_US.UTF-8"},
+        [sys.executable, str(script), str(data_dir), str(demo.id), "notice.4.ni"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        env={**os.environ, "LANG": "en_US.UTF-8"},
     )
     assert "Traceback" not in proc.stderr, proc.stderr
-    assert "REFUSED:" in proc.stdout and ("disk is full" in proc.stdout or "Everything saved before is safe" in proc.stdout)
+    assert "REFUSED:" in proc.stdout and (
+        "disk is full" in proc.stdout or "Everything saved before is safe" in proc.stdout
+    )
     from tui.workspace import Workspace
 
     again = Workspace(data_dir)
@@ -124,15 +132,23 @@ def test_full_disk_in_the_cli_is_exit_1_with_a_sentence(demo, ws, data_dir: Path
     profile.write_text("name: " + "長い名前" * 20000 + "\nbusiness: [fs-intermediary]\nstaff: 3\n", encoding="utf-8")
     size = sum(f.stat().st_size for f in data_dir.glob("tenken.sqlite3*"))
     wrapper = tmp_path / "limited.py"
-    wrapper.write_text(textwrap.dedent(f"""
+    wrapper.write_text(
+        textwrap.dedent(f"""
         import resource, signal, sys
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, ({size} + 8192, {size} + 8192))
         from tui.cli.main import main
         sys.exit(main(["init", "--profile", {str(profile)!r}]))
-    """))
-    proc = subprocess.run([sys.executable, str(wrapper)], capture_output=True, text=True, cwd=REPO, timeout=120,
-                          env={**os.environ, "LANG": "en_US.UTF-8"})
+    """)
+    )
+    proc = subprocess.run(
+        [sys.executable, str(wrapper)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        env={**os.environ, "LANG": "en_US.UTF-8"},
+    )
     assert proc.returncode == 1, (proc.stdout, proc.stderr)
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "safe" in proc.stderr
@@ -184,16 +200,30 @@ def test_truncated_wal_opens_cleanly_with_committed_data(demo, ws, data_dir: Pat
         w.close()
 
 
-KEYS = (
-    list("0123456789abcdefghijklmnoprstuvwxyz/?.,-")
-    + ["up", "down", "left", "right", "enter", "escape", "tab", "shift+tab", "pagedown", "pageup", "home", "end",
-       "backspace", "space", "ctrl+p", "f1"]
-)
+KEYS = list("0123456789abcdefghijklmnoprstuvwxyz/?.,-") + [
+    "up",
+    "down",
+    "left",
+    "right",
+    "enter",
+    "escape",
+    "tab",
+    "shift+tab",
+    "pagedown",
+    "pageup",
+    "home",
+    "end",
+    "backspace",
+    "space",
+    "ctrl+p",
+    "f1",
+]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-async def test_random_keystrokes_never_crash_and_keep_the_database_consistent(demo, app_factory, pinned, seed,
-                                                                              monkeypatch, tmp_path):
+async def test_random_keystrokes_never_crash_and_keep_the_database_consistent(
+    demo, app_factory, pinned, seed, monkeypatch, tmp_path
+):
     monkeypatch.chdir(tmp_path)  # an export dialog confirmed at random writes here, not into the checkout
     rng = random.Random(seed)
     app = app_factory()

@@ -37,7 +37,9 @@ def test_every_message_has_a_japanese_translation():
     missing = []
     for msgid in sorted(_source_ids()):
         entry = catalog.get(msgid)
-        strings = entry.string if entry is not None and isinstance(entry.string, tuple) else (entry.string if entry else "",)
+        strings = (
+            entry.string if entry is not None and isinstance(entry.string, tuple) else (entry.string if entry else "",)
+        )
         if entry is None or not all(strings):
             missing.append(msgid)
     assert not missing, f"{len(missing)} messages lack a Japanese translation, e.g. {missing[:5]}"
@@ -45,7 +47,11 @@ def test_every_message_has_a_japanese_translation():
 
 def test_catalog_is_current_with_the_source():
     source = _source_ids()
-    stale = sorted(m.id if isinstance(m.id, str) else m.id[0] for m in _catalog() if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in source)
+    stale = sorted(
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in _catalog()
+        if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in source
+    )
     assert not stale, f"the catalog has entries no longer in the source (run pybabel update): {stale[:5]}"
 
 

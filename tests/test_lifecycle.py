@@ -28,7 +28,9 @@ def test_finalize_locks_and_reopen_makes_a_new_revision(ws, demo):
     assert ws.store.answers(new.id)["notice.5.ro"].finding == ws.store.answers(demo.id)["notice.5.ro"].finding
     ws.save_answer(new.id, "notice.5.ro", status="compliant")
     diffs = ws.compare(demo.id, new.id)
-    assert [(d.item_id, d.field, d.left, d.right) for d in diffs] == [("notice.5.ro", "status", "noncompliant", "compliant")]
+    assert [(d.item_id, d.field, d.left, d.right) for d in diffs] == [
+        ("notice.5.ro", "status", "noncompliant", "compliant")
+    ]
     assert ws.report(new.id, "ja").draft
 
 
@@ -56,9 +58,24 @@ def _snapshot(ws: Workspace, inspection_id: int) -> dict:
     return {
         "dates": (info.received_on, info.due_on, info.revision),
         "items": ws.store.inspection_items(inspection_id),
-        "answers": {k: (a.status, a.note, a.finding, a.risk, a.remediation, a.owner, a.target_date, a.justification,
-                        a.evidence, a.updated_at) for k, a in ws.store.answers(inspection_id).items()},
-        "history": [(h.item_id, h.field, h.old, h.new, h.changed_at, h.changed_by) for h in ws.store.history(inspection_id)],
+        "answers": {
+            k: (
+                a.status,
+                a.note,
+                a.finding,
+                a.risk,
+                a.remediation,
+                a.owner,
+                a.target_date,
+                a.justification,
+                a.evidence,
+                a.updated_at,
+            )
+            for k, a in ws.store.answers(inspection_id).items()
+        },
+        "history": [
+            (h.item_id, h.field, h.old, h.new, h.changed_at, h.changed_by) for h in ws.store.history(inspection_id)
+        ],
     }
 
 
@@ -74,7 +91,9 @@ def test_bundle_round_trip_recreates_the_inspection_exactly(ws, demo, tmp_path: 
         other.close()
 
 
-def test_importing_over_an_existing_inspection_keeps_newer_answers_and_all_history(ws, demo, tmp_path: Path, monkeypatch):
+def test_importing_over_an_existing_inspection_keeps_newer_answers_and_all_history(
+    ws, demo, tmp_path: Path, monkeypatch
+):
     import datetime as dt
 
     from tui.store import models

@@ -114,7 +114,11 @@ def test_every_duty_of_every_rulebook_is_cited_by_an_item(slug):
     cited = {r for t in TEMPLATES.values() for i in t.items() for r in i.cites}
     uncovered = []
     for p in CORPUS.provisions.values():
-        if p.rulebook != slug or p.kind not in ("paragraph", "item") or p.level not in ("shall", "endeavor", "consider"):
+        if (
+            p.rulebook != slug
+            or p.kind not in ("paragraph", "item")
+            or p.level not in ("shall", "endeavor", "consider")
+        ):
             continue
         ref, ok = p.ref, False
         while ref:
@@ -141,7 +145,9 @@ def test_every_item_cites_and_every_condition_names_a_profile_field():
 
 def test_cli_scope_json(tmp_path):
     profile = tmp_path / "p.yaml"
-    profile.write_text("name: 株式会社テスト\nbusiness: [crypto-exchange]\nstaff: 12\nuses_cloud: true\n", encoding="utf-8")
+    profile.write_text(
+        "name: 株式会社テスト\nbusiness: [crypto-exchange]\nstaff: 12\nuses_cloud: true\n", encoding="utf-8"
+    )
     proc = run_cli("scope", "--profile", str(profile), "--template", "jvcea-exchange", "--all", "--json")
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)

@@ -43,8 +43,14 @@ def test_relevance_set_hit_at_3_is_at_least_90_percent(index):
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("ｸﾗｳﾄﾞ", "クラウド"), ("ぺネトレーション", "ペネトレーション"), ("ペネトレ－ション", "ペネトレーション"),
-     ("第 10 条", "第10条"), ("協會員", "協会員"), ("ＣＳＩＲＴ", "csirt")],
+    [
+        ("ｸﾗｳﾄﾞ", "クラウド"),
+        ("ぺネトレーション", "ペネトレーション"),
+        ("ペネトレ－ション", "ペネトレーション"),
+        ("第 10 条", "第10条"),
+        ("協會員", "協会員"),
+        ("ＣＳＩＲＴ", "csirt"),
+    ],
 )
 def test_query_and_text_normalize_alike(a, b):
     assert normalize(a) == normalize(b)
@@ -75,7 +81,7 @@ def test_heading_outranks_a_passing_mention(index):
 
 def test_matched_characters_are_highlighted_in_the_original_text(index):
     hit = index.search("ｸﾗｳﾄﾞ", limit=1)[0]
-    (start, end), = hit.title_highlights
+    ((start, end),) = hit.title_highlights
     assert hit.title[start:end] == "クラウド"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import stat
 import subprocess
@@ -52,7 +51,7 @@ def _old_database(data_dir: Path, version: int) -> Path:
 def _fill(db) -> None:
     db.execute_sql(
         "INSERT INTO firm (id, name, profile, created_at, updated_at) VALUES "
-        "(1, '旧社', '{\"name\": \"旧社\", \"business\": [\"crypto-exchange\"], \"staff\": 5}', '2025-01-01', '2025-01-01')"
+        '(1, \'旧社\', \'{"name": "旧社", "business": ["crypto-exchange"], "staff": 5}\', \'2025-01-01\', \'2025-01-01\')'
     )
     db.execute_sql(
         "INSERT INTO inspection (id, firm_id, title, templates, received_on, due_on, created_at, finalized_by) VALUES "
@@ -149,7 +148,9 @@ def test_two_running_copies_both_save_and_nothing_is_lost(ws, demo, data_dir: Pa
     procs = [
         subprocess.Popen(
             [sys.executable, str(script), str(data_dir), str(demo.id), tag, "40", item],
-            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parent.parent,
         )
         for tag, item in (("a", "notice.4.ha"), ("b", "notice.4.ni"))
     ]

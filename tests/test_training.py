@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PINNED_TODAY, run_cli
+from tui.domain.text import Text
 from tui.domain.training import (
     EXERCISE,
     IN_PROGRESS,
@@ -33,7 +33,6 @@ from tui.domain.training import (
     quiz_score,
     schedule,
 )
-from tui.domain.text import Text
 from tui.workspace import UserError, Workspace
 
 T = Text("t", "t")
@@ -46,8 +45,13 @@ def _q(qid: str, kind: str, right: set[str], n: int = 4) -> Question:
 
 
 def _module(pass_mark: int = 80, exercise: Exercise | None = None) -> Module:
-    quiz = (_q("q1", "single", {"a"}), _q("q2", "multiple", {"a", "c"}), _q("q3", "single", {"d"}),
-            _q("q4", "multiple", {"b"}), _q("q5", "single", {"b"}))
+    quiz = (
+        _q("q1", "single", {"a"}),
+        _q("q2", "multiple", {"a", "c"}),
+        _q("q3", "single", {"d"}),
+        _q("q4", "multiple", {"b"}),
+        _q("q5", "single", {"b"}),
+    )
     return Module("m", T, T, T, (T, T), 60, pass_mark, (), quiz, exercise)
 
 
@@ -142,8 +146,18 @@ def test_exercise_scoring_sums_the_chosen_decisions():
 
 def _attempt(aid, kind=QUIZ, score=0, total=5, passed=False, start=None, minutes=10, finished=True, trainee=1):
     start = start or dt.datetime(2026, 11, 1, 9, 0)
-    return Attempt(aid, trainee, "m", kind, "ja", start, start + dt.timedelta(minutes=minutes) if finished else None,
-                   score, total, passed)
+    return Attempt(
+        aid,
+        trainee,
+        "m",
+        kind,
+        "ja",
+        start,
+        start + dt.timedelta(minutes=minutes) if finished else None,
+        score,
+        total,
+        passed,
+    )
 
 
 def test_completion_not_started_in_progress_passed():
@@ -370,7 +384,10 @@ def test_json_is_a_list_of_xapi_statements(records_ws, tmp_path):
         assert {"id", "actor", "verb", "object", "result", "timestamp"} <= set(s)
         assert s["actor"]["objectType"] == "Agent" and s["actor"]["name"]
         assert set(s["actor"]["account"]) == {"homePage", "name"}
-        assert s["verb"]["id"].startswith("http://adlnet.gov/expapi/verbs/") and set(s["verb"]["display"]) == {"ja", "en"}
+        assert s["verb"]["id"].startswith("http://adlnet.gov/expapi/verbs/") and set(s["verb"]["display"]) == {
+            "ja",
+            "en",
+        }
         assert s["object"]["id"].startswith("https://tenken.example/modules/")
         assert set(s["object"]["definition"]["name"]) == {"ja", "en"}
         assert s["result"]["duration"].startswith("PT")
@@ -414,7 +431,9 @@ def test_cli_train_export_and_its_errors(records_ws, tmp_path, data_dir):
     assert out.read_bytes().startswith(b"\xef\xbb\xbf") and "山田太郎" in out.read_text(encoding="utf-8-sig")
     again = run_cli("train", "export", "--format", "csv", "--out", str(out), env=env)
     assert again.returncode == 1 and again.stderr.count("\n") == 1 and "--force" in again.stderr
-    proc = run_cli("train", "export", "--format", "json", "--out", str(tmp_path / "x.json"), "--module", "nope", env=env)
+    proc = run_cli(
+        "train", "export", "--format", "json", "--out", str(tmp_path / "x.json"), "--module", "nope", env=env
+    )
     assert proc.returncode == 1 and "nope" in proc.stderr and "Traceback" not in proc.stderr
     usage = run_cli("train", "export", "--format", "pdf", "--out", str(tmp_path / "x.pdf"), env=env)
     assert usage.returncode == 2 and usage.stderr.startswith("tenken: ") and usage.stderr.count("\n") == 1

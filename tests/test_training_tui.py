@@ -180,8 +180,9 @@ async def test_trainer_creates_a_session_adds_trainees_and_runs_a_quiz_in_englis
         assert isinstance(quiz, QuizScreen) and quiz.lang == "en"
         question = ws.training_module(MODULE).quiz[0]
         assert question.text.en[:30] in _text(quiz, "run-question").replace("\n", " ")
-        assert gettext_in("ja", "Question {n} of {total}").format(n=1, total=len(ws.training_module(MODULE).quiz)) \
-            in _text(quiz, "run-question")
+        assert gettext_in("ja", "Question {n} of {total}").format(
+            n=1, total=len(ws.training_module(MODULE).quiz)
+        ) in _text(quiz, "run-question")
         await pilot.press(*_keys(question), "enter")
         await pilot.pause()
         await pilot.press("escape")

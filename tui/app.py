@@ -65,7 +65,9 @@ class TenkenApp(App[int]):
     def _warm(self) -> None:
         problems = self.ws.warm()
         for problem in problems:
-            self.call_from_thread(self.notify, str(problem), title=_("A template file was skipped"), severity="warning", timeout=20)
+            self.call_from_thread(
+                self.notify, str(problem), title=_("A template file was skipped"), severity="warning", timeout=20
+            )
 
     # --- global actions ---------------------------------------------------------------------
 
@@ -138,7 +140,8 @@ class TenkenApp(App[int]):
         info, created = create_demo(self.ws)
         self.notify(
             _("Created the demo firm “{firm}”.").format(firm=info.firm_name)
-            if created else _("The demo firm “{firm}” already exists.").format(firm=info.firm_name)
+            if created
+            else _("The demo firm “{firm}” already exists.").format(firm=info.firm_name)
         )
         self.go_home(select=info.id)
 

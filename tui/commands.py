@@ -33,22 +33,59 @@ class TenkenCommands(Provider):
     def commands(self) -> list[PaletteCommand]:
         app: TenkenApp = self.app  # type: ignore[assignment]
         cmds = [
-            PaletteCommand(N_("Switch language (日本語 / English)"), N_("Show every screen in the other language"), app.action_toggle_language),
-            PaletteCommand(N_("Toggle dark / light theme"), N_("Switch between the dark and the light theme"), app.action_toggle_theme),
+            PaletteCommand(
+                N_("Switch language (日本語 / English)"),
+                N_("Show every screen in the other language"),
+                app.action_toggle_language,
+            ),
+            PaletteCommand(
+                N_("Toggle dark / light theme"),
+                N_("Switch between the dark and the light theme"),
+                app.action_toggle_theme,
+            ),
             PaletteCommand(N_("Help: list of keys"), N_("Every key of this screen and what it does"), app.action_help),
             PaletteCommand(N_("New firm profile"), N_("Create a firm profile"), app.new_firm),
-            PaletteCommand(N_("Load the demo firm"), N_("A sample firm with a partly answered inspection"), app.action_demo),
+            PaletteCommand(
+                N_("Load the demo firm"), N_("A sample firm with a partly answered inspection"), app.action_demo
+            ),
             PaletteCommand(N_("Home: firms and inspections"), N_("Go back to the list of firms"), app.go_home),
-            PaletteCommand(N_("Training: lessons, quizzes, sessions"), N_("Security awareness and CSIRT onboarding"), app.open_training),
-            PaletteCommand(N_("Search the rules"), N_("Provisions, guideline comments, items and lessons"), app.action_search),
+            PaletteCommand(
+                N_("Training: lessons, quizzes, sessions"),
+                N_("Security awareness and CSIRT onboarding"),
+                app.open_training,
+            ),
+            PaletteCommand(
+                N_("Search the rules"), N_("Provisions, guideline comments, items and lessons"), app.action_search
+            ),
             PaletteCommand(N_("Browse the rules"), N_("Rulebook, chapter, article"), app.action_browse),
             PaletteCommand(N_("Quit"), N_("Leave tenken; everything is already saved"), app.action_quit),
         ]
         for firm in app.ws.firms():
-            cmds.append(PaletteCommand(N_("New inspection: "), N_("Start an inspection for this firm"), partial(app.new_inspection, firm.id), firm.name))
+            cmds.append(
+                PaletteCommand(
+                    N_("New inspection: "),
+                    N_("Start an inspection for this firm"),
+                    partial(app.new_inspection, firm.id),
+                    firm.name,
+                )
+            )
             for i in firm.inspections:
-                cmds.append(PaletteCommand(N_("Open inspection: "), N_("Open this inspection"), partial(app.open_inspection, i.id), f"{firm.name} — {app.ws.inspection_title(i)} (#{i.id})"))
-                cmds.append(PaletteCommand(N_("Export report: "), N_("Write the response report as Markdown"), partial(app.export_report, i.id), f"{firm.name} (#{i.id})"))
+                cmds.append(
+                    PaletteCommand(
+                        N_("Open inspection: "),
+                        N_("Open this inspection"),
+                        partial(app.open_inspection, i.id),
+                        f"{firm.name} — {app.ws.inspection_title(i)} (#{i.id})",
+                    )
+                )
+                cmds.append(
+                    PaletteCommand(
+                        N_("Export report: "),
+                        N_("Write the response report as Markdown"),
+                        partial(app.export_report, i.id),
+                        f"{firm.name} (#{i.id})",
+                    )
+                )
         return cmds
 
     async def discover(self) -> Hits:

@@ -19,10 +19,10 @@ from tui.paths import cache_dir, user_templates_dir
 
 if TYPE_CHECKING:
     from tui.domain.corpus import Corpus
-    from tui.domain.template import Template
-    from tui.domain.text import Text
     from tui.domain.report import Report
     from tui.domain.scope import ScopedItem
+    from tui.domain.template import Template
+    from tui.domain.text import Text
 from tui.store import Store, open_store
 
 
@@ -170,7 +170,8 @@ class Workspace:
     def thresholds(self) -> SizeThresholds:
         try:
             return SizeThresholds(
-                int(self.store.get_setting("size_medium_from") or 50), int(self.store.get_setting("size_large_from") or 300)
+                int(self.store.get_setting("size_medium_from") or 50),
+                int(self.store.get_setting("size_large_from") or 300),
             )
         except ValueError:
             return SizeThresholds()
@@ -228,7 +229,11 @@ class Workspace:
         return scope(profile, template_order([self.template(t) for t in template_ids]), self.corpus)
 
     def start_inspection(
-        self, firm_id: int, template_ids: list[str], received_on: dt.date, title: str | None = None,
+        self,
+        firm_id: int,
+        template_ids: list[str],
+        received_on: dt.date,
+        title: str | None = None,
         due_on: dt.date | None = None,
     ) -> InspectionInfo:
         from tui.domain.scope import scope, template_order
@@ -298,8 +303,9 @@ class Workspace:
             try:
                 evidence = Evidence(evidence.label, str(path), file_sha256(path))
             except OSError as exc:
-                raise UserError(_("Cannot read the evidence file {path} ({reason}).").format(
-                    path=path, reason=exc.strerror or exc)) from None
+                raise UserError(
+                    _("Cannot read the evidence file {path} ({reason}).").format(path=path, reason=exc.strerror or exc)
+                ) from None
         if not evidence.label:
             raise UserError(_("Evidence needs a description or a file."))
         current = self.store.answer(inspection_id, item_id)
@@ -348,8 +354,15 @@ class Workspace:
         from tui.domain.report import build_report
 
         return build_report(
-            info, firm.profile, self.inspection_templates(info), self.store.inspection_items(inspection_id),
-            self.store.answers(inspection_id), self.corpus, lang, today, title=self.inspection_title(info, lang),
+            info,
+            firm.profile,
+            self.inspection_templates(info),
+            self.store.inspection_items(inspection_id),
+            self.store.answers(inspection_id),
+            self.corpus,
+            lang,
+            today,
+            title=self.inspection_title(info, lang),
             evidence_status=self.evidence_status,
         )
 
@@ -374,8 +387,11 @@ class Workspace:
     def training_module(self, module_id: str):
         module = self.modules.get(module_id)
         if module is None:
-            raise UserError(_("There is no training module {id}; available: {ids}.").format(
-                id=module_id, ids=", ".join(self.modules)))
+            raise UserError(
+                _("There is no training module {id}; available: {ids}.").format(
+                    id=module_id, ids=", ".join(self.modules)
+                )
+            )
         return module
 
     def trainees(self) -> list:
@@ -437,8 +453,15 @@ class Workspace:
     def remove_from_roster(self, session_id: int, trainee_id: int) -> None:
         self.training.remove_from_roster(session_id, trainee_id)
 
-    def start_attempt(self, trainee_id: int, module_id: str, kind: str = "quiz", session_id: int | None = None,
-                      lang: str | None = None, resume: bool = True):
+    def start_attempt(
+        self,
+        trainee_id: int,
+        module_id: str,
+        kind: str = "quiz",
+        session_id: int | None = None,
+        lang: str | None = None,
+        resume: bool = True,
+    ):
         """A new attempt, or the trainee's unfinished one for this module (answers given before are kept)."""
         from tui.domain.training import EXERCISE, QUIZ
 
@@ -496,8 +519,9 @@ class Workspace:
         exercise = module.exercise
         inject = next((i for i in exercise.injects if i.id == inject_id), None) if exercise else None
         if inject is None or decision_id not in {d.id for d in inject.decisions}:
-            raise UserError(_("The exercise has no decision {id} for inject {inject}.").format(
-                id=decision_id, inject=inject_id))
+            raise UserError(
+                _("The exercise has no decision {id} for inject {inject}.").format(id=decision_id, inject=inject_id)
+            )
         return self.training.save_answer(attempt_id, inject.id, decision_id)
 
     def finish_attempt(self, attempt_id: int):
@@ -570,11 +594,15 @@ class Workspace:
         module = self.training_module(module_id)
         passed = [c for c in self.training_records(module_id) if c.status == PASSED]
         day = max((c.passed_on for c in passed if c.passed_on), default=None) or _insp.today()
-        return Evidence(_("Training records: {module} — {n} completed ({date})").format(
-            module=module.title.get(), n=len(passed), date=format_date(day)))
+        return Evidence(
+            _("Training records: {module} — {n} completed ({date})").format(
+                module=module.title.get(), n=len(passed), date=format_date(day)
+            )
+        )
 
-    def export_training_records(self, fmt: str, path: Path, lang: str | None = None, module_id: str | None = None,
-                                force: bool = False) -> Path:
+    def export_training_records(
+        self, fmt: str, path: Path, lang: str | None = None, module_id: str | None = None, force: bool = False
+    ) -> Path:
         from tui.export.records import export_records
 
         return export_records(self.training_records(module_id), fmt, path, lang or self.language(), force=force)

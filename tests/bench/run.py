@@ -63,7 +63,12 @@ def bench_startup(root: Path, repeats: int) -> dict:
         t0 = time.time()
         out = subprocess.run(
             [sys.executable, str(HERE / "startup_probe.py"), kind, str(data), repr(t0), *(extra or [])],
-            capture_output=True, text=True, env=env, cwd=REPO, timeout=120, check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            timeout=120,
+            check=True,
         ).stdout.split()
         return float(out[0]), float(out[1])
 
@@ -91,10 +96,8 @@ def bench_search(root: Path, smoke: bool) -> dict:
     import yaml
     from rapidfuzz import fuzz, process
 
-    from tui.content.loader import build_corpus, load_modules, load_search_index, load_templates
+    from tui.content.loader import build_corpus, load_corpus, load_modules, load_search_index, load_templates
     from tui.domain.search import build_index
-
-    from tui.content.loader import load_corpus
 
     t = time.perf_counter()
     corpus = build_corpus()
@@ -180,18 +183,35 @@ def bench_export(root: Path) -> dict:
     from tui.workspace import Workspace
 
     ws = Workspace(root / "export")
-    rule_templates = [t for t in ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment", "fsi-bcp") if t in ws.templates]
+    rule_templates = [
+        t for t in ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment", "fsi-bcp") if t in ws.templates
+    ]
     profile = Profile(
-        name="株式会社ベンチ", business=("crypto-exchange", "crypto-derivatives", "e-payment", "fs-intermediary"), staff=80,
-        uses_cloud=True, outsourcing="multi-tier", online_transactions=True, system_integration_planned=True,
-        custody=True, bank_api=True, in_house_development=True,
+        name="株式会社ベンチ",
+        business=("crypto-exchange", "crypto-derivatives", "e-payment", "fs-intermediary"),
+        staff=80,
+        uses_cloud=True,
+        outsourcing="multi-tier",
+        online_transactions=True,
+        system_integration_planned=True,
+        custody=True,
+        bank_api=True,
+        in_house_development=True,
     )
     firm = ws.add_firm(profile)
     info = ws.start_inspection(firm.id, rule_templates or ["fsa-notice-2020"], dt.date(2026, 11, 1))
     for n, (item, _s, _l) in enumerate(ws.store.inspection_items(info.id)):
         if n % 3 == 0:
-            ws.save_answer(info.id, item, status="noncompliant", finding=f"問題点 {n}", risk="high",
-                           remediation=f"改善計画 {n}", owner="担当者", target_date=dt.date(2027, 3, 31))
+            ws.save_answer(
+                info.id,
+                item,
+                status="noncompliant",
+                finding=f"問題点 {n}",
+                risk="high",
+                remediation=f"改善計画 {n}",
+                owner="担当者",
+                target_date=dt.date(2027, 3, 31),
+            )
         else:
             ws.save_answer(info.id, item, status="compliant", note=f"確認済み {n}")
     times = {}
@@ -238,15 +258,18 @@ def bench_list(root: Path, firms: int, per_firm: int) -> dict:
         count = sum(len(f.inspections) for f in listed)
         w.close()
     del chunked
-    return {"list_200x10_ms": round(statistics.median(times), 1), "list_inspections": count,
-            "list_firms": firms}
+    return {"list_200x10_ms": round(statistics.median(times), 1), "list_inspections": count, "list_firms": firms}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="small sizes, no bars (for CI)")
-    parser.add_argument("--only", choices=("startup", "search", "save", "export", "list"), action="append",
-                        help="run only these benchmarks (repeatable); bars are checked for what ran")
+    parser.add_argument(
+        "--only",
+        choices=("startup", "search", "save", "export", "list"),
+        action="append",
+        help="run only these benchmarks (repeatable); bars are checked for what ran",
+    )
     args = parser.parse_args()
     run = set(args.only or ("startup", "search", "save", "export", "list"))
     figures: dict[str, object] = {"mode": "smoke" if args.smoke else "full", "python": sys.version.split()[0]}

@@ -62,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("start", help=_("start an inspection for a firm"))
     s.add_argument("firm", type=int, metavar="FIRM", help=_("firm id (see `tenken list`)"))
-    s.add_argument("--template", action="append", metavar="ID", help=_("template id (repeatable); default fsa-notice-2020"))
+    s.add_argument(
+        "--template", action="append", metavar="ID", help=_("template id (repeatable); default fsa-notice-2020")
+    )
     s.add_argument("--received", type=_date, metavar="DATE", help=_("the date the notice was received (default today)"))
     s.add_argument("--json", action="store_true")
 
@@ -73,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help=_("fuzzy search over provisions, guideline comments, items and lessons"))
     s.add_argument("query", nargs="?", metavar="QUERY")
-    s.add_argument("--stdin", action="store_true", help=_("read one query a line; with --json, print one JSON line each"))
+    s.add_argument(
+        "--stdin", action="store_true", help=_("read one query a line; with --json, print one JSON line each")
+    )
     s.add_argument("--limit", type=int, default=10, metavar="N")
     s.add_argument("--rulebook", metavar="SLUG")
     s.add_argument("--kind", choices=("provision", "guideline", "item", "lesson"))
@@ -92,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("inspection", type=int, metavar="INSPECTION")
     b.add_argument("path", type=Path, metavar="PATH")
     b.add_argument("--force", action="store_true", help=_("replace an existing file"))
-    b = bsub.add_parser("import", help=_("bring in a bundle; newer answers win per item, older ones stay in the history"))
+    b = bsub.add_parser(
+        "import", help=_("bring in a bundle; newer answers win per item, older ones stay in the history")
+    )
     b.add_argument("path", type=Path, metavar="PATH")
 
     s = sub.add_parser("finalize", help=_("lock an inspection with the responsible officer's sign-off"))
@@ -157,7 +163,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         info, created = create_demo(ws)
         if created:
-            print(_("Created the demo firm “{firm}” with inspection {id}. Run `tenken` to open it.").format(firm=info.firm_name, id=info.id))
+            print(
+                _("Created the demo firm “{firm}” with inspection {id}. Run `tenken` to open it.").format(
+                    firm=info.firm_name, id=info.id
+                )
+            )
         else:
             print(_("The demo firm “{firm}” already exists (inspection {id}).").format(firm=info.firm_name, id=info.id))
         return EXIT_OK
@@ -169,10 +179,17 @@ def _inspection_json(ws, i) -> dict:
     from tui.domain.inspection import days_left
 
     return {
-        "id": i.id, "title": ws.inspection_title(i), "templates": list(i.templates), "received_on": i.received_on.isoformat(),
-        "due_on": i.due_on.isoformat(), "days_left": days_left(i.due_on),
-        "answered": i.progress.answered, "total": i.progress.total, "problems": i.progress.problems,
-        "finalized": i.finalized, "revision": i.revision,
+        "id": i.id,
+        "title": ws.inspection_title(i),
+        "templates": list(i.templates),
+        "received_on": i.received_on.isoformat(),
+        "due_on": i.due_on.isoformat(),
+        "days_left": days_left(i.due_on),
+        "answered": i.progress.answered,
+        "total": i.progress.total,
+        "problems": i.progress.problems,
+        "finalized": i.finalized,
+        "revision": i.revision,
     }
 
 
@@ -184,11 +201,19 @@ def cmd_list(args: argparse.Namespace) -> int:
     try:
         firms = ws.firms()
         if args.json:
-            _print_json([
-                {"id": f.id, "name": f.name, "business": list(f.profile.business), "staff": f.profile.staff,
-                 "size": f.profile.size_tier, "inspections": [_inspection_json(ws, i) for i in f.inspections]}
-                for f in firms
-            ])
+            _print_json(
+                [
+                    {
+                        "id": f.id,
+                        "name": f.name,
+                        "business": list(f.profile.business),
+                        "staff": f.profile.staff,
+                        "size": f.profile.size_tier,
+                        "inspections": [_inspection_json(ws, i) for i in f.inspections],
+                    }
+                    for f in firms
+                ]
+            )
             return EXIT_OK
         if not firms:
             print(_("No firms yet. Create one with `tenken init`, or try `tenken demo`."))
@@ -198,9 +223,17 @@ def cmd_list(args: argparse.Namespace) -> int:
                 state = _("finalized") if i.finalized else days_left_text(i.due_on)
                 print(
                     "    #{id} {title} — {received}: {r} / {due}: {d} ({left}) — {answered}/{total} — {rev} {n}".format(
-                        id=i.id, title=ws.inspection_title(i), received=_("received"), r=format_date(i.received_on),
-                        due=_("due"), d=format_date(i.due_on), left=state,
-                        answered=i.progress.answered, total=i.progress.total, rev=_("revision"), n=i.revision,
+                        id=i.id,
+                        title=ws.inspection_title(i),
+                        received=_("received"),
+                        r=format_date(i.received_on),
+                        due=_("due"),
+                        d=format_date(i.due_on),
+                        left=state,
+                        answered=i.progress.answered,
+                        total=i.progress.total,
+                        rev=_("revision"),
+                        n=i.revision,
                     )
                 )
         return EXIT_OK
@@ -225,17 +258,18 @@ def cmd_init(args: argparse.Namespace) -> int:
                 print(_("Cancelled; nothing was saved."))
                 return EXIT_OK
         firm = ws.add_firm(profile)
-        print(_("Created firm {id}: {name} ({size}, {n} staff).").format(
-            id=firm.id, name=firm.name, size=_(profile.size_tier), n=profile.staff))
+        print(
+            _("Created firm {id}: {name} ({size}, {n} staff).").format(
+                id=firm.id, name=firm.name, size=_(profile.size_tier), n=profile.staff
+            )
+        )
         return EXIT_OK
     finally:
         ws.close()
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    from tui.domain.inspection import today
-
-    from tui.domain.inspection import days_left_text
+    from tui.domain.inspection import days_left_text, today
     from tui.i18n import format_date
     from tui.workspace import DEFAULT_TEMPLATE
 
@@ -245,8 +279,11 @@ def cmd_start(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(_inspection_json(ws, info))
         else:
-            print(_("Started inspection {id} with {n} items; due {due} ({left}).").format(
-                id=info.id, n=info.progress.total, due=format_date(info.due_on), left=days_left_text(info.due_on)))
+            print(
+                _("Started inspection {id} with {n} items; due {due} ({left}).").format(
+                    id=info.id, n=info.progress.total, due=format_date(info.due_on), left=days_left_text(info.due_on)
+                )
+            )
         return EXIT_OK
     finally:
         ws.close()
@@ -290,14 +327,19 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError(_("--limit must be at least 1"))
     library = _library(args)
     if args.rulebook and args.rulebook not in library.corpus.rulebooks:
-        raise InputError(_("no such rulebook: {slug}; choose one of {slugs}").format(
-            slug=args.rulebook, slugs=", ".join(library.corpus.rulebooks)))
+        raise InputError(
+            _("no such rulebook: {slug}; choose one of {slugs}").format(
+                slug=args.rulebook, slugs=", ".join(library.corpus.rulebooks)
+            )
+        )
     index = library.search_index
     prefer = args.lang or detect_language()
 
     def run(query: str):
         start = time.perf_counter()
-        hits = index.search(query, limit=args.limit, rulebook=args.rulebook, kind=args.kind, lang=args.lang, prefer=prefer)
+        hits = index.search(
+            query, limit=args.limit, rulebook=args.rulebook, kind=args.kind, lang=args.lang, prefer=prefer
+        )
         return hits, (time.perf_counter() - start) * 1000
 
     if args.stdin:
@@ -305,8 +347,13 @@ def cmd_search(args: argparse.Namespace) -> int:
             query = line.rstrip("\n")
             hits, ms = run(query)
             if args.json:
-                sys.stdout.write(json.dumps({"query": query, "elapsed_ms": round(ms, 3),
-                                             "hits": [h.as_json() for h in hits]}, ensure_ascii=False) + "\n")
+                sys.stdout.write(
+                    json.dumps(
+                        {"query": query, "elapsed_ms": round(ms, 3), "hits": [h.as_json() for h in hits]},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
             else:
                 _print_hits(query, hits)
             sys.stdout.flush()
@@ -340,13 +387,22 @@ def cmd_scope(args: argparse.Namespace) -> int:
         lang = ws.language()
         shown = [s for s in scoped if s.included or args.all]
         if args.json:
-            _print_json([
-                {"id": s.item.id, "template": s.template_id, "refs": list(s.cites), "level": s.level or None,
-                 "included": s.included, "excluded": not s.included, "merged_into": list(s.merged_into),
-                 "reason": s.reason_text(lang),
-                 "question": {"ja": s.item.question.ja, "en": s.item.question.en}}
-                for s in shown
-            ])
+            _print_json(
+                [
+                    {
+                        "id": s.item.id,
+                        "template": s.template_id,
+                        "refs": list(s.cites),
+                        "level": s.level or None,
+                        "included": s.included,
+                        "excluded": not s.included,
+                        "merged_into": list(s.merged_into),
+                        "reason": s.reason_text(lang),
+                        "question": {"ja": s.item.question.ja, "en": s.item.question.en},
+                    }
+                    for s in shown
+                ]
+            )
             return EXIT_OK
         for s in shown:
             mark = level_label(s.level) if s.included else _("excluded")
@@ -396,8 +452,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     else:
         chosen = Path(args.backup).expanduser()
     restored = restore_backup(data_dir, chosen)
-    print(_("Restored {backup} as {db}; the previous database was kept in the backups folder.").format(
-        backup=chosen.name, db=restored))
+    print(
+        _("Restored {backup} as {db}; the previous database was kept in the backups folder.").format(
+            backup=chosen.name, db=restored
+        )
+    )
     return EXIT_OK
 
 
@@ -410,13 +469,25 @@ def cmd_bundle(args: argparse.Namespace) -> int:
             return EXIT_OK
         result = ws.import_bundle(args.path)
         if result.created:
-            print(_("Imported inspection {id} of {firm}, with its answers and history.").format(
-                id=result.inspection_id, firm=result.firm_name))
+            print(
+                _("Imported inspection {id} of {firm}, with its answers and history.").format(
+                    id=result.inspection_id, firm=result.firm_name
+                )
+            )
         else:
-            print(_("Merged into inspection {id} of {firm}: {updated} answers taken from the bundle (newer), "
-                    "{kept} kept from this laptop (newer), {added} items added, {history} history entries added.").format(
-                id=result.inspection_id, firm=result.firm_name, updated=len(result.updated), kept=len(result.kept),
-                added=len(result.added), history=result.history_added))
+            print(
+                _(
+                    "Merged into inspection {id} of {firm}: {updated} answers taken from the bundle (newer), "
+                    "{kept} kept from this laptop (newer), {added} items added, {history} history entries added."
+                ).format(
+                    id=result.inspection_id,
+                    firm=result.firm_name,
+                    updated=len(result.updated),
+                    kept=len(result.kept),
+                    added=len(result.added),
+                    history=result.history_added,
+                )
+            )
             for item in result.updated:
                 print("  ← " + item)
         return EXIT_OK
@@ -428,8 +499,11 @@ def cmd_finalize(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     try:
         info = ws.finalize(args.inspection, args.officer, args.submitted)
-        print(_("Finalized inspection {id} (revision {n}), signed off by {who}.").format(
-            id=info.id, n=info.revision, who=info.finalized_by))
+        print(
+            _("Finalized inspection {id} (revision {n}), signed off by {who}.").format(
+                id=info.id, n=info.revision, who=info.finalized_by
+            )
+        )
         return EXIT_OK
     finally:
         ws.close()
@@ -439,7 +513,11 @@ def cmd_reopen(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     try:
         info = ws.reopen(args.inspection)
-        print(_("Opened revision {n} as inspection {id}; the finalized one stays as it was.").format(n=info.revision, id=info.id))
+        print(
+            _("Opened revision {n} as inspection {id}; the finalized one stays as it was.").format(
+                n=info.revision, id=info.id
+            )
+        )
         return EXIT_OK
     finally:
         ws.close()
@@ -477,18 +555,26 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "train": cmd_train,
-    None: cmd_tui, "demo": cmd_demo, "list": cmd_list, "init": cmd_init, "start": cmd_start,
-    "show": cmd_show, "search": cmd_search, "scope": cmd_scope, "report": cmd_report,
-    "restore": cmd_restore, "bundle": cmd_bundle, "finalize": cmd_finalize, "reopen": cmd_reopen,
+    None: cmd_tui,
+    "demo": cmd_demo,
+    "list": cmd_list,
+    "init": cmd_init,
+    "start": cmd_start,
+    "show": cmd_show,
+    "search": cmd_search,
+    "scope": cmd_scope,
+    "report": cmd_report,
+    "restore": cmd_restore,
+    "bundle": cmd_bundle,
+    "finalize": cmd_finalize,
+    "reopen": cmd_reopen,
     "compare": cmd_compare,
 }
 
 
 def _log_crash(args: argparse.Namespace | None) -> Path | None:
     try:
-        from tui.paths import user_data_dir
-
-        from tui.paths import ensure_private_dir
+        from tui.paths import ensure_private_dir, user_data_dir
 
         folder = ensure_private_dir(user_data_dir(getattr(args, "data_dir", None)) / "logs")
         path = folder / "tenken-error.log"

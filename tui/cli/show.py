@@ -33,8 +33,13 @@ def provision_json(corpus: Corpus, ref: str, lang: str | None = None) -> dict:
         "translation": "unofficial",
         "children": list(p.children),
         "guidelines": [
-            {"ref": g.ref, "heading": g.heading, "ja": corpus.full_text(g.ref, "ja"),
-             "en": corpus.full_text(g.ref, "en"), "level": g.level}
+            {
+                "ref": g.ref,
+                "heading": g.heading,
+                "ja": corpus.full_text(g.ref, "ja"),
+                "en": corpus.full_text(g.ref, "en"),
+                "level": g.level,
+            }
             for g in corpus.guidelines_for(ref)
         ],
         "equivalents": [
@@ -83,7 +88,9 @@ def render_text(corpus: Corpus, ref: str, lang: str) -> str:
         lines.append(_("(Unofficial translation; the Japanese text is authoritative.)"))
     for g in corpus.guidelines_for(ref):
         lines.append("")
-        lines.append(f"{_('Guideline')} — {g.heading if lang == 'ja' else article_label(g, 'en')}  [{_level(g.level, lang)}]")
+        lines.append(
+            f"{_('Guideline')} — {g.heading if lang == 'ja' else article_label(g, 'en')}  [{_level(g.level, lang)}]"
+        )
         lines.append(g.ja if lang == "ja" else g.en)
         for b in g.bullets:
             lines.append(f"  ・{b.get(lang)}")
@@ -97,7 +104,9 @@ def render_text(corpus: Corpus, ref: str, lang: str) -> str:
             lines.append(f"  {e.ref}  {rb.name.get(lang)} {article_label(q, lang)}  ({_(RELATION_LABELS[e.relation])})")
             if e.note:
                 lines.append(f"    {e.note.get(lang)}")
-            diffs = [d for d in diff_texts(corpus.full_text(ref, "ja"), corpus.full_text(e.ref, "ja")) if d.op != "equal"]
+            diffs = [
+                d for d in diff_texts(corpus.full_text(ref, "ja"), corpus.full_text(e.ref, "ja")) if d.op != "equal"
+            ]
             if diffs:
                 shown = "  ".join(("−" if d.op == "delete" else "+") + d.text for d in diffs[:8])
                 lines.append("    " + _("Differences:") + " " + shown)

@@ -44,9 +44,14 @@ def module_json(module) -> dict:
         "minutes": module.minutes,
         "pass_mark": module.pass_mark,
         "lesson_ids": [lesson.id for lesson in module.lessons],
-        "exercise": None if ex is None else {
-            "id": ex.id, "title": {"ja": ex.title.ja, "en": ex.title.en}, "injects": len(ex.injects),
-            "pass_score": ex.pass_score, "max_score": ex.max_score,
+        "exercise": None
+        if ex is None
+        else {
+            "id": ex.id,
+            "title": {"ja": ex.title.ja, "en": ex.title.en},
+            "injects": len(ex.injects),
+            "pass_score": ex.pass_score,
+            "max_score": ex.max_score,
         },
     }
 
@@ -64,13 +69,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     lang = get_language()
     for m in modules:
         line = _("{lessons} lessons, {questions} questions, {minutes} min, pass mark {mark}%").format(
-            lessons=len(m.lessons), questions=len(m.quiz), minutes=m.minutes, mark=m.pass_mark)
+            lessons=len(m.lessons), questions=len(m.quiz), minutes=m.minutes, mark=m.pass_mark
+        )
         print(f"{m.id:<22} {m.title.get(lang)}")
         print(f"{'':<22} {line}")
         if m.exercise is not None:
-            print(f"{'':<22} " + _("exercise: {title} ({injects} injects, pass at {score} of {max})").format(
-                title=m.exercise.title.get(lang), injects=len(m.exercise.injects), score=m.exercise.pass_score,
-                max=m.exercise.max_score))
+            print(
+                f"{'':<22} "
+                + _("exercise: {title} ({injects} injects, pass at {score} of {max})").format(
+                    title=m.exercise.title.get(lang),
+                    injects=len(m.exercise.injects),
+                    score=m.exercise.pass_score,
+                    max=m.exercise.max_score,
+                )
+            )
     return 0
 
 
@@ -79,7 +91,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     try:
-        path = ws.export_training_records(args.format, args.out, lang=args.lang, module_id=args.module, force=args.force)
+        path = ws.export_training_records(
+            args.format, args.out, lang=args.lang, module_id=args.module, force=args.force
+        )
         print(_("Wrote {path}.").format(path=path))
         return 0
     finally:

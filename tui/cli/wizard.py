@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import questionary
 
-from tui.content.profile import profile_from_dict
 from tui.content.errors import ContentError
+from tui.content.profile import profile_from_dict
 from tui.domain.profile import (
     BUSINESS_LABELS,
     BUSINESS_LINES,
@@ -23,12 +23,18 @@ from tui.i18n import _
 
 
 def _staff_ok(text: str) -> bool | str:
-    return True if text.strip().isdigit() and int(text) >= 1 else _("Enter the number of staff as a whole number, e.g. 12.")
+    return (
+        True
+        if text.strip().isdigit() and int(text) >= 1
+        else _("Enter the number of staff as a whole number, e.g. 12.")
+    )
 
 
 def ask_profile(thresholds: SizeThresholds) -> Profile | None:
     """Ask for each profile field; None when the user cancels (Ctrl-C)."""
-    name = questionary.text(_("Firm name:"), validate=lambda t: bool(t.strip()) or _("The firm's name must not be blank.")).ask()
+    name = questionary.text(
+        _("Firm name:"), validate=lambda t: bool(t.strip()) or _("The firm's name must not be blank.")
+    ).ask()
     if name is None:
         return None
     business = questionary.checkbox(
@@ -42,7 +48,11 @@ def ask_profile(thresholds: SizeThresholds) -> Profile | None:
     if staff is None:
         return None
     tier = thresholds.tier(int(staff))
-    print(_("Size tier: {tier} (small < {m}, medium < {l} staff).").format(tier=_(tier), m=thresholds.medium_from, l=thresholds.large_from))
+    print(
+        _("Size tier: {tier} (small < {m}, medium < {l} staff).").format(
+            tier=_(tier), m=thresholds.medium_from, l=thresholds.large_from
+        )
+    )
     outsourcing = questionary.select(
         _("Outsourcing of system development or operation:"),
         choices=[questionary.Choice(_(OUTSOURCING_LABELS[o]), value=o) for o in OUTSOURCING],
@@ -58,8 +68,12 @@ def ask_profile(thresholds: SizeThresholds) -> Profile | None:
     representative = questionary.text(_("Representative (for the report; optional):")).ask()
     officer = questionary.text(_("Responsible officer (for the report; optional):")).ask()
     data = {
-        "name": name, "business": business, "staff": int(staff), "outsourcing": outsourcing,
-        "representative": representative or None, "responsible_officer": officer or None,
+        "name": name,
+        "business": business,
+        "staff": int(staff),
+        "outsourcing": outsourcing,
+        "representative": representative or None,
+        "responsible_officer": officer or None,
         **{c: c in traits for c in CHARACTERISTICS},
     }
     try:

@@ -13,9 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from tui import __version__
+from tui.content.errors import ContentError
 from tui.content.schema import EquivalentsFile, RulebookSchema, TemplateSchema
 from tui.content.validate import validate
-from tui.content.errors import ContentError
 from tui.content.yamlio import load_yaml
 from tui.domain.corpus import Chapter, Corpus, Equivalent, Provision, Reference, Rulebook
 from tui.domain.equivalence import link_jvcea
@@ -71,11 +71,20 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
                 order += 1
                 add(
                     Provision(
-                        ref=iref, rulebook=slug, kind="item", article=anum,
-                        paragraph=None if notice else para.number, item=str(item.number),
-                        ja=item.ja, en=item.en, level=item.level or para.level,
+                        ref=iref,
+                        rulebook=slug,
+                        kind="item",
+                        article=anum,
+                        paragraph=None if notice else para.number,
+                        item=str(item.number),
+                        ja=item.ja,
+                        en=item.en,
+                        level=item.level or para.level,
                         bullets=tuple(Text(b.ja, b.en) for b in item.bullets),
-                        parent=pref, chapter=chapter, section=section, order=order,
+                        parent=pref,
+                        chapter=chapter,
+                        section=section,
+                        order=order,
                     )
                 )
                 levels.append(item.level or para.level)
@@ -83,10 +92,20 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
             order += 1
             add(
                 Provision(
-                    ref=pref, rulebook=slug, kind="paragraph", article=anum, paragraph=para.number,
-                    ja=para.ja, en=para.en, level=para.level,
+                    ref=pref,
+                    rulebook=slug,
+                    kind="paragraph",
+                    article=anum,
+                    paragraph=para.number,
+                    ja=para.ja,
+                    en=para.en,
+                    level=para.level,
                     bullets=tuple(Text(b.ja, b.en) for b in para.bullets),
-                    parent=aref, children=tuple(item_refs), chapter=chapter, section=section, order=order,
+                    parent=aref,
+                    children=tuple(item_refs),
+                    chapter=chapter,
+                    section=section,
+                    order=order,
                 )
             )
             levels.append(para.level)
@@ -94,8 +113,15 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
         order += 1
         add(
             Provision(
-                ref=aref, rulebook=slug, kind="article", article=anum, caption=_t(art.caption),
-                level=strongest(levels), children=tuple(para_refs), chapter=chapter, section=section,
+                ref=aref,
+                rulebook=slug,
+                kind="article",
+                article=anum,
+                caption=_t(art.caption),
+                level=strongest(levels),
+                children=tuple(para_refs),
+                chapter=chapter,
+                section=section,
                 order=order,
             )
         )
@@ -108,9 +134,15 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
         order += 1
         add(
             Provision(
-                ref=gref, rulebook=slug, kind="guideline", article=art,
-                ja="\n".join(p.ja for p in g.paragraphs), en="\n".join(p.en for p in g.paragraphs),
-                level=strongest([p.level for p in g.paragraphs] + [b.level for p in g.paragraphs for b in p.bullets if b.level]),
+                ref=gref,
+                rulebook=slug,
+                kind="guideline",
+                article=art,
+                ja="\n".join(p.ja for p in g.paragraphs),
+                en="\n".join(p.en for p in g.paragraphs),
+                level=strongest(
+                    [p.level for p in g.paragraphs] + [b.level for p in g.paragraphs for b in p.bullets if b.level]
+                ),
                 heading=g.heading,
                 bullets=tuple(Text(b.ja, b.en) for p in g.paragraphs for b in p.bullets),
                 chapter=int(art) if target.startswith("ch") else chapter_of.get(art, (None, None))[0],
@@ -124,17 +156,28 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
         order += 1
         add(
             Provision(
-                ref=sref, rulebook=slug, kind="supplementary", article=f"supp{n}",
-                ja="\n".join(p.ja for p in s.paragraphs), en="\n".join(p.en for p in s.paragraphs),
-                caption=Text.of(s.heading), heading=s.of, order=order,
+                ref=sref,
+                rulebook=slug,
+                kind="supplementary",
+                article=f"supp{n}",
+                ja="\n".join(p.ja for p in s.paragraphs),
+                en="\n".join(p.en for p in s.paragraphs),
+                caption=Text.of(s.heading),
+                heading=s.of,
+                order=order,
             )
         )
         supp_refs.append(sref)
     rulebook = Rulebook(
-        slug=slug, kind=book.kind, title=Text.of(book.title), issuer=_t(book.issuer),
+        slug=slug,
+        kind=book.kind,
+        title=Text.of(book.title),
+        issuer=_t(book.issuer),
         history=tuple((h.date.isoformat(), h.event) for h in book.history),
         guideline_title=_t(book.guideline.title) if book.guideline else None,
-        chapters=tuple(chapters), articles=tuple(article_refs), guidelines=tuple(guideline_refs),
+        chapters=tuple(chapters),
+        articles=tuple(article_refs),
+        guidelines=tuple(guideline_refs),
         supplementary=tuple(supp_refs),
         references=tuple(Reference(r.label, Text(r.ja, r.en), r.url) for r in book.references),
         short=_t(book.short),
@@ -165,7 +208,9 @@ def build_corpus(root: Path | None = None) -> Corpus:
     for path in sorted((root / "rulebooks").glob("*.yaml")):
         book = validate(RulebookSchema, load_yaml(path), path)
         if book.slug != path.stem:
-            raise ContentError(path, _("the slug '{slug}' does not match the file name").format(slug=book.slug), field="slug")
+            raise ContentError(
+                path, _("the slug '{slug}' does not match the file name").format(slug=book.slug), field="slug"
+            )
         rulebook, provisions = rulebook_from_schema(book, path)
         corpus.rulebooks[rulebook.slug] = rulebook
         for p in provisions:
@@ -182,8 +227,10 @@ def build_corpus(root: Path | None = None) -> Corpus:
                     from tui.content.yamlio import line_of
 
                     raise ContentError(
-                        eq_path, _("unknown reference {ref}").format(ref=ref),
-                        line=line_of(data, ("links", n)), field=f"links.{n}",
+                        eq_path,
+                        _("unknown reference {ref}").format(ref=ref),
+                        line=line_of(data, ("links", n)),
+                        field=f"links.{n}",
                     )
             note = _t(link.note)
             corpus.equivalents.setdefault(link.left, []).append(Equivalent(link.right, link.relation, note))
@@ -234,18 +281,20 @@ def template_from_schema(t: TemplateSchema, path: Path, corpus: Corpus | None, d
                     if ref not in corpus:
                         loc = ("sections", si, "items", ii, "cites", ci)
                         raise ContentError(
-                            path, _("unknown reference {ref}").format(ref=ref),
+                            path,
+                            _("unknown reference {ref}").format(ref=ref),
                             line=line_of(data, loc) if data is not None else None,
                             field=".".join(map(str, loc)),
                         )
             items.append(
                 TemplateItem(
-                    id=item.id, question=Text.of(item.question), cites=tuple(item.cites),
-                    conditions=tuple(
-                        Condition(c.field, tuple(c.any_of), _t(c.reason)) for c in item.applies_if
-                    ),
+                    id=item.id,
+                    question=Text.of(item.question),
+                    cites=tuple(item.cites),
+                    conditions=tuple(Condition(c.field, tuple(c.any_of), _t(c.reason)) for c in item.applies_if),
                     expectations={k: Text.of(getattr(item.expectations, k)) for k in ("small", "medium", "large")}
-                    if item.expectations else {},
+                    if item.expectations
+                    else {},
                     evidence=tuple(Text.of(e) for e in item.evidence),
                     guidance=_t(item.guidance),
                     section=sec.id,
@@ -254,7 +303,12 @@ def template_from_schema(t: TemplateSchema, path: Path, corpus: Corpus | None, d
             )
         sections.append(TemplateSection(sec.id, Text.of(sec.title), sec.kind, tuple(items)))
     return Template(
-        t.id, Text.of(t.title), _t(t.description), tuple(t.rulebooks), tuple(sections), source=str(path),
+        t.id,
+        Text.of(t.title),
+        _t(t.description),
+        tuple(t.rulebooks),
+        tuple(sections),
+        source=str(path),
         include=tuple(t.include),
     )
 
@@ -267,8 +321,12 @@ def load_template_file(path: Path, corpus: Corpus | None) -> Template:
             if slug not in corpus.rulebooks:
                 from tui.content.yamlio import line_of
 
-                raise ContentError(path, _("unknown rulebook {slug}").format(slug=slug),
-                                   line=line_of(data, ("rulebooks", n)), field=f"rulebooks.{n}")
+                raise ContentError(
+                    path,
+                    _("unknown rulebook {slug}").format(slug=slug),
+                    line=line_of(data, ("rulebooks", n)),
+                    field=f"rulebooks.{n}",
+                )
     template = template_from_schema(schema, path, corpus, data)
     ids = [i.id for s in template.sections for i in s.items]
     dupes = {i for i in ids if ids.count(i) > 1}
@@ -309,7 +367,9 @@ def resolve_includes(templates: dict[str, Template]) -> dict[str, Template]:
     return resolved
 
 
-def load_templates(corpus: Corpus | None, user_dir: Path | None = None) -> tuple[dict[str, Template], list[ContentError]]:
+def load_templates(
+    corpus: Corpus | None, user_dir: Path | None = None
+) -> tuple[dict[str, Template], list[ContentError]]:
     """Shipped templates (errors raise: they are bugs) and the user's own (errors are returned, file skipped)."""
     templates: dict[str, Template] = {}
     for path in sorted((checklists_dir() / "templates").glob("*.yaml")):
@@ -333,7 +393,7 @@ def load_templates(corpus: Corpus | None, user_dir: Path | None = None) -> tuple
 # --- training --------------------------------------------------------------------------------
 
 
-def load_module(folder: Path, corpus: Corpus | None) -> "Module":
+def load_module(folder: Path, corpus: Corpus | None) -> Module:
     """One training module: module.yaml and its lesson files, every cited ref checked."""
     from tui.content.schema import ModuleSchema
     from tui.content.yamlio import line_of
@@ -347,8 +407,12 @@ def load_module(folder: Path, corpus: Corpus | None) -> "Module":
         if corpus is not None:
             for n, ref in enumerate(refs):
                 if ref not in corpus:
-                    raise ContentError(path, _("unknown reference {ref}").format(ref=ref),
-                                       line=line_of(data, (*loc, n)), field=".".join(map(str, (*loc, n))))
+                    raise ContentError(
+                        path,
+                        _("unknown reference {ref}").format(ref=ref),
+                        line=line_of(data, (*loc, n)),
+                        field=".".join(map(str, (*loc, n))),
+                    )
         return tuple(refs)
 
     def read(rel: str, loc: tuple) -> str:
@@ -356,33 +420,54 @@ def load_module(folder: Path, corpus: Corpus | None) -> "Module":
         try:
             text = target.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            raise ContentError(path, _("cannot read the lesson file {file}").format(file=rel),
-                               line=line_of(data, loc), field=".".join(map(str, loc))) from None
+            raise ContentError(
+                path,
+                _("cannot read the lesson file {file}").format(file=rel),
+                line=line_of(data, loc),
+                field=".".join(map(str, loc)),
+            ) from None
         if not text.strip():
             raise ContentError(target, _("the file is empty"))
         return text
 
     lessons = tuple(
-        Lesson(l.id, Text.of(l.title),
-               Text(read(l.file.ja, ("lessons", n, "file", "ja")), read(l.file.en, ("lessons", n, "file", "en"))),
-               l.minutes, check_refs(l.cites, ("lessons", n, "cites")))
+        Lesson(
+            l.id,
+            Text.of(l.title),
+            Text(read(l.file.ja, ("lessons", n, "file", "ja")), read(l.file.en, ("lessons", n, "file", "en"))),
+            l.minutes,
+            check_refs(l.cites, ("lessons", n, "cites")),
+        )
         for n, l in enumerate(m.lessons)
     )
     lesson_ids = {l.id for l in lessons}
     quiz = []
     for n, q in enumerate(m.quiz):
         if q.lesson is not None and q.lesson not in lesson_ids:
-            raise ContentError(path, _("unknown lesson {id}").format(id=q.lesson),
-                               line=line_of(data, ("quiz", n, "lesson")), field=f"quiz.{n}.lesson")
+            raise ContentError(
+                path,
+                _("unknown lesson {id}").format(id=q.lesson),
+                line=line_of(data, ("quiz", n, "lesson")),
+                field=f"quiz.{n}.lesson",
+            )
         right = sum(c.correct for c in q.choices)
         if right == 0 or (q.kind == "single" and right != 1):
-            raise ContentError(path, _("a single-choice question needs exactly one correct choice, a multiple-choice one at least one"),
-                               line=line_of(data, ("quiz", n)), field=f"quiz.{n}.choices")
-        quiz.append(Question(
-            q.id, q.kind, Text.of(q.question),
-            tuple(Choice(c.id, Text(c.ja, c.en), c.correct, Text.of(c.explanation)) for c in q.choices),
-            check_refs(q.cites, ("quiz", n, "cites")), q.lesson,
-        ))
+            raise ContentError(
+                path,
+                _("a single-choice question needs exactly one correct choice, a multiple-choice one at least one"),
+                line=line_of(data, ("quiz", n)),
+                field=f"quiz.{n}.choices",
+            )
+        quiz.append(
+            Question(
+                q.id,
+                q.kind,
+                Text.of(q.question),
+                tuple(Choice(c.id, Text(c.ja, c.en), c.correct, Text.of(c.explanation)) for c in q.choices),
+                check_refs(q.cites, ("quiz", n, "cites")),
+                q.lesson,
+            )
+        )
     ids = [q.id for q in quiz]
     if len(set(ids)) != len(ids):
         raise ContentError(path, _("duplicate question id {id}").format(id=next(i for i in ids if ids.count(i) > 1)))
@@ -390,20 +475,38 @@ def load_module(folder: Path, corpus: Corpus | None) -> "Module":
     if m.exercise is not None:
         e = m.exercise
         exercise = Exercise(
-            e.id, Text.of(e.title), Text.of(e.scenario),
-            tuple(Inject(i.id, Text.of(i.title), Text.of(i.situation),
-                         tuple(Decision(d.id, Text(d.ja, d.en), d.score, Text.of(d.debrief)) for d in i.decisions),
-                         check_refs(i.cites, ("exercise", "injects", n, "cites")))
-                  for n, i in enumerate(e.injects)),
+            e.id,
+            Text.of(e.title),
+            Text.of(e.scenario),
+            tuple(
+                Inject(
+                    i.id,
+                    Text.of(i.title),
+                    Text.of(i.situation),
+                    tuple(Decision(d.id, Text(d.ja, d.en), d.score, Text.of(d.debrief)) for d in i.decisions),
+                    check_refs(i.cites, ("exercise", "injects", n, "cites")),
+                )
+                for n, i in enumerate(e.injects)
+            ),
             e.pass_score,
         )
     if m.id != folder.name:
         raise ContentError(path, _("the id '{id}' does not match the folder name").format(id=m.id), field="id")
-    return Module(m.id, Text.of(m.title), Text.of(m.summary), Text.of(m.audience), tuple(Text.of(o) for o in m.objectives),
-                  m.minutes, m.pass_mark, lessons, tuple(quiz), exercise)
+    return Module(
+        m.id,
+        Text.of(m.title),
+        Text.of(m.summary),
+        Text.of(m.audience),
+        tuple(Text.of(o) for o in m.objectives),
+        m.minutes,
+        m.pass_mark,
+        lessons,
+        tuple(quiz),
+        exercise,
+    )
 
 
-def load_modules(corpus: Corpus | None, root: Path | None = None) -> dict[str, "Module"]:
+def load_modules(corpus: Corpus | None, root: Path | None = None) -> dict[str, Module]:
     from tui.paths import training_dir
 
     root = root or training_dir()

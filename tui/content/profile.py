@@ -12,11 +12,20 @@ from tui.domain.profile import Profile, SizeThresholds
 
 def profile_from_schema(p: ProfileSchema, thresholds: SizeThresholds | None = None) -> Profile:
     return Profile(
-        name=p.name, business=tuple(p.business), staff=p.staff, size=p.size, uses_cloud=p.uses_cloud,
-        outsourcing=p.outsourcing, online_transactions=p.online_transactions,
-        system_integration_planned=p.system_integration_planned, custody=p.custody, bank_api=p.bank_api,
-        in_house_development=p.in_house_development, representative=p.representative,
-        responsible_officer=p.responsible_officer, thresholds=thresholds or SizeThresholds(),
+        name=p.name,
+        business=tuple(p.business),
+        staff=p.staff,
+        size=p.size,
+        uses_cloud=p.uses_cloud,
+        outsourcing=p.outsourcing,
+        online_transactions=p.online_transactions,
+        system_integration_planned=p.system_integration_planned,
+        custody=p.custody,
+        bank_api=p.bank_api,
+        in_house_development=p.in_house_development,
+        representative=p.representative,
+        responsible_officer=p.responsible_officer,
+        thresholds=thresholds or SizeThresholds(),
     )
 
 

@@ -12,9 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Level = Literal["shall", "endeavor", "consider", "desirable", "example", "info"]
-BusinessLine = Literal[
-    "crypto-exchange", "crypto-derivatives", "e-payment", "fs-intermediary", "online-securities"
-]
+BusinessLine = Literal["crypto-exchange", "crypto-derivatives", "e-payment", "fs-intermediary", "online-securities"]
 SizeTier = Literal["small", "medium", "large"]
 Outsourcing = Literal["none", "single", "multi-tier"]
 

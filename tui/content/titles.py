@@ -46,7 +46,9 @@ def load_template_titles(user_dir: Path | None = None, cache: Path | None = None
 
     folders = [checklists_dir() / "templates"] + ([user_dir] if user_dir is not None and user_dir.is_dir() else [])
     files = [p for folder in folders for p in sorted(folder.glob("*.yaml"))]
-    key = hashlib.sha256("".join(f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\0" for p in files).encode()).hexdigest()[:24]
+    key = hashlib.sha256(
+        "".join(f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\0" for p in files).encode()
+    ).hexdigest()[:24]
     cache_file = cache / f"titles-{key}.json" if cache is not None else None
     if cache_file is not None:
         try:
@@ -71,7 +73,9 @@ def load_template_titles(user_dir: Path | None = None, cache: Path | None = None
             ensure_private_dir(cache_file.parent)
             for old in cache_file.parent.glob("titles-*.json"):
                 old.unlink(missing_ok=True)
-            cache_file.write_text(json.dumps({k: [t.ja, t.en] for k, t in out.items()}, ensure_ascii=False), encoding="utf-8")
+            cache_file.write_text(
+                json.dumps({k: [t.ja, t.en] for k, t in out.items()}, ensure_ascii=False), encoding="utf-8"
+            )
         except OSError:
             pass
     return out

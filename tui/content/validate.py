@@ -26,7 +26,9 @@ def _expected(err: dict[str, Any]) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return _("expected true or false, got {value!r}").format(value=err.get("input"))
     if kind == "literal_error":
-        return _("expected one of {expected}, got {value!r}").format(expected=ctx.get("expected"), value=err.get("input"))
+        return _("expected one of {expected}, got {value!r}").format(
+            expected=ctx.get("expected"), value=err.get("input")
+        )
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return _("expected a date like 2026-11-23, got {value!r}").format(value=err.get("input"))
     if kind in ("string_too_short", "too_short"):
@@ -40,7 +42,9 @@ def _expected(err: dict[str, Any]) -> str:
     if kind in ("string_type",):
         return _("expected text, got {value!r}").format(value=err.get("input"))
     if kind == "string_pattern_mismatch":
-        return _("{value!r} does not have the expected form ({pattern})").format(value=err.get("input"), pattern=ctx.get("pattern"))
+        return _("{value!r} does not have the expected form ({pattern})").format(
+            value=err.get("input"), pattern=ctx.get("pattern")
+        )
     return _("invalid value: {detail}").format(detail=err.get("msg", ""))
 
 

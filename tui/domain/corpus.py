@@ -11,8 +11,17 @@ RULEBOOK_ORDER = ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment", "fsi-
 
 #: The notice quotes points labelled with kana; refs use their romaji.
 KANA_ROMAJI = {
-    "イ": "i", "ロ": "ro", "ハ": "ha", "ニ": "ni", "ホ": "ho",
-    "ヘ": "he", "へ": "he", "ト": "to", "チ": "chi", "リ": "ri", "ヌ": "nu",
+    "イ": "i",
+    "ロ": "ro",
+    "ハ": "ha",
+    "ニ": "ni",
+    "ホ": "ho",
+    "ヘ": "he",
+    "へ": "he",
+    "ト": "to",
+    "チ": "chi",
+    "リ": "ri",
+    "ヌ": "nu",
 }
 ROMAJI_KANA = {v: k for k, v in KANA_ROMAJI.items() if k != "へ"}
 CIRCLED = {4: "④", 5: "⑤", 8: "⑧"}

@@ -101,6 +101,7 @@ def missing_counterparts(corpus: Corpus, ref: str) -> list[str]:
         return []
     linked = {e.ref.split(":")[0] for e in corpus.equivalents_of(ref)}
     return [
-        b for b in JVCEA
+        b
+        for b in JVCEA
         if b != prov.rulebook and b in corpus.rulebooks and b not in linked and f"{b}:{prov.article}" in corpus
     ]

@@ -225,6 +225,9 @@ def compare_answers(left: dict[str, Answer], right: dict[str, Answer], order: li
             if a.field_text(name) != b.field_text(name):
                 out.append(Difference(item_id, name, a.field_text(name), b.field_text(name)))
         if [e.label for e in a.evidence] != [e.label for e in b.evidence]:
-            out.append(Difference(item_id, "evidence", "; ".join(e.label for e in a.evidence),
-                                  "; ".join(e.label for e in b.evidence)))
+            out.append(
+                Difference(
+                    item_id, "evidence", "; ".join(e.label for e in a.evidence), "; ".join(e.label for e in b.evidence)
+                )
+            )
     return out

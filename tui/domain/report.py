@@ -139,10 +139,19 @@ def build_report(
     """Assemble the report of one inspection. `items` are the inspection's (item id, section, level)."""
     books = inspection_rulebooks(profile.rulebooks, templates)
     report = Report(
-        lang=lang, draft=not info.finalized, title=title or info.title, addressee=info.addressee, firm=profile.name,
-        representative=profile.representative or "", responsible_officer=profile.responsible_officer or "",
-        received_on=info.received_on, due_on=info.due_on, submitted_on=info.submitted_on,
-        generated_on=today or _inspection.today(), finalized_by=info.finalized_by, revision=info.revision,
+        lang=lang,
+        draft=not info.finalized,
+        title=title or info.title,
+        addressee=info.addressee,
+        firm=profile.name,
+        representative=profile.representative or "",
+        responsible_officer=profile.responsible_officer or "",
+        received_on=info.received_on,
+        due_on=info.due_on,
+        submitted_on=info.submitted_on,
+        generated_on=today or _inspection.today(),
+        finalized_by=info.finalized_by,
+        revision=info.revision,
         rulebooks=tuple(sorted(books)),
     )
     for section, placed in lay_out(templates, items):

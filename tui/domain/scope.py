@@ -74,7 +74,14 @@ def scope_item(item: TemplateItem, template_id: str, profile: Profile, corpus: C
     elif level == "example":
         scoped = "optional" if size == "small" else "recommended"
         if size == "small":
-            reasons.append(Reason(N_("optional rather than required for a small firm: the provision gives it as an example (例えば) — {ref}"), primary))
+            reasons.append(
+                Reason(
+                    N_(
+                        "optional rather than required for a small firm: the provision gives it as an example (例えば) — {ref}"
+                    ),
+                    primary,
+                )
+            )
     else:
         scoped = "optional"
     if not item.conditions:
@@ -103,7 +110,9 @@ def scope(profile: Profile, templates: list[Template], corpus: Corpus) -> list[S
             relevant = [r for r in item.cites if r.split(":", 1)[0] in books]
             if scoped.included and relevant and all(r in covered for r in relevant):
                 into = tuple(dict.fromkeys(i for r in relevant for i in covered[r]))
-                reason = Reason(N_("answered once through {fact} — {ref}"), relevant[0], Text(", ".join(into), ", ".join(into)))
+                reason = Reason(
+                    N_("answered once through {fact} — {ref}"), relevant[0], Text(", ".join(into), ", ".join(into))
+                )
                 scoped = replace(scoped, merged_into=into, reasons=scoped.reasons + (reason,))
             this_template.append(scoped)
         for scoped in this_template:

@@ -58,8 +58,14 @@ class Hit:
 
     def as_json(self) -> dict:
         return {
-            "ref": self.ref, "rulebook": self.rulebook, "article": self.article, "kind": self.kind,
-            "lang": self.lang, "title": self.title, "snippet": self.snippet, "score": round(self.score, 1),
+            "ref": self.ref,
+            "rulebook": self.rulebook,
+            "article": self.article,
+            "kind": self.kind,
+            "lang": self.lang,
+            "title": self.title,
+            "snippet": self.snippet,
+            "score": round(self.score, 1),
         }
 
 
@@ -72,11 +78,26 @@ class SearchIndex:
 
     # --- building ---------------------------------------------------------------------------
 
-    def add(self, ref: str, kind: str, rulebook: str, article: str, lang: str, title: str, body: str, order: int) -> None:
+    def add(
+        self, ref: str, kind: str, rulebook: str, article: str, lang: str, title: str, body: str, order: int
+    ) -> None:
         norm_title, title_map = normalize_with_map(title)
         norm_body, body_map = normalize_with_map(body)
-        entry = Entry(len(self.entries), ref, kind, rulebook, article, lang, title, body, order,
-                      norm_title, norm_body, tuple(body_map), tuple(title_map))
+        entry = Entry(
+            len(self.entries),
+            ref,
+            kind,
+            rulebook,
+            article,
+            lang,
+            title,
+            body,
+            order,
+            norm_title,
+            norm_body,
+            tuple(body_map),
+            tuple(title_map),
+        )
         self.entries.append(entry)
         text = norm_title + "\x00" + norm_body
         for ch in set(text) - {"\x00"}:
@@ -88,8 +109,13 @@ class SearchIndex:
     # --- querying ---------------------------------------------------------------------------
 
     def search(
-        self, query: str, limit: int = 20, rulebook: str | None = None, kind: str | None = None,
-        lang: str | None = None, prefer: str = "ja",
+        self,
+        query: str,
+        limit: int = 20,
+        rulebook: str | None = None,
+        kind: str | None = None,
+        lang: str | None = None,
+        prefer: str = "ja",
     ) -> list[Hit]:
         """Hits for `query`, best first. `lang` filters; `prefer` is the language of reference hits."""
         q = normalize(query)
@@ -100,7 +126,11 @@ class SearchIndex:
         if self.corpus is not None:
             for ref in resolve(query, self.corpus):
                 hit = self._ref_hit(ref, lang or prefer, 1000.0 - len(hits))
-                if hit.ref not in seen and (not rulebook or hit.rulebook == rulebook) and (not kind or hit.kind == kind):
+                if (
+                    hit.ref not in seen
+                    and (not rulebook or hit.rulebook == rulebook)
+                    and (not kind or hit.kind == kind)
+                ):
                     seen.add(hit.ref)
                     hits.append(hit)
         scored = self._rank(q, rulebook, kind, lang)
@@ -117,7 +147,9 @@ class SearchIndex:
         return hits[:limit]
 
     def _keep(self, e: Entry, rulebook: str | None, kind: str | None, lang: str | None) -> bool:
-        return (not rulebook or e.rulebook == rulebook) and (not kind or e.kind == kind) and (not lang or e.lang == lang)
+        return (
+            (not rulebook or e.rulebook == rulebook) and (not kind or e.kind == kind) and (not lang or e.lang == lang)
+        )
 
     def _ref_hit(self, ref: str, lang: str, score: float) -> Hit:
         """A reference typed by the user: the provision itself, whatever its depth."""
@@ -166,10 +198,12 @@ class SearchIndex:
             long_candidates.append(e)
         if long_candidates:
             # Scored in rapidfuzz's C loop; the matched span is found later for the few hits shown.
-            titles = process.extract(q, [e.norm_title for e in long_candidates], scorer=fuzz.partial_ratio,
-                                     limit=None, score_cutoff=60)
-            bodies = process.extract(q, [e.norm_body for e in long_candidates], scorer=fuzz.partial_ratio,
-                                     limit=None, score_cutoff=60)
+            titles = process.extract(
+                q, [e.norm_title for e in long_candidates], scorer=fuzz.partial_ratio, limit=None, score_cutoff=60
+            )
+            bodies = process.extract(
+                q, [e.norm_body for e in long_candidates], scorer=fuzz.partial_ratio, limit=None, score_cutoff=60
+            )
             title_scores = {i: score + TITLE_BONUS for _c, score, i in titles}
             for _c, score, i in bodies:
                 if title_scores.get(i, 0.0) < score:
@@ -251,7 +285,16 @@ def build_index(corpus: Corpus, templates: dict | None = None, modules: dict | N
                 parent = corpus[corpus[p.parent].parent] if p.parent else None
                 caption = parent.caption.get(lang) if parent and parent.caption else ""
                 title = f"{book.name.get(lang)} {article_label(p, lang)} {caption}".strip()
-                index.add(p.ref, "provision", p.rulebook, f"{p.article}.{p.item}", lang, title, corpus.full_text(p.ref, lang), order)
+                index.add(
+                    p.ref,
+                    "provision",
+                    p.rulebook,
+                    f"{p.article}.{p.item}",
+                    lang,
+                    title,
+                    corpus.full_text(p.ref, lang),
+                    order,
+                )
         elif p.kind == "guideline":
             for lang in ("ja", "en"):
                 title = f"{book.name.get(lang)} {article_label(p, lang)}"
@@ -270,7 +313,15 @@ def build_index(corpus: Corpus, templates: dict | None = None, modules: dict | N
     for m in (modules or {}).values():
         for n, lesson in enumerate(m.lessons):
             for lang in ("ja", "en"):
-                index.add(f"lesson:{m.id}/{lesson.id}", "lesson", "", "", lang, lesson.title.get(lang),
-                          markdown_to_text(lesson.body.get(lang)), base + n)
+                index.add(
+                    f"lesson:{m.id}/{lesson.id}",
+                    "lesson",
+                    "",
+                    "",
+                    lang,
+                    lesson.title.get(lang),
+                    markdown_to_text(lesson.body.get(lang)),
+                    base + n,
+                )
         base += 1000
     return index

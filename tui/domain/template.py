@@ -27,12 +27,12 @@ class TemplateItem:
     level: str = "info"
 
 
-def inspection_rulebooks(profile_rulebooks: "tuple[str, ...]", templates: "list[Template]") -> set[str]:
+def inspection_rulebooks(profile_rulebooks: tuple[str, ...], templates: list[Template]) -> set[str]:
     """The rulebooks an inspection answers to: the firm's own and those its templates inspect against."""
     return set(profile_rulebooks) | {b for t in templates for b in t.rulebooks}
 
 
-def cites_for(item: TemplateItem, rulebooks: "set[str] | tuple[str, ...]") -> tuple[str, ...]:
+def cites_for(item: TemplateItem, rulebooks: set[str] | tuple[str, ...]) -> tuple[str, ...]:
     """The item's citations in the firm's rulebooks (all of them when none matches)."""
     books = set(rulebooks)
     return tuple(r for r in item.cites if r.split(":", 1)[0] in books) or item.cites

@@ -25,7 +25,7 @@ class Text:
     def of(cls, data: object) -> Text | None:
         if data is None:
             return None
-        return cls(ja=getattr(data, "ja"), en=getattr(data, "en"))
+        return cls(ja=data.ja, en=data.en)
 
 
 #: Strongest first.
@@ -40,7 +40,7 @@ LEVEL_LABELS = {
 }
 
 
-def strongest(levels: "list[str] | tuple[str, ...] | set[str]") -> str:
+def strongest(levels: list[str] | tuple[str, ...] | set[str]) -> str:
     """The strongest obligation level among `levels` (info when empty)."""
     present = set(levels)
     for level in LEVELS:

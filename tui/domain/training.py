@@ -291,8 +291,10 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
     Not started: no attempt. Passed: a finished quiz scored at least the module's pass mark. In progress:
     anything between. Minutes are the real time of finished attempts; dates are the days attempts started.
     """
-    mine = sorted((a for a in attempts if a.trainee_id == trainee.id and a.module_id == module.id),
-                  key=lambda a: (a.started_at, a.id))
+    mine = sorted(
+        (a for a in attempts if a.trainee_id == trainee.id and a.module_id == module.id),
+        key=lambda a: (a.started_at, a.id),
+    )
     quizzes = [a for a in mine if a.kind == QUIZ and a.finished]
     exercises = [a for a in mine if a.kind == EXERCISE and a.finished]
     best = max(quizzes, key=lambda a: (a.percent, a.score, -a.id), default=None)
@@ -306,10 +308,16 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
         status = IN_PROGRESS
     ends = [a.finished_at or a.started_at for a in mine]
     return Completion(
-        trainee=trainee, module_id=module.id, module_title=module.title, status=status, attempts=len(mine),
-        best_percent=best.percent if best else None, best_score=best.score if best else 0,
+        trainee=trainee,
+        module_id=module.id,
+        module_title=module.title,
+        status=status,
+        attempts=len(mine),
+        best_percent=best.percent if best else None,
+        best_score=best.score if best else 0,
         best_total=best.total if best else len(module.quiz),
-        first_on=mine[0].started_at.date() if mine else None, last_on=max(ends).date() if ends else None,
+        first_on=mine[0].started_at.date() if mine else None,
+        last_on=max(ends).date() if ends else None,
         minutes=sum(a.minutes for a in mine),
         passed_on=(passes[0].finished_at or passes[0].started_at).date() if passes else None,
         last_at=max(ends) if ends else None,

@@ -133,7 +133,9 @@ def write_atomically(path: Path, produce: Callable[[Path], None], force: bool = 
 
     path = Path(path)
     if path.exists() and not force:
-        raise ExportError(_("{path} already exists; choose another name or add --force to replace it.").format(path=path))
+        raise ExportError(
+            _("{path} already exists; choose another name or add --force to replace it.").format(path=path)
+        )
     if path.is_dir():
         raise ExportError(_("{path} is a folder; give a file name.").format(path=path))
     folder = path.parent if str(path.parent) else Path(".")
@@ -149,7 +151,9 @@ def write_atomically(path: Path, produce: Callable[[Path], None], force: bool = 
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ExportError(_("Could not write {path}: {reason}. Nothing was written.").format(path=path, reason=exc.strerror or exc)) from None
+        raise ExportError(
+            _("Could not write {path}: {reason}. Nothing was written.").format(path=path, reason=exc.strerror or exc)
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -159,7 +163,9 @@ def write_atomically(path: Path, produce: Callable[[Path], None], force: bool = 
 def render(report: Report, fmt: str) -> Callable[[Path], None]:
     """The function that writes `report` in format `fmt` to a given path."""
     if fmt not in WRITERS:
-        raise ExportError(_("Unknown format {fmt}; choose one of: {formats}.").format(fmt=fmt, formats=", ".join(FORMATS)))
+        raise ExportError(
+            _("Unknown format {fmt}; choose one of: {formats}.").format(fmt=fmt, formats=", ".join(FORMATS))
+        )
     module, name = WRITERS[fmt]
     writer = getattr(importlib.import_module(module), name)
     return lambda p: writer(report, p)

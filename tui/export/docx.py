@@ -102,8 +102,15 @@ def _new_section(document, landscape: bool) -> None:
 # --- small writers ----------------------------------------------------------------------------------
 
 
-def _run(paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
-         color: RGBColor | None = None):
+def _run(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    color: RGBColor | None = None,
+):
     run = paragraph.add_run(xml_text(text))
     if bold:
         run.bold = True
@@ -131,7 +138,9 @@ def _repeat_header(table: Table) -> None:
     trpr.append(el)
 
 
-def _set_cell(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None, right: bool = False) -> Paragraph:
+def _set_cell(
+    cell: _Cell, text: str, *, bold: bool = False, size: float | None = None, right: bool = False
+) -> Paragraph:
     paragraph = cell.paragraphs[0]
     _run(paragraph, text, bold=bold, size=size)
     if right:
@@ -139,8 +148,14 @@ def _set_cell(cell: _Cell, text: str, *, bold: bool = False, size: float | None 
     return paragraph
 
 
-def _table(document, header: list[str], rows: list[list[str]], widths_mm: list[float], size: float | None = None,
-           right: set[int] | None = None) -> Table:
+def _table(
+    document,
+    header: list[str],
+    rows: list[list[str]],
+    widths_mm: list[float],
+    size: float | None = None,
+    right: set[int] | None = None,
+) -> Table:
     table = document.add_table(rows=1 + len(rows), cols=len(header), style="Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -239,13 +254,33 @@ def _problems(document, report: Report) -> None:
     if not report.problems:
         document.add_paragraph(xml_text(t(N_("No problems or vulnerabilities were found."))))
         return
-    cols = [N_("No."), N_("Item"), N_("Cited provisions"), N_("Status"), N_("Problems and vulnerabilities"),
-            N_("Risk rating"), N_("Remediation plan"), N_("Owner"), N_("Target date")]
+    cols = [
+        N_("No."),
+        N_("Item"),
+        N_("Cited provisions"),
+        N_("Status"),
+        N_("Problems and vulnerabilities"),
+        N_("Risk rating"),
+        N_("Remediation plan"),
+        N_("Owner"),
+        N_("Target date"),
+    ]
     rows = []
     for row in report.problems:
         a = row.answer
-        rows.append([row.number, row.question, _cites(row), row.status_label, a.finding or "—", row.risk_label or "—",
-                     a.remediation or "—", a.owner or "—", report.date(a.target_date)])
+        rows.append(
+            [
+                row.number,
+                row.question,
+                _cites(row),
+                row.status_label,
+                a.finding or "—",
+                row.risk_label or "—",
+                a.remediation or "—",
+                a.owner or "—",
+                report.date(a.target_date),
+            ]
+        )
     _table(document, [t(c) for c in cols], rows, [12, 45, 40, 20, 40, 14, 40, 22, 24], size=8)
 
 

@@ -211,14 +211,36 @@ def _chart(report: Report) -> dict[str, Any]:
                 continue
             w = _BAR_WIDTH * n / biggest
             ink = "1d1d1f" if s in ("unanswered", "partial") else "ffffff"
-            segs.append({"x": round(sx, 2), "w": round(w, 2), "color": STATUS_COLORS[s], "ink": ink,
-                         "count": n, "label": report.status_label(s), "show": w >= 8 + 7 * len(str(n))})
+            segs.append(
+                {
+                    "x": round(sx, 2),
+                    "w": round(w, 2),
+                    "color": STATUS_COLORS[s],
+                    "ink": ink,
+                    "count": n,
+                    "label": report.status_label(s),
+                    "show": w >= 8 + 7 * len(str(n)),
+                }
+            )
             sx += w
-        bars.append({"y": by, "section": row.section, "caption": _fit(row.section, int(_CHART_WIDTH / _CHAR)),
-                     "segments": segs, "total": row.total})
+        bars.append(
+            {
+                "y": by,
+                "section": row.section,
+                "caption": _fit(row.section, int(_CHART_WIDTH / _CHAR)),
+                "segments": segs,
+                "total": row.total,
+            }
+        )
     height = top + len(bars) * _ROW_HEIGHT - (_ROW_HEIGHT - _BAR_HEIGHT) + 6 if bars else top
-    return {"width": _CHART_WIDTH, "height": height, "bar_width": _BAR_WIDTH, "bar_height": _BAR_HEIGHT,
-            "legend": legend, "bars": bars}
+    return {
+        "width": _CHART_WIDTH,
+        "height": height,
+        "bar_width": _BAR_WIDTH,
+        "bar_height": _BAR_HEIGHT,
+        "legend": legend,
+        "bars": bars,
+    }
 
 
 def _environment() -> Environment:
@@ -242,29 +264,44 @@ def render_html(report: Report) -> str:
         "cited": t(N_("Cited provisions")),
         "scope": t(N_("Scope")),
     }
-    columns = [N_("No."), N_("Item"), N_("Cited provisions"), N_("Status"), N_("Problems and vulnerabilities"),
-               N_("Risk rating"), N_("Remediation plan"), N_("Owner"), N_("Target date")]
+    columns = [
+        N_("No."),
+        N_("Item"),
+        N_("Cited provisions"),
+        N_("Status"),
+        N_("Problems and vulnerabilities"),
+        N_("Risk rating"),
+        N_("Remediation plan"),
+        N_("Owner"),
+        N_("Target date"),
+    ]
     fields = ("status", "note", "finding", "risk", "remediation", "owner", "target_date", "justification", "evidence")
-    header = [(label, value if isinstance(value, str) else report.date(value)) for label, value in header_fields(report)]
+    header = [
+        (label, value if isinstance(value, str) else report.date(value)) for label, value in header_fields(report)
+    ]
     rows: list[ReportRow] = report.annex
-    return _environment().from_string(TEMPLATE).render(
-        lang=report.lang,
-        draft=report.draft,
-        page_title=report_heading(report),
-        title=report.title,
-        labels=labels,
-        header=header,
-        statuses=[{"id": s, "label": report.status_label(s)} for s in report.statuses],
-        summary=report.summary,
-        chart=_chart(report),
-        problem_columns=[t(c) for c in columns],
-        problems=report.problems,
-        damage=report.customer_damage,
-        annex=rows,
-        field={name: report.field_label(name) for name in fields},
-        text_fields=("note", "finding", "remediation", "owner", "justification"),
-        date=report.date,
-        unofficial_note=t(UNOFFICIAL_NOTE) if report.lang == "en" else "",
+    return (
+        _environment()
+        .from_string(TEMPLATE)
+        .render(
+            lang=report.lang,
+            draft=report.draft,
+            page_title=report_heading(report),
+            title=report.title,
+            labels=labels,
+            header=header,
+            statuses=[{"id": s, "label": report.status_label(s)} for s in report.statuses],
+            summary=report.summary,
+            chart=_chart(report),
+            problem_columns=[t(c) for c in columns],
+            problems=report.problems,
+            damage=report.customer_damage,
+            annex=rows,
+            field={name: report.field_label(name) for name in fields},
+            text_fields=("note", "finding", "remediation", "owner", "justification"),
+            date=report.date,
+            unofficial_note=t(UNOFFICIAL_NOTE) if report.lang == "en" else "",
+        )
     )
 
 

@@ -39,8 +39,16 @@ def _row(report: Report, row: ReportRow) -> dict[str, Any]:
             "owner": a.owner,
             "target_date": _iso(a.target_date),
             "justification": a.justification,
-            "evidence": [{"label": e.label, "path": e.path, "sha256": e.sha256, "status": e.status or None,
-                          "flag": e.flag or None} for e in row.evidence],
+            "evidence": [
+                {
+                    "label": e.label,
+                    "path": e.path,
+                    "sha256": e.sha256,
+                    "status": e.status or None,
+                    "flag": e.flag or None,
+                }
+                for e in row.evidence
+            ],
             "updated_at": _iso(a.updated_at),
         },
     }

@@ -37,23 +37,47 @@ def render_markdown(r: Report) -> str:
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" * len(header))
     for s in r.summary:
-        out.append("| " + " | ".join([_cell(s.section)] + [str(s.counts[x]) for x in r.statuses] + [str(s.total)]) + " |")
+        out.append(
+            "| " + " | ".join([_cell(s.section)] + [str(s.counts[x]) for x in r.statuses] + [str(s.total)]) + " |"
+        )
     out.append("")
     out.append("## " + t(N_("Problems and vulnerabilities found")))
     out.append("")
     if not r.problems:
         out.append(t(N_("No problems or vulnerabilities were found.")))
     else:
-        cols = [N_("No."), N_("Item"), N_("Cited provisions"), N_("Status"), N_("Problems and vulnerabilities"),
-                N_("Risk rating"), N_("Remediation plan"), N_("Owner"), N_("Target date")]
+        cols = [
+            N_("No."),
+            N_("Item"),
+            N_("Cited provisions"),
+            N_("Status"),
+            N_("Problems and vulnerabilities"),
+            N_("Risk rating"),
+            N_("Remediation plan"),
+            N_("Owner"),
+            N_("Target date"),
+        ]
         out.append("| " + " | ".join(t(c) for c in cols) + " |")
         out.append("|" + "---|" * len(cols))
         for row in r.problems:
             a = row.answer
-            out.append("| " + " | ".join([
-                row.number, _cell(row.question), _cites(row), row.status_label, _cell(a.finding), _cell(row.risk_label),
-                _cell(a.remediation), _cell(a.owner), r.date(a.target_date),
-            ]) + " |")
+            out.append(
+                "| "
+                + " | ".join(
+                    [
+                        row.number,
+                        _cell(row.question),
+                        _cites(row),
+                        row.status_label,
+                        _cell(a.finding),
+                        _cell(row.risk_label),
+                        _cell(a.remediation),
+                        _cell(a.owner),
+                        r.date(a.target_date),
+                    ]
+                )
+                + " |"
+            )
     out.append("")
     out.append("## " + t(N_("Status of customer damage")))
     out.append("")

@@ -168,8 +168,12 @@ def statement(c: Completion, lang: str) -> dict[str, Any] | None:
     stamp = when.astimezone().isoformat(timespec="seconds")
     result: dict[str, Any] = {"completion": verb == "passed", "duration": iso_duration(c.minutes)}
     if c.best_percent is not None and c.best_total:
-        result["score"] = {"scaled": round(c.best_score / c.best_total, 4), "raw": c.best_score, "min": 0,
-                           "max": c.best_total}
+        result["score"] = {
+            "scaled": round(c.best_score / c.best_total, 4),
+            "raw": c.best_score,
+            "min": 0,
+            "max": c.best_total,
+        }
         result["success"] = verb == "passed"
     object_id = f"{HOME_PAGE}/modules/{c.module_id}"
     return {
@@ -208,13 +212,16 @@ def write_json(rows: Sequence[Completion], path: Path, lang: str) -> None:
 
 
 WRITERS: dict[str, Callable[[Sequence[Completion], Path, str], None]] = {
-    "csv": write_csv, "xlsx": write_xlsx, "json": write_json,
+    "csv": write_csv,
+    "xlsx": write_xlsx,
+    "json": write_json,
 }
 
 
 def export_records(rows: Sequence[Completion], fmt: str, path: Path, lang: str, force: bool = False) -> Path:
     if fmt not in WRITERS:
-        raise ExportError(_("Unknown format {fmt}; choose one of: {formats}.").format(
-            fmt=fmt, formats=", ".join(RECORD_FORMATS)))
+        raise ExportError(
+            _("Unknown format {fmt}; choose one of: {formats}.").format(fmt=fmt, formats=", ".join(RECORD_FORMATS))
+        )
     writer = WRITERS[fmt]
     return write_atomically(Path(path), lambda p: writer(rows, p, lang), force=force)

@@ -46,8 +46,18 @@ class _Sheet:
         self.font = FONTS.get(report.lang, "Calibri")
         self.date_format = DATE_FORMATS.get(report.lang, "yyyy-mm-dd")
 
-    def put(self, row: int, col: int, value: Any, *, bold: bool = False, size: float = 10, color: str | None = None,
-            table: bool = False, head: bool = False) -> None:
+    def put(
+        self,
+        row: int,
+        col: int,
+        value: Any,
+        *,
+        bold: bool = False,
+        size: float = 10,
+        color: str | None = None,
+        table: bool = False,
+        head: bool = False,
+    ) -> None:
         cell = self.ws.cell(row=row, column=col)
         if isinstance(value, str):
             safe_cell_value(xml_text(value)[:MAX_CELL], cell)
@@ -218,34 +228,76 @@ def write_xlsx(report: Report, path: Path) -> None:
     _summary(_Sheet(summary, report), report)
 
     findings = _Sheet(wb.create_sheet(_sheet_title(t(N_("Findings")), taken)), report)
-    cols = [N_("No."), N_("Item"), N_("Cited provisions"), N_("Status"), N_("Problems and vulnerabilities"),
-            N_("Risk rating"), N_("Remediation plan"), N_("Owner"), N_("Target date")]
+    cols = [
+        N_("No."),
+        N_("Item"),
+        N_("Cited provisions"),
+        N_("Status"),
+        N_("Problems and vulnerabilities"),
+        N_("Risk rating"),
+        N_("Remediation plan"),
+        N_("Owner"),
+        N_("Target date"),
+    ]
     findings.data_sheet(
         [t(c) for c in cols],
-        [[row.number, row.question, _or_none(_cites(row, with_refs=False)), row.status_label,
-          _or_none(row.answer.finding), _or_none(row.risk_label), _or_none(row.answer.remediation),
-          _or_none(row.answer.owner), row.answer.target_date] for row in report.problems],
+        [
+            [
+                row.number,
+                row.question,
+                _or_none(_cites(row, with_refs=False)),
+                row.status_label,
+                _or_none(row.answer.finding),
+                _or_none(row.risk_label),
+                _or_none(row.answer.remediation),
+                _or_none(row.answer.owner),
+                row.answer.target_date,
+            ]
+            for row in report.problems
+        ],
         empty=t(N_("No problems or vulnerabilities were found.")),
     )
     findings.page_setup(landscape=True)
 
     answers = _Sheet(wb.create_sheet(_sheet_title(t(N_("Answers")), taken)), report)
-    head = [t(N_("No.")), t(N_("ID")), t(N_("Section")), t(N_("Item")), t(N_("Scope")), t(N_("Cited provisions")),
-            report.field_label("status")] + [t(label) for label, _get in _ANSWER_COLUMNS]
+    head = [
+        t(N_("No.")),
+        t(N_("ID")),
+        t(N_("Section")),
+        t(N_("Item")),
+        t(N_("Scope")),
+        t(N_("Cited provisions")),
+        report.field_label("status"),
+    ] + [t(label) for label, _get in _ANSWER_COLUMNS]
     answers.data_sheet(
         head,
-        [[row.number, row.item_id, row.section, row.question, row.level, _or_none(_cites(row, with_refs=True)),
-          row.status_label] + [get(report, row) for _label, get in _ANSWER_COLUMNS] for row in report.annex],
+        [
+            [
+                row.number,
+                row.item_id,
+                row.section,
+                row.question,
+                row.level,
+                _or_none(_cites(row, with_refs=True)),
+                row.status_label,
+            ]
+            + [get(report, row) for _label, get in _ANSWER_COLUMNS]
+            for row in report.annex
+        ],
     )
     answers.page_setup(landscape=True)
 
     damage = _Sheet(wb.create_sheet(_sheet_title(t(N_("Customer damage")), taken)), report)
     head = [t(N_("No.")), t(N_("Item")), t(N_("Cited provisions")), report.field_label("status")] + [
-        t(label) for label, _get in _ANSWER_COLUMNS]
+        t(label) for label, _get in _ANSWER_COLUMNS
+    ]
     damage.data_sheet(
         head,
-        [[row.number, row.question, _or_none(_cites(row, with_refs=True)), row.status_label]
-         + [get(report, row) for _label, get in _ANSWER_COLUMNS] for row in report.customer_damage],
+        [
+            [row.number, row.question, _or_none(_cites(row, with_refs=True)), row.status_label]
+            + [get(report, row) for _label, get in _ANSWER_COLUMNS]
+            for row in report.customer_damage
+        ],
         empty=t(N_("This inspection has no customer-damage section.")),
     )
     damage.page_setup(landscape=True)

@@ -10,7 +10,7 @@ from textual.widgets import Footer, Label, Static
 
 from tui.domain.corpus import ROMAJI_KANA, Corpus, article_label
 from tui.domain.text import LEVEL_LABELS
-from tui.i18n import N_, _, get_language, gettext_in, other_language
+from tui.i18n import N_, get_language, gettext_in, other_language
 from tui.screens.base import TenkenModal
 
 LEVEL_STYLE = {
@@ -56,15 +56,19 @@ def provision_text(corpus: Corpus, ref: str, lang: str) -> RichText:
             out.append(f"{'    ' if q.kind == 'item' else '  '}・{b.get(lang)}\n")
     for g in corpus.guidelines_for(ref):
         out.append("\n")
-        out.append(f"{gettext_in('ja', 'Guideline')} — {g.heading} " if lang == "ja" else f"{article_label(g, 'en')} ",
-                   style="italic")
+        out.append(
+            f"{gettext_in('ja', 'Guideline')} — {g.heading} " if lang == "ja" else f"{article_label(g, 'en')} ",
+            style="italic",
+        )
         out.append_text(level_badge(g.level, lang))
         out.append("\n")
         out.append((g.ja if lang == "ja" else g.en) + "\n", style="italic")
         for b in g.bullets:
             out.append(f"  ・{b.get(lang)}\n", style="italic")
     if lang == "en":
-        out.append(gettext_in("en", "(Unofficial translation; the Japanese text is authoritative.)") + "\n", style="dim")
+        out.append(
+            gettext_in("en", "(Unofficial translation; the Japanese text is authoritative.)") + "\n", style="dim"
+        )
     return out
 
 

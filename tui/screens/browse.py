@@ -69,8 +69,10 @@ class BrowseScreen(TenkenScreen[None]):
             node = tree.root.add(book.name.get(lang), data=book.articles[0] if book.articles else None)
             grouped = set()
             for ch in book.chapters:
-                ch_node = node.add(f"{'第' + str(ch.number) + '章 ' if lang == 'ja' else 'Ch. ' + str(ch.number) + ' '}{ch.title.get(lang)}",
-                                   data=ch.articles[0] if ch.articles else None)
+                ch_node = node.add(
+                    f"{'第' + str(ch.number) + '章 ' if lang == 'ja' else 'Ch. ' + str(ch.number) + ' '}{ch.title.get(lang)}",
+                    data=ch.articles[0] if ch.articles else None,
+                )
                 for aref in ch.articles:
                     grouped.add(aref)
                     leaf = ch_node.add_leaf(self._label(corpus, aref, lang), data=aref)
@@ -156,9 +158,13 @@ class EquivalentsScreen(TenkenModal[None]):
         p = corpus[self.ref]
         book = corpus.rulebooks[p.rulebook]
         with Vertical(classes="dialog wide"):
-            yield Label(_("Equivalent provisions of {what}").format(what=f"{book.name.get(lang)} {article_label(p, lang)}"),
-                        classes="dialog-title")
-            yield Static(_("Green: only in the equivalent; red, struck through: only in this rulebook."), classes="hint")
+            yield Label(
+                _("Equivalent provisions of {what}").format(what=f"{book.name.get(lang)} {article_label(p, lang)}"),
+                classes="dialog-title",
+            )
+            yield Static(
+                _("Green: only in the equivalent; red, struck through: only in this rulebook."), classes="hint"
+            )
             with VerticalScroll():
                 found = False
                 for part in corpus.walk(self.ref):
@@ -167,12 +173,17 @@ class EquivalentsScreen(TenkenModal[None]):
                     if not eqs and not missing:
                         continue
                     found = True
-                    yield Static(RichText(f"{article_label(part, lang)}  {part.ja if lang == 'ja' else part.en}", style="bold"),
-                                 classes="provision")
+                    yield Static(
+                        RichText(f"{article_label(part, lang)}  {part.ja if lang == 'ja' else part.en}", style="bold"),
+                        classes="provision",
+                    )
                     for e in eqs:
                         q = corpus[e.ref]
-                        head = RichText(f"  → {corpus.rulebooks[q.rulebook].name.get(lang)} {article_label(q, lang)} "
-                                        f"({_(RELATION_LABELS[e.relation])})", style="italic")
+                        head = RichText(
+                            f"  → {corpus.rulebooks[q.rulebook].name.get(lang)} {article_label(q, lang)} "
+                            f"({_(RELATION_LABELS[e.relation])})",
+                            style="italic",
+                        )
                         body = RichText("    ")
                         body.append_text(diff_text(corpus.full_text(part.ref, "ja"), corpus.full_text(e.ref, "ja")))
                         if e.note:
@@ -180,8 +191,16 @@ class EquivalentsScreen(TenkenModal[None]):
                         yield Static(head)
                         yield Static(body, classes="provision")
                     for slug in missing:
-                        yield Static(RichText("  " + _("No counterpart in {rulebook}.").format(
-                            rulebook=corpus.rulebooks[slug].name.get(lang)), style="bold red"), classes="provision")
+                        yield Static(
+                            RichText(
+                                "  "
+                                + _("No counterpart in {rulebook}.").format(
+                                    rulebook=corpus.rulebooks[slug].name.get(lang)
+                                ),
+                                style="bold red",
+                            ),
+                            classes="provision",
+                        )
                 if not found:
                     yield Static(_("No equivalent provisions are linked to this article."))
         yield Footer()

@@ -41,7 +41,11 @@ class InputDialog(FormDialog):
     """Ask for one line of text; Enter accepts, Escape cancels. `check` returns an error or None."""
 
     def __init__(
-        self, title: str, prompt: str, value: str = "", placeholder: str = "",
+        self,
+        title: str,
+        prompt: str,
+        value: str = "",
+        placeholder: str = "",
         check: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__()

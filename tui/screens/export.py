@@ -39,7 +39,9 @@ class ExportDialog(FormDialog):
         with Vertical(classes="dialog"):
             yield Label(_("Export the response report"), classes="dialog-title")
             yield Label(_("Format"), classes="field-label")
-            yield Select([(_(FORMAT_LABELS[f]), f) for f in FORMAT_LABELS], value="docx", allow_blank=False, id="format")
+            yield Select(
+                [(_(FORMAT_LABELS[f]), f) for f in FORMAT_LABELS], value="docx", allow_blank=False, id="format"
+            )
             yield Label(_("Language of the report"), classes="field-label")
             yield Select([("日本語", "ja"), ("English", "en")], value=lang, allow_blank=False, id="lang")
             yield Label(_("File"), classes="field-label")
@@ -71,8 +73,11 @@ class ExportDialog(FormDialog):
         progress.display = True
         progress.update(total=None)
         self.query_one("#ok", Button).disabled = True
-        self.export(Path(text).expanduser(), str(self.query_one("#format", Select).value),
-                    str(self.query_one("#lang", Select).value))
+        self.export(
+            Path(text).expanduser(),
+            str(self.query_one("#format", Select).value),
+            str(self.query_one("#lang", Select).value),
+        )
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path, fmt: str, lang: str) -> None:
@@ -98,4 +103,3 @@ class ExportDialog(FormDialog):
         self.query_one("#progress", ProgressBar).update(total=2, progress=2)
         self.notify(_("Wrote {path}.").format(path=path))
         self.dismiss(path)
-

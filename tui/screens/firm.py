@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
 
-from tui.content.profile import profile_from_dict
 from tui.content.errors import ContentError
+from tui.content.profile import profile_from_dict
 from tui.domain import inspection
 from tui.domain.inspection import add_one_month, days_left_text, parse_date
 from tui.domain.profile import (
@@ -61,8 +61,10 @@ class FirmScreen(TenkenScreen[int | None]):
             yield Static("", id="size-tier", classes="hint")
             yield Label(_("Outsourcing of system development or operation"), classes="field-label")
             yield Select(
-                [(_(OUTSOURCING_LABELS[o]), o) for o in OUTSOURCING], value=p.outsourcing if p else "none",
-                allow_blank=False, id="outsourcing",
+                [(_(OUTSOURCING_LABELS[o]), o) for o in OUTSOURCING],
+                value=p.outsourcing if p else "none",
+                allow_blank=False,
+                id="outsourcing",
             )
             yield Label(_("Characteristics"), classes="field-label")
             yield SelectionList[str](
@@ -107,15 +109,22 @@ class FirmScreen(TenkenScreen[int | None]):
         staff = self.query_one("#staff", Input).value.strip()
         tier_box = self.query_one("#size-tier", Static)
         tier_box.update(
-            _("Size tier: {tier} (small < {m}, medium < {l} staff)").format(tier=_(th.tier(int(staff))), m=th.medium_from, l=th.large_from)
-            if staff.isdigit() and int(staff) > 0 else ""
+            _("Size tier: {tier} (small < {m}, medium < {l} staff)").format(
+                tier=_(th.tier(int(staff))), m=th.medium_from, l=th.large_from
+            )
+            if staff.isdigit() and int(staff) > 0
+            else ""
         )
         data = self._data()
         if not data["business"] or not isinstance(data["staff"], int) or data["staff"] < 1:
             return
         profile = Profile(
-            name="—", business=tuple(data["business"]), staff=data["staff"],
-            outsourcing=data["outsourcing"], thresholds=th, **{c: data[c] for c in CHARACTERISTICS},
+            name="—",
+            business=tuple(data["business"]),
+            staff=data["staff"],
+            outsourcing=data["outsourcing"],
+            thresholds=th,
+            **{c: data[c] for c in CHARACTERISTICS},
         )
         if profile == self._previewed:  # typing the name or an officer does not change the scope
             return
@@ -140,7 +149,9 @@ class FirmScreen(TenkenScreen[int | None]):
         try:
             profile = profile_from_dict(self._data(), self.tenken.ws.thresholds())
         except ContentError as exc:
-            self.query_one("#form-error", Static).update(_("Check the field {field}: {message}").format(field=exc.field or "", message=exc.message))
+            self.query_one("#form-error", Static).update(
+                _("Check the field {field}: {message}").format(field=exc.field or "", message=exc.message)
+            )
             return
         ws = self.tenken.ws
         firm = ws.store.update_firm(self.firm_id, profile) if self.firm_id else ws.add_firm(profile)
@@ -215,5 +226,3 @@ class NewInspectionDialog(FormDialog):
             return
         info = self.tenken.ws.start_inspection(self.firm_id, templates, received)
         self.dismiss(info.id)
-
-

@@ -12,9 +12,21 @@ from textual.widgets import Label, Static
 from tui.i18n import N_, _
 from tui.screens.base import TenkenModal, translate_bindings
 
-
-OWN_PREFIXES = {"app", "home", "inspection", "firm", "article", "new_inspection", "dialog", "search", "browse",
-                "equivalents", "lesson", "export", "training"}
+OWN_PREFIXES = {
+    "app",
+    "home",
+    "inspection",
+    "firm",
+    "article",
+    "new_inspection",
+    "dialog",
+    "search",
+    "browse",
+    "equivalents",
+    "lesson",
+    "export",
+    "training",
+}
 GENERAL_KEYS = (
     ("↑ ↓", N_("Move in a list")),
     ("Enter", N_("Open or choose")),

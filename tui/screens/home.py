@@ -61,7 +61,9 @@ class HomeScreen(TenkenScreen):
         for firm in self.firms:
             if not firm.inspections:
                 key = f"f{firm.id}"
-                table.add_row("", firm.name, "", "", "", "", RichText(_("no inspection yet — press n"), style="dim"), key=key)
+                table.add_row(
+                    "", firm.name, "", "", "", "", RichText(_("no inspection yet — press n"), style="dim"), key=key
+                )
                 self.row_keys[key] = (firm.id, None)
             for i in firm.inspections:
                 key = f"i{i.id}"
@@ -69,8 +71,12 @@ class HomeScreen(TenkenScreen):
                 style = "bold red" if left < 0 else ("yellow" if left <= 7 else "")
                 status = _("finalized") if i.finalized else format_percent(i.progress.ratio)
                 table.add_row(
-                    str(i.id), firm.name, format_date(i.due_on), RichText(days_left_text(i.due_on), style=style),
-                    f"{i.progress.answered}/{i.progress.total} ({status})", format_date(i.received_on),
+                    str(i.id),
+                    firm.name,
+                    format_date(i.due_on),
+                    RichText(days_left_text(i.due_on), style=style),
+                    f"{i.progress.answered}/{i.progress.total} ({status})",
+                    format_date(i.received_on),
                     self.tenken.ws.inspection_title(i),
                     key=key,
                 )

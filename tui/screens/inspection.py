@@ -53,7 +53,15 @@ class InspectionScreen(TenkenScreen):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="inspection.back"),
         Binding("pagedown", "next_item", N_("Next item"), id="inspection.next", priority=True, key_display="PgDn"),
-        Binding("pageup", "previous_item", N_("Previous item"), id="inspection.previous", priority=True, key_display="PgUp", show=False),
+        Binding(
+            "pageup",
+            "previous_item",
+            N_("Previous item"),
+            id="inspection.previous",
+            priority=True,
+            key_display="PgUp",
+            show=False,
+        ),
         Binding("g", "jump", N_("Jump to item"), id="inspection.jump", show=False),
         Binding("u", "toggle_unanswered", N_("Only unanswered"), id="inspection.unanswered", show=False),
         Binding("a", "article", N_("Article text"), id="inspection.article"),
@@ -155,10 +163,16 @@ class InspectionScreen(TenkenScreen):
         p = i.progress
         if i.finalized:
             return _("{firm} — {title} | revision {n}, finalized by {who} — locked (n: new revision)").format(
-                firm=i.firm_name, title=self.tenken.ws.inspection_title(i), n=i.revision, who=i.finalized_by)
+                firm=i.firm_name, title=self.tenken.ws.inspection_title(i), n=i.revision, who=i.finalized_by
+            )
         return _("{firm} — {title} | received {received} | due {due} ({left}) | answered {answered}/{total}").format(
-            firm=i.firm_name, title=self.tenken.ws.inspection_title(i), received=format_date(i.received_on), due=format_date(i.due_on),
-            left=days_left_text(i.due_on), answered=p.answered, total=p.total,
+            firm=i.firm_name,
+            title=self.tenken.ws.inspection_title(i),
+            received=format_date(i.received_on),
+            due=format_date(i.due_on),
+            left=days_left_text(i.due_on),
+            answered=p.answered,
+            total=p.total,
         )
 
     def _section_progress(self, items: list[PlacedItem]) -> Progress:
@@ -221,7 +235,9 @@ class InspectionScreen(TenkenScreen):
                 prog = self._section_progress(items)
                 header = RichText()
                 header.append(f"{section.title.get()}  ", style="bold")
-                header.append(f"{prog.answered}/{prog.total}", style="green" if prog.answered == prog.total else "yellow")
+                header.append(
+                    f"{prog.answered}/{prog.total}", style="green" if prog.answered == prog.total else "yellow"
+                )
                 ol.replace_option_prompt(f"section:{section.id}", header)
 
     def show_item(self, item_id: str | None) -> None:
@@ -234,9 +250,13 @@ class InspectionScreen(TenkenScreen):
         corpus = self.tenken.ws.corpus
         lang = get_language()
         answer = self.answers.get(item_id, Answer(item_id))
-        self.query_one("#question", Static).update(RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold")))
+        self.query_one("#question", Static).update(
+            RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold"))
+        )
         cites = ", ".join(
-            f"{corpus.rulebooks[corpus[r].rulebook].name.get(lang)} {article_label(corpus[r], lang)}" if r in corpus else r
+            f"{corpus.rulebooks[corpus[r].rulebook].name.get(lang)} {article_label(corpus[r], lang)}"
+            if r in corpus
+            else r
             for r in cites_for(p.item, self.rulebooks)
         )
         meta = RichText()
@@ -355,7 +375,9 @@ class InspectionScreen(TenkenScreen):
         try:
             value = parse_date(event.value)
         except ValueError:
-            self.query_one("#save-state", Static).update(RichText(_("Write the date as YYYY-MM-DD, e.g. 2026-12-31."), style="yellow"))
+            self.query_one("#save-state", Static).update(
+                RichText(_("Write the date as YYYY-MM-DD, e.g. 2026-12-31."), style="yellow")
+            )
             return
         self._queue("target_date", value)
 
@@ -380,6 +402,7 @@ class InspectionScreen(TenkenScreen):
         self.flush()
         answer = self.answers.get(item_id, Answer(item_id))
         if status == "na" and not answer.justification.strip():
+
             def done(reason: str | None) -> None:
                 if reason and reason.strip():
                     self.save(item_id, {"justification": reason.strip(), "status": "na"})
@@ -387,7 +410,8 @@ class InspectionScreen(TenkenScreen):
 
             self.app.push_screen(
                 InputDialog(
-                    _("Not applicable"), _("Why does this item not apply to your firm?"),
+                    _("Not applicable"),
+                    _("Why does this item not apply to your firm?"),
                     check=lambda t: None if t.strip() else _("A justification is required."),
                 ),
                 done,
@@ -446,7 +470,11 @@ class InspectionScreen(TenkenScreen):
     def action_toggle_unanswered(self) -> None:
         self.flush()
         self.only_unanswered = not self.only_unanswered
-        if self.only_unanswered and self.current is not None and self.answers.get(self.current, Answer(self.current)).answered:
+        if (
+            self.only_unanswered
+            and self.current is not None
+            and self.answers.get(self.current, Answer(self.current)).answered
+        ):
             # Walk on from here to what is left: the next unanswered item, else the first one.
             order = self._order()  # what is left, with the current item in its place
             if len(order) == 1:
@@ -463,7 +491,11 @@ class InspectionScreen(TenkenScreen):
 
         def check(text: str) -> str | None:
             t = text.strip()
-            return None if t in by_number or t in self.placed else _("No item {text}; write a number such as 2-3.").format(text=t)
+            return (
+                None
+                if t in by_number or t in self.placed
+                else _("No item {text}; write a number such as 2-3.").format(text=t)
+            )
 
         def done(text: str | None) -> None:
             if text:
@@ -510,8 +542,9 @@ class InspectionScreen(TenkenScreen):
         self.app.push_screen(
             InputDialog(
                 _("Add evidence"),
-                _("A file path (its SHA-256 is recorded), a description, or a training module id for its records ({ids}):")
-                .format(ids=", ".join(self.tenken.ws.modules)),
+                _(
+                    "A file path (its SHA-256 is recorded), a description, or a training module id for its records ({ids}):"
+                ).format(ids=", ".join(self.tenken.ws.modules)),
             ),
             done,
         )
@@ -519,8 +552,8 @@ class InspectionScreen(TenkenScreen):
     def action_history(self) -> None:
         if self.current is None:
             return
-        from tui.screens.dialogs import MessageDialog
         from tui.domain.inspection import FIELD_LABELS
+        from tui.screens.dialogs import MessageDialog
 
         entries = self.tenken.ws.store.history(self.inspection_id, self.current)
         lines = [
@@ -538,7 +571,8 @@ class InspectionScreen(TenkenScreen):
         from tui.screens.dialogs import MessageDialog
 
         scoped = next(
-            (s for s in self.tenken.ws.scope(self.profile, list(self.info.templates)) if s.item.id == self.current), None
+            (s for s in self.tenken.ws.scope(self.profile, list(self.info.templates)) if s.item.id == self.current),
+            None,
         )
         placed = self.placed[self.current]
         lines = [f"{placed.number}  {placed.item.question.get()}", ""]
@@ -570,10 +604,12 @@ class InspectionScreen(TenkenScreen):
             self.call_later(self.on_language_changed)
 
         self.app.push_screen(
-            InputDialog(_("Finalize the inspection"),
-                        _("The answers are locked and the report is no longer a draft. Who signs off?"),
-                        value=self.profile.responsible_officer or "",
-                        check=lambda t: None if t.strip() else _("Write the name of the officer who signs off.")),
+            InputDialog(
+                _("Finalize the inspection"),
+                _("The answers are locked and the report is no longer a draft. Who signs off?"),
+                value=self.profile.responsible_officer or "",
+                check=lambda t: None if t.strip() else _("Write the name of the officer who signs off."),
+            ),
             done,
         )
 
@@ -604,4 +640,3 @@ class InspectionScreen(TenkenScreen):
         if action == "status" and isinstance(self.focused, (Input, TextArea)):
             return False
         return True
-

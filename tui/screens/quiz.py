@@ -116,7 +116,6 @@ class Wrapped:
         return Measurement(min(widest, 2), min(widest, options.max_width))
 
 
-
 def cite_label(corpus: Corpus, ref: str, lang: str) -> str:
     """「交換業規則 第9条第3項第3号」 / "Exchange Rules Art. 9(3)(iii)"; the bare ref when unknown."""
     prov = corpus.get(ref)
@@ -262,8 +261,9 @@ class _Runner(TenkenScreen[int | None]):
             self.notify(str(exc), severity="error")
             return
         self.lang = new
-        self.notify(_("{name} now takes training in {language}.").format(
-            name=self.trainee.name, language=LANGUAGE_NAMES[new]))
+        self.notify(
+            _("{name} now takes training in {language}.").format(name=self.trainee.name, language=LANGUAGE_NAMES[new])
+        )
         self.render_all()
 
 
@@ -281,8 +281,14 @@ class QuizScreen(_Runner):
         *_number_bindings("training.quiz"),
     ]
 
-    def __init__(self, trainee: Trainee, lang: str, attempt: Attempt | None = None, module: Module | None = None,
-                 review: list[tuple[Module, Question]] | None = None) -> None:
+    def __init__(
+        self,
+        trainee: Trainee,
+        lang: str,
+        attempt: Attempt | None = None,
+        module: Module | None = None,
+        review: list[tuple[Module, Question]] | None = None,
+    ) -> None:
         """A quiz: `attempt` and its `module`; a review round: `review`, the (module, question) pairs due."""
         super().__init__(trainee, lang)
         self.attempt = attempt
@@ -363,8 +369,9 @@ class QuizScreen(_Runner):
             if q is None:
                 return
             if not self.picked:
-                self.notify(_("Choose an answer first: a number key, or space on the highlighted choice."),
-                            severity="warning")
+                self.notify(
+                    _("Choose an answer first: a number key, or space on the highlighted choice."), severity="warning"
+                )
                 return
             module = self.items[self.index][0]
             try:
@@ -409,7 +416,8 @@ class QuizScreen(_Runner):
         module = self.items[min(self.index, len(self.items) - 1)][0] if self.items else None
         title = module.title.get(lang) if module else what
         head = _("{what}: {title} — {name} ({language})").format(
-            what=what, title=title, name=self.trainee.name, language=LANGUAGE_NAMES.get(lang, lang))
+            what=what, title=title, name=self.trainee.name, language=LANGUAGE_NAMES.get(lang, lang)
+        )
         self._set("run-head", head)
         if self.stage == "result":
             self._set("run-question", self._result())
@@ -446,12 +454,18 @@ class QuizScreen(_Runner):
                 mark = "✓" if c.correct else ("✗" if chosen else " ")
                 style = "green" if c.correct else ("bold red" if chosen else "")
                 text = RichText(c.text.get(self.lang), style=style)
-                text.append("\n" + c.explanation.get(self.lang), style="italic" if (chosen or c.correct) else "italic dim")
+                text.append(
+                    "\n" + c.explanation.get(self.lang), style="italic" if (chosen or c.correct) else "italic dim"
+                )
                 rows.append((RichText(f"{mark} {n + 1} {box}", style=style), text))
             else:
                 here = n == self.cursor
-                rows.append((RichText(f"{'›' if here else ' '} {n + 1} {box}", style="bold" if here else ""),
-                             RichText(c.text.get(self.lang), style="reverse" if here else "")))
+                rows.append(
+                    (
+                        RichText(f"{'›' if here else ' '} {n + 1} {box}", style="bold" if here else ""),
+                        RichText(c.text.get(self.lang), style="reverse" if here else ""),
+                    )
+                )
         return option_grid(rows)
 
     def _verdict(self, q: Question) -> RichText:
@@ -479,8 +493,10 @@ class QuizScreen(_Runner):
         a = self.attempt
         assert a is not None
         module = self.items[0][0]
-        out.append(_("Score: {score} of {total} ({percent}%)").format(score=a.score, total=a.total, percent=a.percent),
-                   style="bold")
+        out.append(
+            _("Score: {score} of {total} ({percent}%)").format(score=a.score, total=a.total, percent=a.percent),
+            style="bold",
+        )
         out.append("\n")
         if a.passed:
             out.append(" " + _("Passed") + " ", style="bold black on green")
@@ -570,7 +586,9 @@ class ExerciseScreen(_Runner):
             if i is None:
                 return
             if self.choice is None:
-                self.notify(_("Choose a decision first: a number key, or space on the highlighted one."), severity="warning")
+                self.notify(
+                    _("Choose a decision first: a number key, or space on the highlighted one."), severity="warning"
+                )
                 return
             try:
                 self.attempt = self.tenken.ws.choose_decision(self.attempt.id, i.id, self.choice)
@@ -610,13 +628,23 @@ class ExerciseScreen(_Runner):
     def render_all(self) -> None:
         lang = self.lang
         head = _("{what}: {title} — {name} ({language})").format(
-            what=_("Exercise"), title=self.exercise.title.get(lang), name=self.trainee.name,
-            language=LANGUAGE_NAMES.get(lang, lang))
+            what=_("Exercise"),
+            title=self.exercise.title.get(lang),
+            name=self.trainee.name,
+            language=LANGUAGE_NAMES.get(lang, lang),
+        )
         self._set("run-head", head)
         if self.stage == "scenario":
             self._set("run-question", RichText(self.exercise.scenario.get(lang)))
-            self._set("run-feedback", RichText(_("{n} injects; pass at {score} of {max} points.").format(
-                n=len(self.exercise.injects), score=self.exercise.pass_score, max=self.exercise.max_score), style="dim"))
+            self._set(
+                "run-feedback",
+                RichText(
+                    _("{n} injects; pass at {score} of {max} points.").format(
+                        n=len(self.exercise.injects), score=self.exercise.pass_score, max=self.exercise.max_score
+                    ),
+                    style="dim",
+                ),
+            )
             self._set("run-options", "")
             self._set("run-after", "")
             self._set("run-hint", _("Enter: begin"))
@@ -630,7 +658,9 @@ class ExerciseScreen(_Runner):
             assert i is not None
             score, so_far = self._running_score()
             top = RichText()
-            top.append(_("Inject {n} of {total}").format(n=self.index + 1, total=len(self.exercise.injects)), style="dim")
+            top.append(
+                _("Inject {n} of {total}").format(n=self.index + 1, total=len(self.exercise.injects)), style="dim"
+            )
             top.append(" · " + _("score so far: {score} of {max}").format(score=score, max=so_far) + "\n", style="dim")
             top.append(i.title.get(lang) + "\n", style="bold")
             top.append(i.situation.get(lang))
@@ -648,8 +678,12 @@ class ExerciseScreen(_Runner):
     def _result(self) -> RichText:
         a = self.attempt
         lang = self.lang
-        out = RichText(_("Final score: {score} of {max} points ({percent}%)").format(
-            score=a.score, max=a.total, percent=percent(a.score, a.total)), style="bold")
+        out = RichText(
+            _("Final score: {score} of {max} points ({percent}%)").format(
+                score=a.score, max=a.total, percent=percent(a.score, a.total)
+            ),
+            style="bold",
+        )
         out.append("\n")
         if a.passed:
             out.append(" " + _("Passed") + " ", style="bold black on green")
@@ -669,13 +703,21 @@ class ExerciseScreen(_Runner):
             if self.stage == "debrief":
                 chosen = decided is not None and d.id == decided.id
                 style = "bold" if chosen else ("green" if d.score == i.best else "dim")
-                rows.append((RichText(f"{'▶' if chosen else ' '} {n + 1} [{d.score:>2}/{i.best}]", style=style),
-                             RichText(d.text.get(self.lang), style=style)))
+                rows.append(
+                    (
+                        RichText(f"{'▶' if chosen else ' '} {n + 1} [{d.score:>2}/{i.best}]", style=style),
+                        RichText(d.text.get(self.lang), style=style),
+                    )
+                )
             else:
                 here = n == self.cursor
                 box = "(•)" if d.id == self.choice else "( )"
-                rows.append((RichText(f"{'›' if here else ' '} {n + 1} {box}", style="bold" if here else ""),
-                             RichText(d.text.get(self.lang), style="reverse" if here else "")))
+                rows.append(
+                    (
+                        RichText(f"{'›' if here else ' '} {n + 1} {box}", style="bold" if here else ""),
+                        RichText(d.text.get(self.lang), style="reverse" if here else ""),
+                    )
+                )
         return option_grid(rows)
 
     def _debrief(self, i: Inject) -> RichText:
@@ -683,7 +725,11 @@ class ExerciseScreen(_Runner):
         out = RichText()
         if d is None:
             return out
-        style = "bold black on green" if d.score == i.best else ("bold black on yellow" if d.score > 0 else "bold white on dark_red")
+        style = (
+            "bold black on green"
+            if d.score == i.best
+            else ("bold black on yellow" if d.score > 0 else "bold white on dark_red")
+        )
         out.append(" " + _("{score} of {max} points").format(score=d.score, max=i.best) + " ", style=style)
         out.append("\n" + d.debrief.get(self.lang), style="italic")
         return out

@@ -62,10 +62,14 @@ class SearchScreen(TenkenScreen[None]):
         yield Header(icon="")
         yield Static(_("Search the rules, guideline comments, inspection items and lessons"), classes="screen-title")
         with Horizontal(id="search-bar"):
-            yield Input(self.initial, placeholder=_("e.g. クラウド, 第26条第3項, art 10(2), contingency plan"), id="query")
+            yield Input(
+                self.initial, placeholder=_("e.g. クラウド, 第26条第3項, art 10(2), contingency plan"), id="query"
+            )
             yield Select(
                 [(_("all kinds"), "")] + [(_(label), kind) for kind, label in KIND_LABELS.items()],
-                value="", allow_blank=False, id="kind",
+                value="",
+                allow_blank=False,
+                id="kind",
             )
         yield Static("", id="search-status", classes="hint")
         yield OptionList(id="results")
@@ -88,7 +92,11 @@ class SearchScreen(TenkenScreen[None]):
     def run_search(self, query: str) -> None:
         """Off the event loop, so typing never waits; a newer keystroke cancels the older search."""
         kind = self.query_one("#kind", Select).value or None
-        hits = self.tenken.ws.search_index.search(query, limit=30, kind=kind, prefer=get_language()) if query.strip() else []
+        hits = (
+            self.tenken.ws.search_index.search(query, limit=30, kind=kind, prefer=get_language())
+            if query.strip()
+            else []
+        )
         self.post_message(self.Results(query, hits))
 
     def on_search_screen_results(self, message: Results) -> None:

@@ -62,8 +62,9 @@ def split_name(text: str) -> tuple[str, str]:
     return text.strip(), ""
 
 
-def run_attempt(screen: TenkenScreen, trainee: Trainee, module: Module, kind: str,
-                session: TrainingSession | None = None, done=None) -> None:
+def run_attempt(
+    screen: TenkenScreen, trainee: Trainee, module: Module, kind: str, session: TrainingSession | None = None, done=None
+) -> None:
     """Start (or resume) the trainee's quiz or exercise and show it in the trainee's language."""
     ws = screen.tenken.ws
     try:
@@ -154,18 +155,36 @@ class TrainingScreen(TenkenScreen[None]):
     def _columns(self) -> None:
         t = self.query_one("#training-modules", DataTable)
         if not t.columns:
-            for key, label in (("title", _("Module")), ("lessons", _("Lessons")), ("questions", _("Questions")),
-                               ("minutes", _("Minutes")), ("pass", _("Pass mark")), ("exercise", _("Exercise"))):
+            for key, label in (
+                ("title", _("Module")),
+                ("lessons", _("Lessons")),
+                ("questions", _("Questions")),
+                ("minutes", _("Minutes")),
+                ("pass", _("Pass mark")),
+                ("exercise", _("Exercise")),
+            ):
                 t.add_column(label, key=key)
         t = self.query_one("#training-sessions", DataTable)
         if not t.columns:
-            for key, label in (("id", _("ID")), ("date", _("Date")), ("module", _("Module")), ("trainer", _("Trainer")),
-                               ("lang", _("Language")), ("roster", _("Trainees")), ("passed", _("Passed"))):
+            for key, label in (
+                ("id", _("ID")),
+                ("date", _("Date")),
+                ("module", _("Module")),
+                ("trainer", _("Trainer")),
+                ("lang", _("Language")),
+                ("roster", _("Trainees")),
+                ("passed", _("Passed")),
+            ):
                 t.add_column(label, key=key)
         t = self.query_one("#training-trainees", DataTable)
         if not t.columns:
-            for key, label in (("name", _("Name")), ("dept", _("Department")), ("lang", _("Language")),
-                               ("passed", _("Modules passed")), ("due", _("Reviews due"))):
+            for key, label in (
+                ("name", _("Name")),
+                ("dept", _("Department")),
+                ("lang", _("Language")),
+                ("passed", _("Modules passed")),
+                ("due", _("Reviews due")),
+            ):
                 t.add_column(label, key=key)
 
     def reload(self) -> None:
@@ -188,8 +207,15 @@ class TrainingScreen(TenkenScreen[None]):
         t.clear()
         for m in self.modules:
             ex = m.exercise
-            t.add_row(m.title.get(lang), str(len(m.lessons)), str(len(m.quiz)), str(m.minutes), f"{m.pass_mark}%",
-                      _("{n} injects").format(n=len(ex.injects)) if ex else "—", key=m.id)
+            t.add_row(
+                m.title.get(lang),
+                str(len(m.lessons)),
+                str(len(m.quiz)),
+                str(m.minutes),
+                f"{m.pass_mark}%",
+                _("{n} injects").format(n=len(ex.injects)) if ex else "—",
+                key=m.id,
+            )
         if t.row_count:
             t.move_cursor(row=min(keep, t.row_count - 1))
 
@@ -198,8 +224,16 @@ class TrainingScreen(TenkenScreen[None]):
         t.clear()
         for s in sessions:
             passed = sum(1 for tr in s.roster if status.get((tr.id, s.module_id)) == PASSED)
-            t.add_row(str(s.id), format_date(s.held_on), titles.get(s.module_id, s.module_id), s.trainer,
-                      LANGUAGE_NAMES.get(s.lang, s.lang), str(len(s.roster)), f"{passed}/{len(s.roster)}", key=f"s{s.id}")
+            t.add_row(
+                str(s.id),
+                format_date(s.held_on),
+                titles.get(s.module_id, s.module_id),
+                s.trainer,
+                LANGUAGE_NAMES.get(s.lang, s.lang),
+                str(len(s.roster)),
+                f"{passed}/{len(s.roster)}",
+                key=f"s{s.id}",
+            )
         if t.row_count:
             t.move_cursor(row=min(keep, t.row_count - 1))
 
@@ -208,8 +242,14 @@ class TrainingScreen(TenkenScreen[None]):
         t.clear()
         for tr in ws.trainees():
             passed = sum(1 for m in self.modules if status.get((tr.id, m.id)) == PASSED)
-            t.add_row(tr.name, tr.department, language_name(tr.lang), f"{passed}/{len(self.modules)}",
-                      str(due.get(tr.id, 0)) if due.get(tr.id) else "—", key=f"t{tr.id}")
+            t.add_row(
+                tr.name,
+                tr.department,
+                language_name(tr.lang),
+                f"{passed}/{len(self.modules)}",
+                str(due.get(tr.id, 0)) if due.get(tr.id) else "—",
+                key=f"t{tr.id}",
+            )
         if t.row_count:
             t.move_cursor(row=min(keep, t.row_count - 1))
         self.refresh_bindings()
@@ -263,10 +303,14 @@ class TrainingScreen(TenkenScreen[None]):
             self.notify(_("Added {name}.").format(name=trainee.name))
             self.reload()
 
-        self.app.push_screen(InputDialog(
-            _("New trainee"), _("Name, and the department after a comma (e.g. 山田太郎, 総務部):"),
-            check=lambda v: None if v.strip() else _("Type a name."),
-        ), done)
+        self.app.push_screen(
+            InputDialog(
+                _("New trainee"),
+                _("Name, and the department after a comma (e.g. 山田太郎, 総務部):"),
+                check=lambda v: None if v.strip() else _("Type a name."),
+            ),
+            done,
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -318,17 +362,32 @@ class ModuleScreen(TenkenScreen[None]):
             info.append(_("Objectives:") + "\n", style="bold")
             for o in m.objectives:
                 info.append(f"  • {o.get(lang)}\n")
-            info.append(_("{lessons} lessons, {questions} questions, {minutes} min, pass mark {mark}%").format(
-                lessons=len(m.lessons), questions=len(m.quiz), minutes=m.minutes, mark=m.pass_mark), style="dim")
+            info.append(
+                _("{lessons} lessons, {questions} questions, {minutes} min, pass mark {mark}%").format(
+                    lessons=len(m.lessons), questions=len(m.quiz), minutes=m.minutes, mark=m.pass_mark
+                ),
+                style="dim",
+            )
             if m.exercise is not None:
-                info.append("\n" + _("Tabletop exercise: {title} ({n} injects, pass at {score} of {max})").format(
-                    title=m.exercise.title.get(lang), n=len(m.exercise.injects), score=m.exercise.pass_score,
-                    max=m.exercise.max_score), style="dim")
+                info.append(
+                    "\n"
+                    + _("Tabletop exercise: {title} ({n} injects, pass at {score} of {max})").format(
+                        title=m.exercise.title.get(lang),
+                        n=len(m.exercise.injects),
+                        score=m.exercise.pass_score,
+                        max=m.exercise.max_score,
+                    ),
+                    style="dim",
+                )
             yield Static(Wrapped(info))
             yield Label(_("Lessons (Enter to read)"), classes="field-label")
             yield OptionList(
-                *[Option(f"{n}. {lesson.title.get(lang)}  (" + _("{n} min").format(n=lesson.minutes) + ")", id=lesson.id)
-                  for n, lesson in enumerate(m.lessons, 1)],
+                *[
+                    Option(
+                        f"{n}. {lesson.title.get(lang)}  (" + _("{n} min").format(n=lesson.minutes) + ")", id=lesson.id
+                    )
+                    for n, lesson in enumerate(m.lessons, 1)
+                ],
                 id="module-lessons",
             )
         yield Footer()
@@ -352,10 +411,15 @@ class ModuleScreen(TenkenScreen[None]):
                 return
             then(trainee)
 
-        self.app.push_screen(InputDialog(
-            title, _("The trainee's name (a new name adds the trainee; a department may follow a comma):"),
-            placeholder="山田太郎, 総務部", check=lambda v: None if v.strip() else _("Type a name."),
-        ), done)
+        self.app.push_screen(
+            InputDialog(
+                title,
+                _("The trainee's name (a new name adds the trainee; a department may follow a comma):"),
+                placeholder="山田太郎, 総務部",
+                check=lambda v: None if v.strip() else _("Type a name."),
+            ),
+            done,
+        )
 
     def action_quiz(self) -> None:
         self._ask_trainee(_("Who takes the quiz?"), lambda t: run_attempt(self, t, self.module, QUIZ))
@@ -382,7 +446,9 @@ class LessonViewer(TenkenScreen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="training.lesson.back"),
         Binding("right,n", "step(1)", N_("Next lesson"), id="training.lesson.next", priority=True, key_display="→"),
-        Binding("left,p", "step(-1)", N_("Previous lesson"), id="training.lesson.previous", priority=True, key_display="←"),
+        Binding(
+            "left,p", "step(-1)", N_("Previous lesson"), id="training.lesson.previous", priority=True, key_display="←"
+        ),
         Binding("o", "other_language", N_("Other language"), id="training.lesson.language"),
         Binding("a", "article", N_("Cited article"), id="training.lesson.article"),
     ]
@@ -418,7 +484,9 @@ class LessonViewer(TenkenScreen[None]):
         lesson = m.lessons[self.index]
         self.query_one("#lesson-head", Static).update(
             _("Lesson {n} of {total}: {title} ({minutes} min)").format(
-                n=self.index + 1, total=len(m.lessons), title=lesson.title.get(lang), minutes=lesson.minutes))
+                n=self.index + 1, total=len(m.lessons), title=lesson.title.get(lang), minutes=lesson.minutes
+            )
+        )
         await self.query_one("#lesson-markdown", Markdown).update(lesson.body.get(lang))
         self.query_one("#lesson-body", VerticalScroll).scroll_home(animate=False)
 
@@ -459,15 +527,23 @@ class NewSessionDialog(TenkenModal[int | None]):
         with Vertical(classes="dialog"):
             yield Label(_("New training session"), classes="dialog-title")
             yield Label(_("Module"), classes="field-label")
-            yield Select([(m.title.get(lang), m.id) for m in self.modules], value=self.modules[0].id,
-                         allow_blank=False, id="session-module")
+            yield Select(
+                [(m.title.get(lang), m.id) for m in self.modules],
+                value=self.modules[0].id,
+                allow_blank=False,
+                id="session-module",
+            )
             yield Label(_("Date"), classes="field-label")
             yield Input(_today().isoformat(), placeholder="2026-11-23", id="session-date")
             yield Label(_("Trainer"), classes="field-label")
             yield Input(self.tenken.ws.store.user_name(), id="session-trainer")
             yield Label(_("Language of the session"), classes="field-label")
-            yield Select([(LANGUAGE_NAMES["ja"], "ja"), (LANGUAGE_NAMES["en"], "en")], value=lang, allow_blank=False,
-                         id="session-lang")
+            yield Select(
+                [(LANGUAGE_NAMES["ja"], "ja"), (LANGUAGE_NAMES["en"], "en")],
+                value=lang,
+                allow_blank=False,
+                id="session-lang",
+            )
             yield Static("", id="dialog-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("OK"), variant="primary", id="ok")
@@ -489,8 +565,10 @@ class NewSessionDialog(TenkenModal[int | None]):
             return
         try:
             session = self.tenken.ws.create_training_session(
-                str(self.query_one("#session-module", Select).value), held_on,
-                self.query_one("#session-trainer", Input).value, str(self.query_one("#session-lang", Select).value),
+                str(self.query_one("#session-module", Select).value),
+                held_on,
+                self.query_one("#session-trainer", Input).value,
+                str(self.query_one("#session-lang", Select).value),
             )
         except _errors() as exc:
             error.update(str(exc))
@@ -546,9 +624,16 @@ class SessionScreen(TenkenScreen[None]):
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
         if not t.columns:
-            for key, label in (("name", _("Name")), ("dept", _("Department")), ("lang", _("Language")),
-                               ("status", _("Completion")), ("best", _("Best score")), ("attempts", _("Attempts")),
-                               ("last", _("Last date")), ("exercise", _("Exercise"))):
+            for key, label in (
+                ("name", _("Name")),
+                ("dept", _("Department")),
+                ("lang", _("Language")),
+                ("status", _("Completion")),
+                ("best", _("Best score")),
+                ("attempts", _("Attempts")),
+                ("last", _("Last date")),
+                ("exercise", _("Exercise")),
+            ):
                 t.add_column(label, key=key)
         self.reload()
         t.focus()
@@ -570,25 +655,44 @@ class SessionScreen(TenkenScreen[None]):
         s = self.session
         self.query_one("#session-head", Static).update(
             _("Session {id}: {module} — {date}, trainer {trainer}, in {language}").format(
-                id=s.id, module=self.module.title.get(lang), date=format_date(s.held_on), trainer=s.trainer,
-                language=LANGUAGE_NAMES.get(s.lang, s.lang)))
+                id=s.id,
+                module=self.module.title.get(lang),
+                date=format_date(s.held_on),
+                trainer=s.trainer,
+                language=LANGUAGE_NAMES.get(s.lang, s.lang),
+            )
+        )
         t = self.query_one(DataTable)
         keep = t.cursor_row
         t.clear()
         for c in self.results:
             tr = c.trainee
-            ex = "—" if self.module.exercise is None else (
-                score_cell(c.exercise_percent) + (" ✓" if c.exercise_passed else ""))
-            t.add_row(tr.name, tr.department, LANGUAGE_NAMES.get(ws.trainee_language(tr, s), "—"), status_cell(c),
-                      score_cell(c.best_percent), str(c.attempts), format_date(c.last_on) if c.last_on else "—", ex,
-                      key=f"t{tr.id}")
+            ex = (
+                "—"
+                if self.module.exercise is None
+                else (score_cell(c.exercise_percent) + (" ✓" if c.exercise_passed else ""))
+            )
+            t.add_row(
+                tr.name,
+                tr.department,
+                LANGUAGE_NAMES.get(ws.trainee_language(tr, s), "—"),
+                status_cell(c),
+                score_cell(c.best_percent),
+                str(c.attempts),
+                format_date(c.last_on) if c.last_on else "—",
+                ex,
+                key=f"t{tr.id}",
+            )
             if select == tr.id:
                 keep = t.row_count - 1
         if t.row_count:
             t.move_cursor(row=min(max(keep, 0), t.row_count - 1))
         empty = self.query_one("#session-empty", Static)
-        empty.update(_("No trainees on the roster yet. Press a to add one.") if not self.results else
-                     _("Enter: run the selected trainee's quiz · h: history · r: review · g: trainee language · d: remove"))
+        empty.update(
+            _("No trainees on the roster yet. Press a to add one.")
+            if not self.results
+            else _("Enter: run the selected trainee's quiz · h: history · r: review · g: trainee language · d: remove")
+        )
         self.refresh_bindings()
 
     def selected(self) -> Trainee | None:
@@ -619,11 +723,14 @@ class SessionScreen(TenkenScreen[None]):
                 return
             self.reload(select=trainee.id)
 
-        self.app.push_screen(InputDialog(
-            _("Add a trainee to the roster"),
-            _("Name, and the department after a comma; a new name adds the trainee:"),
-            check=lambda v: None if v.strip() else _("Type a name."),
-        ), done)
+        self.app.push_screen(
+            InputDialog(
+                _("Add a trainee to the roster"),
+                _("Name, and the department after a comma; a new name adds the trainee:"),
+                check=lambda v: None if v.strip() else _("Type a name."),
+            ),
+            done,
+        )
 
     def action_remove(self) -> None:
         trainee = self.selected()
@@ -667,7 +774,9 @@ class SessionScreen(TenkenScreen[None]):
         except _errors() as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(_("{name} now takes training in {language}.").format(name=trainee.name, language=LANGUAGE_NAMES[new]))
+        self.notify(
+            _("{name} now takes training in {language}.").format(name=trainee.name, language=LANGUAGE_NAMES[new])
+        )
         self.reload(select=trainee.id)
 
     def action_back(self) -> None:
@@ -710,15 +819,27 @@ class TraineeScreen(TenkenScreen[None]):
     def on_mount(self) -> None:
         t = self.query_one("#trainee-modules", DataTable)
         if not t.columns:
-            for key, label in (("module", _("Module")), ("status", _("Completion")), ("best", _("Best score")),
-                               ("attempts", _("Attempts")), ("first", _("First date")), ("last", _("Last date")),
-                               ("minutes", _("Minutes"))):
+            for key, label in (
+                ("module", _("Module")),
+                ("status", _("Completion")),
+                ("best", _("Best score")),
+                ("attempts", _("Attempts")),
+                ("first", _("First date")),
+                ("last", _("Last date")),
+                ("minutes", _("Minutes")),
+            ):
                 t.add_column(label, key=key)
         t = self.query_one("#trainee-history", DataTable)
         if not t.columns:
-            for key, label in (("when", _("Started")), ("module", _("Module")), ("kind", _("Kind")),
-                               ("session", _("Session")), ("score", _("Score")), ("result", _("Result")),
-                               ("minutes", _("Minutes"))):
+            for key, label in (
+                ("when", _("Started")),
+                ("module", _("Module")),
+                ("kind", _("Kind")),
+                ("session", _("Session")),
+                ("score", _("Score")),
+                ("result", _("Result")),
+                ("minutes", _("Minutes")),
+            ):
                 t.add_column(label, key=key)
         self.reload()
         self.query_one("#trainee-history", DataTable).focus()
@@ -737,27 +858,48 @@ class TraineeScreen(TenkenScreen[None]):
             self.notify(str(exc), severity="error")
             return
         head = _("{name} ({department}) — content language: {language} — reviews due: {n}").format(
-            name=trainee.name, department=trainee.department or "—", language=language_name(trainee.lang), n=due)
+            name=trainee.name, department=trainee.department or "—", language=language_name(trainee.lang), n=due
+        )
         self.query_one("#trainee-head", Static).update(head)
         t = self.query_one("#trainee-modules", DataTable)
         t.clear()
         for c in records:
-            t.add_row(c.module_title.get(lang), status_cell(c), score_cell(c.best_percent), str(c.attempts),
-                      format_date(c.first_on) if c.first_on else "—", format_date(c.last_on) if c.last_on else "—",
-                      str(c.minutes), key=c.module_id)
+            t.add_row(
+                c.module_title.get(lang),
+                status_cell(c),
+                score_cell(c.best_percent),
+                str(c.attempts),
+                format_date(c.first_on) if c.first_on else "—",
+                format_date(c.last_on) if c.last_on else "—",
+                str(c.minutes),
+                key=c.module_id,
+            )
         titles = {m.id: m.title.get(lang) for m in ws.training_modules()}
         t = self.query_one("#trainee-history", DataTable)
         t.clear()
         for a, s in reversed(history):
             if a.finished:
-                result = RichText(_("passed"), style="bold green") if a.passed else RichText(_("not passed"), style="red")
+                result = (
+                    RichText(_("passed"), style="bold green") if a.passed else RichText(_("not passed"), style="red")
+                )
                 score = f"{a.score}/{a.total} ({a.percent}%)"
             else:
                 result, score = RichText(_("unfinished"), style="dim"), "—"
-            where = _("session {id} ({date}, {trainer})").format(id=s.id, date=format_date(s.held_on), trainer=s.trainer) \
-                if s is not None else _("self-study")
-            t.add_row(format_datetime(a.started_at), titles.get(a.module_id, a.module_id), _(KIND_LABELS[a.kind]),
-                      where, score, result, str(a.minutes) if a.finished else "—", key=f"a{a.id}")
+            where = (
+                _("session {id} ({date}, {trainer})").format(id=s.id, date=format_date(s.held_on), trainer=s.trainer)
+                if s is not None
+                else _("self-study")
+            )
+            t.add_row(
+                format_datetime(a.started_at),
+                titles.get(a.module_id, a.module_id),
+                _(KIND_LABELS[a.kind]),
+                where,
+                score,
+                result,
+                str(a.minutes) if a.finished else "—",
+                key=f"a{a.id}",
+            )
         self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
@@ -776,8 +918,9 @@ class TraineeScreen(TenkenScreen[None]):
         except _errors() as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(_("{name} now takes training in {language}.").format(name=self.trainee.name,
-                                                                         language=LANGUAGE_NAMES[new]))
+        self.notify(
+            _("{name} now takes training in {language}.").format(name=self.trainee.name, language=LANGUAGE_NAMES[new])
+        )
         self.reload()
 
     def action_back(self) -> None:

@@ -23,7 +23,17 @@ from tui.store.repo import Store, guarded
 
 FORMAT = "tenken-bundle"
 VERSION = 1
-ANSWER_FIELDS = ("status", "note", "finding", "risk", "remediation", "owner", "target_date", "justification", "evidence")
+ANSWER_FIELDS = (
+    "status",
+    "note",
+    "finding",
+    "risk",
+    "remediation",
+    "owner",
+    "target_date",
+    "justification",
+    "evidence",
+)
 
 
 class BundleError(StoreError):
@@ -72,19 +82,35 @@ def build_payload(store: Store, inspection_id: int) -> dict:
     return {
         "firm": {"uid": firm.uid, "name": firm.name, "profile": json.loads(firm.profile)},
         "inspection": {
-            "uid": insp.uid, "title": insp.title, "templates": json.loads(insp.templates),
-            "received_on": _iso(insp.received_on), "due_on": _iso(insp.due_on), "submitted_on": _iso(insp.submitted_on),
-            "created_at": _iso(insp.created_at), "finalized_at": _iso(insp.finalized_at), "finalized_by": insp.finalized_by,
-            "revision": insp.revision, "addressee": insp.addressee,
+            "uid": insp.uid,
+            "title": insp.title,
+            "templates": json.loads(insp.templates),
+            "received_on": _iso(insp.received_on),
+            "due_on": _iso(insp.due_on),
+            "submitted_on": _iso(insp.submitted_on),
+            "created_at": _iso(insp.created_at),
+            "finalized_at": _iso(insp.finalized_at),
+            "finalized_by": insp.finalized_by,
+            "revision": insp.revision,
+            "addressee": insp.addressee,
             "items": [[i.item_id, i.section, i.position, i.level] for i in items],
             "answers": [
-                {"item_id": a.item_id, **{f: (_iso(getattr(a, f)) if f == "target_date" else getattr(a, f)) for f in ANSWER_FIELDS},
-                 "updated_at": _iso(a.updated_at)}
+                {
+                    "item_id": a.item_id,
+                    **{f: (_iso(getattr(a, f)) if f == "target_date" else getattr(a, f)) for f in ANSWER_FIELDS},
+                    "updated_at": _iso(a.updated_at),
+                }
                 for a in answers
             ],
             "history": [
-                {"item_id": h.item_id, "field": h.field, "old": h.old, "new": h.new, "changed_at": _iso(h.changed_at),
-                 "changed_by": h.changed_by}
+                {
+                    "item_id": h.item_id,
+                    "field": h.field,
+                    "old": h.old,
+                    "new": h.new,
+                    "changed_at": _iso(h.changed_at),
+                    "changed_by": h.changed_by,
+                }
                 for h in history
             ],
         },
@@ -95,9 +121,14 @@ def write_bundle(store: Store, inspection_id: int, path: Path, force: bool = Fal
     from tui.export import write_atomically
 
     payload = build_payload(store, inspection_id)
-    document = {"format": FORMAT, "version": VERSION, "tenken": __version__,
-                "created_at": dt.datetime.now().isoformat(timespec="seconds"), "sha256": _digest(payload),
-                "payload": payload}
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "tenken": __version__,
+        "created_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "sha256": _digest(payload),
+        "payload": payload,
+    }
     data = gzip.compress(json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"), mtime=0)
     return write_atomically(path, lambda tmp: tmp.write_bytes(data), force=force)
 
@@ -118,7 +149,9 @@ def read_bundle(path: Path) -> dict:
         raise BundleError(_("{path} is not a tenken bundle; nothing was imported.").format(path=path))
     if not isinstance(document.get("version"), int) or document["version"] > VERSION:
         raise BundleError(
-            _("{path} was written by a newer tenken; update tenken to import it. Nothing was imported.").format(path=path)
+            _("{path} was written by a newer tenken; update tenken to import it. Nothing was imported.").format(
+                path=path
+            )
         )
     payload = document.get("payload")
     if not isinstance(payload, dict) or document.get("sha256") != _digest(payload):
@@ -126,7 +159,9 @@ def read_bundle(path: Path) -> dict:
     try:
         _check_shape(payload)
     except (KeyError, TypeError, ValueError):
-        raise BundleError(_("{path} is damaged (its contents are incomplete); nothing was imported.").format(path=path)) from None
+        raise BundleError(
+            _("{path} is damaged (its contents are incomplete); nothing was imported.").format(path=path)
+        ) from None
     return payload
 
 
@@ -162,19 +197,36 @@ def import_payload(store: Store, payload: dict, who: str) -> ImportResult:
             firm = m.Firm.create(uid=fb["uid"], name=fb["name"], profile=json.dumps(fb["profile"], ensure_ascii=False))
         insp = m.Inspection.get_or_none(m.Inspection.uid == ib["uid"])
         history = [
-            {"item_id": h["item_id"], "field": h["field"], "old": h["old"], "new": h["new"],
-             "changed_at": _datetime(h["changed_at"]), "changed_by": h["changed_by"]}
+            {
+                "item_id": h["item_id"],
+                "field": h["field"],
+                "old": h["old"],
+                "new": h["new"],
+                "changed_at": _datetime(h["changed_at"]),
+                "changed_by": h["changed_by"],
+            }
             for h in ib["history"]
         ]
         if insp is None:
             insp = m.Inspection.create(
-                uid=ib["uid"], firm=firm.id, title=ib["title"], templates=json.dumps(ib["templates"]),
-                received_on=_date(ib["received_on"]), due_on=_date(ib["due_on"]), submitted_on=_date(ib["submitted_on"]),
-                created_at=_datetime(ib["created_at"]), finalized_at=_datetime(ib["finalized_at"]),
-                finalized_by=ib["finalized_by"], revision=ib["revision"], addressee=ib["addressee"],
+                uid=ib["uid"],
+                firm=firm.id,
+                title=ib["title"],
+                templates=json.dumps(ib["templates"]),
+                received_on=_date(ib["received_on"]),
+                due_on=_date(ib["due_on"]),
+                submitted_on=_date(ib["submitted_on"]),
+                created_at=_datetime(ib["created_at"]),
+                finalized_at=_datetime(ib["finalized_at"]),
+                finalized_by=ib["finalized_by"],
+                revision=ib["revision"],
+                addressee=ib["addressee"],
             )
             m.InspectionItem.insert_many(
-                [{"inspection": insp.id, "item_id": i, "section": s, "position": p, "level": lv} for i, s, p, lv in ib["items"]]
+                [
+                    {"inspection": insp.id, "item_id": i, "section": s, "position": p, "level": lv}
+                    for i, s, p, lv in ib["items"]
+                ]
             ).execute()
             if ib["answers"]:
                 m.Answer.insert_many([_answer_row(insp.id, a) for a in ib["answers"]]).execute()
@@ -183,14 +235,18 @@ def import_payload(store: Store, payload: dict, who: str) -> ImportResult:
             return ImportResult(firm.name, insp.id, True, history_added=len(history))
         if insp.finalized_at is not None:
             raise BundleError(
-                _("The inspection on this laptop is finalized; reopen it as a new revision, then import. Nothing was imported.")
+                _(
+                    "The inspection on this laptop is finalized; reopen it as a new revision, then import. Nothing was imported."
+                )
             )
         result = ImportResult(firm.name, insp.id, False)
         local_items = {i.item_id for i in m.InspectionItem.select().where(m.InspectionItem.inspection == insp.id)}
         next_position = len(local_items)
         for item_id, section, _position, level in ib["items"]:
             if item_id not in local_items:
-                m.InspectionItem.create(inspection=insp.id, item_id=item_id, section=section, position=next_position, level=level)
+                m.InspectionItem.create(
+                    inspection=insp.id, item_id=item_id, section=section, position=next_position, level=level
+                )
                 next_position += 1
         local_answers = {a.item_id: a for a in m.Answer.select().where(m.Answer.inspection == insp.id)}
         stamp = m.now()
@@ -210,8 +266,17 @@ def import_payload(store: Store, payload: dict, who: str) -> ImportResult:
             for f in ANSWER_FIELDS:
                 old, new = _text(getattr(local, f)), _text(incoming[f])
                 if old != new:
-                    changes.append({"inspection": insp.id, "item_id": a["item_id"], "field": f, "old": old, "new": new,
-                                    "changed_at": stamp, "changed_by": who})
+                    changes.append(
+                        {
+                            "inspection": insp.id,
+                            "item_id": a["item_id"],
+                            "field": f,
+                            "old": old,
+                            "new": new,
+                            "changed_at": stamp,
+                            "changed_by": who,
+                        }
+                    )
                     setattr(local, f, incoming[f])
             if changes:
                 local.updated_at = theirs
@@ -225,8 +290,18 @@ def import_payload(store: Store, payload: dict, who: str) -> ImportResult:
         missing = [h for h in ib["history"] if _history_key(h) not in existing]
         if missing:
             m.AnswerHistory.insert_many(
-                [{"inspection": insp.id, "item_id": h["item_id"], "field": h["field"], "old": h["old"], "new": h["new"],
-                  "changed_at": _datetime(h["changed_at"]), "changed_by": h["changed_by"]} for h in missing]
+                [
+                    {
+                        "inspection": insp.id,
+                        "item_id": h["item_id"],
+                        "field": h["field"],
+                        "old": h["old"],
+                        "new": h["new"],
+                        "changed_at": _datetime(h["changed_at"]),
+                        "changed_by": h["changed_by"],
+                    }
+                    for h in missing
+                ]
             ).execute()
         result.history_added = len(missing)
         return result

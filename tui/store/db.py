@@ -35,7 +35,9 @@ def _ensure_dir(path: Path) -> None:
     if path.exists():
         if not path.is_dir():
             raise StoreError(
-                _("The data folder {path} is a file, not a folder. Choose another folder with --data-dir.").format(path=path)
+                _("The data folder {path} is a file, not a folder. Choose another folder with --data-dir.").format(
+                    path=path
+                )
             )
         return
     try:

@@ -168,5 +168,16 @@ class ReviewCard(BaseModel):
     last_reviewed = DateField(null=True)
 
 
-ALL_MODELS = [Setting, Firm, Inspection, InspectionItem, Answer, AnswerHistory, Trainee, TrainingSession, Roster,
-              Attempt, ReviewCard]
+ALL_MODELS = [
+    Setting,
+    Firm,
+    Inspection,
+    InspectionItem,
+    Answer,
+    AnswerHistory,
+    Trainee,
+    TrainingSession,
+    Roster,
+    Attempt,
+    ReviewCard,
+]

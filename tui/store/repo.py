@@ -63,13 +63,15 @@ def guarded(action: str) -> Iterator[None]:
             raise
         if _is_disk_full(exc):
             raise StoreError(
-                _("Could not {action}: the disk is full. Free some space and try again; everything saved before is safe.").format(
-                    action=action
-                )
+                _(
+                    "Could not {action}: the disk is full. Free some space and try again; everything saved before is safe."
+                ).format(action=action)
             ) from None
         if any("locked" in str(e).lower() or "busy" in str(e).lower() for e in _chain(exc)):
             raise StoreError(
-                _("Could not {action}: the database is busy in another tenken. Try again in a moment.").format(action=action)
+                _("Could not {action}: the database is busy in another tenken. Try again in a moment.").format(
+                    action=action
+                )
             ) from None
         raise StoreError(
             _("Could not {action}: {reason}. Everything saved before is safe.").format(action=action, reason=exc)
@@ -86,9 +88,17 @@ def _answer(row: m.Answer) -> Answer:
     except (ValueError, TypeError):
         ev = ()
     return Answer(
-        item_id=row.item_id, status=row.status, note=row.note, finding=row.finding, risk=row.risk,
-        remediation=row.remediation, owner=row.owner, target_date=row.target_date,
-        justification=row.justification, evidence=ev, updated_at=row.updated_at,
+        item_id=row.item_id,
+        status=row.status,
+        note=row.note,
+        finding=row.finding,
+        risk=row.risk,
+        remediation=row.remediation,
+        owner=row.owner,
+        target_date=row.target_date,
+        justification=row.justification,
+        evidence=ev,
+        updated_at=row.updated_at,
     )
 
 
@@ -280,10 +290,20 @@ class Store:
             rows = self._read(_INSPECTIONS_SQL.format(where="WHERE i.id = ?"), (inspection_id,))
         return [
             InspectionInfo(
-                id=row[0], firm_id=row[1], firm_name=row[2], title=row[3], templates=tuple(json.loads(row[4])),
-                received_on=_date(row[5]), due_on=_date(row[6]), created_at=_datetime(row[7]),
-                finalized_at=_datetime(row[8]), finalized_by=row[9], revision=row[10], submitted_on=_date(row[11]),
-                addressee=row[12], progress=Progress(int(row[14] or 0), int(row[13] or 0), int(row[15] or 0)),
+                id=row[0],
+                firm_id=row[1],
+                firm_name=row[2],
+                title=row[3],
+                templates=tuple(json.loads(row[4])),
+                received_on=_date(row[5]),
+                due_on=_date(row[6]),
+                created_at=_datetime(row[7]),
+                finalized_at=_datetime(row[8]),
+                finalized_by=row[9],
+                revision=row[10],
+                submitted_on=_date(row[11]),
+                addressee=row[12],
+                progress=Progress(int(row[14] or 0), int(row[13] or 0), int(row[15] or 0)),
             )
             for row in rows
         ]
@@ -307,8 +327,13 @@ class Store:
         """`items` are (item id, section id, level) in the order the inspection shows them."""
         with guarded(_("create the inspection")), self.db.atomic():
             row = m.Inspection.create(
-                firm=firm_id, title=title, templates=json.dumps(list(template_ids)), received_on=received_on,
-                due_on=due_on or add_one_month(received_on), finalized_by="", addressee=addressee,
+                firm=firm_id,
+                title=title,
+                templates=json.dumps(list(template_ids)),
+                received_on=received_on,
+                due_on=due_on or add_one_month(received_on),
+                finalized_by="",
+                addressee=addressee,
             )
             m.InspectionItem.insert_many(
                 [
@@ -358,20 +383,48 @@ class Store:
             if old.finalized_at is None:
                 raise StoreError(_("Only a finalized inspection can be reopened; this one is still open."))
             new = m.Inspection.create(
-                firm=old.firm_id, title=old.title, templates=old.templates, received_on=old.received_on,
-                due_on=old.due_on, finalized_by="", addressee=old.addressee, revision=old.revision + 1, previous=old.id,
+                firm=old.firm_id,
+                title=old.title,
+                templates=old.templates,
+                received_on=old.received_on,
+                due_on=old.due_on,
+                finalized_by="",
+                addressee=old.addressee,
+                revision=old.revision + 1,
+                previous=old.id,
             )
             items = list(m.InspectionItem.select().where(m.InspectionItem.inspection == old.id))
             m.InspectionItem.insert_many(
-                [{"inspection": new.id, "item_id": i.item_id, "section": i.section, "position": i.position, "level": i.level}
-                 for i in items]
+                [
+                    {
+                        "inspection": new.id,
+                        "item_id": i.item_id,
+                        "section": i.section,
+                        "position": i.position,
+                        "level": i.level,
+                    }
+                    for i in items
+                ]
             ).execute()
             answers = list(m.Answer.select().where(m.Answer.inspection == old.id))
             m.Answer.insert_many(
-                [{"inspection": new.id, "item_id": a.item_id, "status": a.status, "note": a.note, "finding": a.finding,
-                  "risk": a.risk, "remediation": a.remediation, "owner": a.owner, "target_date": a.target_date,
-                  "justification": a.justification, "evidence": a.evidence, "updated_at": a.updated_at}
-                 for a in answers]
+                [
+                    {
+                        "inspection": new.id,
+                        "item_id": a.item_id,
+                        "status": a.status,
+                        "note": a.note,
+                        "finding": a.finding,
+                        "risk": a.risk,
+                        "remediation": a.remediation,
+                        "owner": a.owner,
+                        "target_date": a.target_date,
+                        "justification": a.justification,
+                        "evidence": a.evidence,
+                        "updated_at": a.updated_at,
+                    }
+                    for a in answers
+                ]
             ).execute()
         return self.inspection(new.id)  # type: ignore[return-value]
 
@@ -402,7 +455,9 @@ class Store:
             raise StoreError(_("The item {item} is not part of this inspection.").format(item=item_id))
         return _answer(row)
 
-    def save_answer(self, inspection_id: int, item_id: str, changes: dict[str, object], who: str | None = None) -> Answer:
+    def save_answer(
+        self, inspection_id: int, item_id: str, changes: dict[str, object], who: str | None = None
+    ) -> Answer:
         """Apply `changes` to one answer and record each in the history, in one durable transaction.
 
         Raises AnswerRejected for a change the rules refuse, StoreError when it cannot be saved; in both
@@ -439,8 +494,15 @@ class Store:
                     setattr(row, name, value)
                 current = _answer(row)
                 history.append(
-                    {"inspection": inspection_id, "item_id": item_id, "field": name, "old": old_text,
-                     "new": new_text, "changed_at": stamp, "changed_by": who}
+                    {
+                        "inspection": inspection_id,
+                        "item_id": item_id,
+                        "field": name,
+                        "old": old_text,
+                        "new": new_text,
+                        "changed_at": stamp,
+                        "changed_by": who,
+                    }
                 )
             if history:
                 row.updated_at = stamp

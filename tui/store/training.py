@@ -37,9 +37,18 @@ def _loads(text: str) -> dict:
 
 def _attempt(row: m.Attempt) -> Attempt:
     return Attempt(
-        id=row.id, trainee_id=row.trainee_id, module_id=row.module_id, kind=row.kind, lang=row.lang,
-        started_at=row.started_at, finished_at=row.finished_at, score=row.score, total=row.total,
-        passed=bool(row.passed), answers=_loads(row.answers), session_id=row.session_id,
+        id=row.id,
+        trainee_id=row.trainee_id,
+        module_id=row.module_id,
+        kind=row.kind,
+        lang=row.lang,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        score=row.score,
+        total=row.total,
+        passed=bool(row.passed),
+        answers=_loads(row.answers),
+        session_id=row.session_id,
     )
 
 
@@ -143,15 +152,22 @@ class TrainingStore:
 
     @staticmethod
     def _session(row: m.TrainingSession, roster: Sequence[Trainee]) -> TrainingSession:
-        return TrainingSession(row.id, row.module_id, row.held_on, row.trainer, row.lang, row.note, row.firm_id,
-                               tuple(roster))
+        return TrainingSession(
+            row.id, row.module_id, row.held_on, row.trainer, row.lang, row.note, row.firm_id, tuple(roster)
+        )
 
     def create_session(
         self, module_id: str, held_on: dt.date, trainer: str, lang: str, firm_id: int | None = None, note: str = ""
     ) -> TrainingSession:
         with guarded(_("save the training session")), self.db.atomic():
-            row = m.TrainingSession.create(module_id=module_id, held_on=held_on, trainer=trainer.strip(),
-                                           lang=lang if lang in LANGUAGES else "ja", note=note, firm=firm_id)
+            row = m.TrainingSession.create(
+                module_id=module_id,
+                held_on=held_on,
+                trainer=trainer.strip(),
+                lang=lang if lang in LANGUAGES else "ja",
+                note=note,
+                firm=firm_id,
+            )
         return self._session(row, ())
 
     def session(self, session_id: int) -> TrainingSession | None:
@@ -191,8 +207,16 @@ class TrainingStore:
         self, trainee_id: int, module_id: str, kind: str, lang: str, total: int, session_id: int | None = None
     ) -> Attempt:
         with guarded(_("start the attempt")), self.db.atomic():
-            row = m.Attempt.create(trainee=trainee_id, module_id=module_id, kind=kind, lang=lang, total=total,
-                                   session=session_id, started_at=m.now(), answers="{}")
+            row = m.Attempt.create(
+                trainee=trainee_id,
+                module_id=module_id,
+                kind=kind,
+                lang=lang,
+                total=total,
+                session=session_id,
+                started_at=m.now(),
+                answers="{}",
+            )
         return _attempt(row)
 
     def attempt(self, attempt_id: int) -> Attempt | None:
@@ -205,14 +229,20 @@ class TrainingStore:
         with guarded(_("read the database")):
             row = (
                 m.Attempt.select()
-                .where((m.Attempt.trainee == trainee_id) & (m.Attempt.module_id == module_id)
-                       & (m.Attempt.kind == kind) & (m.Attempt.finished_at.is_null()))
+                .where(
+                    (m.Attempt.trainee == trainee_id)
+                    & (m.Attempt.module_id == module_id)
+                    & (m.Attempt.kind == kind)
+                    & (m.Attempt.finished_at.is_null())
+                )
                 .order_by(m.Attempt.id.desc())
                 .first()
             )
             return _attempt(row) if row else None
 
-    def save_answer(self, attempt_id: int, key: str, value: object, card: tuple[str, str, CardState] | None = None) -> Attempt:
+    def save_answer(
+        self, attempt_id: int, key: str, value: object, card: tuple[str, str, CardState] | None = None
+    ) -> Attempt:
         """Store one answer of an attempt (and the review card it moves: (module id, question id, state)) durably.
 
         An answer once given stays: answering the same question again keeps the first answer.
@@ -256,17 +286,30 @@ class TrainingStore:
     def history(self, trainee_id: int) -> list[tuple[Attempt, TrainingSession | None]]:
         """Every attempt of a trainee, oldest first, with the session it was taken in (None: self-study)."""
         with guarded(_("read the database")):
-            attempts = [_attempt(r) for r in m.Attempt.select().where(m.Attempt.trainee == trainee_id)
-                        .order_by(m.Attempt.started_at, m.Attempt.id)]
+            attempts = [
+                _attempt(r)
+                for r in m.Attempt.select()
+                .where(m.Attempt.trainee == trainee_id)
+                .order_by(m.Attempt.started_at, m.Attempt.id)
+            ]
             ids = {a.session_id for a in attempts if a.session_id is not None}
-            sessions = {r.id: self._session(r, ()) for r in m.TrainingSession.select().where(m.TrainingSession.id.in_(list(ids)))} if ids else {}
+            sessions = (
+                {
+                    r.id: self._session(r, ())
+                    for r in m.TrainingSession.select().where(m.TrainingSession.id.in_(list(ids)))
+                }
+                if ids
+                else {}
+            )
         return [(a, sessions.get(a.session_id)) for a in attempts]
 
     def sessions_of(self, trainee_id: int) -> list[TrainingSession]:
         """The sessions whose roster holds the trainee, oldest first."""
         with guarded(_("read the database")):
             rows = list(
-                m.TrainingSession.select().join(m.Roster).where(m.Roster.trainee == trainee_id)
+                m.TrainingSession.select()
+                .join(m.Roster)
+                .where(m.Roster.trainee == trainee_id)
                 .order_by(m.TrainingSession.held_on, m.TrainingSession.id)
             )
         return [self._session(r, ()) for r in rows]
@@ -275,15 +318,24 @@ class TrainingStore:
 
     def _save_card(self, trainee_id: int, module_id: str, question_id: str, state: CardState) -> None:
         m.ReviewCard.insert(
-            trainee=trainee_id, module_id=module_id, question_id=question_id, due_on=state.due_on,
-            stability=state.stability, difficulty=state.difficulty, reps=state.reps, lapses=state.lapses,
+            trainee=trainee_id,
+            module_id=module_id,
+            question_id=question_id,
+            due_on=state.due_on,
+            stability=state.stability,
+            difficulty=state.difficulty,
+            reps=state.reps,
+            lapses=state.lapses,
             last_reviewed=state.last_reviewed,
         ).on_conflict(
             conflict_target=[m.ReviewCard.trainee, m.ReviewCard.module_id, m.ReviewCard.question_id],
             update={
-                m.ReviewCard.due_on: state.due_on, m.ReviewCard.stability: state.stability,
-                m.ReviewCard.difficulty: state.difficulty, m.ReviewCard.reps: state.reps,
-                m.ReviewCard.lapses: state.lapses, m.ReviewCard.last_reviewed: state.last_reviewed,
+                m.ReviewCard.due_on: state.due_on,
+                m.ReviewCard.stability: state.stability,
+                m.ReviewCard.difficulty: state.difficulty,
+                m.ReviewCard.reps: state.reps,
+                m.ReviewCard.lapses: state.lapses,
+                m.ReviewCard.last_reviewed: state.last_reviewed,
             },
         ).execute()
 
@@ -295,7 +347,8 @@ class TrainingStore:
     def card(self, trainee_id: int, module_id: str, question_id: str) -> CardState | None:
         with guarded(_("read the database")):
             row = m.ReviewCard.get_or_none(
-                (m.ReviewCard.trainee == trainee_id) & (m.ReviewCard.module_id == module_id)
+                (m.ReviewCard.trainee == trainee_id)
+                & (m.ReviewCard.module_id == module_id)
                 & (m.ReviewCard.question_id == question_id)
             )
             return _card(row) if row else None
