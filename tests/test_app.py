@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from textual.widgets import DataTable, Footer, OptionList, Select, TextArea
 
@@ -206,8 +208,9 @@ async def test_help_lists_every_key_of_the_screen(demo, app_factory):
         assert isinstance(app.screen, HelpScreen)
         from rich.console import Console
 
-        console = Console(width=200, record=True, file=open("/dev/null", "w"))
-        console.print(app.screen._table())
+        with open(os.devnull, "w") as devnull:
+            console = Console(width=200, record=True, file=devnull)
+            console.print(app.screen._table())
         text = console.export_text()
         for desc in ("次の項目", "前の項目", "項目へ移動", "未回答のみ", "報告書出力"):
             assert desc in text, desc

@@ -1,4 +1,7 @@
-"""Faults a laptop meets: a killed process, a full disk, a damaged WAL, random keystrokes. Nothing acknowledged is lost."""
+"""Faults a laptop meets: a killed process, a full disk, a damaged WAL, random keystrokes.
+
+Nothing acknowledged is lost.
+"""
 
 from __future__ import annotations
 

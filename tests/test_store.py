@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import peewee
 import pytest
 
 from tui.paths import DB_FILENAME
@@ -51,14 +52,16 @@ def _old_database(data_dir: Path, version: int) -> Path:
 def _fill(db) -> None:
     db.execute_sql(
         "INSERT INTO firm (id, name, profile, created_at, updated_at) VALUES "
-        '(1, \'旧社\', \'{"name": "旧社", "business": ["crypto-exchange"], "staff": 5}\', \'2025-01-01\', \'2025-01-01\')'
+        '(1, \'旧社\', \'{"name": "旧社", "business": ["crypto-exchange"], "staff": 5}\', '
+        "'2025-01-01', '2025-01-01')"
     )
     db.execute_sql(
         "INSERT INTO inspection (id, firm_id, title, templates, received_on, due_on, created_at, finalized_by) VALUES "
         "(1, 1, '旧点検', '[\"fsa-notice-2020\"]', '2025-01-10', '2025-02-10', '2025-01-10', '')"
     )
     db.execute_sql(
-        "INSERT INTO answer (inspection_id, item_id, status, note, finding, risk, remediation, owner, justification, evidence) "
+        "INSERT INTO answer (inspection_id, item_id, status, note, finding, risk, "
+        "remediation, owner, justification, evidence) "
         "VALUES (1, 'notice.4.ha', 'compliant', '旧メモ', '', '', '', '', '', '[]')"
     )
 
@@ -85,9 +88,9 @@ def test_upgrades_a_version_1_database_keeping_its_answers_and_a_backup(data_dir
 
 def test_history_is_append_only(ws, demo):
     ws.save_answer(demo.id, "notice.4.ha", note="one")
-    with pytest.raises(Exception):
+    with pytest.raises(peewee.IntegrityError, match="append-only"):
         ws.store.db.execute_sql("UPDATE answer_history SET new = 'forged'")
-    with pytest.raises(Exception):
+    with pytest.raises(peewee.IntegrityError, match="append-only"):
         ws.store.db.execute_sql("DELETE FROM answer_history")
     entries = ws.store.history(demo.id, "notice.4.ha")
     assert [e.new for e in entries if e.field == "note"][-1] == "one"

@@ -186,10 +186,7 @@ MODULE = "security-awareness"
 def _answer_all(ws: Workspace, attempt_id: int, wrong: set[str] = frozenset()):
     module = ws.training_module(MODULE)
     for q in module.quiz:
-        if q.id in wrong:
-            picked = [next(c.id for c in q.choices if not c.correct)]
-        else:
-            picked = sorted(q.correct_ids)
+        picked = [next(c.id for c in q.choices if not c.correct)] if q.id in wrong else sorted(q.correct_ids)
         ws.answer_question(attempt_id, q.id, picked, today=PINNED_TODAY)
     return ws.finish_attempt(attempt_id)
 

@@ -292,10 +292,13 @@ def test_japanese_lines_break_between_characters_not_only_at_spaces():
     from rich.cells import cell_len
 
     breaks = wrap_offsets(text, 30)
-    lines = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)])]
+    lines = [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
     assert all(cell_len(line.rstrip()) <= 30 for line in lines)
     assert cell_len(lines[0].rstrip()) >= 26  # the first line is filled, not cut after 交換業規則
     assert not any(line.startswith(("、", "。")) for line in lines)
     english = "Exchange Rules Art. 9(3)(iii) is a best-efforts duty"
-    pieces = [english[a:b] for a, b in zip([0, *wrap_offsets(english, 20)], [*wrap_offsets(english, 20), len(english)])]
+    pieces = [
+        english[a:b]
+        for a, b in zip([0, *wrap_offsets(english, 20)], [*wrap_offsets(english, 20), len(english)], strict=True)
+    ]
     assert "".join(pieces) == english and all(p.strip() in english.split(" ") or " " in p.strip() for p in pieces)

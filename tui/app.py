@@ -113,7 +113,7 @@ class TenkenApp(App[int]):
         elif hit.kind == "lesson":
             module_id, _sep, lesson_id = hit.ref.removeprefix("lesson:").partition("/")
             module = self.ws.modules.get(module_id)
-            lesson = next((l for l in module.lessons if l.id == lesson_id), None) if module else None
+            lesson = next((les for les in module.lessons if les.id == lesson_id), None) if module else None
             if lesson is not None:
                 self.push_screen(LessonScreen(lesson.title.get(), lesson.body.get()))
 

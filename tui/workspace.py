@@ -6,6 +6,7 @@ rules. Screens and CLI commands call these methods; none of them holds a busines
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from pathlib import Path
@@ -156,10 +157,8 @@ class Workspace:
         from tui.i18n import use_format_cache
         from tui.paths import ensure_private_dir
 
-        try:
+        with contextlib.suppress(OSError):
             use_format_cache(ensure_private_dir(cache_dir(self.data_dir)) / "formats.json")
-        except OSError:
-            pass
         return set_language(self.language())
 
     def set_language(self, lang: str) -> str:
@@ -312,7 +311,10 @@ class Workspace:
         return self.save_answer(inspection_id, item_id, evidence=current.evidence + (evidence,))
 
     def add_evidence_text(self, inspection_id: int, item_id: str, text: str) -> Answer:
-        """What a person types as evidence: a training module id (its completion records), a file path, or a description."""
+        """What a person types as evidence.
+
+        A training module id (its completion records), a file path, or a description.
+        """
         raw = text.strip()
         if raw in self.modules:
             return self.add_evidence(inspection_id, item_id, self.training_evidence(raw).label)

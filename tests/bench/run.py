@@ -85,7 +85,7 @@ def bench_startup(root: Path, repeats: int) -> dict:
         "startup_tenken_s": round(statistics.median(tenken), 3),
         "startup_minimal_s": round(statistics.median(minimal), 3),
         # Each pair ran back to back, so the median of the pair ratios follows the machine's load as it drifts.
-        "startup_ratio": round(statistics.median(t / m for t, m in zip(tenken, minimal)), 3),
+        "startup_ratio": round(statistics.median(t / m for t, m in zip(tenken, minimal, strict=True)), 3),
         "rss_mb": round(rss, 1),
     }
 

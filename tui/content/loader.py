@@ -11,6 +11,7 @@ import os
 import pickle
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.content.errors import ContentError
@@ -23,6 +24,9 @@ from tui.domain.template import Condition, Template, TemplateItem, TemplateSecti
 from tui.domain.text import Text, strongest
 from tui.i18n import _
 from tui.paths import checklists_dir, ensure_private_dir
+
+if TYPE_CHECKING:
+    from tui.domain.training import Module
 
 
 def _t(x) -> Text | None:
@@ -432,15 +436,15 @@ def load_module(folder: Path, corpus: Corpus | None) -> Module:
 
     lessons = tuple(
         Lesson(
-            l.id,
-            Text.of(l.title),
-            Text(read(l.file.ja, ("lessons", n, "file", "ja")), read(l.file.en, ("lessons", n, "file", "en"))),
-            l.minutes,
-            check_refs(l.cites, ("lessons", n, "cites")),
+            les.id,
+            Text.of(les.title),
+            Text(read(les.file.ja, ("lessons", n, "file", "ja")), read(les.file.en, ("lessons", n, "file", "en"))),
+            les.minutes,
+            check_refs(les.cites, ("lessons", n, "cites")),
         )
-        for n, l in enumerate(m.lessons)
+        for n, les in enumerate(m.lessons)
     )
-    lesson_ids = {l.id for l in lessons}
+    lesson_ids = {les.id for les in lessons}
     quiz = []
     for n, q in enumerate(m.quiz):
         if q.lesson is not None and q.lesson not in lesson_ids:

@@ -77,7 +77,8 @@ def scope_item(item: TemplateItem, template_id: str, profile: Profile, corpus: C
             reasons.append(
                 Reason(
                     N_(
-                        "optional rather than required for a small firm: the provision gives it as an example (例えば) — {ref}"
+                        "optional rather than required for a small firm: the provision gives "
+                        "it as an example (例えば) — {ref}"
                     ),
                     primary,
                 )

@@ -69,8 +69,9 @@ class BrowseScreen(TenkenScreen[None]):
             node = tree.root.add(book.name.get(lang), data=book.articles[0] if book.articles else None)
             grouped = set()
             for ch in book.chapters:
+                ch_label = f"第{ch.number}章 " if lang == "ja" else f"Ch. {ch.number} "
                 ch_node = node.add(
-                    f"{'第' + str(ch.number) + '章 ' if lang == 'ja' else 'Ch. ' + str(ch.number) + ' '}{ch.title.get(lang)}",
+                    f"{ch_label}{ch.title.get(lang)}",
                     data=ch.articles[0] if ch.articles else None,
                 )
                 for aref in ch.articles:

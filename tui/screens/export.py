@@ -1,4 +1,7 @@
-"""Export the response report: choose format, language and file; the work runs off the event loop with a progress bar."""
+"""Export the response report: choose format, language and file.
+
+The work runs off the event loop with a progress bar.
+"""
 
 from __future__ import annotations
 

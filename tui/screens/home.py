@@ -99,9 +99,7 @@ class HomeScreen(TenkenScreen):
         return self.row_keys.get(str(row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open", "new_inspection") and not self.firms:
-            return False
-        return True
+        return not (action in ("open", "new_inspection") and not self.firms)
 
     def action_open(self) -> None:
         sel = self.selected()

@@ -6,6 +6,8 @@ pending when the user moves to another item, leaves the screen or quits.
 
 from __future__ import annotations
 
+import contextlib
+
 from rich.text import Text as RichText
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.domain.corpus import article_label
 from tui.domain.inspection import (
@@ -218,18 +220,14 @@ class InspectionScreen(TenkenScreen):
         ol.clear_options()
         ol.add_options([o for o in options if o is not None])
         if self.current:
-            try:
+            with contextlib.suppress(OptionDoesNotExist):  # the item may be filtered out
                 ol.highlighted = ol.get_option_index(self.current)
-            except Exception:  # noqa: BLE001 - the item may be filtered out
-                pass
         self.query_one("#inspection-info", Static).update(self._info_line())
 
     def _update_item_prompt(self, item_id: str) -> None:
         ol = self.query_one("#items", OptionList)
-        try:
+        with contextlib.suppress(OptionDoesNotExist):  # not in the (filtered) list
             ol.replace_option_prompt(item_id, self._item_prompt(self.placed[item_id]))
-        except Exception:  # noqa: BLE001 - not in the (filtered) list
-            pass
         for section, items in self.sections:
             if any(p.item.id == item_id for p in items):
                 prog = self._section_progress(items)
@@ -543,7 +541,8 @@ class InspectionScreen(TenkenScreen):
             InputDialog(
                 _("Add evidence"),
                 _(
-                    "A file path (its SHA-256 is recorded), a description, or a training module id for its records ({ids}):"
+                    "A file path (its SHA-256 is recorded), a description, or a training "
+                    "module id for its records ({ids}):"
                 ).format(ids=", ".join(self.tenken.ws.modules)),
             ),
             done,
@@ -637,6 +636,4 @@ class InspectionScreen(TenkenScreen):
         self.flush()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "status" and isinstance(self.focused, (Input, TextArea)):
-            return False
-        return True
+        return not (action == "status" and isinstance(self.focused, (Input, TextArea)))

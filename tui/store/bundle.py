@@ -236,7 +236,8 @@ def import_payload(store: Store, payload: dict, who: str) -> ImportResult:
         if insp.finalized_at is not None:
             raise BundleError(
                 _(
-                    "The inspection on this laptop is finalized; reopen it as a new revision, then import. Nothing was imported."
+                    "The inspection on this laptop is finalized; reopen it as a new revision, "
+                    "then import. Nothing was imported."
                 )
             )
         result = ImportResult(firm.name, insp.id, False)

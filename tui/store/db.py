@@ -6,6 +6,7 @@ the models are imported only when the store first needs them (`connect_orm`), af
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -114,10 +115,9 @@ def daily_backup(conn: sqlite3.Connection, data_dir: Path) -> None:
         return
     has_data = conn.execute("SELECT count(*) FROM firm").fetchone()[0] > 0
     if has_data:
-        try:
+        # a backup that cannot be written must not stop the user from working
+        with contextlib.suppress(OSError, sqlite3.Error):
             backup_database(conn, data_dir, "daily")
-        except (OSError, sqlite3.Error):
-            pass  # a backup that cannot be written must not stop the user from working
 
 
 def restore_backup(data_dir: Path, backup: Path) -> Path:
@@ -213,10 +213,8 @@ def open_database(data_dir: Path) -> sqlite3.Connection:
         _check_existing(db_path)
         mode = stat.S_IMODE(db_path.stat().st_mode)
         if mode & 0o077:
-            try:
+            with contextlib.suppress(OSError):
                 os.chmod(db_path, 0o600)
-            except OSError:
-                pass
     conn = None
     try:
         conn = sqlite3.connect(
@@ -227,7 +225,8 @@ def open_database(data_dir: Path) -> sqlite3.Connection:
         if version > SCHEMA_VERSION:
             raise StoreError(
                 _(
-                    "The database {path} was written by a newer version of tenken (schema {found}, this one knows {known}). "
+                    "The database {path} was written by a newer version of tenken (schema "
+                    "{found}, this one knows {known}). "
                     "Update tenken; the file was left untouched."
                 ).format(path=db_path, found=version, known=SCHEMA_VERSION)
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import json
@@ -64,7 +65,8 @@ def guarded(action: str) -> Iterator[None]:
         if _is_disk_full(exc):
             raise StoreError(
                 _(
-                    "Could not {action}: the disk is full. Free some space and try again; everything saved before is safe."
+                    "Could not {action}: the disk is full. Free some space and try again; "
+                    "everything saved before is safe."
                 ).format(action=action)
             ) from None
         if any("locked" in str(e).lower() or "busy" in str(e).lower() for e in _chain(exc)):
@@ -218,10 +220,8 @@ class Store:
             return
         from tui.store.db import daily_backup
 
-        try:
+        with contextlib.suppress(Exception):  # closing must never fail because of a backup
             daily_backup(self._conn, self.data_dir)
-        except Exception:  # noqa: BLE001 - closing must never fail because of a backup
-            pass
         with self._lock:
             if self._orm is not None:
                 self._orm.close()

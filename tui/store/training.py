@@ -23,7 +23,10 @@ LANG_KEY = "trainee_lang.{id}"
 
 
 def normalize_name(name: str) -> str:
-    """Names compare after NFKC and with runs of spaces (also full-width ones) collapsed: 「山田　太郎」 = "山田 太郎"."""
+    """Names compare after NFKC and with runs of spaces (also full-width ones) collapsed.
+
+    「山田　太郎」 = "山田 太郎".
+    """
     return " ".join(unicodedata.normalize("NFKC", name).split())
 
 
@@ -78,10 +81,7 @@ class TrainingStore:
         return out
 
     def _trainee(self, row: m.Trainee, langs: dict[int, str] | None = None) -> Trainee:
-        if langs is None:
-            lang = self.store.get_setting(LANG_KEY.format(id=row.id)) or ""
-        else:
-            lang = langs.get(row.id, "")
+        lang = self.store.get_setting(LANG_KEY.format(id=row.id)) or "" if langs is None else langs.get(row.id, "")
         return Trainee(row.id, row.name, row.department, row.firm_id, lang)
 
     def create_trainee(self, name: str, department: str = "", firm_id: int | None = None, lang: str = "") -> Trainee:
@@ -354,7 +354,10 @@ class TrainingStore:
             return _card(row) if row else None
 
     def cards(self, trainee_id: int, due_by: dt.date | None = None) -> list[tuple[str, str, CardState]]:
-        """(module id, question id, state) of a trainee's cards, soonest due first; only those due by `due_by` if given."""
+        """(module id, question id, state) of a trainee's cards, soonest due first.
+
+        Only those due by `due_by` if given.
+        """
         with guarded(_("read the database")):
             q = m.ReviewCard.select().where(m.ReviewCard.trainee == trainee_id)
             if due_by is not None:
