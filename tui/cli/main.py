@@ -40,6 +40,13 @@ def _date(text: str) -> dt.date:
     return value
 
 
+def _guide_epilog() -> str:
+    from tui.guide import guide_file
+    from tui.i18n import get_language
+
+    return _("The guide, step by step: {file}").format(file=guide_file(get_language()))
+
+
 def build_parser() -> argparse.ArgumentParser:
     from tui.cli import train as train_cli
     from tui.export import FORMATS
@@ -47,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="tenken",
         description=_("Self-inspection of system-risk and cybersecurity management, in Japanese and English."),
+        epilog=_guide_epilog(),
     )
     p.add_argument("--version", action="version", version=f"tenken {__version__}")
     p.add_argument("--data-dir", metavar="DIR", help=_("where the database lives (also TENKEN_HOME)"))

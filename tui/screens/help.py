@@ -70,6 +70,19 @@ class HelpScreen(TenkenModal[None]):
                     _("Answers are saved as you type; there is no save key. Press Escape to go back."),
                     classes="hint",
                 )
+                guide = self._guide_line()
+                if guide is not None:
+                    yield Static(guide, classes="hint", markup=False)
+
+    def _guide_line(self) -> str | None:
+        from tui.guide import guide_file, screen_key, section_for
+        from tui.i18n import get_language
+
+        lang = get_language()
+        section = section_for(screen_key(type(self.under).__module__), lang)
+        if section is None:
+            return None
+        return _("Guide for this screen: “{section}” in {file}").format(section=section, file=guide_file(lang))
 
     def action_close(self) -> None:
         self.dismiss(None)
