@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from tui.domain.corpus import Corpus
     from tui.domain.report import Report
     from tui.domain.scope import ScopedItem
+    from tui.domain.search import SearchIndex
     from tui.domain.template import Template
     from tui.domain.text import Text
+    from tui.domain.training import Module
 from tui.store import Store, open_store
 
 
@@ -56,8 +58,8 @@ class Library:
         self._corpus: Corpus | None = None
         self._templates: tuple[dict[str, Template], list[ContentError]] | None = None
         self._titles: dict[str, Text] | None = None
-        self._modules: dict | None = None
-        self._index = None
+        self._modules: dict[str, Module] | None = None
+        self._index: SearchIndex | None = None
 
     @property
     def corpus(self) -> Corpus:
@@ -106,7 +108,7 @@ class Library:
             return self._titles
 
     @property
-    def modules(self) -> dict:
+    def modules(self) -> dict[str, Module]:
         corpus = self.corpus
         with self._lock:
             if self._modules is None:
@@ -116,7 +118,7 @@ class Library:
             return self._modules
 
     @property
-    def search_index(self):
+    def search_index(self) -> SearchIndex:
         corpus, templates, modules = self.corpus, self.templates, self.modules
         with self._lock:
             if self._index is None:
@@ -190,11 +192,11 @@ class Workspace:
         return self.library.template_problems
 
     @property
-    def modules(self) -> dict:
+    def modules(self) -> dict[str, Module]:
         return self.library.modules
 
     @property
-    def search_index(self):
+    def search_index(self) -> SearchIndex:
         return self.library.search_index
 
     def template(self, template_id: str) -> Template:
@@ -383,10 +385,10 @@ class Workspace:
             found = self.__dict__["_training_store"] = TrainingStore(self.store)
         return found
 
-    def training_modules(self) -> list:
+    def training_modules(self) -> list[Module]:
         return list(self.modules.values())
 
-    def training_module(self, module_id: str):
+    def training_module(self, module_id: str) -> Module:
         module = self.modules.get(module_id)
         if module is None:
             raise UserError(
@@ -471,7 +473,8 @@ class Workspace:
         trainee = self.trainee(trainee_id)
         if kind not in (QUIZ, EXERCISE):
             raise UserError(_("An attempt is a quiz or an exercise."))
-        if kind == EXERCISE and module.exercise is None:
+        exercise = module.exercise
+        if kind == EXERCISE and exercise is None:
             raise UserError(_("The module {id} has no exercise.").format(id=module_id))
         if resume:
             found = self.training.unfinished_attempt(trainee_id, module_id, kind)
@@ -479,7 +482,7 @@ class Workspace:
                 return found
         session = self.training_session(session_id) if session_id is not None else None
         lang = lang or self.trainee_language(trainee, session)
-        total = len(module.quiz) if kind == QUIZ else module.exercise.max_score  # type: ignore[union-attr]
+        total = exercise.max_score if kind == EXERCISE and exercise is not None else len(module.quiz)
         return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id)
 
     def _attempt(self, attempt_id: int):

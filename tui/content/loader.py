@@ -11,7 +11,7 @@ import os
 import pickle
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui import __version__
 from tui.content.errors import ContentError
@@ -21,15 +21,16 @@ from tui.content.yamlio import load_yaml
 from tui.domain.corpus import Chapter, Corpus, Equivalent, Provision, Reference, Rulebook
 from tui.domain.equivalence import link_jvcea
 from tui.domain.template import Condition, Template, TemplateItem, TemplateSection
-from tui.domain.text import Text, strongest
+from tui.domain.text import Bilingual, Text, strongest
 from tui.i18n import _
 from tui.paths import checklists_dir, ensure_private_dir
 
 if TYPE_CHECKING:
+    from tui.domain.search import SearchIndex
     from tui.domain.training import Module
 
 
-def _t(x) -> Text | None:
+def _t(x: Bilingual | None) -> Text | None:
     return Text.of(x)
 
 
@@ -134,14 +135,14 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
     for g in book.guidelines:
         gref = f"{slug}:{g.ref}"
         target = g.ref[1:]
-        art = target[2:] if target.startswith("ch") else target.split(".")[0]
+        target_article = target[2:] if target.startswith("ch") else target.split(".")[0]
         order += 1
         add(
             Provision(
                 ref=gref,
                 rulebook=slug,
                 kind="guideline",
-                article=art,
+                article=target_article,
                 ja="\n".join(p.ja for p in g.paragraphs),
                 en="\n".join(p.en for p in g.paragraphs),
                 level=strongest(
@@ -149,7 +150,9 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
                 ),
                 heading=g.heading,
                 bullets=tuple(Text(b.ja, b.en) for p in g.paragraphs for b in p.bullets),
-                chapter=int(art) if target.startswith("ch") else chapter_of.get(art, (None, None))[0],
+                chapter=int(target_article)
+                if target.startswith("ch")
+                else chapter_of.get(target_article, (None, None))[0],
                 order=order,
             )
         )
@@ -251,7 +254,7 @@ def load_corpus(root: Path | None = None, cache: Path | None = None) -> Corpus:
     cache_file = cache / f"corpus-{key}.pickle"
     try:
         with cache_file.open("rb") as fh:
-            corpus = pickle.load(fh)  # noqa: S301 - our own cache file, in the user's own folder
+            corpus = pickle.load(fh)
         if isinstance(corpus, Corpus):
             return corpus
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
@@ -273,7 +276,7 @@ def load_corpus(root: Path | None = None, cache: Path | None = None) -> Corpus:
 # --- templates -------------------------------------------------------------------------------
 
 
-def template_from_schema(t: TemplateSchema, path: Path, corpus: Corpus | None, data=None) -> Template:
+def template_from_schema(t: TemplateSchema, path: Path, corpus: Corpus | None, data: Any = None) -> Template:
     from tui.content.yamlio import line_of
 
     sections = []
@@ -407,7 +410,7 @@ def load_module(folder: Path, corpus: Corpus | None) -> Module:
     data = load_yaml(path)
     m = validate(ModuleSchema, data, path)
 
-    def check_refs(refs: list[str], loc: tuple) -> tuple[str, ...]:
+    def check_refs(refs: list[str], loc: tuple[str | int, ...]) -> tuple[str, ...]:
         if corpus is not None:
             for n, ref in enumerate(refs):
                 if ref not in corpus:
@@ -419,7 +422,7 @@ def load_module(folder: Path, corpus: Corpus | None) -> Module:
                     )
         return tuple(refs)
 
-    def read(rel: str, loc: tuple) -> str:
+    def read(rel: str, loc: tuple[str | int, ...]) -> str:
         target = folder / rel
         try:
             text = target.read_text(encoding="utf-8")
@@ -533,8 +536,12 @@ def _all_content_files(user_templates: Path | None) -> list[Path]:
 
 
 def load_search_index(
-    corpus: Corpus, templates: dict, modules: dict, cache: Path | None, user_templates: Path | None = None
-):
+    corpus: Corpus,
+    templates: dict[str, Template],
+    modules: dict[str, Module],
+    cache: Path | None,
+    user_templates: Path | None = None,
+) -> SearchIndex:
     """The search index over everything, from the pickle cache when no content file changed."""
     from tui.domain.search import SearchIndex, build_index
 
@@ -544,7 +551,7 @@ def load_search_index(
     cache_file = cache / f"search-{key}.pickle"
     try:
         with cache_file.open("rb") as fh:
-            index = pickle.load(fh)  # noqa: S301 - our own cache file
+            index = pickle.load(fh)
         if isinstance(index, SearchIndex):
             index.corpus = corpus
             return index

@@ -6,18 +6,19 @@ Kept apart from the loader so that start-up imports neither pydantic nor the cor
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tui.domain.text import Text
 from tui.paths import checklists_dir
 
 
-def _head_fields(path: Path, wanted: tuple[str, ...]) -> dict:
+def _head_fields(path: Path, wanted: tuple[str, ...]) -> dict[str, Any]:
     """Top-level scalar/mapping fields of a YAML file, read as a stream and stopped once all are found."""
     import yaml
 
-    found: dict = {}
+    found: dict[str, Any] = {}
     with path.open(encoding="utf-8") as fh:
-        parser = yaml.SafeLoader(fh)  # the pure-Python loader can compose one node at a time
+        parser: Any = yaml.SafeLoader(fh)  # the pure-Python loader can compose one node at a time
         try:
             parser.get_event()  # stream start
             parser.get_event()  # document start

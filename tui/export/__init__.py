@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.i18n import N_, _
 
@@ -65,7 +65,7 @@ def safe_filename(name: str, default: str = "report") -> str:
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
-def safe_cell_value(value: object, cell: object | None = None) -> object:
+def safe_cell_value(value: object, cell: Any = None) -> object:
     """A value that a spreadsheet shows as the user's text and never evaluates as a formula.
 
     Text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return (or a full-width ＝ ＋ － ＠) could be
@@ -80,13 +80,13 @@ def safe_cell_value(value: object, cell: object | None = None) -> object:
     """
     risky = isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
     if cell is None:
-        return "'" + value if risky else value  # type: ignore[operator]
-    cell.value = value  # type: ignore[attr-defined]
+        return "'" + value if isinstance(value, str) and risky else value
+    cell.value = value
     if isinstance(value, str):
-        cell.data_type = "s"  # type: ignore[attr-defined]
+        cell.data_type = "s"
         if risky:
-            cell.quotePrefix = True  # type: ignore[attr-defined]
-    return cell.value  # type: ignore[attr-defined]
+            cell.quotePrefix = True
+    return cell.value
 
 
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -127,7 +127,7 @@ def report_heading(report: Report) -> str:
     return f"{heading}: {report.title}"
 
 
-def write_atomically(path: Path, produce: Callable[[Path], None], force: bool = False) -> Path:
+def write_atomically(path: Path, produce: Callable[[Path], object], force: bool = False) -> Path:
     """Write through a temporary file in the same folder, then rename; never overwrite without `force`."""
     import tempfile  # here, not at the top: the command line imports this module at every start
 

@@ -30,6 +30,7 @@ from tui.domain.inspection import (
     days_left_text,
     parse_date,
 )
+from tui.domain.profile import Profile
 from tui.domain.scope import level_label
 from tui.domain.template import PlacedItem, TemplateSection, cites_for, inspection_rulebooks, lay_out
 from tui.domain.text import LEVEL_LABELS
@@ -88,7 +89,7 @@ class InspectionScreen(TenkenScreen):
         self.placed: dict[str, PlacedItem] = {}
         self.answers: dict[str, Answer] = {}
         self.current: str | None = item
-        self.profile = None
+        self.profile: Profile  # set by load(), before anything is shown
         self.rulebooks: set[str] = set()
         self.only_unanswered = False
         self.pending: dict[str, object] = {}
@@ -448,7 +449,7 @@ class InspectionScreen(TenkenScreen):
         ol = self.query_one("#items", OptionList)
         try:
             ol.highlighted = ol.get_option_index(item_id)
-        except Exception:  # noqa: BLE001
+        except Exception:
             self.refresh_list()
 
     def action_next_item(self) -> None:
