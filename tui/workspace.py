@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.content.errors import ContentError
-from tui.domain.inspection import Answer, FirmInfo, InspectionInfo, add_one_month
+from tui.domain.inspection import Answer, FirmInfo, HistoryEntry, InspectionInfo, add_one_month
 from tui.domain.profile import Profile, SizeThresholds
 from tui.i18n import _, detect_language, set_language
 from tui.paths import cache_dir, user_templates_dir
@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from tui.domain.template import Template
     from tui.domain.text import Text
     from tui.domain.training import Module
-from tui.store import Store, open_store
+from tui.store import Store, StoreError, open_store
+
+__all__ = ["Library", "StoreError", "UserError", "Workspace"]
 
 
 def file_sha256(path: Path) -> str:
@@ -168,6 +170,17 @@ class Workspace:
         self.store.set_setting("language", lang)
         return lang
 
+    def theme(self) -> str | None:
+        """The theme chosen last (None: never chosen)."""
+        return self.store.get_setting("theme")
+
+    def set_theme(self, theme: str) -> None:
+        self.store.set_setting("theme", theme)
+
+    def user_name(self) -> str:
+        """Who is at the keyboard: the name set in the settings, else the login name."""
+        return self.store.user_name()
+
     def thresholds(self) -> SizeThresholds:
         try:
             return SizeThresholds(
@@ -209,6 +222,9 @@ class Workspace:
 
     def add_firm(self, profile: Profile) -> FirmInfo:
         return self.store.create_firm(profile)
+
+    def update_firm(self, firm_id: int, profile: Profile) -> FirmInfo:
+        return self.store.update_firm(firm_id, profile)
 
     def firm(self, firm_id: int) -> FirmInfo:
         firm = self.store.firm(firm_id)
@@ -264,6 +280,21 @@ class Workspace:
                 _("There is no inspection with id {id}; `tenken list` shows the ids.").format(id=inspection_id)
             )
         return info
+
+    def inspection_items(self, inspection_id: int) -> list[tuple[str, str, str]]:
+        """The items an inspection asks, as (item id, section id, level), in order."""
+        return self.store.inspection_items(inspection_id)
+
+    def answers(self, inspection_id: int) -> dict[str, Answer]:
+        return self.store.answers(inspection_id)
+
+    def history(self, inspection_id: int, item_id: str | None = None) -> list[HistoryEntry]:
+        """Every change to the answers (of one item), oldest first."""
+        return self.store.history(inspection_id, item_id)
+
+    def inspections_with_item(self, item_id: str) -> list[int]:
+        """Open (not finalized) inspections that ask `item_id`, newest first."""
+        return self.store.inspections_with_item(item_id)
 
     def inspection_title(self, info: InspectionInfo, lang: str | None = None) -> str:
         """The title the user gave, or the names of its templates in `lang`."""

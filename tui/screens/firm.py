@@ -154,7 +154,7 @@ class FirmScreen(TenkenScreen[int | None]):
             )
             return
         ws = self.tenken.ws
-        firm = ws.store.update_firm(self.firm_id, profile) if self.firm_id else ws.add_firm(profile)
+        firm = ws.update_firm(self.firm_id, profile) if self.firm_id else ws.add_firm(profile)
         self.notify(_("Saved the firm {name}.").format(name=firm.name))
         self.dismiss(firm.id)
 

@@ -22,7 +22,7 @@ from tui.domain.corpus import Corpus, article_label
 from tui.domain.training import Attempt, Decision, Inject, Module, Question, Trainee, exercise_score, percent
 from tui.i18n import N_, _, other_language
 from tui.screens.base import TenkenModal, TenkenScreen
-from tui.store import StoreError
+from tui.workspace import StoreError
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}  # endonyms: the same in every interface language
 MAX_CHOICES = 8
