@@ -41,6 +41,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _format_cache_file(folder: Path) -> Path:
+    """Where formatted dates and numbers are remembered: keyed on tui/i18n.py and Babel's version (its
+    package file), so neither an edit of the formatting code nor a Babel upgrade meets old results."""
+    import importlib.util
+
+    from tui.content.cache import cache_key
+
+    spec = importlib.util.find_spec("babel")  # found, not imported: start-up does without Babel
+    babel_files = [Path(spec.origin)] if spec is not None and spec.origin else []
+    path = folder / f"formats-{cache_key(('i18n.py',), babel_files)}.json"
+    if not path.exists():
+        for old in [*folder.glob("formats-*.json"), folder / "formats.json"]:
+            old.unlink(missing_ok=True)
+    return path
+
+
 class UserError(Exception):
     """Bad input from the user: one sentence, exit status 1."""
 
@@ -69,7 +85,7 @@ class Library:
             if self._corpus is None:
                 from tui.content.loader import load_corpus
 
-                self._corpus = load_corpus(cache=cache_dir(self.data_dir))
+                self._corpus = load_corpus()
             return self._corpus
 
     def _load_templates(self) -> tuple[dict[str, Template], list[ContentError]]:
@@ -162,7 +178,7 @@ class Workspace:
         from tui.paths import ensure_private_dir
 
         with contextlib.suppress(OSError):
-            use_format_cache(ensure_private_dir(cache_dir(self.data_dir)) / "formats.json")
+            use_format_cache(_format_cache_file(ensure_private_dir(cache_dir(self.data_dir))))
         return set_language(self.language())
 
     def set_language(self, lang: str) -> str:
