@@ -22,7 +22,6 @@ KEYS = (
     "search_index_build_s",
     "search_index_cached_load_s",
     "corpus_load_s",
-    "corpus_cached_load_s",
 )
 
 

@@ -48,7 +48,7 @@ class TenkenApp(App[int]):
         self.warm_corpus = warm_corpus
 
     def on_mount(self) -> None:
-        theme = self.ws.store.get_setting("theme") or THEMES[0]
+        theme = self.ws.theme() or THEMES[0]
         self.theme = theme if theme in self.available_themes else THEMES[0]
         self.sub_title = _("self-inspection of system risk")
         self.push_screen(HomeScreen())
@@ -101,7 +101,7 @@ class TenkenApp(App[int]):
         if hit.kind in ("provision", "guideline"):
             self.push_screen(BrowseScreen(hit.ref))
         elif hit.kind == "item":
-            found = self.ws.store.inspections_with_item(hit.ref)
+            found = self.ws.inspections_with_item(hit.ref)
             if found:
                 self.open_inspection(found[0], item=hit.ref)
             else:
@@ -125,7 +125,7 @@ class TenkenApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
-        self.ws.store.set_setting("theme", self.theme)
+        self.ws.set_theme(self.theme)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

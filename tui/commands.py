@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -31,7 +31,7 @@ class PaletteCommand:
 
 class TenkenCommands(Provider):
     def commands(self) -> list[PaletteCommand]:
-        app: TenkenApp = self.app  # type: ignore[assignment]
+        app = cast("TenkenApp", self.app)  # the provider is registered by TenkenApp only
         cmds = [
             PaletteCommand(
                 N_("Switch language (日本語 / English)"),
@@ -114,7 +114,7 @@ class SearchCommands(Provider):
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:
             return
-        app: TenkenApp = self.app  # type: ignore[assignment]
+        app = cast("TenkenApp", self.app)  # the provider is registered by TenkenApp only
         index = await app.run_in_thread_index()
         for hit in index.search(query, limit=6, prefer=get_language()):
             yield Hit(

@@ -71,7 +71,7 @@ def create_demo(ws: Workspace, today: dt.date | None = None) -> tuple[Inspection
     firm = ws.add_firm(profile)
     received = today - dt.timedelta(days=9)
     info = ws.start_inspection(firm.id, [DEFAULT_TEMPLATE], received)
-    in_scope = {i for i, _s, _l in ws.store.inspection_items(info.id)}
+    in_scope = {i for i, _s, _l in ws.inspection_items(info.id)}
     for item_id, changes in DEMO_ANSWERS:
         if item_id in in_scope:
             if "target_date" in changes:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.content.errors import ContentError
-from tui.domain.inspection import Answer, FirmInfo, InspectionInfo, add_one_month
+from tui.domain.inspection import Answer, FirmInfo, HistoryEntry, InspectionInfo, add_one_month
 from tui.domain.profile import Profile, SizeThresholds
 from tui.i18n import _, detect_language, set_language
 from tui.paths import cache_dir, user_templates_dir
@@ -22,9 +22,13 @@ if TYPE_CHECKING:
     from tui.domain.corpus import Corpus
     from tui.domain.report import Report
     from tui.domain.scope import ScopedItem
+    from tui.domain.search import SearchIndex
     from tui.domain.template import Template
     from tui.domain.text import Text
-from tui.store import Store, open_store
+    from tui.domain.training import Module
+from tui.store import Store, StoreError, open_store
+
+__all__ = ["Library", "StoreError", "UserError", "Workspace"]
 
 
 def file_sha256(path: Path) -> str:
@@ -35,6 +39,22 @@ def file_sha256(path: Path) -> str:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _format_cache_file(folder: Path) -> Path:
+    """Where formatted dates and numbers are remembered: keyed on tui/i18n.py and Babel's version (its
+    package file), so neither an edit of the formatting code nor a Babel upgrade meets old results."""
+    import importlib.util
+
+    from tui.content.cache import cache_key
+
+    spec = importlib.util.find_spec("babel")  # found, not imported: start-up does without Babel
+    babel_files = [Path(spec.origin)] if spec is not None and spec.origin else []
+    path = folder / f"formats-{cache_key(('i18n.py',), babel_files)}.json"
+    if not path.exists():
+        for old in [*folder.glob("formats-*.json"), folder / "formats.json"]:
+            old.unlink(missing_ok=True)
+    return path
 
 
 class UserError(Exception):
@@ -56,8 +76,8 @@ class Library:
         self._corpus: Corpus | None = None
         self._templates: tuple[dict[str, Template], list[ContentError]] | None = None
         self._titles: dict[str, Text] | None = None
-        self._modules: dict | None = None
-        self._index = None
+        self._modules: dict[str, Module] | None = None
+        self._index: SearchIndex | None = None
 
     @property
     def corpus(self) -> Corpus:
@@ -65,7 +85,7 @@ class Library:
             if self._corpus is None:
                 from tui.content.loader import load_corpus
 
-                self._corpus = load_corpus(cache=cache_dir(self.data_dir))
+                self._corpus = load_corpus()
             return self._corpus
 
     def _load_templates(self) -> tuple[dict[str, Template], list[ContentError]]:
@@ -106,7 +126,7 @@ class Library:
             return self._titles
 
     @property
-    def modules(self) -> dict:
+    def modules(self) -> dict[str, Module]:
         corpus = self.corpus
         with self._lock:
             if self._modules is None:
@@ -116,7 +136,7 @@ class Library:
             return self._modules
 
     @property
-    def search_index(self):
+    def search_index(self) -> SearchIndex:
         corpus, templates, modules = self.corpus, self.templates, self.modules
         with self._lock:
             if self._index is None:
@@ -158,13 +178,24 @@ class Workspace:
         from tui.paths import ensure_private_dir
 
         with contextlib.suppress(OSError):
-            use_format_cache(ensure_private_dir(cache_dir(self.data_dir)) / "formats.json")
+            use_format_cache(_format_cache_file(ensure_private_dir(cache_dir(self.data_dir))))
         return set_language(self.language())
 
     def set_language(self, lang: str) -> str:
         lang = set_language(lang)
         self.store.set_setting("language", lang)
         return lang
+
+    def theme(self) -> str | None:
+        """The theme chosen last (None: never chosen)."""
+        return self.store.get_setting("theme")
+
+    def set_theme(self, theme: str) -> None:
+        self.store.set_setting("theme", theme)
+
+    def user_name(self) -> str:
+        """Who is at the keyboard: the name set in the settings, else the login name."""
+        return self.store.user_name()
 
     def thresholds(self) -> SizeThresholds:
         try:
@@ -190,11 +221,11 @@ class Workspace:
         return self.library.template_problems
 
     @property
-    def modules(self) -> dict:
+    def modules(self) -> dict[str, Module]:
         return self.library.modules
 
     @property
-    def search_index(self):
+    def search_index(self) -> SearchIndex:
         return self.library.search_index
 
     def template(self, template_id: str) -> Template:
@@ -207,6 +238,9 @@ class Workspace:
 
     def add_firm(self, profile: Profile) -> FirmInfo:
         return self.store.create_firm(profile)
+
+    def update_firm(self, firm_id: int, profile: Profile) -> FirmInfo:
+        return self.store.update_firm(firm_id, profile)
 
     def firm(self, firm_id: int) -> FirmInfo:
         firm = self.store.firm(firm_id)
@@ -262,6 +296,21 @@ class Workspace:
                 _("There is no inspection with id {id}; `tenken list` shows the ids.").format(id=inspection_id)
             )
         return info
+
+    def inspection_items(self, inspection_id: int) -> list[tuple[str, str, str]]:
+        """The items an inspection asks, as (item id, section id, level), in order."""
+        return self.store.inspection_items(inspection_id)
+
+    def answers(self, inspection_id: int) -> dict[str, Answer]:
+        return self.store.answers(inspection_id)
+
+    def history(self, inspection_id: int, item_id: str | None = None) -> list[HistoryEntry]:
+        """Every change to the answers (of one item), oldest first."""
+        return self.store.history(inspection_id, item_id)
+
+    def inspections_with_item(self, item_id: str) -> list[int]:
+        """Open (not finalized) inspections that ask `item_id`, newest first."""
+        return self.store.inspections_with_item(item_id)
 
     def inspection_title(self, info: InspectionInfo, lang: str | None = None) -> str:
         """The title the user gave, or the names of its templates in `lang`."""
@@ -383,10 +432,10 @@ class Workspace:
             found = self.__dict__["_training_store"] = TrainingStore(self.store)
         return found
 
-    def training_modules(self) -> list:
+    def training_modules(self) -> list[Module]:
         return list(self.modules.values())
 
-    def training_module(self, module_id: str):
+    def training_module(self, module_id: str) -> Module:
         module = self.modules.get(module_id)
         if module is None:
             raise UserError(
@@ -471,7 +520,8 @@ class Workspace:
         trainee = self.trainee(trainee_id)
         if kind not in (QUIZ, EXERCISE):
             raise UserError(_("An attempt is a quiz or an exercise."))
-        if kind == EXERCISE and module.exercise is None:
+        exercise = module.exercise
+        if kind == EXERCISE and exercise is None:
             raise UserError(_("The module {id} has no exercise.").format(id=module_id))
         if resume:
             found = self.training.unfinished_attempt(trainee_id, module_id, kind)
@@ -479,7 +529,7 @@ class Workspace:
                 return found
         session = self.training_session(session_id) if session_id is not None else None
         lang = lang or self.trainee_language(trainee, session)
-        total = len(module.quiz) if kind == QUIZ else module.exercise.max_score  # type: ignore[union-attr]
+        total = exercise.max_score if kind == EXERCISE and exercise is not None else len(module.quiz)
         return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id)
 
     def _attempt(self, attempt_id: int):

@@ -96,16 +96,12 @@ def bench_search(root: Path, smoke: bool) -> dict:
     import yaml
     from rapidfuzz import fuzz, process
 
-    from tui.content.loader import build_corpus, load_corpus, load_modules, load_search_index, load_templates
+    from tui.content.loader import build_corpus, load_modules, load_search_index, load_templates
     from tui.domain.search import build_index
 
     t = time.perf_counter()
     corpus = build_corpus()
     corpus_s = time.perf_counter() - t
-    load_corpus(cache=root / "corpus-cache")  # writes the cache
-    t = time.perf_counter()
-    load_corpus(cache=root / "corpus-cache")
-    corpus_cached_s = time.perf_counter() - t
     templates, _ = load_templates(corpus)
     modules = load_modules(corpus)
     t = time.perf_counter()
@@ -145,7 +141,6 @@ def bench_search(root: Path, smoke: bool) -> dict:
     return {
         "corpus_provisions": len(corpus.provisions),
         "corpus_load_s": round(corpus_s, 3),
-        "corpus_cached_load_s": round(corpus_cached_s, 4),
         "search_queries": len(queries),
         "search_p95_ms": round(percentile(ours, 0.95), 3),
         "search_median_ms": round(statistics.median(ours), 3),

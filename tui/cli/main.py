@@ -12,6 +12,7 @@ import json
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 from tui import __version__
 from tui.i18n import _, detect_language, set_language
@@ -24,7 +25,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one sentence, no usage dump
+    def error(self, message: str) -> NoReturn:  # one sentence, no usage dump
         raise UsageError(_("{message}; see `tenken --help`.").format(message=message))
 
 
@@ -261,10 +262,11 @@ def cmd_init(args: argparse.Namespace) -> int:
                 raise UsageError(_("`tenken init` asks questions in a terminal; without one, give --profile FILE."))
             from tui.cli.wizard import ask_profile
 
-            profile = ask_profile(ws.thresholds())
-            if profile is None:
+            asked = ask_profile(ws.thresholds())
+            if asked is None:
                 print(_("Cancelled; nothing was saved."))
                 return EXIT_OK
+            profile = asked
         firm = ws.add_firm(profile)
         print(
             _("Created firm {id}: {name} ({size}, {n} staff).").format(
@@ -630,7 +632,7 @@ def _main(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception:  # noqa: BLE001 - the user must never see a traceback
+    except Exception:
         log = _log_crash(args)
         where = _(" Details were written to {path}.").format(path=log) if log else ""
         print(_("tenken: an unexpected error occurred; your saved answers are safe.") + where, file=sys.stderr)

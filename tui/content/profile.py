@@ -34,6 +34,6 @@ def load_profile(path: Path, thresholds: SizeThresholds | None = None) -> Profil
     return profile_from_schema(validate(ProfileSchema, load_yaml(path), path), thresholds)
 
 
-def profile_from_dict(data: dict, thresholds: SizeThresholds | None = None) -> Profile:
+def profile_from_dict(data: dict[str, object], thresholds: SizeThresholds | None = None) -> Profile:
     """Validate answers gathered by the wizard or a form (same rules as the file)."""
     return profile_from_schema(validate(ProfileSchema, data, Path("<profile>")), thresholds)

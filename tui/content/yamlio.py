@@ -4,30 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from tui.content.errors import ContentError
 from tui.i18n import _
 
-try:  # libyaml is much faster when present; the pure-Python loader is the fallback.
-    _BaseLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+if TYPE_CHECKING:  # the two loaders have one API; a base chosen at run time is beyond mypy
     _BaseLoader = yaml.SafeLoader
+else:  # libyaml is much faster when present; the pure-Python loader is the fallback.
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping that knows the line of each key (1-based)."""
 
     __slots__ = ("lines", "line")
+    lines: dict[Any, int]
+    line: int
 
 
-class LineList(list):
+class LineList(list[Any]):
     __slots__ = ("lines", "line")
+    lines: list[int]
+    line: int
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     pass
 
 
@@ -66,7 +70,7 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
     except OSError as exc:
         raise ContentError(path, _("cannot read the file ({reason})").format(reason=exc.strerror or exc)) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

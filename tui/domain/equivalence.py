@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from tui.domain.corpus import Corpus, Equivalent
+from tui.domain.corpus import Corpus, Equivalent, Provision
 
 JVCEA = ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment")
 
@@ -30,7 +30,7 @@ def link_jvcea(corpus: Corpus, threshold: float = 70.0) -> None:
     Counterparts are looked for in the same article; the same number wins when its text is close,
     otherwise the closest text (so an item missing in one rulebook does not shift the links).
     """
-    by_book: dict[str, dict[str, list]] = {}
+    by_book: dict[str, dict[str, list[Provision]]] = {}
     for p in corpus.provisions.values():
         if p.rulebook in JVCEA and p.kind in ("article", "paragraph", "item", "guideline"):
             by_book.setdefault(p.rulebook, {}).setdefault(f"{p.kind}:{p.article}", []).append(p)
@@ -51,7 +51,7 @@ def link_jvcea(corpus: Corpus, threshold: float = 70.0) -> None:
                     corpus.equivalents.setdefault(right.ref, []).append(Equivalent(left.ref, relation))
 
 
-def _best_match(left, candidates, threshold: float):
+def _best_match(left: Provision, candidates: list[Provision], threshold: float) -> tuple[Provision, bool] | None:
     if left.kind == "article":
         for c in candidates:
             if c.article == left.article:

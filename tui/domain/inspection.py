@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from tui.domain.profile import Profile
 from tui.i18n import N_, _
 
 STATUSES = ("unanswered", "compliant", "partial", "noncompliant", "na")
@@ -181,7 +182,7 @@ class InspectionInfo:
 class FirmInfo:
     id: int
     name: str
-    profile: object  # tui.domain.profile.Profile
+    profile: Profile
     inspections: tuple[InspectionInfo, ...] = ()
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from tui.i18n import N_
 
@@ -93,19 +94,16 @@ class Profile:
             return self.size_tier
         return getattr(self, name)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         d = asdict(self)
         d["business"] = list(self.business)
         d["thresholds"] = {"medium_from": self.thresholds.medium_from, "large_from": self.thresholds.large_from}
         return d
 
     @classmethod
-    def from_dict(cls, data: dict) -> Profile:
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
         data = dict(data)
         th = data.pop("thresholds", None) or {}
         data["business"] = tuple(data.get("business") or ())
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known}, thresholds=SizeThresholds(**th))
-
-    def with_changes(self, **changes: object) -> Profile:
-        return replace(self, **changes)

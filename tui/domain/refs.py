@@ -154,14 +154,14 @@ def parse_ref(text: str) -> ParsedRef | None:
         return None
     norm = normalize_ref_text(raw)
     m = re.match(rf"^(?P<book>{_ALIAS_RE})(?P<rest>.*)$", norm)
-    book = None
+    book: str | None = None
     if m and m.group("rest"):
         book = RULEBOOK_ALIASES[m.group("book")]
         norm = m.group("rest").lstrip("-_・:")
-    local = _local_from(norm)
-    if local is None:
+    local_ref = _local_from(norm)
+    if local_ref is None:
         return None
-    return ParsedRef(book, local)
+    return ParsedRef(book, local_ref)
 
 
 def resolve(text: str, corpus: Corpus) -> list[str]:

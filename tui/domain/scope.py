@@ -47,7 +47,7 @@ class ScopedItem:
         return "; ".join(r.render(lang) for r in self.reasons)
 
 
-def _condition_holds(profile: Profile, field: str, any_of: tuple) -> bool:
+def _condition_holds(profile: Profile, field: str, any_of: tuple[object, ...]) -> bool:
     value = profile.value(field)
     if isinstance(value, (tuple, list)):
         return any(v in any_of for v in value)

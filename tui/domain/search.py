@@ -11,6 +11,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel  # noqa: F401 - imported for rapidfuzz's C backends warm-up
@@ -18,6 +19,10 @@ from rapidfuzz.distance import Indel  # noqa: F401 - imported for rapidfuzz's C 
 from tui.domain.corpus import RULEBOOK_ORDER, Corpus, article_label
 from tui.domain.normalize import normalize, normalize_with_map
 from tui.domain.refs import resolve
+
+if TYPE_CHECKING:
+    from tui.domain.template import Template
+    from tui.domain.training import Module
 
 KINDS = ("provision", "guideline", "item", "lesson")
 TITLE_BONUS = 8.0
@@ -56,7 +61,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()  # spans in `snippet` to highlight
     title_highlights: tuple[tuple[int, int], ...] = ()
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {
             "ref": self.ref,
             "rulebook": self.rulebook,
@@ -168,7 +173,7 @@ class SearchIndex:
         if len(q) == 1:
             return self.unigrams.get(q, [])
         grams = [q[i : i + 2] for i in range(len(q) - 1)]
-        counts = Counter()
+        counts: Counter[int] = Counter()
         for g in set(grams):
             counts.update(self.bigrams.get(g, ()))
         if not counts:
@@ -177,8 +182,10 @@ class SearchIndex:
         best = [i for i, n in counts.most_common(MAX_CANDIDATES * 3) if n >= need]
         return best[: MAX_CANDIDATES * 3]
 
-    def _rank(self, q: str, rulebook, kind, lang) -> list[tuple[float, Entry, tuple[int, int] | None, bool]]:
-        out = []
+    def _rank(
+        self, q: str, rulebook: str | None, kind: str | None, lang: str | None
+    ) -> list[tuple[float, Entry, tuple[int, int] | None, bool]]:
+        out: list[tuple[float, Entry, tuple[int, int] | None, bool]] = []
         long_candidates: list[Entry] = []
         short = len(q) <= 2
         for i in self._candidates(q):
@@ -267,7 +274,9 @@ def markdown_to_text(markdown: str) -> str:
     return "\n".join(lines)
 
 
-def build_index(corpus: Corpus, templates: dict | None = None, modules: dict | None = None) -> SearchIndex:
+def build_index(
+    corpus: Corpus, templates: dict[str, Template] | None = None, modules: dict[str, Module] | None = None
+) -> SearchIndex:
     """Index every article (notice items individually), guideline comment, template item and lesson, in ja and en."""
     index = SearchIndex(corpus=corpus)
     book_rank = {slug: n for n, slug in enumerate(RULEBOOK_ORDER)}
@@ -282,7 +291,8 @@ def build_index(corpus: Corpus, templates: dict | None = None, modules: dict | N
                 index.add(p.ref, "provision", p.rulebook, p.article, lang, title, corpus.full_text(p.ref, lang), order)
         elif p.kind == "item" and notice:
             for lang in ("ja", "en"):
-                parent = corpus[corpus[p.parent].parent] if p.parent else None
+                grandparent = corpus[p.parent].parent if p.parent else None
+                parent = corpus[grandparent] if grandparent else None
                 caption = parent.caption.get(lang) if parent and parent.caption else ""
                 title = f"{book.name.get(lang)} {article_label(p, lang)} {caption}".strip()
                 index.add(

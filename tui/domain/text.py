@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol, overload
 
 from tui.i18n import N_, get_language
+
+
+class Bilingual(Protocol):
+    """Anything with a Japanese and an English string (the content schemas)."""
+
+    @property
+    def ja(self) -> str: ...
+    @property
+    def en(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +32,14 @@ class Text:
     def __str__(self) -> str:
         return self.get()
 
+    @overload
     @classmethod
-    def of(cls, data: object) -> Text | None:
+    def of(cls, data: Bilingual) -> Text: ...
+    @overload
+    @classmethod
+    def of(cls, data: Bilingual | None) -> Text | None: ...
+    @classmethod
+    def of(cls, data: Bilingual | None) -> Text | None:
         if data is None:
             return None
         return cls(ja=data.ja, en=data.en)
@@ -40,7 +57,7 @@ LEVEL_LABELS = {
 }
 
 
-def strongest(levels: list[str] | tuple[str, ...] | set[str]) -> str:
+def strongest(levels: Iterable[str]) -> str:
     """The strongest obligation level among `levels` (info when empty)."""
     present = set(levels)
     for level in LEVELS:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
 import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from tui.fsutil import ExportError, write_atomically  # re-exported: the writers and the CLI use them from here
 from tui.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -43,10 +43,6 @@ STATUS_COLORS = {
 }
 
 
-class ExportError(Exception):
-    """An export that could not be written; nothing was left behind."""
-
-
 #: Names Windows reserves for devices, also with an extension ("CON.txt").
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}
 
@@ -65,7 +61,7 @@ def safe_filename(name: str, default: str = "report") -> str:
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
-def safe_cell_value(value: object, cell: object | None = None) -> object:
+def safe_cell_value(value: object, cell: Any = None) -> object:
     """A value that a spreadsheet shows as the user's text and never evaluates as a formula.
 
     Text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return (or a full-width ＝ ＋ － ＠) could be
@@ -80,13 +76,13 @@ def safe_cell_value(value: object, cell: object | None = None) -> object:
     """
     risky = isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
     if cell is None:
-        return "'" + value if risky else value  # type: ignore[operator]
-    cell.value = value  # type: ignore[attr-defined]
+        return "'" + value if isinstance(value, str) and risky else value
+    cell.value = value
     if isinstance(value, str):
-        cell.data_type = "s"  # type: ignore[attr-defined]
+        cell.data_type = "s"
         if risky:
-            cell.quotePrefix = True  # type: ignore[attr-defined]
-    return cell.value  # type: ignore[attr-defined]
+            cell.quotePrefix = True
+    return cell.value
 
 
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -125,39 +121,6 @@ def report_heading(report: Report) -> str:
     """The report's title line, as in the Markdown writer: "<Response report…>: <inspection title>"."""
     heading = report.t(N_("Response report on the self-inspection"))
     return f"{heading}: {report.title}"
-
-
-def write_atomically(path: Path, produce: Callable[[Path], None], force: bool = False) -> Path:
-    """Write through a temporary file in the same folder, then rename; never overwrite without `force`."""
-    import tempfile  # here, not at the top: the command line imports this module at every start
-
-    path = Path(path)
-    if path.exists() and not force:
-        raise ExportError(
-            _("{path} already exists; choose another name or add --force to replace it.").format(path=path)
-        )
-    if path.is_dir():
-        raise ExportError(_("{path} is a folder; give a file name.").format(path=path))
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(_("The folder {folder} does not exist.").format(folder=folder))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        produce(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(
-            _("Could not write {path}: {reason}. Nothing was written.").format(path=path, reason=exc.strerror or exc)
-        ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def render(report: Report, fmt: str) -> Callable[[Path], None]:

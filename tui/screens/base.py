@@ -32,11 +32,11 @@ class TranslatedBindings:
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        return translate_bindings(super().active_bindings)  # type: ignore[misc]
+        return translate_bindings(super().active_bindings)  # type: ignore[misc]  # a mixin: the Screen has it
 
     @property
     def tenken(self) -> TenkenApp:
-        return self.app  # type: ignore[attr-defined, return-value]
+        return self.app  # type: ignore[attr-defined]  # a mixin: the Screen it is mixed into has `app`
 
     def on_language_changed(self) -> Any:
         """Called after a language switch; screens re-render their text."""

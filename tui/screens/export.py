@@ -85,7 +85,7 @@ class ExportDialog(FormDialog):
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path, fmt: str, lang: str) -> None:
         from tui.export import ExportError, export_report
-        from tui.store import StoreError
+        from tui.workspace import StoreError
 
         ws = self.tenken.ws
         try:

@@ -131,7 +131,7 @@ class FirmScreen(TenkenScreen[int | None]):
         self._previewed = profile
         try:
             scoped = ws.scope(profile, ws.templates_for(profile))
-        except Exception:  # noqa: BLE001 - a preview must never break the form
+        except Exception:
             return
         included = {s.item.id for s in scoped if s.asked}
         text = _("{n} of {total} inspection items apply to this profile.").format(n=len(included), total=len(scoped))
@@ -154,7 +154,7 @@ class FirmScreen(TenkenScreen[int | None]):
             )
             return
         ws = self.tenken.ws
-        firm = ws.store.update_firm(self.firm_id, profile) if self.firm_id else ws.add_firm(profile)
+        firm = ws.update_firm(self.firm_id, profile) if self.firm_id else ws.add_firm(profile)
         self.notify(_("Saved the firm {name}.").format(name=firm.name))
         self.dismiss(firm.id)
 

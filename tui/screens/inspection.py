@@ -30,13 +30,14 @@ from tui.domain.inspection import (
     days_left_text,
     parse_date,
 )
+from tui.domain.profile import Profile
 from tui.domain.scope import level_label
 from tui.domain.template import PlacedItem, TemplateSection, cites_for, inspection_rulebooks, lay_out
 from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import InputDialog
-from tui.store import StoreError
+from tui.workspace import StoreError
 
 STATUS_MARK = {
     "unanswered": ("·", "dim"),
@@ -88,7 +89,7 @@ class InspectionScreen(TenkenScreen):
         self.placed: dict[str, PlacedItem] = {}
         self.answers: dict[str, Answer] = {}
         self.current: str | None = item
-        self.profile = None
+        self.profile: Profile  # set by load(), before anything is shown
         self.rulebooks: set[str] = set()
         self.only_unanswered = False
         self.pending: dict[str, object] = {}
@@ -105,9 +106,9 @@ class InspectionScreen(TenkenScreen):
         templates = ws.inspection_templates(self.info)
         self.profile = ws.firm(self.info.firm_id).profile
         self.rulebooks = inspection_rulebooks(self.profile.rulebooks, templates)
-        self.sections = lay_out(templates, ws.store.inspection_items(self.inspection_id))
+        self.sections = lay_out(templates, ws.inspection_items(self.inspection_id))
         self.placed = {p.item.id: p for _s, items in self.sections for p in items}
-        self.answers = ws.store.answers(self.inspection_id)
+        self.answers = ws.answers(self.inspection_id)
         if self.current not in self.placed:
             self.current = None
         if self.current is None and self.placed:
@@ -448,7 +449,7 @@ class InspectionScreen(TenkenScreen):
         ol = self.query_one("#items", OptionList)
         try:
             ol.highlighted = ol.get_option_index(item_id)
-        except Exception:  # noqa: BLE001
+        except Exception:
             self.refresh_list()
 
     def action_next_item(self) -> None:
@@ -554,7 +555,7 @@ class InspectionScreen(TenkenScreen):
         from tui.domain.inspection import FIELD_LABELS
         from tui.screens.dialogs import MessageDialog
 
-        entries = self.tenken.ws.store.history(self.inspection_id, self.current)
+        entries = self.tenken.ws.history(self.inspection_id, self.current)
         lines = [
             f"{format_datetime(h.changed_at)}  {h.changed_by}  {_(FIELD_LABELS.get(h.field, h.field))}: "
             f"{(h.old or '—')[:40]} → {(h.new or '—')[:40]}"

@@ -7,6 +7,8 @@ moment it is submitted, so leaving or a killed app loses nothing: the same attem
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text as RichText
@@ -20,7 +22,7 @@ from tui.domain.corpus import Corpus, article_label
 from tui.domain.training import Attempt, Decision, Inject, Module, Question, Trainee, exercise_score, percent
 from tui.i18n import N_, _, other_language
 from tui.screens.base import TenkenModal, TenkenScreen
-from tui.store import StoreError
+from tui.workspace import StoreError
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}  # endonyms: the same in every interface language
 MAX_CHOICES = 8
@@ -167,17 +169,17 @@ def open_cited(screen: TenkenScreen, refs: tuple[str, ...], lang: str) -> None:
         screen.notify(_("Nothing is cited here."), severity="warning")
         return
     if len(refs) == 1:
-        screen.app.action_browse(refs[0])  # type: ignore[attr-defined]
+        screen.tenken.action_browse(refs[0])
         return
 
     def chosen(ref: str | None) -> None:
         if ref:
-            screen.app.action_browse(ref)  # type: ignore[attr-defined]
+            screen.tenken.action_browse(ref)
 
     screen.app.push_screen(CitesDialog(refs, lang), chosen)
 
 
-def option_grid(rows: list[tuple[RichText, RichText | Wrapped]]) -> Table:
+def option_grid(rows: Sequence[tuple[RichText, RichText | Wrapped]]) -> Table:
     """Numbered options with a hanging indent: wrapped lines stay under their text, not under the number."""
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(no_wrap=True)
@@ -204,6 +206,7 @@ class _Runner(TenkenScreen[int | None]):
     _Runner #run-feedback { margin: 1 0 0 0; height: auto; }
     _Runner #run-after { margin: 1 0 0 0; }
     """
+    attempt: Attempt | None  # set by each runner
 
     def __init__(self, trainee: Trainee, lang: str) -> None:
         super().__init__()
@@ -344,7 +347,8 @@ class QuizScreen(_Runner):
         self.cursor = number - 1
         self._toggle(q.choices[number - 1].id, q)
 
-    def action_toggle(self) -> None:
+    # The binding's action; Textual's DOMNode.action_toggle(attribute) is not used on these screens.
+    def action_toggle(self) -> None:  # type: ignore[override]
         q = self.question
         if self.stage == "question" and q is not None:
             self._toggle(q.choices[self.cursor].id, q)
@@ -524,6 +528,7 @@ class ExerciseScreen(_Runner):
         Binding("g", "trainee_language", N_("Trainee language"), id="training.exercise.language"),
         *_number_bindings("training.exercise"),
     ]
+    attempt: Attempt  # an exercise always has its attempt
 
     def __init__(self, trainee: Trainee, lang: str, attempt: Attempt, module: Module) -> None:
         super().__init__(trainee, lang)
@@ -566,7 +571,8 @@ class ExerciseScreen(_Runner):
             self.choice = i.decisions[number - 1].id
             self.render_all()
 
-    def action_toggle(self) -> None:
+    # The binding's action; Textual's DOMNode.action_toggle(attribute) is not used on these screens.
+    def action_toggle(self) -> None:  # type: ignore[override]
         i = self.inject
         if self.stage == "inject" and i is not None:
             self.choice = i.decisions[self.cursor].id

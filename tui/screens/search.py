@@ -91,7 +91,8 @@ class SearchScreen(TenkenScreen[None]):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
         """Off the event loop, so typing never waits; a newer keystroke cancels the older search."""
-        kind = self.query_one("#kind", Select).value or None
+        chosen = self.query_one("#kind", Select).value
+        kind = chosen if isinstance(chosen, str) and chosen else None  # Select.BLANK: every kind
         hits = (
             self.tenken.ws.search_index.search(query, limit=30, kind=kind, prefer=get_language())
             if query.strip()

@@ -29,7 +29,7 @@ from tui.i18n import N_, _, format_date, get_language, other_language
 from tui.screens.base import TenkenModal, TenkenScreen
 from tui.screens.dialogs import InputDialog
 from tui.screens.quiz import LANGUAGE_NAMES, ExerciseScreen, QuizScreen, Wrapped, open_cited
-from tui.store import StoreError
+from tui.workspace import StoreError
 
 STATUS_STYLE = {"not_started": "dim", "in_progress": "yellow", "passed": "bold green"}
 KIND_LABELS = {QUIZ: N_("quiz"), EXERCISE: N_("exercise")}
@@ -536,7 +536,7 @@ class NewSessionDialog(TenkenModal[int | None]):
             yield Label(_("Date"), classes="field-label")
             yield Input(_today().isoformat(), placeholder="2026-11-23", id="session-date")
             yield Label(_("Trainer"), classes="field-label")
-            yield Input(self.tenken.ws.store.user_name(), id="session-trainer")
+            yield Input(self.tenken.ws.user_name(), id="session-trainer")
             yield Label(_("Language of the session"), classes="field-label")
             yield Select(
                 [(LANGUAGE_NAMES["ja"], "ja"), (LANGUAGE_NAMES["en"], "en")],

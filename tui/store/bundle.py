@@ -118,7 +118,7 @@ def build_payload(store: Store, inspection_id: int) -> dict:
 
 
 def write_bundle(store: Store, inspection_id: int, path: Path, force: bool = False) -> Path:
-    from tui.export import write_atomically
+    from tui.fsutil import write_atomically
 
     payload = build_payload(store, inspection_id)
     document = {

@@ -118,6 +118,7 @@ class Trainee(BaseModel):
     name = TextField()
     department = TextField(default="")
     firm = ForeignKeyField(Firm, null=True, backref="trainees", on_delete="SET NULL")
+    firm_id: int | None  # peewee's column attribute of `firm` (declared for the type checker)
     created_at = DateTimeField(default=now)
 
 
@@ -129,6 +130,7 @@ class TrainingSession(BaseModel):
     lang = CharField()
     note = TextField(default="")
     firm = ForeignKeyField(Firm, null=True, backref="training_sessions", on_delete="SET NULL")
+    firm_id: int | None
     created_at = DateTimeField(default=now)
 
 
@@ -136,12 +138,16 @@ class Roster(BaseModel):
     id = AutoField()
     session = ForeignKeyField(TrainingSession, backref="roster", on_delete="CASCADE")
     trainee = ForeignKeyField(Trainee, backref="sessions", on_delete="CASCADE")
+    session_id: int
+    trainee_id: int
 
 
 class Attempt(BaseModel):
     id = AutoField()
     trainee = ForeignKeyField(Trainee, backref="attempts", on_delete="CASCADE")
     session = ForeignKeyField(TrainingSession, null=True, backref="attempts", on_delete="SET NULL")
+    trainee_id: int
+    session_id: int | None
     module_id = CharField()
     kind = CharField(default="quiz")  # quiz | exercise
     lang = CharField()
@@ -158,6 +164,7 @@ class ReviewCard(BaseModel):
 
     id = AutoField()
     trainee = ForeignKeyField(Trainee, backref="cards", on_delete="CASCADE")
+    trainee_id: int
     module_id = CharField()
     question_id = CharField()
     due_on = DateField()

@@ -8,10 +8,10 @@ import getpass
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.domain.inspection import (
     Answer,
@@ -117,9 +117,12 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def _without_orm(fn):
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _without_orm(fn: _F) -> _F:
     """Mark a Store method that needs neither peewee nor the models (the start-up path: it reads with `_read`)."""
-    fn.without_orm = True
+    fn.without_orm = True  # type: ignore[attr-defined]  # a mark read by _binds
     return fn
 
 
@@ -179,7 +182,7 @@ class Store:
     """
 
     def __init__(self, conn: sqlite3.Connection, db_path: Path):
-        self._conn = conn  # opened and checked by open_database; autocommit, reads only
+        self._conn: sqlite3.Connection | None = conn  # opened and checked by open_database; autocommit, reads only
         self._orm: SqliteDatabase | None = None
         self._lock = threading.Lock()
         self.db_path = db_path
@@ -207,6 +210,7 @@ class Store:
         with self._lock:
             orm = self._orm
             if orm is None:
+                assert self._conn is not None, "read from a closed Store"
                 return self._conn.execute(sql, params).fetchall()
         return orm.execute_sql(sql, params).fetchall()
 
@@ -295,9 +299,9 @@ class Store:
                 firm_name=row[2],
                 title=row[3],
                 templates=tuple(json.loads(row[4])),
-                received_on=_date(row[5]),
-                due_on=_date(row[6]),
-                created_at=_datetime(row[7]),
+                received_on=dt.date.fromisoformat(row[5][:10]),  # NOT NULL columns
+                due_on=dt.date.fromisoformat(row[6][:10]),
+                created_at=dt.datetime.fromisoformat(row[7]),
                 finalized_at=_datetime(row[8]),
                 finalized_by=row[9],
                 revision=row[10],

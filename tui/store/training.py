@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import cast
 
 from tui.domain.training import Attempt, CardState, Trainee, TrainingSession
 from tui.i18n import LANGUAGES, _
@@ -301,7 +302,7 @@ class TrainingStore:
                 if ids
                 else {}
             )
-        return [(a, sessions.get(a.session_id)) for a in attempts]
+        return [(a, sessions.get(a.session_id) if a.session_id is not None else None) for a in attempts]
 
     def sessions_of(self, trainee_id: int) -> list[TrainingSession]:
         """The sessions whose roster holds the trainee, oldest first."""
@@ -375,4 +376,5 @@ class TrainingStore:
                 .where(m.ReviewCard.due_on <= due_by)
                 .group_by(m.ReviewCard.trainee)
             )
-            return {r.trainee_id: r.n for r in rows}
+            # peewee's stubs type `.tuples()` as model rows
+            return dict(cast("Iterable[tuple[int, int]]", rows.tuples()))
