@@ -1,0 +1,131 @@
+"""The month as a plan, remediation tracked after submission, open problems carried into the next cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tui.domain.plan import PlanItem, Remediation, propose_plan, sort_remediations
+from tui.workspace import UserError
+
+
+def _items(n: int, owners=("システム部 高橋", "総務部 佐藤", ""), answered: int = 0, board: int = 0):
+    return [
+        PlanItem(f"i{k}", f"1-{k + 1}", f"question {k}", owners[k % len(owners)], k < answered, k < board)
+        for k in range(n)
+    ]
+
+
+def test_the_plan_works_back_from_the_due_date():
+    received, due = dt.date(2026, 11, 2), dt.date(2026, 12, 2)
+    plan = propose_plan(received, due, _items(30, board=1), today=received)
+    kinds = [m.kind for m in plan.milestones]
+    assert kinds[0] == "received" and kinds[-1] == "due"
+    # submission buffer, then the board, then the officer's review, each before the next
+    board, review, buffer = plan.milestone("board"), plan.milestone("review"), plan.milestone("buffer")
+    assert review.end < board.start < buffer.start < due
+    assert plan.milestone("answers").start < review.start
+    # every open item is planned exactly once, in a week that ends before the review
+    planned = [item.item_id for w in plan.weeks for items in w.by_owner.values() for item in items]
+    assert sorted(planned) == sorted(i.item_id for i in _items(30))
+    assert all(w.end < review.start for w in plan.weeks)
+    # weeks run Monday to Sunday and hold roughly the same share per day
+    assert all(w.end.weekday() == 6 or w.end == plan.milestone("answers").start for w in plan.weeks)
+    full = [w for w in plan.weeks if (w.end - w.start).days == 6]
+    assert max(w.count for w in full) - min(w.count for w in full) <= 1
+
+
+def test_no_board_slot_unless_the_rules_cited_address_the_board():
+    plan = propose_plan(dt.date(2026, 11, 2), dt.date(2026, 12, 2), _items(10), today=dt.date(2026, 11, 2))
+    assert plan.milestone("board") is None and not plan.board
+
+
+def test_items_are_grouped_by_owner_and_the_unassigned_come_last_with_a_warning():
+    plan = propose_plan(dt.date(2026, 11, 2), dt.date(2026, 12, 2), _items(12), today=dt.date(2026, 11, 2))
+    for week in plan.weeks:
+        owners = list(week.by_owner)
+        if "" in owners:
+            assert owners[-1] == ""
+    assert any("no owner" in w for w in plan.warnings)
+
+
+def test_answered_items_are_not_planned_again_and_a_late_plan_says_so():
+    received, due = dt.date(2026, 11, 2), dt.date(2026, 12, 2)
+    plan = propose_plan(received, due, _items(10, answered=4), today=dt.date(2026, 11, 30))
+    assert plan.done == 4 and plan.remaining == 6
+    assert plan.late and len(plan.weeks) == 1 and plan.weeks[0].count == 6
+    assert any("closed" in w for w in plan.warnings)
+
+
+def test_overdue_remediation_comes_first_and_done_last():
+    on = dt.date(2027, 3, 1)
+
+    def r(number, target, state="planned"):
+        return Remediation(1, "F", "T", number, number, "q", "f", "fix", "o", target, "high", state)
+
+    lines = sort_remediations(
+        [r("a", dt.date(2027, 4, 1)), r("b", dt.date(2027, 2, 1), "done"), r("c", dt.date(2027, 2, 15)), r("d", None)],
+        on,
+    )
+    assert [x.number for x in lines] == ["c", "a", "d", "b"]
+    assert lines[0].overdue(on) and not lines[-1].overdue(on)
+
+
+@pytest.fixture
+def problem(ws, demo):
+    ws.save_answer(demo.id, "notice.4.ni", status="noncompliant")
+    ws.save_answer(
+        demo.id,
+        "notice.4.ni",
+        finding="顧客情報の棚卸しが未実施",
+        remediation="全システムの顧客情報を棚卸しする",
+        owner="システム部 高橋",
+        target_date=dt.date(2027, 1, 31),
+    )
+    return demo
+
+
+def test_remediation_progress_is_tracked_after_finalize_with_history(ws, problem):
+    ws.finalize(problem.id, "田中花子")
+    lines = ws.planning.remediations(dt.date(2027, 2, 15))
+    line = next(x for x in lines if x.item_id == "notice.4.ni")
+    assert line.overdue(dt.date(2027, 2, 15)) and line.state == "planned" and line.finalized
+    assert ws.planning.remediations(dt.date(2027, 2, 15), overdue_only=True)
+    ws.planning.set_progress(problem.id, "notice.4.ni", "done", note="棚卸し完了", on=dt.date(2027, 2, 20))
+    line = next(x for x in ws.planning.remediations(dt.date(2027, 2, 21)) if x.item_id == "notice.4.ni")
+    assert line.state == "done" and line.done_on == dt.date(2027, 2, 20) and not line.overdue(dt.date(2027, 2, 21))
+    history = ws.planning.store.progress_history(problem.id, "notice.4.ni")
+    assert ("state", "planned", "done") in [(f, o, n) for f, o, n, _at, _by in history]
+
+
+def test_progress_is_refused_for_an_item_that_is_not_a_problem_or_in_the_future(ws, problem):
+    with pytest.raises(UserError, match="not a problem"):
+        ws.planning.set_progress(problem.id, "notice.4.ha", "done")
+    with pytest.raises(UserError, match="future"):
+        ws.planning.set_progress(problem.id, "notice.4.ni", "done", done_on=dt.date(2099, 1, 1))
+
+
+def test_the_next_cycle_carries_last_cycles_open_problems(ws, problem):
+    ws.finalize(problem.id, "田中花子")
+    info = ws.inspection(problem.id)
+    nxt = ws.start_inspection(info.firm_id, list(info.templates), dt.date(2027, 11, 1))
+    carried = ws.planning.carried(nxt.id)
+    assert "notice.4.ni" in carried
+    c = carried["notice.4.ni"]
+    assert c.from_inspection_id == problem.id and c.finding == "顧客情報の棚卸しが未実施" and c.state == "planned"
+
+
+def test_a_fixed_problem_is_not_carried(ws, problem):
+    ws.finalize(problem.id, "田中花子")
+    ws.planning.set_progress(problem.id, "notice.4.ni", "done", done_on=dt.date(2027, 1, 20), on=dt.date(2027, 2, 1))
+    info = ws.inspection(problem.id)
+    nxt = ws.start_inspection(info.firm_id, list(info.templates), dt.date(2027, 11, 1))
+    assert "notice.4.ni" not in ws.planning.carried(nxt.id)
+
+
+def test_plan_of_the_demo_inspection(ws, demo):
+    plan = ws.planning.plan(demo.id, on=dt.date(2026, 11, 23))
+    assert plan.total == 24 and plan.done == 6
+    assert plan.board  # the notice's ⑤イ asks about 取締役会等
+    assert sum(w.count for w in plan.weeks) == 18
