@@ -47,7 +47,7 @@ def test_items_are_grouped_by_owner_and_the_unassigned_come_last_with_a_warning(
         owners = list(week.by_owner)
         if "" in owners:
             assert owners[-1] == ""
-    assert any("no owner" in w for w in plan.warnings)
+    assert any("no owner" in w for w in plan.warnings)  # msgids: the plan speaks in the UI language when shown
 
 
 def test_answered_items_are_not_planned_again_and_a_late_plan_says_so():
@@ -100,9 +100,9 @@ def test_remediation_progress_is_tracked_after_finalize_with_history(ws, problem
 
 
 def test_progress_is_refused_for_an_item_that_is_not_a_problem_or_in_the_future(ws, problem):
-    with pytest.raises(UserError, match="not a problem"):
+    with pytest.raises(UserError, match="問題点ではありません"):
         ws.planning.set_progress(problem.id, "notice.4.ha", "done")
-    with pytest.raises(UserError, match="future"):
+    with pytest.raises(UserError, match="未来の日付"):
         ws.planning.set_progress(problem.id, "notice.4.ni", "done", done_on=dt.date(2099, 1, 1))
 
 
@@ -129,3 +129,140 @@ def test_plan_of_the_demo_inspection(ws, demo):
     assert plan.total == 24 and plan.done == 6
     assert plan.board  # the notice's ⑤イ asks about 取締役会等
     assert sum(w.count for w in plan.weeks) == 18
+
+
+# --- what users read: calendars, workbooks, documents ------------------------------------------------------------
+
+
+def test_the_plan_calendar_reads_back_with_stable_uids_and_alarms(ws, demo, tmp_path):
+    from icalendar import Calendar
+
+    from tui.export.ics import plan_calendar
+
+    plan = ws.planning.plan(demo.id, on=dt.date(2026, 11, 23))
+    first = Calendar.from_ical(plan_calendar(plan, demo.id, "サンプル", "ja"))
+    events = list(first.walk("VEVENT"))
+    summaries = [str(e["summary"]) for e in events]
+    assert any("取締役会" in s for s in summaries)  # the board slot
+    due = next(e for e in events if str(e["uid"]) == f"tenken-{demo.id}-due@tenken")
+    assert due.decoded("dtstart") == plan.due
+    assert any(e.walk("VALARM") for e in events)
+    weekly = [e for e in events if "-week-" in str(e["uid"])]
+    assert sum(len(str(e.get("description", "")).splitlines()) for e in weekly) == plan.remaining
+    again = Calendar.from_ical(plan_calendar(plan, demo.id, "サンプル", "ja"))
+    assert sorted(str(e["uid"]) for e in again.walk("VEVENT")) == sorted(str(e["uid"]) for e in events)
+
+
+def test_remediation_report_and_calendar(ws, problem, tmp_path):
+    from docx import Document
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    from tui.export.ics import remediation_calendar
+    from tui.export.progress import write_progress_docx, write_progress_xlsx
+
+    on = dt.date(2027, 2, 15)
+    lines = ws.planning.remediations(on)
+    cal = Calendar.from_ical(remediation_calendar(lines, "ja"))
+    ev = next(e for e in cal.walk("VEVENT") if "notice.4.ni" in str(e["uid"]))
+    assert ev.decoded("dtstart") == dt.date(2027, 1, 31)
+    write_progress_xlsx(tmp_path / "p.xlsx", lines, "ja", on)
+    sheet = load_workbook(tmp_path / "p.xlsx").active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value]
+    assert "顧客情報の棚卸しが未実施" in values and any("期限超過" in str(v) for v in values)
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    write_progress_docx(tmp_path / "p.docx", lines, "en", on)
+    doc = Document(str(tmp_path / "p.docx"))
+    text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "overdue" in text and "全システムの顧客情報を棚卸しする" in text
+
+
+def test_portfolio_ranks_provisions_across_firms(ws, demo, tmp_path):
+    from openpyxl import load_workbook
+
+    from tui.domain.profile import Profile
+    from tui.export.progress import write_portfolio_xlsx
+
+    other = ws.add_firm(Profile(name="株式会社ほか", business=("online-securities",), staff=30))
+    second = ws.start_inspection(other.id, ["fsa-notice-2020"], dt.date(2026, 11, 1))
+    ws.save_answer(second.id, "notice.4.ni", status="noncompliant")
+    ws.save_answer(demo.id, "notice.4.ni", status="noncompliant")
+    portfolio = ws.planning.portfolio("ja")
+    top = portfolio.provisions[0]
+    assert top.noncompliant == 2 and top.firms == 2 and top.ref.endswith("4.ni")
+    assert {f.firm_name for f in portfolio.firms} == {"株式会社サンプル", "株式会社ほか"}
+    write_portfolio_xlsx(tmp_path / "pf.xlsx", portfolio, "ja")
+    wb = load_workbook(tmp_path / "pf.xlsx")
+    assert len(wb.worksheets) == 3 and wb.worksheets[0]._charts  # openpyxl keeps charts it wrote
+
+
+# --- the TUI and the CLI ----------------------------------------------------------------------------------------
+
+
+async def test_plan_due_and_portfolio_screens(problem, app_factory):
+    from textual.widgets import DataTable
+
+    from tui.screens.planning import DueScreen, PlanScreen, PortfolioScreen
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        milestones = app.screen.query_one("#milestones", DataTable)
+        assert any("提出期限" in str(c) or "取締役会" in str(c) for r in range(milestones.row_count)
+                   for c in milestones.get_row_at(r))  # fmt: skip
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, DueScreen)
+        table = app.screen.query_one("#due", DataTable)
+        rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+        assert any("1-2" in r for r in rows)
+        index = next(i for i, r in enumerate(rows) if "1-2" in r)
+        table.move_cursor(row=index)
+        await pilot.press("s")
+        await pilot.pause()
+        line = next(x for x in app.ws.planning.remediations() if x.item_id == "notice.4.ni")
+        assert line.state == "in_progress"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PortfolioScreen)
+
+
+def test_cli_plan_due_remediation_portfolio(problem, data_dir, tmp_path):
+    from tests.conftest import run_cli
+
+    env = {"TENKEN_HOME": str(data_dir)}
+    out = run_cli("plan", str(problem.id), "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    data = json.loads(out.stdout)
+    assert data["total"] == 24 and data["milestones"][-1]["kind"] == "due"
+    out = run_cli("plan", str(problem.id), "--ics", str(tmp_path / "plan.ics"), env=env)
+    assert out.returncode == 0 and (tmp_path / "plan.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    out = run_cli("due", "--json", env=env)
+    assert any(r["item"] == "notice.4.ni" for r in json.loads(out.stdout))
+    out = run_cli("remediation", str(problem.id), "notice.4.ni", "--state", "done", env=env)
+    assert out.returncode == 0, out.stderr
+    out = run_cli("due", "--report", "xlsx", "--out", str(tmp_path / "r.xlsx"), env=env)
+    assert out.returncode == 0 and (tmp_path / "r.xlsx").stat().st_size > 1000
+    out = run_cli("remediation", str(problem.id), "notice.4.ha", "--state", "done", env=env)
+    assert out.returncode == 1 and "Traceback" not in out.stderr and out.stderr.count("\n") == 1
+    out = run_cli("due", "--report", "xlsx", env=env)
+    assert out.returncode == 1 and "--out" in out.stderr
+    out = run_cli("portfolio", "--json", env=env)
+    assert out.returncode == 0 and json.loads(out.stdout)["firms"]
+
+
+def test_a_plan_made_at_the_weekend_starts_with_the_coming_week():
+    sunday = dt.date(2026, 11, 29)
+    plan = propose_plan(dt.date(2026, 11, 20), dt.date(2026, 12, 20), _items(18), today=sunday)
+    assert plan.weeks[0].start == sunday and plan.weeks[0].end == dt.date(2026, 12, 6)

@@ -147,6 +147,9 @@ def propose_plan(received: dt.date, due: dt.date, items: Iterable[PlanItem], tod
         start = end + dt.timedelta(days=1)
     if not weeks:
         weeks = [(window_start, window_start)]
+    if len(weeks) > 1 and (weeks[0][1] - weeks[0][0]).days < 2:
+        # a plan made on a Saturday or Sunday: those days join the coming week instead of holding a week of their own
+        weeks[0:2] = [(weeks[0][0], weeks[1][1])]
     # Weight weeks by their days, so a two-day first week gets fewer items than a full one.
     days = [(e - s).days + 1 for s, e in weeks]
     total_days = sum(days)

@@ -73,6 +73,7 @@ class InspectionScreen(TenkenScreen):
         Binding("w", "why", N_("Why this item"), id="inspection.why", show=False),
         Binding("f", "finalize", N_("Finalize"), id="inspection.finalize", show=False),
         Binding("n", "reopen", N_("New revision"), id="inspection.reopen", show=False),
+        Binding("p", "plan", N_("Plan"), id="inspection.plan", show=False),
         Binding("1", "status('compliant')", N_("Compliant"), id="inspection.compliant", show=False),
         Binding("2", "status('partial')", N_("Partial"), id="inspection.partial", show=False),
         Binding("3", "status('noncompliant')", N_("Problem"), id="inspection.noncompliant", show=False),
@@ -611,6 +612,10 @@ class InspectionScreen(TenkenScreen):
             ),
             done,
         )
+
+    def action_plan(self) -> None:
+        self.flush()
+        self.tenken.open_plan(self.inspection_id)
 
     def action_reopen(self) -> None:
         if self.info is None or not self.info.finalized:
