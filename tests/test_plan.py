@@ -266,3 +266,18 @@ def test_a_plan_made_at_the_weekend_starts_with_the_coming_week():
     sunday = dt.date(2026, 11, 29)
     plan = propose_plan(dt.date(2026, 11, 20), dt.date(2026, 12, 20), _items(18), today=sunday)
     assert plan.weeks[0].start == sunday and plan.weeks[0].end == dt.date(2026, 12, 6)
+
+
+async def test_a_carried_problem_is_shown_on_its_item(ws, problem, app_factory):
+    from textual.widgets import Static
+
+    ws.finalize(problem.id, "田中花子")
+    info = ws.inspection(problem.id)
+    nxt = ws.start_inspection(info.firm_id, list(info.templates), dt.date(2027, 11, 1))
+    app = app_factory("ja")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        app.open_inspection(nxt.id, item="notice.4.ni")
+        await pilot.pause()
+        meta = str(app.screen.query_one("#meta", Static).render())
+        assert "顧客情報の棚卸しが未実施" in meta and "全システムの顧客情報を棚卸しする" in meta

@@ -30,6 +30,7 @@ from tui.domain.inspection import (
     days_left_text,
     parse_date,
 )
+from tui.domain.plan import REMEDIATION_LABELS
 from tui.domain.scope import level_label
 from tui.domain.template import PlacedItem, TemplateSection, cites_for, inspection_rulebooks, lay_out
 from tui.domain.text import LEVEL_LABELS
@@ -109,6 +110,7 @@ class InspectionScreen(TenkenScreen):
         self.sections = lay_out(templates, ws.store.inspection_items(self.inspection_id))
         self.placed = {p.item.id: p for _s, items in self.sections for p in items}
         self.answers = ws.store.answers(self.inspection_id)
+        self.carried = ws.planning.carried(self.inspection_id)  # open problems from the last cycle
         if self.current not in self.placed:
             self.current = None
         if self.current is None and self.placed:
@@ -262,6 +264,18 @@ class InspectionScreen(TenkenScreen):
         meta.append(f" {level_label(p.level)} ", style="reverse bold")
         meta.append(f"  {_(LEVEL_LABELS[p.item.level])}  ", style="italic")
         meta.append("\n" + _("Cites: ") + cites, style="dim")
+        carried = self.carried.get(item_id)
+        if carried is not None:
+            meta.append(
+                "\n"
+                + _("Open problem from {title}: {finding} — remediation: {remediation} ({state})").format(
+                    title=carried.from_title,
+                    finding=carried.finding or "—",
+                    remediation=carried.remediation or "—",
+                    state=_(REMEDIATION_LABELS.get(carried.state, carried.state)),
+                ),
+                style="bold yellow",
+            )
         self.query_one("#meta", Static).update(meta)
         tier = self.profile.size_tier
         expectation = p.item.expectations.get(tier)
