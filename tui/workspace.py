@@ -360,6 +360,16 @@ class Workspace:
             found = self.__dict__["_planning"] = Planning(self)
         return found
 
+    @property
+    def oscal(self):
+        """OSCAL catalogs, mapping, profile, assessment results and POA&M; results read back (tui.interop)."""
+        found = self.__dict__.get("_oscal")
+        if found is None:
+            from tui.interop import Oscal
+
+            found = self.__dict__["_oscal"] = Oscal(self)
+        return found
+
     # --- reports ----------------------------------------------------------------------------
 
     def report(

@@ -576,6 +576,7 @@ COMMANDS = {
     "due": cmd_planning,
     "remediation": cmd_planning,
     "portfolio": cmd_planning,
+    "oscal": cmd_planning,
     None: cmd_tui,
     "demo": cmd_demo,
     "list": cmd_list,

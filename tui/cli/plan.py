@@ -5,6 +5,8 @@ after it, and the consultant's view across firms.
     tenken due [--overdue] [--firm ID] [--json] [--ics PATH] [--report xlsx|docx --out PATH] [--lang ja|en] [--force]
     tenken remediation INSPECTION ITEM --state planned|in_progress|done [--done-on DATE] [--note TEXT]
     tenken portfolio [--json] [--xlsx PATH] [--force]
+    tenken oscal export catalog|mapping|profile|assessment|poam [TARGET] --out PATH
+    tenken oscal import PATH --inspection ID
 
 Registered by tui/cli/main.py; errors follow its rules (one sentence, exit 1 for bad input, 2 for bad usage).
 """
@@ -19,6 +21,7 @@ from tui.i18n import _, format_date, get_language
 
 STATES = ("planned", "in_progress", "done")  # = tui.domain.plan.REMEDIATION_STATES
 PROGRESS_FORMATS = ("xlsx", "docx")  # = tui.export.progress.PROGRESS_FORMATS
+OSCAL_KINDS = ("catalog", "mapping", "profile", "assessment", "poam")  # = tui.interop.KINDS
 
 
 def add_parsers(sub, date_type) -> None:
@@ -44,6 +47,23 @@ def add_parsers(sub, date_type) -> None:
     s.add_argument("--state", required=True, choices=STATES)
     s.add_argument("--done-on", type=date_type, metavar="DATE", help=_("when the fix was completed"))
     s.add_argument("--note", default="", metavar="TEXT")
+
+    s = sub.add_parser("oscal", help=_("OSCAL catalogs, mapping, profile, assessment results and POA&M"))
+    actions = s.add_subparsers(dest="oscal_command", metavar="ACTION", required=True)
+    a = actions.add_parser("export", help=_("write one OSCAL document (JSON)"))
+    a.add_argument("kind", choices=OSCAL_KINDS, metavar="KIND", help=" | ".join(OSCAL_KINDS))
+    a.add_argument(
+        "target",
+        nargs="?",
+        metavar="TARGET",
+        help=_("catalog: a rulebook slug; profile: a firm id; assessment, poam: an inspection id"),
+    )
+    a.add_argument("--out", required=True, type=Path, metavar="PATH")
+    a.add_argument("--lang", choices=("ja", "en"))
+    a.add_argument("--force", action="store_true", help=_("replace an existing file"))
+    a = actions.add_parser("import", help=_("read OSCAL assessment results back into an inspection"))
+    a.add_argument("path", type=Path, metavar="PATH")
+    a.add_argument("--inspection", type=int, required=True, metavar="INSPECTION")
 
     s = sub.add_parser("portfolio", help=_("across the firms in this data folder: provisions most often not met"))
     s.add_argument("--json", action="store_true")
@@ -244,4 +264,28 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         ws.close()
 
 
-COMMANDS = {"plan": cmd_plan, "due": cmd_due, "remediation": cmd_remediation, "portfolio": cmd_portfolio}
+def cmd_oscal(args: argparse.Namespace) -> int:
+    from tui.workspace import UserError
+
+    ws = _ws(args)
+    try:
+        if args.oscal_command == "import":
+            n = ws.oscal.import_results(args.path, args.inspection)
+            print(_("Imported {n} answers into inspection {id}.").format(n=n, id=args.inspection))
+            return 0
+        if args.kind != "mapping" and not args.target:
+            raise UserError(_("{kind} needs a TARGET; see `tenken oscal export --help`.").format(kind=args.kind))
+        path = ws.oscal.export(args.kind, args.target, args.out, args.force, args.lang or get_language())
+        print(_("Written to {path}.").format(path=path))
+        return 0
+    finally:
+        ws.close()
+
+
+COMMANDS = {
+    "oscal": cmd_oscal,
+    "plan": cmd_plan,
+    "due": cmd_due,
+    "remediation": cmd_remediation,
+    "portfolio": cmd_portfolio,
+}
