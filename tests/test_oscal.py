@@ -111,3 +111,19 @@ def test_hostile_or_foreign_assessment_results_change_nothing(ws, demo, tmp_path
         with pytest.raises(UserError):
             ws.oscal.import_results(path, demo.id)
         assert ws.store.answers(demo.id) == before, name
+
+
+def test_cli_oscal_export_and_import(demo, data_dir, tmp_path):
+    from tests.conftest import run_cli
+
+    env = {"TENKEN_HOME": str(data_dir)}
+    for args in (["catalog", "fsi-bcp"], ["mapping"], ["profile", str(demo.firm_id)], ["assessment", str(demo.id)]):
+        out = run_cli("oscal", "export", *args, "--out", str(tmp_path / f"{args[0]}.json"), env=env)
+        assert out.returncode == 0, out.stderr
+    CAT.Catalog.model_validate(json.loads((tmp_path / "catalog.json").read_text())["catalog"])
+    out = run_cli("oscal", "export", "catalog", "nonesuch", "--out", str(tmp_path / "x.json"), env=env)
+    assert out.returncode == 1 and "fsi-bcp" in out.stderr and not (tmp_path / "x.json").exists()
+    out = run_cli("oscal", "import", str(tmp_path / "assessment.json"), "--inspection", str(demo.id), env=env)
+    assert out.returncode == 0, out.stderr
+    out = run_cli("oscal", "import", str(tmp_path / "catalog.json"), "--inspection", str(demo.id), env=env)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
