@@ -68,6 +68,28 @@ class TenkenApp(App[int]):
             self.call_from_thread(
                 self.notify, str(problem), title=_("A template file was skipped"), severity="warning", timeout=20
             )
+        self._tell_this_week()
+
+    def _tell_this_week(self) -> None:
+        """What is due this week and what is overdue, once the content is loaded (never on the first paint)."""
+        from tui.content.errors import ContentError
+        from tui.screens.planning import this_week_message
+        from tui.workspace import StoreError
+
+        try:
+            week = self.ws.planning.this_week()
+        except (StoreError, ContentError):  # a reminder that cannot be worked out must not disturb the start
+            return
+        message = this_week_message(week)
+        if message:
+            self.call_from_thread(
+                self.notify,
+                message,
+                title=_("This week"),
+                severity="warning" if week.overdue else "information",
+                timeout=15,
+                markup=False,
+            )
 
     # --- global actions ---------------------------------------------------------------------
 
@@ -157,6 +179,11 @@ class TenkenApp(App[int]):
 
         self.go_home()
         self.push_screen(InspectionScreen(inspection_id, item=item))
+
+    def open_plan(self, inspection_id: int) -> None:
+        from tui.screens.planning import PlanScreen
+
+        self.push_screen(PlanScreen(inspection_id))
 
     def open_training(self) -> None:
         """The training home: modules, trainer sessions, trainees."""

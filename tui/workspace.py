@@ -277,9 +277,11 @@ class Workspace:
         scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.asked]
         items = [(s.item.id, s.item.section, s.level) for s in scoped]
         addressee = self._addressee(templates)
-        return self.store.create_inspection(
+        info = self.store.create_inspection(
             firm_id, title or "", template_ids, items, received_on, due_on or add_one_month(received_on), addressee
         )
+        self.planning.carry_over(info)  # last cycle's open problems, linked to the items that ask about them
+        return info
 
     def _addressee(self, templates: list[Template]) -> str:
         books = {b for t in templates for b in t.rulebooks}
@@ -397,9 +399,32 @@ class Workspace:
         payload = read_bundle(Path(path))
         return import_payload(self.store, payload, who=self.store.user_name())
 
+    @property
+    def planning(self):
+        """The month's plan, remediation tracking, carried-over problems and the portfolio (tui.planning)."""
+        found = self.__dict__.get("_planning")
+        if found is None:
+            from tui.planning import Planning
+
+            found = self.__dict__["_planning"] = Planning(self)
+        return found
+
+    @property
+    def oscal(self):
+        """OSCAL catalogs, mapping, profile, assessment results and POA&M; results read back (tui.interop)."""
+        found = self.__dict__.get("_oscal")
+        if found is None:
+            from tui.interop import Oscal
+
+            found = self.__dict__["_oscal"] = Oscal(self)
+        return found
+
     # --- reports ----------------------------------------------------------------------------
 
-    def report(self, inspection_id: int, lang: str, today: dt.date | None = None) -> Report:
+    def report(
+        self, inspection_id: int, lang: str, today: dt.date | None = None, check_evidence: bool = True
+    ) -> Report:
+        """The report model; `check_evidence=False` skips re-hashing evidence files (plans and lists need no hash)."""
         info = self.inspection(inspection_id)
         firm = self.firm(info.firm_id)
         from tui.domain.report import build_report
@@ -414,7 +439,7 @@ class Workspace:
             lang,
             today,
             title=self.inspection_title(info, lang),
-            evidence_status=self.evidence_status,
+            evidence_status=self.evidence_status if check_evidence else None,
         )
 
     # --- training ---------------------------------------------------------------------------

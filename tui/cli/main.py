@@ -133,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=("ja", "en"))
     s.add_argument("--force", action="store_true", help=_("replace an existing file"))
     train_cli.add_parser(sub)
+    from tui.cli import plan as plan_cli
+
+    plan_cli.add_parsers(sub, _date)
     return p
 
 
@@ -563,8 +566,19 @@ def cmd_train(args: argparse.Namespace) -> int:
     return train_cli.run(args)
 
 
+def cmd_planning(args: argparse.Namespace) -> int:
+    from tui.cli import plan as plan_cli
+
+    return plan_cli.COMMANDS[args.command](args)
+
+
 COMMANDS = {
     "train": cmd_train,
+    "plan": cmd_planning,
+    "due": cmd_planning,
+    "remediation": cmd_planning,
+    "portfolio": cmd_planning,
+    "oscal": cmd_planning,
     None: cmd_tui,
     "demo": cmd_demo,
     "list": cmd_list,

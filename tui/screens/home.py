@@ -19,6 +19,8 @@ class HomeScreen(TenkenScreen):
         Binding("f", "new_firm", N_("New firm"), id="home.new_firm"),
         Binding("d", "demo", N_("Demo"), id="home.demo", show=False),
         Binding("r", "training", N_("Training"), id="home.training"),
+        Binding("o", "due", N_("Remediation due"), id="home.due", show=False),
+        Binding("p", "portfolio", N_("Portfolio"), id="home.portfolio", show=False),
     ]
 
     def __init__(self) -> None:
@@ -126,6 +128,16 @@ class HomeScreen(TenkenScreen):
 
     def action_training(self) -> None:
         self.tenken.open_training()
+
+    def action_due(self) -> None:
+        from tui.screens.planning import DueScreen
+
+        self.app.push_screen(DueScreen())
+
+    def action_portfolio(self) -> None:
+        from tui.screens.planning import PortfolioScreen
+
+        self.app.push_screen(PortfolioScreen())
 
     async def on_language_changed(self) -> None:
         await self.recompose()  # reads the firms again

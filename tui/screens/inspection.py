@@ -30,6 +30,7 @@ from tui.domain.inspection import (
     days_left_text,
     parse_date,
 )
+from tui.domain.plan import REMEDIATION_LABELS
 from tui.domain.profile import Profile
 from tui.domain.scope import level_label
 from tui.domain.template import PlacedItem, TemplateSection, cites_for, inspection_rulebooks, lay_out
@@ -74,6 +75,7 @@ class InspectionScreen(TenkenScreen):
         Binding("w", "why", N_("Why this item"), id="inspection.why", show=False),
         Binding("f", "finalize", N_("Finalize"), id="inspection.finalize", show=False),
         Binding("n", "reopen", N_("New revision"), id="inspection.reopen", show=False),
+        Binding("p", "plan", N_("Plan"), id="inspection.plan", show=False),
         Binding("1", "status('compliant')", N_("Compliant"), id="inspection.compliant", show=False),
         Binding("2", "status('partial')", N_("Partial"), id="inspection.partial", show=False),
         Binding("3", "status('noncompliant')", N_("Problem"), id="inspection.noncompliant", show=False),
@@ -109,6 +111,7 @@ class InspectionScreen(TenkenScreen):
         self.sections = lay_out(templates, ws.inspection_items(self.inspection_id))
         self.placed = {p.item.id: p for _s, items in self.sections for p in items}
         self.answers = ws.answers(self.inspection_id)
+        self.carried = ws.planning.carried(self.inspection_id)  # open problems from the last cycle
         if self.current not in self.placed:
             self.current = None
         if self.current is None and self.placed:
@@ -262,6 +265,18 @@ class InspectionScreen(TenkenScreen):
         meta.append(f" {level_label(p.level)} ", style="reverse bold")
         meta.append(f"  {_(LEVEL_LABELS[p.item.level])}  ", style="italic")
         meta.append("\n" + _("Cites: ") + cites, style="dim")
+        carried = self.carried.get(item_id)
+        if carried is not None:
+            meta.append(
+                "\n"
+                + _("Open problem from {title}: {finding} — remediation: {remediation} ({state})").format(
+                    title=carried.from_title,
+                    finding=carried.finding or "—",
+                    remediation=carried.remediation or "—",
+                    state=_(REMEDIATION_LABELS.get(carried.state, carried.state)),
+                ),
+                style="bold yellow",
+            )
         self.query_one("#meta", Static).update(meta)
         tier = self.profile.size_tier
         expectation = p.item.expectations.get(tier)
@@ -612,6 +627,10 @@ class InspectionScreen(TenkenScreen):
             ),
             done,
         )
+
+    def action_plan(self) -> None:
+        self.flush()
+        self.tenken.open_plan(self.inspection_id)
 
     def action_reopen(self) -> None:
         if self.info is None or not self.info.finalized:

@@ -117,5 +117,35 @@ def _v4(db: SqliteDatabase) -> None:
         db.execute_sql(f"CREATE UNIQUE INDEX {table}_uid ON {table} (uid)")
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4]
+V5 = [
+    """CREATE TABLE remediation_progress (id INTEGER NOT NULL PRIMARY KEY,
+        inspection_id INTEGER NOT NULL REFERENCES inspection (id) ON DELETE CASCADE,
+        item_id VARCHAR(255) NOT NULL, state VARCHAR(32) NOT NULL, done_on DATE, note TEXT NOT NULL,
+        updated_at DATETIME NOT NULL, updated_by TEXT NOT NULL)""",
+    """CREATE UNIQUE INDEX remediation_progress_item ON remediation_progress (inspection_id, item_id)""",
+    """CREATE TABLE remediation_history (id INTEGER NOT NULL PRIMARY KEY,
+        inspection_id INTEGER NOT NULL REFERENCES inspection (id) ON DELETE CASCADE,
+        item_id VARCHAR(255) NOT NULL, field VARCHAR(32) NOT NULL, old TEXT NOT NULL, new TEXT NOT NULL,
+        changed_at DATETIME NOT NULL, changed_by TEXT NOT NULL)""",
+    """CREATE INDEX remediation_history_inspection ON remediation_history (inspection_id)""",
+    """CREATE TRIGGER remediation_history_no_update BEFORE UPDATE ON remediation_history
+           BEGIN SELECT RAISE(ABORT, 'remediation history is append-only'); END""",
+    """CREATE TABLE carryover (id INTEGER NOT NULL PRIMARY KEY,
+        inspection_id INTEGER NOT NULL REFERENCES inspection (id) ON DELETE CASCADE,
+        item_id VARCHAR(255) NOT NULL,
+        from_inspection_id INTEGER REFERENCES inspection (id) ON DELETE SET NULL,
+        from_title TEXT NOT NULL, status VARCHAR(32) NOT NULL, finding TEXT NOT NULL, remediation TEXT NOT NULL,
+        owner TEXT NOT NULL, target_date DATE, state VARCHAR(32) NOT NULL)""",
+    """CREATE UNIQUE INDEX carryover_item ON carryover (inspection_id, item_id)""",
+]
+
+
+def _v5(db: SqliteDatabase) -> None:
+    """Remediation progress after submission (editable after finalize, with its own append-only history), and the
+    open problems a new cycle's inspection carries over from the last one."""
+    for statement in V5:
+        db.execute_sql(statement)
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)

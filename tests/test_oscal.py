@@ -1,0 +1,129 @@
+"""OSCAL documents validate against compliance-trestle's models of the current OSCAL release, and assessment
+results written by tenken read back into an inspection unchanged (round trip)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+trestle = pytest.importorskip("trestle", reason="compliance-trestle validates the OSCAL documents (test extra)")
+
+from trestle.oscal import OSCAL_VERSION  # noqa: E402 - after the skip above
+from trestle.oscal import assessment_results as AR  # noqa: E402
+from trestle.oscal import catalog as CAT  # noqa: E402
+from trestle.oscal import mapping as MAP  # noqa: E402
+from trestle.oscal import poam as POAM  # noqa: E402
+from trestle.oscal import profile as PROF  # noqa: E402
+
+from tui.export import oscal  # noqa: E402
+from tui.workspace import UserError  # noqa: E402
+
+
+def test_oscal_version_is_the_current_release_trestle_knows():
+    assert oscal.OSCAL_VERSION == OSCAL_VERSION
+
+
+@pytest.mark.parametrize(
+    "slug", ["jvcea-exchange", "jvcea-derivatives", "jvcea-epayment", "fsi-bcp", "fsa-notice-2020"]
+)
+def test_every_rulebook_is_a_valid_catalog_with_both_languages_levels_and_guidance(ws, slug):
+    doc = ws.oscal.document("catalog", slug)
+    CAT.Catalog.model_validate(doc["catalog"])
+    corpus = ws.corpus
+    text = json.dumps(doc, ensure_ascii=False)
+    provisions = [p for p in corpus.provisions.values() if p.rulebook == slug and p.kind != "guideline"]
+    # every provision is a control, with its Japanese text and its English as an unofficial translation
+    assert all(f'"{oscal.control_id(p.ref)}"' in text for p in provisions)
+    assert all(p.ja in text for p in provisions if p.ja)
+    assert text.count('"name": "translation"') >= sum(1 for p in provisions if p.en)
+    assert '"obligation-level"' in text
+    guidelines = corpus.rulebooks[slug].guidelines
+    assert text.count('"name": "guidance"') == len(guidelines)
+
+
+def test_the_equivalences_are_a_valid_mapping_collection(ws):
+    doc = ws.oscal.document("mapping")
+    MAP.MappingCollection.model_validate(doc["mapping-collection"])
+    maps = [m for mapping in doc["mapping-collection"]["mappings"] for m in mapping["maps"]]
+    links = {(r, e.ref) for r, es in ws.corpus.equivalents.items() for e in es}
+    assert len(maps) == len({tuple(sorted(pair)) for pair in links})
+    assert {m["relationship"] for m in maps} <= set(oscal.RELATIONSHIPS.values())
+
+
+def test_a_firms_scope_is_a_valid_profile(ws, demo):
+    doc = ws.oscal.document("profile", demo.firm_id)
+    PROF.Profile.model_validate(doc["profile"])
+    hrefs = {i["href"] for i in doc["profile"]["imports"]}
+    assert "fsa-notice-2020.json" in hrefs
+
+
+def test_assessment_results_and_poam_validate_and_round_trip(ws, demo, tmp_path):
+    ws.save_answer(demo.id, "notice.4.ni", status="noncompliant")
+    ws.save_answer(
+        demo.id,
+        "notice.4.ni",
+        finding="棚卸し未実施",
+        remediation="棚卸しする",
+        owner="高橋",
+        target_date=dt.date(2027, 1, 31),
+    )
+    doc = ws.oscal.document("assessment", demo.id)
+    AR.AssessmentResults.model_validate(doc["assessment-results"])
+    POAM.PlanOfActionAndMilestones.model_validate(ws.oscal.document("poam", demo.id)["plan-of-action-and-milestones"])
+    before = ws.store.answers(demo.id)
+    path = tmp_path / "ar.json"
+    ws.oscal.export("assessment", demo.id, path)
+    # into a fresh inspection of the same templates: every answer arrives as it was
+    fresh = ws.start_inspection(demo.firm_id, ["fsa-notice-2020"], dt.date(2026, 11, 20))
+    n = ws.oscal.import_results(path, fresh.id)
+    assert n == len(ws.store.inspection_items(fresh.id))
+    after = ws.store.answers(fresh.id)
+    for item_id, a in before.items():
+        b = after[item_id]
+        assert (a.status, a.finding, a.remediation, a.owner, a.target_date, a.risk, a.justification) == (
+            b.status, b.finding, b.remediation, b.owner, b.target_date, b.risk, b.justification
+        )  # fmt: skip
+
+
+def test_hostile_or_foreign_assessment_results_change_nothing(ws, demo, tmp_path):
+    doc = ws.oscal.document("assessment", demo.id)
+    before = ws.store.answers(demo.id)
+    cases = {
+        "not-json.json": "{",
+        "catalog.json": json.dumps(ws.oscal.document("catalog", "fsa-notice-2020")),
+    }
+    bad_status = json.loads(json.dumps(doc))
+    bad_status["assessment-results"]["results"][0]["findings"][0]["props"][2]["value"] = "pwned"
+    cases["status.json"] = json.dumps(bad_status)
+    other_item = json.loads(json.dumps(doc))
+    other_item["assessment-results"]["results"][0]["findings"][0]["props"][0]["value"] = "jvcea.99.9"
+    cases["item.json"] = json.dumps(other_item)
+    na_without_reason = json.loads(json.dumps(doc))
+    f = na_without_reason["assessment-results"]["results"][0]["findings"][-1]
+    f["props"] = [p for p in f["props"] if p["name"] not in ("status", "justification")]
+    f["props"].append({"name": "status", "ns": oscal.NS, "value": "na"})
+    cases["na.json"] = json.dumps(na_without_reason)
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(UserError):
+            ws.oscal.import_results(path, demo.id)
+        assert ws.store.answers(demo.id) == before, name
+
+
+def test_cli_oscal_export_and_import(demo, data_dir, tmp_path):
+    from tests.conftest import run_cli
+
+    env = {"TENKEN_HOME": str(data_dir)}
+    for args in (["catalog", "fsi-bcp"], ["mapping"], ["profile", str(demo.firm_id)], ["assessment", str(demo.id)]):
+        out = run_cli("oscal", "export", *args, "--out", str(tmp_path / f"{args[0]}.json"), env=env)
+        assert out.returncode == 0, out.stderr
+    CAT.Catalog.model_validate(json.loads((tmp_path / "catalog.json").read_text())["catalog"])
+    out = run_cli("oscal", "export", "catalog", "nonesuch", "--out", str(tmp_path / "x.json"), env=env)
+    assert out.returncode == 1 and "fsi-bcp" in out.stderr and not (tmp_path / "x.json").exists()
+    out = run_cli("oscal", "import", str(tmp_path / "assessment.json"), "--inspection", str(demo.id), env=env)
+    assert out.returncode == 0, out.stderr
+    out = run_cli("oscal", "import", str(tmp_path / "catalog.json"), "--inspection", str(demo.id), env=env)
+    assert out.returncode == 1 and "Traceback" not in out.stderr

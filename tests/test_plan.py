@@ -1,0 +1,283 @@
+"""The month as a plan, remediation tracked after submission, open problems carried into the next cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tui.domain.plan import PlanItem, Remediation, propose_plan, sort_remediations
+from tui.workspace import UserError
+
+
+def _items(n: int, owners=("システム部 高橋", "総務部 佐藤", ""), answered: int = 0, board: int = 0):
+    return [
+        PlanItem(f"i{k}", f"1-{k + 1}", f"question {k}", owners[k % len(owners)], k < answered, k < board)
+        for k in range(n)
+    ]
+
+
+def test_the_plan_works_back_from_the_due_date():
+    received, due = dt.date(2026, 11, 2), dt.date(2026, 12, 2)
+    plan = propose_plan(received, due, _items(30, board=1), today=received)
+    kinds = [m.kind for m in plan.milestones]
+    assert kinds[0] == "received" and kinds[-1] == "due"
+    # submission buffer, then the board, then the officer's review, each before the next
+    board, review, buffer = plan.milestone("board"), plan.milestone("review"), plan.milestone("buffer")
+    assert review.end < board.start < buffer.start < due
+    assert plan.milestone("answers").start < review.start
+    # every open item is planned exactly once, in a week that ends before the review
+    planned = [item.item_id for w in plan.weeks for items in w.by_owner.values() for item in items]
+    assert sorted(planned) == sorted(i.item_id for i in _items(30))
+    assert all(w.end < review.start for w in plan.weeks)
+    # weeks run Monday to Sunday and hold roughly the same share per day
+    assert all(w.end.weekday() == 6 or w.end == plan.milestone("answers").start for w in plan.weeks)
+    full = [w for w in plan.weeks if (w.end - w.start).days == 6]
+    assert max(w.count for w in full) - min(w.count for w in full) <= 1
+
+
+def test_no_board_slot_unless_the_rules_cited_address_the_board():
+    plan = propose_plan(dt.date(2026, 11, 2), dt.date(2026, 12, 2), _items(10), today=dt.date(2026, 11, 2))
+    assert plan.milestone("board") is None and not plan.board
+
+
+def test_items_are_grouped_by_owner_and_the_unassigned_come_last_with_a_warning():
+    plan = propose_plan(dt.date(2026, 11, 2), dt.date(2026, 12, 2), _items(12), today=dt.date(2026, 11, 2))
+    for week in plan.weeks:
+        owners = list(week.by_owner)
+        if "" in owners:
+            assert owners[-1] == ""
+    assert any("no owner" in w for w in plan.warnings)  # msgids: the plan speaks in the UI language when shown
+
+
+def test_answered_items_are_not_planned_again_and_a_late_plan_says_so():
+    received, due = dt.date(2026, 11, 2), dt.date(2026, 12, 2)
+    plan = propose_plan(received, due, _items(10, answered=4), today=dt.date(2026, 11, 30))
+    assert plan.done == 4 and plan.remaining == 6
+    assert plan.late and len(plan.weeks) == 1 and plan.weeks[0].count == 6
+    assert any("closed" in w for w in plan.warnings)
+
+
+def test_overdue_remediation_comes_first_and_done_last():
+    on = dt.date(2027, 3, 1)
+
+    def r(number, target, state="planned"):
+        return Remediation(1, "F", "T", number, number, "q", "f", "fix", "o", target, "high", state)
+
+    lines = sort_remediations(
+        [r("a", dt.date(2027, 4, 1)), r("b", dt.date(2027, 2, 1), "done"), r("c", dt.date(2027, 2, 15)), r("d", None)],
+        on,
+    )
+    assert [x.number for x in lines] == ["c", "a", "d", "b"]
+    assert lines[0].overdue(on) and not lines[-1].overdue(on)
+
+
+@pytest.fixture
+def problem(ws, demo):
+    ws.save_answer(demo.id, "notice.4.ni", status="noncompliant")
+    ws.save_answer(
+        demo.id,
+        "notice.4.ni",
+        finding="顧客情報の棚卸しが未実施",
+        remediation="全システムの顧客情報を棚卸しする",
+        owner="システム部 高橋",
+        target_date=dt.date(2027, 1, 31),
+    )
+    return demo
+
+
+def test_remediation_progress_is_tracked_after_finalize_with_history(ws, problem):
+    ws.finalize(problem.id, "田中花子")
+    lines = ws.planning.remediations(dt.date(2027, 2, 15))
+    line = next(x for x in lines if x.item_id == "notice.4.ni")
+    assert line.overdue(dt.date(2027, 2, 15)) and line.state == "planned" and line.finalized
+    assert ws.planning.remediations(dt.date(2027, 2, 15), overdue_only=True)
+    ws.planning.set_progress(problem.id, "notice.4.ni", "done", note="棚卸し完了", on=dt.date(2027, 2, 20))
+    line = next(x for x in ws.planning.remediations(dt.date(2027, 2, 21)) if x.item_id == "notice.4.ni")
+    assert line.state == "done" and line.done_on == dt.date(2027, 2, 20) and not line.overdue(dt.date(2027, 2, 21))
+    history = ws.planning.store.progress_history(problem.id, "notice.4.ni")
+    assert ("state", "planned", "done") in [(f, o, n) for f, o, n, _at, _by in history]
+
+
+def test_progress_is_refused_for_an_item_that_is_not_a_problem_or_in_the_future(ws, problem):
+    with pytest.raises(UserError, match="問題点ではありません"):
+        ws.planning.set_progress(problem.id, "notice.4.ha", "done")
+    with pytest.raises(UserError, match="未来の日付"):
+        ws.planning.set_progress(problem.id, "notice.4.ni", "done", done_on=dt.date(2099, 1, 1))
+
+
+def test_the_next_cycle_carries_last_cycles_open_problems(ws, problem):
+    ws.finalize(problem.id, "田中花子")
+    info = ws.inspection(problem.id)
+    nxt = ws.start_inspection(info.firm_id, list(info.templates), dt.date(2027, 11, 1))
+    carried = ws.planning.carried(nxt.id)
+    assert "notice.4.ni" in carried
+    c = carried["notice.4.ni"]
+    assert c.from_inspection_id == problem.id and c.finding == "顧客情報の棚卸しが未実施" and c.state == "planned"
+
+
+def test_a_fixed_problem_is_not_carried(ws, problem):
+    ws.finalize(problem.id, "田中花子")
+    ws.planning.set_progress(problem.id, "notice.4.ni", "done", done_on=dt.date(2027, 1, 20), on=dt.date(2027, 2, 1))
+    info = ws.inspection(problem.id)
+    nxt = ws.start_inspection(info.firm_id, list(info.templates), dt.date(2027, 11, 1))
+    assert "notice.4.ni" not in ws.planning.carried(nxt.id)
+
+
+def test_plan_of_the_demo_inspection(ws, demo):
+    plan = ws.planning.plan(demo.id, on=dt.date(2026, 11, 23))
+    assert plan.total == 24 and plan.done == 6
+    assert plan.board  # the notice's ⑤イ asks about 取締役会等
+    assert sum(w.count for w in plan.weeks) == 18
+
+
+# --- what users read: calendars, workbooks, documents ------------------------------------------------------------
+
+
+def test_the_plan_calendar_reads_back_with_stable_uids_and_alarms(ws, demo, tmp_path):
+    from icalendar import Calendar
+
+    from tui.export.ics import plan_calendar
+
+    plan = ws.planning.plan(demo.id, on=dt.date(2026, 11, 23))
+    first = Calendar.from_ical(plan_calendar(plan, demo.id, "サンプル", "ja"))
+    events = list(first.walk("VEVENT"))
+    summaries = [str(e["summary"]) for e in events]
+    assert any("取締役会" in s for s in summaries)  # the board slot
+    due = next(e for e in events if str(e["uid"]) == f"tenken-{demo.id}-due@tenken")
+    assert due.decoded("dtstart") == plan.due
+    assert any(e.walk("VALARM") for e in events)
+    weekly = [e for e in events if "-week-" in str(e["uid"])]
+    assert sum(len(str(e.get("description", "")).splitlines()) for e in weekly) == plan.remaining
+    again = Calendar.from_ical(plan_calendar(plan, demo.id, "サンプル", "ja"))
+    assert sorted(str(e["uid"]) for e in again.walk("VEVENT")) == sorted(str(e["uid"]) for e in events)
+
+
+def test_remediation_report_and_calendar(ws, problem, tmp_path):
+    from docx import Document
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    from tui.export.ics import remediation_calendar
+    from tui.export.progress import write_progress_docx, write_progress_xlsx
+
+    on = dt.date(2027, 2, 15)
+    lines = ws.planning.remediations(on)
+    cal = Calendar.from_ical(remediation_calendar(lines, "ja"))
+    ev = next(e for e in cal.walk("VEVENT") if "notice.4.ni" in str(e["uid"]))
+    assert ev.decoded("dtstart") == dt.date(2027, 1, 31)
+    write_progress_xlsx(tmp_path / "p.xlsx", lines, "ja", on)
+    sheet = load_workbook(tmp_path / "p.xlsx").active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value]
+    assert "顧客情報の棚卸しが未実施" in values and any("期限超過" in str(v) for v in values)
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    write_progress_docx(tmp_path / "p.docx", lines, "en", on)
+    doc = Document(str(tmp_path / "p.docx"))
+    text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "overdue" in text and "全システムの顧客情報を棚卸しする" in text
+
+
+def test_portfolio_ranks_provisions_across_firms(ws, demo, tmp_path):
+    from openpyxl import load_workbook
+
+    from tui.domain.profile import Profile
+    from tui.export.progress import write_portfolio_xlsx
+
+    other = ws.add_firm(Profile(name="株式会社ほか", business=("online-securities",), staff=30))
+    second = ws.start_inspection(other.id, ["fsa-notice-2020"], dt.date(2026, 11, 1))
+    ws.save_answer(second.id, "notice.4.ni", status="noncompliant")
+    ws.save_answer(demo.id, "notice.4.ni", status="noncompliant")
+    portfolio = ws.planning.portfolio("ja")
+    top = portfolio.provisions[0]
+    assert top.noncompliant == 2 and top.firms == 2 and top.ref.endswith("4.ni")
+    assert {f.firm_name for f in portfolio.firms} == {"株式会社サンプル", "株式会社ほか"}
+    write_portfolio_xlsx(tmp_path / "pf.xlsx", portfolio, "ja")
+    wb = load_workbook(tmp_path / "pf.xlsx")
+    assert len(wb.worksheets) == 3 and wb.worksheets[0]._charts  # openpyxl keeps charts it wrote
+
+
+# --- the TUI and the CLI ----------------------------------------------------------------------------------------
+
+
+async def test_plan_due_and_portfolio_screens(problem, app_factory):
+    from textual.widgets import DataTable
+
+    from tui.screens.planning import DueScreen, PlanScreen, PortfolioScreen
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        milestones = app.screen.query_one("#milestones", DataTable)
+        assert any("提出期限" in str(c) or "取締役会" in str(c) for r in range(milestones.row_count)
+                   for c in milestones.get_row_at(r))  # fmt: skip
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, DueScreen)
+        table = app.screen.query_one("#due", DataTable)
+        rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+        assert any("1-2" in r for r in rows)
+        index = next(i for i, r in enumerate(rows) if "1-2" in r)
+        table.move_cursor(row=index)
+        await pilot.press("s")
+        await pilot.pause()
+        line = next(x for x in app.ws.planning.remediations() if x.item_id == "notice.4.ni")
+        assert line.state == "in_progress"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PortfolioScreen)
+
+
+def test_cli_plan_due_remediation_portfolio(problem, data_dir, tmp_path):
+    from tests.conftest import run_cli
+
+    env = {"TENKEN_HOME": str(data_dir)}
+    out = run_cli("plan", str(problem.id), "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    data = json.loads(out.stdout)
+    assert data["total"] == 24 and data["milestones"][-1]["kind"] == "due"
+    out = run_cli("plan", str(problem.id), "--ics", str(tmp_path / "plan.ics"), env=env)
+    assert out.returncode == 0 and (tmp_path / "plan.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    out = run_cli("due", "--json", env=env)
+    assert any(r["item"] == "notice.4.ni" for r in json.loads(out.stdout))
+    out = run_cli("remediation", str(problem.id), "notice.4.ni", "--state", "done", env=env)
+    assert out.returncode == 0, out.stderr
+    out = run_cli("due", "--report", "xlsx", "--out", str(tmp_path / "r.xlsx"), env=env)
+    assert out.returncode == 0 and (tmp_path / "r.xlsx").stat().st_size > 1000
+    out = run_cli("remediation", str(problem.id), "notice.4.ha", "--state", "done", env=env)
+    assert out.returncode == 1 and "Traceback" not in out.stderr and out.stderr.count("\n") == 1
+    out = run_cli("due", "--report", "xlsx", env=env)
+    assert out.returncode == 1 and "--out" in out.stderr
+    out = run_cli("portfolio", "--json", env=env)
+    assert out.returncode == 0 and json.loads(out.stdout)["firms"]
+
+
+def test_a_plan_made_at_the_weekend_starts_with_the_coming_week():
+    sunday = dt.date(2026, 11, 29)
+    plan = propose_plan(dt.date(2026, 11, 20), dt.date(2026, 12, 20), _items(18), today=sunday)
+    assert plan.weeks[0].start == sunday and plan.weeks[0].end == dt.date(2026, 12, 6)
+
+
+async def test_a_carried_problem_is_shown_on_its_item(ws, problem, app_factory):
+    from textual.widgets import Static
+
+    ws.finalize(problem.id, "田中花子")
+    info = ws.inspection(problem.id)
+    nxt = ws.start_inspection(info.firm_id, list(info.templates), dt.date(2027, 11, 1))
+    app = app_factory("ja")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        app.open_inspection(nxt.id, item="notice.4.ni")
+        await pilot.pause()
+        meta = str(app.screen.query_one("#meta", Static).render())
+        assert "顧客情報の棚卸しが未実施" in meta and "全システムの顧客情報を棚卸しする" in meta
