@@ -81,7 +81,9 @@ def guarded(action: str) -> Iterator[None]:
 
 
 def _json_evidence(evidence: Sequence[Evidence]) -> str:
-    return json.dumps([{"label": e.label, "path": e.path, "sha256": e.sha256} for e in evidence], ensure_ascii=False)
+    from tui.domain.merge import evidence_json
+
+    return evidence_json(evidence)
 
 
 def _answer(row: m.Answer) -> Answer:
@@ -209,6 +211,26 @@ class Store:
             if orm is None:
                 return self._conn.execute(sql, params).fetchall()
         return orm.execute_sql(sql, params).fetchall()
+
+    @_without_orm
+    def backup(self, reason: str) -> Path:
+        """A consistent copy of the database in the backups folder, named after `reason`."""
+        from tui.store.db import backup_database
+
+        with guarded(_("keep a backup")), self._lock:
+            return backup_database(self._conn, self.data_dir, reason)
+
+    @_without_orm
+    def fingerprint(self) -> str:
+        """A digest of everything stored but the settings: equal digests, nothing changed."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        with guarded(_("read the database")), self._lock:
+            for line in self._conn.iterdump():
+                if not line.startswith('INSERT INTO "setting"'):
+                    digest.update(line.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def bind(self) -> None:
         """Point the models at this store's database (for code outside this class that uses them)."""
