@@ -238,6 +238,16 @@ class Workspace:
         return self.store.list_firms()
 
     def add_firm(self, profile: Profile) -> FirmInfo:
+        from tui.textsafe import strip_controls
+
+        texts = {
+            k: strip_controls(v).strip()
+            for k in ("name", "representative", "responsible_officer")
+            if isinstance(v := getattr(profile, k), str)
+        }
+        profile = profile.with_changes(**texts)
+        if not profile.name:
+            raise UserError(_("A firm needs a name."))
         return self.store.create_firm(profile)
 
     def firm(self, firm_id: int) -> FirmInfo:
@@ -268,8 +278,10 @@ class Workspace:
         due_on: dt.date | None = None,
     ) -> InspectionInfo:
         from tui.domain.scope import scope, template_order
+        from tui.textsafe import strip_controls
 
         firm = self.firm(firm_id)
+        title = strip_controls(title or "").strip()
         templates = template_order([self.template(t) for t in template_ids])
         template_ids = [t.id for t in templates]
         scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.asked]
@@ -306,7 +318,11 @@ class Workspace:
         return [self.templates[t] for t in info.templates if t in self.templates]
 
     def save_answer(self, inspection_id: int, item_id: str, **changes: object) -> Answer:
-        return self.store.save_answer(inspection_id, item_id, changes)
+        """Save what a person typed; control characters (terminal escapes, NUL) are dropped on the way in."""
+        from tui.textsafe import strip_controls
+
+        clean = {k: strip_controls(v) if isinstance(v, str) else v for k, v in changes.items()}
+        return self.store.save_answer(inspection_id, item_id, clean)
 
     # --- finalize, compare, evidence, bundles ---------------------------------------------
 
@@ -517,12 +533,18 @@ class Workspace:
         return found
 
     def add_trainee(self, name: str, department: str = "", lang: str = ""):
-        if not name.strip():
+        from tui.textsafe import strip_controls
+
+        name, department = strip_controls(name).strip(), strip_controls(department).strip()
+        if not name:
             raise UserError(_("A trainee needs a name."))
         return self.training.create_trainee(name, department, lang=lang)
 
     def trainee_named(self, name: str, department: str = ""):
         """The trainee with this name, created when there is none yet."""
+        from tui.textsafe import strip_controls
+
+        name = strip_controls(name).strip()
         found = self.training.find_trainee(name)
         return found if found is not None else self.add_trainee(name, department)
 
@@ -540,8 +562,11 @@ class Workspace:
     def create_training_session(
         self, module_id: str, held_on: dt.date, trainer: str, lang: str, firm_id: int | None = None, note: str = ""
     ):
+        from tui.textsafe import strip_controls
+
         self.training_module(module_id)
-        if not trainer.strip():
+        trainer, note = strip_controls(trainer).strip(), strip_controls(note)
+        if not trainer:
             raise UserError(_("A training session needs the trainer's name."))
         if lang not in ("ja", "en"):
             raise UserError(_("The session language must be ja or en."))
