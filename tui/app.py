@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -29,6 +30,8 @@ def _search_commands():
 
 
 class TenkenApp(App[int]):
+    """The application; notifications show their text as text (markup=False unless a caller asks for it)."""
+
     TITLE = "tenken"
     CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"  # the rest come with their screens
     COMMANDS = {_tenken_commands, _search_commands}
@@ -46,6 +49,9 @@ class TenkenApp(App[int]):
         super().__init__()
         self.ws = ws
         self.warm_corpus = warm_corpus
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
+        super().notify(message, markup=markup, **kwargs)
 
     def on_mount(self) -> None:
         theme = self.ws.theme() or THEMES[0]

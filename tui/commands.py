@@ -10,9 +10,22 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.i18n import N_, _, get_language, gettext_in
+from tui.screens.plain import Content, plain_content, plain_help
 
 if TYPE_CHECKING:
+    from textual.fuzzy import Matcher
+
     from tui.app import TenkenApp
+
+
+def _highlight(matcher: Matcher, candidate: str) -> Content:
+    """The candidate with the matched characters highlighted, as text (Matcher.highlight reads it as markup)."""
+    content = plain_content(candidate)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    for offset in offsets:
+        if offset < len(candidate) and not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ class TenkenCommands(Provider):
 
     async def discover(self) -> Hits:
         for cmd in self.commands()[:7]:
-            yield DiscoveryHit(cmd.display(), cmd.run, help=_(cmd.help))
+            yield DiscoveryHit(plain_content(cmd.display()), cmd.run, help=plain_help(_(cmd.help)))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -105,7 +118,8 @@ class TenkenCommands(Provider):
             # Highlight in the language that matched; show the other language as help.
             matched = ja if score_ja >= score_en else en
             other = en if lang == "ja" else ja
-            yield Hit(score, matcher.highlight(matched) if matched == shown else shown, cmd.run, text=shown, help=other)
+            prompt = _highlight(matcher, matched) if matched == shown else plain_content(shown)
+            yield Hit(score, prompt, cmd.run, text=shown, help=plain_help(other))
 
 
 class SearchCommands(Provider):
@@ -119,7 +133,7 @@ class SearchCommands(Provider):
         for hit in index.search(query, limit=6, prefer=get_language()):
             yield Hit(
                 min(hit.score, 100) / 100 * 0.9,  # after exact command matches
-                f"{_('Open')}: {hit.title}",
+                plain_content(f"{_('Open')}: {hit.title}"),
                 partial(app.open_hit, hit),
-                help=hit.snippet,
+                help=plain_help(hit.snippet),
             )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,13 +33,39 @@ from tui.store import Store, StoreError, open_store
 __all__ = ["Library", "StoreError", "UserError", "Workspace"]
 
 
-def file_sha256(path: Path) -> str:
-    import hashlib
+class HashCancelled(Exception):
+    """The person stopped the hashing of a large evidence file; nothing was recorded."""
 
+
+def file_sha256(
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> str:
+    """The SHA-256 of a regular file, read in 1 MiB chunks (FileRefused for anything else: device, pipe, folder).
+
+    `progress(done, total)` is called after each chunk; `cancelled()` returning True stops with HashCancelled.
+    """
+    import hashlib
+    import os
+    import stat
+
+    from tui.content.files import FileRefused, regular_file
+
+    total = regular_file(path).st_size
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    done = 0
+    with open(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise FileRefused(path, _("it is a device or a pipe, not an ordinary file"))
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+            if cancelled is not None and cancelled():
+                raise HashCancelled
     return digest.hexdigest()
 
 
@@ -62,6 +90,8 @@ class UserError(Exception):
 
 
 DEFAULT_TEMPLATE = "fsa-notice-2020"
+#: The setting that remembers the last bundle import (its backup and the database's state right after it).
+UNDO_SETTING = "bundle_undo"
 
 
 class Library:
@@ -153,6 +183,8 @@ class Workspace:
         self.data_dir = data_dir
         self.store: Store = open_store(data_dir)
         self.library = Library(data_dir)
+        #: SHA-256 of evidence files by (path, size, mtime): a report does not read an unchanged file twice
+        self._hashes: dict[tuple[str, int, int], str] = {}
 
     def close(self) -> None:
         from tui.i18n import save_format_cache
@@ -237,6 +269,16 @@ class Workspace:
         return self.store.list_firms()
 
     def add_firm(self, profile: Profile) -> FirmInfo:
+        from tui.textsafe import strip_controls
+
+        texts = {
+            k: strip_controls(v).strip()
+            for k in ("name", "representative", "responsible_officer")
+            if isinstance(v := getattr(profile, k), str)
+        }
+        profile = profile.with_changes(**texts)
+        if not profile.name:
+            raise UserError(_("A firm needs a name."))
         return self.store.create_firm(profile)
 
     def update_firm(self, firm_id: int, profile: Profile) -> FirmInfo:
@@ -270,8 +312,10 @@ class Workspace:
         due_on: dt.date | None = None,
     ) -> InspectionInfo:
         from tui.domain.scope import scope, template_order
+        from tui.textsafe import strip_controls
 
         firm = self.firm(firm_id)
+        title = strip_controls(title or "").strip()
         templates = template_order([self.template(t) for t in template_ids])
         template_ids = [t.id for t in templates]
         scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.asked]
@@ -325,7 +369,11 @@ class Workspace:
         return [self.templates[t] for t in info.templates if t in self.templates]
 
     def save_answer(self, inspection_id: int, item_id: str, **changes: object) -> Answer:
-        return self.store.save_answer(inspection_id, item_id, changes)
+        """Save what a person typed; control characters (terminal escapes, NUL) are dropped on the way in."""
+        from tui.textsafe import strip_controls
+
+        clean = {k: strip_controls(v) if isinstance(v, str) else v for k, v in changes.items()}
+        return self.store.save_answer(inspection_id, item_id, clean)
 
     # --- finalize, compare, evidence, bundles ---------------------------------------------
 
@@ -343,15 +391,35 @@ class Workspace:
         order += [i for i, _s, _l in self.store.inspection_items(left_id) if i not in order]
         return compare_answers(self.store.answers(left_id), self.store.answers(right_id), order)
 
-    def add_evidence(self, inspection_id: int, item_id: str, label: str, path: Path | None = None) -> Answer:
-        """Attach evidence to an answer; a file is recorded by its absolute path and SHA-256."""
-        from tui.domain.inspection import Evidence
+    def add_evidence(
+        self,
+        inspection_id: int,
+        item_id: str,
+        label: str,
+        path: Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Answer:
+        """Attach evidence to an answer; a file is recorded by its absolute path, SHA-256, size and time.
 
-        evidence = Evidence(label.strip() or (path.name if path else ""))
+        Only an ordinary file is read: a folder, a device, a pipe or a missing path gets a sentence (UserError).
+        """
+        from tui.content.files import FileRefused
+        from tui.domain.inspection import Evidence
+        from tui.textsafe import strip_controls
+
+        label = strip_controls(label).strip()
+        evidence = Evidence(label or (path.name if path else ""))
         if path is not None:
-            path = Path(path).expanduser().resolve()
+            path = Path(path).expanduser().absolute()
             try:
-                evidence = Evidence(evidence.label, str(path), file_sha256(path))
+                before = path.stat()
+                digest = file_sha256(path, progress, cancelled)
+                evidence = Evidence(evidence.label, str(path), digest, size=before.st_size, mtime_ns=before.st_mtime_ns)
+            except FileRefused as exc:
+                raise UserError(
+                    _("{path} cannot be recorded as evidence: {reason}.").format(path=path, reason=exc.reason)
+                ) from None
             except OSError as exc:
                 raise UserError(
                     _("Cannot read the evidence file {path} ({reason}).").format(path=path, reason=exc.strerror or exc)
@@ -361,6 +429,18 @@ class Workspace:
         current = self.store.answer(inspection_id, item_id)
         return self.save_answer(inspection_id, item_id, evidence=current.evidence + (evidence,))
 
+    def evidence_file(self, text: str) -> Path | None:
+        """The file a person means by what they typed as evidence, or None for a description or a module id."""
+        from tui.domain.inspection import looks_like_path
+
+        raw = text.strip()
+        if not raw or raw in self.modules:
+            return None
+        path = Path(raw).expanduser()
+        if looks_like_path(raw) or os.path.lexists(path):
+            return path
+        return None
+
     def add_evidence_text(self, inspection_id: int, item_id: str, text: str) -> Answer:
         """What a person types as evidence.
 
@@ -369,23 +449,38 @@ class Workspace:
         raw = text.strip()
         if raw in self.modules:
             return self.add_evidence(inspection_id, item_id, self.training_evidence(raw).label)
-        path = Path(raw).expanduser()
-        if path.is_file():
+        path = self.evidence_file(raw)
+        if path is not None:
             return self.add_evidence(inspection_id, item_id, path.name, path)
         return self.add_evidence(inspection_id, item_id, raw)
 
-    @staticmethod
-    def evidence_status(evidence) -> str:
-        """ok, changed or missing for evidence that points at a file; "" otherwise."""
+    def evidence_status(self, evidence) -> str:
+        """For evidence that points at a file: ok, changed, missing, not-a-file, or sender (a path on the computer
+        that sent the bundle, never looked at here); "" for a description.
+
+        A file whose size and modification time are those recorded is not read again.
+        """
+        from tui.content.files import FileRefused, regular_file
+
         if not evidence.path:
             return ""
+        if evidence.origin == "bundle":
+            return "sender"
         path = Path(evidence.path)
-        if not path.is_file():
-            return "missing"
         try:
-            return "ok" if file_sha256(path) == evidence.sha256 else "changed"
-        except OSError:
-            return "missing"
+            st = regular_file(path)
+        except FileRefused:
+            return "missing" if not os.path.lexists(path) else "not-a-file"
+        if evidence.size == st.st_size and evidence.mtime_ns == st.st_mtime_ns:
+            return "ok"
+        key = (str(path), st.st_size, st.st_mtime_ns)
+        digest = self._hashes.get(key)
+        if digest is None:
+            try:
+                digest = self._hashes[key] = file_sha256(path)
+            except (OSError, FileRefused):
+                return "missing"
+        return "ok" if digest == evidence.sha256 else "changed"
 
     def export_bundle(self, inspection_id: int, path: Path, force: bool = False) -> Path:
         from tui.store.bundle import write_bundle
@@ -394,10 +489,42 @@ class Workspace:
         return write_bundle(self.store, inspection_id, path, force=force)
 
     def import_bundle(self, path: Path):
+        """Import a bundle after checking all of it; a backup named after the import is kept first (see undo)."""
+        import json
+
         from tui.store.bundle import import_payload, read_bundle
 
-        payload = read_bundle(Path(path))
-        return import_payload(self.store, payload, who=self.store.user_name())
+        bundle = read_bundle(Path(path))
+        backup = self.store.backup("before-import")
+        result = import_payload(self.store, bundle, who=self.store.user_name())
+        marker = {"backup": backup.name, "file": Path(path).name, "state": self.store.fingerprint()}
+        self.store.set_setting(UNDO_SETTING, json.dumps(marker, ensure_ascii=False))
+        return result
+
+    def import_undo_point(self) -> tuple[Path, str]:
+        """The backup taken before the last import, and the bundle's file name, while nothing changed since."""
+        import json
+
+        from tui.store.db import backup_dir
+
+        raw = self.store.get_setting(UNDO_SETTING)
+        try:
+            marker = json.loads(raw) if raw else None
+        except ValueError:
+            marker = None
+        if not isinstance(marker, dict) or not isinstance(marker.get("backup"), str):
+            raise UserError(_("There is no bundle import to undo."))
+        backup = backup_dir(self.data_dir) / marker["backup"]
+        if marker.get("state") != self.store.fingerprint():
+            raise UserError(
+                _(
+                    "Answers changed after the import of {file}, so undoing it would lose them; "
+                    "`tenken restore` lists the backup taken before the import ({backup})."
+                ).format(file=marker.get("file", ""), backup=marker["backup"])
+            )
+        if not backup.is_file():
+            raise UserError(_("The backup taken before the import is gone ({backup}).").format(backup=backup.name))
+        return backup, str(marker.get("file", ""))
 
     @property
     def planning(self):
@@ -480,12 +607,18 @@ class Workspace:
         return found
 
     def add_trainee(self, name: str, department: str = "", lang: str = ""):
-        if not name.strip():
+        from tui.textsafe import strip_controls
+
+        name, department = strip_controls(name).strip(), strip_controls(department).strip()
+        if not name:
             raise UserError(_("A trainee needs a name."))
         return self.training.create_trainee(name, department, lang=lang)
 
     def trainee_named(self, name: str, department: str = ""):
         """The trainee with this name, created when there is none yet."""
+        from tui.textsafe import strip_controls
+
+        name = strip_controls(name).strip()
         found = self.training.find_trainee(name)
         return found if found is not None else self.add_trainee(name, department)
 
@@ -503,8 +636,11 @@ class Workspace:
     def create_training_session(
         self, module_id: str, held_on: dt.date, trainer: str, lang: str, firm_id: int | None = None, note: str = ""
     ):
+        from tui.textsafe import strip_controls
+
         self.training_module(module_id)
-        if not trainer.strip():
+        trainer, note = strip_controls(trainer).strip(), strip_controls(note)
+        if not trainer:
             raise UserError(_("A training session needs the trainer's name."))
         if lang not in ("ja", "en"):
             raise UserError(_("The session language must be ja or en."))

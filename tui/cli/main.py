@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help=_("bring in a bundle; newer answers win per item, older ones stay in the history")
     )
     b.add_argument("path", type=Path, metavar="PATH")
+    bsub.add_parser("undo", help=_("put the database back as it was before the last import"))
 
     s = sub.add_parser("finalize", help=_("lock an inspection with the responsible officer's sign-off"))
     s.add_argument("inspection", type=int, metavar="INSPECTION")
@@ -474,6 +475,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
+    if args.bundle_command == "undo":
+        return _bundle_undo(args)
     ws = _workspace(args)
     try:
         if args.bundle_command == "export":
@@ -506,6 +509,24 @@ def cmd_bundle(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         ws.close()
+
+
+def _bundle_undo(args: argparse.Namespace) -> int:
+    from tui.store.db import restore_backup
+
+    ws = _workspace(args)
+    try:
+        backup, name = ws.import_undo_point()
+    finally:
+        ws.close()
+    restore_backup(ws.data_dir, backup)
+    print(
+        _(
+            "Undid the import of {file}: the database is as it was before it. "
+            "The state after the import was kept in the backups folder."
+        ).format(file=name)
+    )
+    return EXIT_OK
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:

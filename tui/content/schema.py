@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tui.textsafe import strip_controls
+
 Level = Literal["shall", "endeavor", "consider", "desirable", "example", "info"]
 BusinessLine = Literal["crypto-exchange", "crypto-derivatives", "e-payment", "fs-intermediary", "online-securities"]
 SizeTier = Literal["small", "medium", "large"]
@@ -247,7 +249,7 @@ class ModuleSchema(Strict):
 
 
 class ProfileSchema(Strict):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=300)
     business: list[BusinessLine] = Field(min_length=1)
     staff: int = Field(ge=1, le=1_000_000)
     size: SizeTier | None = None
@@ -258,15 +260,21 @@ class ProfileSchema(Strict):
     custody: bool = False
     bank_api: bool = False
     in_house_development: bool = False
-    representative: str | None = None
-    responsible_officer: str | None = None
+    representative: str | None = Field(default=None, max_length=300)
+    responsible_officer: str | None = Field(default=None, max_length=300)
 
     @field_validator("name")
     @classmethod
     def _name_not_blank(cls, value: str) -> str:
-        if not value.strip():
+        value = strip_controls(value).strip()
+        if not value:
             raise ValueError("the firm's name must not be blank")
-        return value.strip()
+        return value
+
+    @field_validator("representative", "responsible_officer")
+    @classmethod
+    def _no_controls(cls, value: str | None) -> str | None:
+        return strip_controls(value).strip() if value is not None else None
 
     @field_validator("business")
     @classmethod

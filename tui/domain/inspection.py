@@ -75,6 +75,11 @@ class Evidence:
     label: str
     path: str | None = None
     sha256: str | None = None
+    #: "bundle" when the evidence arrived from another laptop: the path is the sender's, never looked at here
+    origin: str | None = None
+    #: the file's size and modification time when its SHA-256 was taken: unchanged, it is not read again
+    size: int | None = None
+    mtime_ns: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +131,20 @@ def check_change(answer: Answer, field_name: str, value: object) -> None:
             raise AnswerRejected(_("The target date must be a date like 2026-12-23."))
     elif field_name not in TEXT_FIELDS:
         raise AnswerRejected(_("Unknown field: {name}").format(name=field_name))
+
+
+def check_answer(answer: Answer) -> None:
+    """Refuse an answer as a whole (one from another laptop) that a person could not have saved field by field."""
+    blank = Answer(answer.item_id, justification=answer.justification)
+    for name in ("status", "risk", "target_date", "justification"):
+        check_change(blank if name != "justification" else answer, name, getattr(answer, name))
+
+
+def looks_like_path(text: str) -> bool:
+    """Typed evidence that is meant as a file: an absolute, home or relative path, or a Windows drive path."""
+    import re
+
+    return bool(re.match(r"^(/|~|\.{1,2}[/\\]|\\\\|[A-Za-z]:[/\\])", text.strip()))
 
 
 def parse_date(text: str) -> dt.date | None:

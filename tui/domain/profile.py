@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from tui.i18n import N_
@@ -107,3 +107,6 @@ class Profile:
         data["business"] = tuple(data.get("business") or ())
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known}, thresholds=SizeThresholds(**th))
+
+    def with_changes(self, **changes: Any) -> Profile:
+        return replace(self, **changes)

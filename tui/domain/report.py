@@ -33,6 +33,8 @@ class Citation:
 EVIDENCE_FLAGS = {
     "changed": N_("changed since it was recorded"),
     "missing": N_("file no longer found"),
+    "not-a-file": N_("no longer an ordinary file"),
+    "sender": N_("a path on the computer that sent the bundle; not checked here"),
 }
 
 

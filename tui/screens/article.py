@@ -6,12 +6,13 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer
 
 from tui.domain.corpus import ROMAJI_KANA, Corpus, article_label
 from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, get_language, gettext_in, other_language
 from tui.screens.base import TenkenModal
+from tui.screens.plain import Label, Static
 
 LEVEL_STYLE = {
     "shall": "bold white on dark_red",

@@ -42,6 +42,10 @@ class TranslatedBindings:
         """Called after a language switch; screens re-render their text."""
         return self.recompose()  # type: ignore[attr-defined]
 
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
+        """A notification whose text (often a user's or a file's) is shown as text, never read as markup."""
+        super().notify(message, markup=markup, **kwargs)  # type: ignore[misc]
+
 
 R = TypeVar("R")
 # Each screen brings its own stylesheet, read when it is first shown: start-up matches only the home screen's rules.

@@ -6,13 +6,14 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, Static, Tree
+from textual.widgets import Footer, Header, Tree
 
 from tui.domain.corpus import Corpus, article_label
 from tui.domain.equivalence import diff_texts, missing_counterparts
 from tui.i18n import N_, _, get_language, other_language
 from tui.screens.article import provision_text
 from tui.screens.base import STYLES, TenkenModal, TenkenScreen
+from tui.screens.plain import Label, Static, plain
 
 RELATION_LABELS = {"equal": N_("equal"), "similar": N_("similar"), "broader": N_("broader"), "narrower": N_("narrower")}
 
@@ -66,7 +67,7 @@ class BrowseScreen(TenkenScreen[None]):
         tree.root.expand()
         target = self._article_of(self.current) if self.current else None
         for book in corpus.ordered_rulebooks():
-            node = tree.root.add(book.name.get(lang), data=book.articles[0] if book.articles else None)
+            node = tree.root.add(plain(book.name.get(lang)), data=book.articles[0] if book.articles else None)
             grouped = set()
             for ch in book.chapters:
                 ch_label = f"第{ch.number}章 " if lang == "ja" else f"Ch. {ch.number} "
@@ -76,21 +77,21 @@ class BrowseScreen(TenkenScreen[None]):
                 )
                 for aref in ch.articles:
                     grouped.add(aref)
-                    leaf = ch_node.add_leaf(self._label(corpus, aref, lang), data=aref)
+                    leaf = ch_node.add_leaf(plain(self._label(corpus, aref, lang)), data=aref)
                     if aref == target:
                         node.expand()
                         ch_node.expand()
                         self.call_after_refresh(tree.move_cursor, leaf)
             for aref in book.articles:
                 if aref not in grouped:
-                    leaf = node.add_leaf(self._label(corpus, aref, lang), data=aref)
+                    leaf = node.add_leaf(plain(self._label(corpus, aref, lang)), data=aref)
                     if aref == target:
                         node.expand()
                         self.call_after_refresh(tree.move_cursor, leaf)
             if book.guidelines:
                 g_node = node.add(_("Guideline"), data=book.guidelines[0])
                 for gref in book.guidelines:
-                    leaf = g_node.add_leaf(article_label(corpus[gref], lang), data=gref)
+                    leaf = g_node.add_leaf(plain(article_label(corpus[gref], lang)), data=gref)
                     if gref == target:
                         node.expand()
                         g_node.expand()

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input
 
 from tui.i18n import N_, _
 from tui.screens.base import TenkenModal
+from tui.screens.plain import Label, Static
 
 
 class FormDialog(TenkenModal):

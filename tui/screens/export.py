@@ -10,10 +10,11 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Input, ProgressBar, Select
 
 from tui.i18n import N_, _, get_language
 from tui.screens.dialogs import FormDialog
+from tui.screens.plain import Label, Static
 
 FORMAT_LABELS = {
     "docx": N_("Word (.docx)"),

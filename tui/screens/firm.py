@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Footer, Header, Input, Select, SelectionList
 
 from tui.content.errors import ContentError
 from tui.content.profile import profile_from_dict
@@ -24,6 +24,7 @@ from tui.domain.profile import (
 from tui.i18n import N_, _, format_date
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import FormDialog
+from tui.screens.plain import Label, Static
 
 
 class FirmScreen(TenkenScreen[int | None]):

@@ -7,10 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Label, Static
 
 from tui.i18n import N_, _
 from tui.screens.base import TenkenModal, translate_bindings
+from tui.screens.plain import Label, Static
 
 OWN_PREFIXES = {
     "app",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from tui.domain.inspection import FirmInfo, days_left, days_left_text
 from tui.i18n import N_, _, format_date, format_percent
 from tui.screens.base import TenkenScreen
+from tui.screens.plain import DataTable, Static
 
 
 class HomeScreen(TenkenScreen):

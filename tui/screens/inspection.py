@@ -14,8 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets import Footer, Header, Input, Select, TextArea
+from textual.widgets.option_list import OptionDoesNotExist
 
 from tui.domain.corpus import article_label
 from tui.domain.inspection import (
@@ -38,6 +38,7 @@ from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import InputDialog
+from tui.screens.plain import Label, Option, OptionList, Static
 from tui.workspace import StoreError
 
 STATUS_MARK = {

@@ -15,13 +15,13 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header
 
 from tui.domain.corpus import Corpus, article_label
 from tui.domain.training import Attempt, Decision, Inject, Module, Question, Trainee, exercise_score, percent
 from tui.i18n import N_, _, other_language
 from tui.screens.base import TenkenModal, TenkenScreen
+from tui.screens.plain import Label, Option, OptionList, Static
 from tui.workspace import StoreError
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}  # endonyms: the same in every interface language

@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header, Input, Select
 
 from tui.domain.search import Hit
 from tui.i18n import N_, _, get_language
 from tui.screens.base import STYLES, TenkenScreen
+from tui.screens.plain import Option, OptionList, Static
 
 KIND_LABELS = {
     "provision": N_("provision"),

@@ -12,8 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Footer, Header, Input, Select
 
 from tui.domain.training import (
     COMPLETION_LABELS,
@@ -28,6 +27,7 @@ from tui.domain.training import (
 from tui.i18n import N_, _, format_date, get_language, other_language
 from tui.screens.base import TenkenModal, TenkenScreen
 from tui.screens.dialogs import InputDialog
+from tui.screens.plain import DataTable, Label, Option, OptionList, Static
 from tui.screens.quiz import LANGUAGE_NAMES, ExerciseScreen, QuizScreen, Wrapped, open_cited
 from tui.workspace import StoreError
 

@@ -14,26 +14,29 @@ import json
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__
+from tui.domain.inspection import Answer, Evidence
+from tui.domain.merge import MERGED_FIELDS, evidence_json
 from tui.i18n import _
 from tui.store import models as m
 from tui.store.db import StoreError
 from tui.store.repo import Store, guarded
+from tui.store.repo import _answer as row_answer
+from tui.textsafe import printable
+
+if TYPE_CHECKING:
+    from tui.content.bundle_schema import AnswerPart, BundlePayload
 
 FORMAT = "tenken-bundle"
 VERSION = 1
-ANSWER_FIELDS = (
-    "status",
-    "note",
-    "finding",
-    "risk",
-    "remediation",
-    "owner",
-    "target_date",
-    "justification",
-    "evidence",
-)
+ANSWER_FIELDS = MERGED_FIELDS
+#: A bundle file is refused above this size on disk, and above MAX_JSON_BYTES once decompressed (README: limits).
+MAX_FILE_BYTES = 16 << 20
+MAX_JSON_BYTES = 64 << 20
+#: Rows per INSERT: 100 rows of at most 8 columns stay under SQLite's oldest default of 999 variables.
+INSERT_CHUNK = 100
 
 
 class BundleError(StoreError):
@@ -55,14 +58,6 @@ def _iso(value) -> str | None:
     if value is None:
         return None
     return value.isoformat()
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _datetime(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
 
 
 def _digest(payload: dict) -> str:
@@ -133,15 +128,40 @@ def write_bundle(store: Store, inspection_id: int, path: Path, force: bool = Fal
     return write_atomically(path, lambda tmp: tmp.write_bytes(data), force=force)
 
 
-def read_bundle(path: Path) -> dict:
-    """The payload of a bundle file, or BundleError saying why it cannot be used."""
+def _refused(path: Path, reason: str) -> BundleError:
+    return BundleError(_("Cannot import {path}: {reason}. Nothing was imported.").format(path=path, reason=reason))
+
+
+def _gunzip(raw: bytes, limit: int) -> bytes:
+    """Decompress at most `limit` bytes; a bomb stops at the limit instead of filling the memory."""
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    data = inflate.decompress(raw, limit + 1)
+    if len(data) > limit or inflate.unconsumed_tail:
+        raise OverflowError
+    if not inflate.eof:
+        raise EOFError
+    return data
+
+
+def read_bundle(path: Path, now: dt.datetime | None = None) -> BundlePayload:
+    """The validated payload of a bundle file, or BundleError saying why it cannot be used.
+
+    `now` is this computer's time (the store's clock by default): nothing in the bundle may be more than a day later.
+    """
+    from pydantic import ValidationError
+
+    from tui.content.bundle_schema import BundlePayload
+    from tui.content.files import FileRefused, read_limited, size_text
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BundleError(_("Cannot read {path} ({reason}).").format(path=path, reason=exc.strerror or exc)) from None
+        raw = read_limited(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        raise _refused(path, exc.reason) from None
     try:
-        document = json.loads(gzip.decompress(raw).decode("utf-8"))
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError):
+        document = json.loads(_gunzip(raw, MAX_JSON_BYTES).decode("utf-8"))
+    except OverflowError:
+        raise _refused(path, _("it unpacks to more than {limit}").format(limit=size_text(MAX_JSON_BYTES))) from None
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError):
         raise BundleError(
             _("{path} is not a tenken bundle, or it is damaged; nothing was imported.").format(path=path)
         ) from None
@@ -157,81 +177,158 @@ def read_bundle(path: Path) -> dict:
     if not isinstance(payload, dict) or document.get("sha256") != _digest(payload):
         raise BundleError(_("{path} is damaged (its checksum does not match); nothing was imported.").format(path=path))
     try:
-        _check_shape(payload)
-    except (KeyError, TypeError, ValueError):
+        bundle = BundlePayload.model_validate(payload)
+    except ValidationError as exc:
         raise BundleError(
-            _("{path} is damaged (its contents are incomplete); nothing was imported.").format(path=path)
+            _("{path} cannot be imported: {problem}. Nothing was imported.").format(
+                path=path, problem=_validation_problem(exc)
+            )
         ) from None
-    return payload
+    problem = _inconsistency(bundle, now or m.now())
+    if problem:
+        raise BundleError(
+            _("{path} cannot be imported: {problem}. Nothing was imported.").format(path=path, problem=problem)
+        )
+    return bundle
 
 
-def _check_shape(payload: dict) -> None:
-    firm, insp = payload["firm"], payload["inspection"]
-    str(firm["uid"]), str(firm["name"]), dict(firm["profile"])
-    str(insp["uid"]), _date(insp["received_on"]), _date(insp["due_on"])
-    for item in insp["items"]:
-        str(item[0]), str(item[1]), int(item[2]), str(item[3])
-    for a in insp["answers"]:
-        str(a["item_id"]), str(a["status"]), _datetime(a["updated_at"]), _date(a["target_date"])
-    for h in insp["history"]:
-        str(h["item_id"]), str(h["field"]), _datetime(h["changed_at"])
+def _validation_problem(exc: Exception) -> str:
+    from tui.content.validate import _expected
+
+    first = exc.errors()[0]  # type: ignore[attr-defined]
+    where = ".".join(str(p) for p in first["loc"])
+    detail = _expected(first)
+    if first.get("type") in ("value_error", "assertion_error"):
+        detail = _("invalid value")
+    if first.get("type") == "string_too_long":
+        detail = _("the text is too long")
+    elif first.get("type") == "too_long":
+        detail = _("too many entries")
+    return printable(f"{where}: {detail}"[:300])
 
 
-def _answer_row(inspection_id: int, a: dict) -> dict:
-    row = {"inspection": inspection_id, "item_id": a["item_id"], "updated_at": _datetime(a["updated_at"])}
-    for f in ANSWER_FIELDS:
-        row[f] = _date(a[f]) if f == "target_date" else a[f]
-    return row
+def _inconsistency(bundle: BundlePayload, now: dt.datetime) -> str | None:
+    """What makes a well-typed bundle still unusable, as a fragment; None when it is usable."""
+    from tui.domain.inspection import AnswerRejected, check_answer
+    from tui.domain.merge import newest_allowed
+
+    insp = bundle.inspection
+    latest = newest_allowed(now)
+    stamps = [insp.created_at, insp.finalized_at, *(a.updated_at for a in insp.answers)]
+    stamps += [h.changed_at for h in insp.history]
+    if any(t is not None and t > latest for t in stamps):
+        return _("it carries a time more than a day ahead of this computer's clock")
+    items = [row[0] for row in insp.items]
+    if len(set(items)) != len(items):
+        return _("an item is listed twice")
+    known = set(items)
+    answered = [a.item_id for a in insp.answers]
+    if len(set(answered)) != len(answered):
+        return _("an item has two answers")
+    stray = next((i for i in answered if i not in known), None) or next(
+        (h.item_id for h in insp.history if h.item_id not in known), None
+    )
+    if stray:
+        return _("the item {item} is not part of the inspection").format(item=stray)
+    for a in insp.answers:
+        try:
+            check_answer(_domain_answer(a))
+        except AnswerRejected as exc:
+            return _("the answer to {item} would be refused here ({reason})").format(item=a.item_id, reason=exc)
+    return None
 
 
-def _history_key(h: dict) -> tuple:
-    return (h["item_id"], h["field"], h["old"], h["new"], h["changed_at"], h["changed_by"])
+def _domain_answer(a: AnswerPart) -> Answer:
+    """An answer of the bundle; its evidence files are the sender's, marked so that nobody looks for them here."""
+    return Answer(
+        item_id=a.item_id,
+        status=a.status,
+        note=a.note,
+        finding=a.finding,
+        risk=a.risk,
+        remediation=a.remediation,
+        owner=a.owner,
+        target_date=a.target_date,
+        justification=a.justification,
+        evidence=tuple(Evidence(e.label, e.path, e.sha256, "bundle" if e.path else None) for e in a.evidence),
+        updated_at=a.updated_at,
+    )
 
 
-def import_payload(store: Store, payload: dict, who: str) -> ImportResult:
-    fb, ib = payload["firm"], payload["inspection"]
+def _answer_values(a: Answer) -> dict:
+    values = {f: getattr(a, f) for f in ANSWER_FIELDS if f != "evidence"}
+    values["evidence"] = evidence_json(a.evidence)
+    values["updated_at"] = a.updated_at
+    return values
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """Insert in chunks: SQLite refuses a statement with more than a few hundred variables on some builds."""
+    for start in range(0, len(rows), INSERT_CHUNK):
+        model.insert_many(rows[start : start + INSERT_CHUNK]).execute()
+
+
+def _history_rows(inspection_id: int, entries) -> list[dict]:
+    return [
+        {
+            "inspection": inspection_id,
+            "item_id": h.item_id,
+            "field": h.field,
+            "old": h.old,
+            "new": h.new,
+            "changed_at": h.changed_at,
+            "changed_by": h.changed_by,
+        }
+        for h in entries
+    ]
+
+
+def import_payload(store: Store, bundle: BundlePayload, who: str) -> ImportResult:
+    """Bring a validated bundle in, in one transaction: a new inspection, or a merge (tui.domain.merge)."""
+    from tui.domain.inspection import HistoryEntry
+    from tui.domain.merge import merge_answers
+
+    fb, ib = bundle.firm, bundle.inspection
+    incoming = [_domain_answer(a) for a in ib.answers]
+    history = [HistoryEntry(h.item_id, h.field, h.old, h.new, h.changed_at, h.changed_by) for h in ib.history]
     store.bind()
     with guarded(_("import the bundle")), store.db.atomic():
-        firm = m.Firm.get_or_none(m.Firm.uid == fb["uid"])
+        firm = m.Firm.get_or_none(m.Firm.uid == fb.uid)
+        insp = m.Inspection.get_or_none(m.Inspection.uid == ib.uid)
+        if insp is not None and insp.firm.uid != fb.uid:
+            raise BundleError(
+                _(
+                    "The bundle says it is from {firm}, but its inspection belongs to {other} on this laptop; "
+                    "nothing was imported."
+                ).format(firm=fb.name, other=insp.firm.name)
+            )
         if firm is None:
-            firm = m.Firm.create(uid=fb["uid"], name=fb["name"], profile=json.dumps(fb["profile"], ensure_ascii=False))
-        insp = m.Inspection.get_or_none(m.Inspection.uid == ib["uid"])
-        history = [
-            {
-                "item_id": h["item_id"],
-                "field": h["field"],
-                "old": h["old"],
-                "new": h["new"],
-                "changed_at": _datetime(h["changed_at"]),
-                "changed_by": h["changed_by"],
-            }
-            for h in ib["history"]
-        ]
+            profile = fb.profile.model_dump()
+            firm = m.Firm.create(uid=fb.uid, name=fb.name, profile=json.dumps(profile, ensure_ascii=False))
         if insp is None:
             insp = m.Inspection.create(
-                uid=ib["uid"],
+                uid=ib.uid,
                 firm=firm.id,
-                title=ib["title"],
-                templates=json.dumps(ib["templates"]),
-                received_on=_date(ib["received_on"]),
-                due_on=_date(ib["due_on"]),
-                submitted_on=_date(ib["submitted_on"]),
-                created_at=_datetime(ib["created_at"]),
-                finalized_at=_datetime(ib["finalized_at"]),
-                finalized_by=ib["finalized_by"],
-                revision=ib["revision"],
-                addressee=ib["addressee"],
+                title=ib.title,
+                templates=json.dumps(ib.templates),
+                received_on=ib.received_on,
+                due_on=ib.due_on,
+                submitted_on=ib.submitted_on,
+                created_at=ib.created_at or m.now(),
+                finalized_at=ib.finalized_at,
+                finalized_by=ib.finalized_by,
+                revision=ib.revision,
+                addressee=ib.addressee,
             )
-            m.InspectionItem.insert_many(
+            _insert(
+                m.InspectionItem,
                 [
                     {"inspection": insp.id, "item_id": i, "section": s, "position": p, "level": lv}
-                    for i, s, p, lv in ib["items"]
-                ]
-            ).execute()
-            if ib["answers"]:
-                m.Answer.insert_many([_answer_row(insp.id, a) for a in ib["answers"]]).execute()
-            if history:
-                m.AnswerHistory.insert_many([{**h, "inspection": insp.id} for h in history]).execute()
+                    for i, s, p, lv in ib.items
+                ],
+            )
+            _insert(m.Answer, [{"inspection": insp.id, "item_id": a.item_id, **_answer_values(a)} for a in incoming])
+            _insert(m.AnswerHistory, _history_rows(insp.id, history))
             return ImportResult(firm.name, insp.id, True, history_added=len(history))
         if insp.finalized_at is not None:
             raise BundleError(
@@ -240,77 +337,40 @@ def import_payload(store: Store, payload: dict, who: str) -> ImportResult:
                     "then import. Nothing was imported."
                 )
             )
-        result = ImportResult(firm.name, insp.id, False)
         local_items = {i.item_id for i in m.InspectionItem.select().where(m.InspectionItem.inspection == insp.id)}
         next_position = len(local_items)
-        for item_id, section, _position, level in ib["items"]:
+        new_items = []
+        for item_id, section, _position, level in ib.items:
             if item_id not in local_items:
-                m.InspectionItem.create(
-                    inspection=insp.id, item_id=item_id, section=section, position=next_position, level=level
-                )
-                next_position += 1
-        local_answers = {a.item_id: a for a in m.Answer.select().where(m.Answer.inspection == insp.id)}
-        stamp = m.now()
-        for a in ib["answers"]:
-            incoming = _answer_row(insp.id, a)
-            local = local_answers.get(a["item_id"])
-            if local is None:
-                m.Answer.insert(incoming).execute()
-                result.added.append(a["item_id"])
-                continue
-            theirs = incoming["updated_at"]
-            if theirs is None or (local.updated_at is not None and local.updated_at >= theirs):
-                if any(_text(getattr(local, f)) != _text(incoming[f]) for f in ANSWER_FIELDS):
-                    result.kept.append(a["item_id"])
-                continue
-            changes = []
-            for f in ANSWER_FIELDS:
-                old, new = _text(getattr(local, f)), _text(incoming[f])
-                if old != new:
-                    changes.append(
-                        {
-                            "inspection": insp.id,
-                            "item_id": a["item_id"],
-                            "field": f,
-                            "old": old,
-                            "new": new,
-                            "changed_at": stamp,
-                            "changed_by": who,
-                        }
-                    )
-                    setattr(local, f, incoming[f])
-            if changes:
-                local.updated_at = theirs
-                local.save()
-                m.AnswerHistory.insert_many(changes).execute()
-                result.updated.append(a["item_id"])
-        existing = {
-            (h.item_id, h.field, h.old, h.new, _iso(h.changed_at), h.changed_by)
-            for h in m.AnswerHistory.select().where(m.AnswerHistory.inspection == insp.id)
-        }
-        missing = [h for h in ib["history"] if _history_key(h) not in existing]
-        if missing:
-            m.AnswerHistory.insert_many(
-                [
+                new_items.append(
                     {
                         "inspection": insp.id,
-                        "item_id": h["item_id"],
-                        "field": h["field"],
-                        "old": h["old"],
-                        "new": h["new"],
-                        "changed_at": _datetime(h["changed_at"]),
-                        "changed_by": h["changed_by"],
+                        "item_id": item_id,
+                        "section": section,
+                        "position": next_position,
+                        "level": level,
                     }
-                    for h in missing
-                ]
-            ).execute()
-        result.history_added = len(missing)
-        return result
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
+                )
+                next_position += 1
+        _insert(m.InspectionItem, new_items)
+        rows = {a.item_id: a for a in m.Answer.select().where(m.Answer.inspection == insp.id)}
+        local_history = [
+            HistoryEntry(h.item_id, h.field, h.old, h.new, h.changed_at, h.changed_by)
+            for h in m.AnswerHistory.select().where(m.AnswerHistory.inspection == insp.id)
+        ]
+        plan = merge_answers({k: row_answer(r) for k, r in rows.items()}, incoming, local_history, history)
+        _insert(m.Answer, [{"inspection": insp.id, "item_id": a.item_id, **_answer_values(a)} for a in plan.added])
+        for a in plan.updated:
+            m.Answer.update(**_answer_values(a)).where(m.Answer.id == rows[a.item_id].id).execute()
+        stamp = m.now()
+        changes = [HistoryEntry(c.item_id, c.field, c.old, c.new, stamp, who) for c in plan.changes]
+        _insert(m.AnswerHistory, _history_rows(insp.id, changes + plan.history))
+        return ImportResult(
+            firm.name,
+            insp.id,
+            False,
+            updated=[a.item_id for a in plan.updated],
+            kept=plan.kept,
+            added=[a.item_id for a in plan.added],
+            history_added=len(plan.history),
+        )

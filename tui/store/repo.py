@@ -81,7 +81,9 @@ def guarded(action: str) -> Iterator[None]:
 
 
 def _json_evidence(evidence: Sequence[Evidence]) -> str:
-    return json.dumps([{"label": e.label, "path": e.path, "sha256": e.sha256} for e in evidence], ensure_ascii=False)
+    from tui.domain.merge import evidence_json
+
+    return evidence_json(evidence)
 
 
 def _answer(row: m.Answer) -> Answer:
@@ -213,6 +215,32 @@ class Store:
                 assert self._conn is not None, "read from a closed Store"
                 return self._conn.execute(sql, params).fetchall()
         return orm.execute_sql(sql, params).fetchall()
+
+    def _live(self) -> sqlite3.Connection:
+        """The start-up connection, while the store is open."""
+        if self._conn is None:
+            raise StoreError(_("The database is already closed."))
+        return self._conn
+
+    @_without_orm
+    def backup(self, reason: str) -> Path:
+        """A consistent copy of the database in the backups folder, named after `reason`."""
+        from tui.store.db import backup_database
+
+        with guarded(_("keep a backup")), self._lock:
+            return backup_database(self._live(), self.data_dir, reason)
+
+    @_without_orm
+    def fingerprint(self) -> str:
+        """A digest of everything stored but the settings: equal digests, nothing changed."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        with guarded(_("read the database")), self._lock:
+            for line in self._live().iterdump():
+                if not line.startswith('INSERT INTO "setting"'):
+                    digest.update(line.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def bind(self) -> None:
         """Point the models at this store's database (for code outside this class that uses them)."""

@@ -1,0 +1,125 @@
+"""Every hostile input of the corpus, sent through the `tenken` command as a user would run it.
+
+What must hold for each: the expected exit status; when it fails, one sentence on stderr (no traceback, no
+"unexpected error", no raw SQLite text); no file written anywhere but where it belongs; and the database, dumped
+with sqlite3's iterdump, unchanged unless the case is an accepted change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.corpus import CASES, Case, Ctx
+
+MEMORY_LIMIT = 1 << 31  # 2 GiB of address space: a bomb fails the test instead of the machine
+TIMEOUT = 60
+RAW_DATABASE_TEXT = re.compile(r"constraint|\bSQL\b|sqlite3\.|no such table|syntax error|OverflowError", re.I)
+
+
+def _limits() -> None:  # runs in the child before exec
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def tenken(*args: str, home: Path, env: dict[str, str] | None = None, cwd: Path) -> subprocess.CompletedProcess:
+    full = {**os.environ, "TENKEN_HOME": str(home), "LANG": "ja_JP.UTF-8", **(env or {})}
+    full.pop("LC_ALL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        env=full,
+        cwd=cwd,
+        timeout=TIMEOUT,
+        preexec_fn=_limits if sys.platform != "win32" else None,  # resource limits only
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A data folder with the demo inspection, and a bundle of it, made once and copied by each case."""
+    root = tmp_path_factory.mktemp("hostile-base")
+    home = root / "home"
+    assert tenken("demo", home=home, cwd=root).returncode == 0
+    bundle = root / "demo.tenken"
+    made = tenken("bundle", "export", "1", str(bundle), home=home, cwd=root)
+    assert made.returncode == 0, made.stderr
+    return home, bundle
+
+
+def dump(db: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+#: Files tenken keeps for itself in its data folder; anything else new under the test's folder is a stray write.
+OWN = re.compile(r"^home/(backups|cache|logs)/|^home/tenken\.sqlite3(-wal|-shm)?$|^home/\.tenken\.lock$")
+
+
+def files(root: Path) -> set[str]:
+    out = set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            out.add(Path(dirpath, name).relative_to(root).as_posix())
+    return out
+
+
+def one_sentence(stderr: str) -> None:
+    assert stderr.startswith("tenken: "), stderr
+    assert stderr.count("\n") == 1 and stderr.endswith("\n"), stderr
+    assert "Traceback" not in stderr and "予期しない" not in stderr and "unexpected" not in stderr, stderr
+    assert not RAW_DATABASE_TEXT.search(stderr), stderr
+    assert "\x1b" not in stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_hostile_input_through_the_cli(case: Case, demo_home: tuple[Path, Path], tmp_path: Path) -> None:
+    base_home, base_bundle = demo_home
+    home = tmp_path / "home"
+    shutil.copytree(base_home, home)
+    (tmp_path / "out").mkdir()
+    bundle = shutil.copy(base_bundle, tmp_path / "demo.tenken")
+    ctx = Ctx(root=tmp_path, home=home, bundle=Path(bundle))
+    argv = case.argv(ctx)
+    before_files = files(tmp_path)
+    before_db = dump(home / "tenken.sqlite3")
+
+    proc = tenken(*argv, home=home, env=case.env, cwd=tmp_path / "out")
+    stdout = proc.stdout.decode("utf-8", "replace")
+    stderr = proc.stderr.decode(case.env.get("PYTHONIOENCODING", "utf-8"), "replace")
+
+    assert proc.returncode == case.exit, (proc.returncode, stderr)
+    assert "Traceback" not in stdout + stderr
+    if case.exit:
+        one_sentence(stderr)
+    else:
+        assert stderr == "" or "\n" not in stderr.rstrip("\n"), stderr
+    for never in case.stdout_never:
+        assert never not in stdout, repr(stdout)
+    if not case.changes:
+        assert dump(home / "tenken.sqlite3") == before_db
+    allowed = {p.relative_to(tmp_path).as_posix() for p in case.creates(ctx)}
+    stray = {f for f in files(tmp_path) - before_files if not OWN.match(f)} - allowed
+    assert not stray, stray
+    assert allowed <= files(tmp_path)
+    assert not [f for f in files(tmp_path) if f.endswith(".tmp")], "a temporary file was left behind"
+    if case.then:
+        after = tenken(*case.then, home=home, cwd=tmp_path / "out")
+        assert after.returncode == 0, after.stderr
+        for never in case.stdout_never:
+            assert never.encode() not in after.stdout, after.stdout
