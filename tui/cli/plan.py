@@ -206,7 +206,9 @@ def cmd_remediation(args: argparse.Namespace) -> int:
     ws = _ws(args)
     try:
         ws.planning.set_progress(args.inspection, args.item, args.state, args.done_on, args.note)
-        print(_("Saved: {item} is now “{state}”.").format(item=args.item, state=_(args.state.replace("_", " "))))
+        from tui.domain.plan import REMEDIATION_LABELS
+
+        print(_("Saved: {item} is now “{state}”.").format(item=args.item, state=_(REMEDIATION_LABELS[args.state])))
         return 0
     finally:
         ws.close()

@@ -37,7 +37,7 @@ MILESTONE_LABELS = {
 }
 
 REMEDIATION_STATES = ("planned", "in_progress", "done")
-REMEDIATION_LABELS = {"planned": N_("planned"), "in_progress": N_("in progress"), "done": N_("done")}
+REMEDIATION_LABELS = {"planned": N_("planned"), "in_progress": N_("under way"), "done": N_("done")}
 
 
 @dataclass(frozen=True, slots=True)
