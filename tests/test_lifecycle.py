@@ -91,9 +91,11 @@ def test_bundle_round_trip_recreates_the_inspection_exactly(ws, demo, tmp_path: 
         other.close()
 
 
-def test_importing_over_an_existing_inspection_keeps_newer_answers_and_all_history(
+def test_importing_over_an_existing_inspection_keeps_every_edit_and_reports_conflicts(
     ws, demo, tmp_path: Path, monkeypatch
 ):
+    """Issue 19: no longer "the newer whole answer wins by each laptop's clock". Both laptops changed the note of
+    notice.4.ni without seeing each other's change: that is a conflict for a person, with both notes kept."""
     import datetime as dt
 
     from tui.store import models
@@ -104,23 +106,61 @@ def test_importing_over_an_existing_inspection_keeps_newer_answers_and_all_histo
     try:
         copy = other.import_bundle(bundle_path).inspection_id
         monkeypatch.setattr(models, "now", lambda: dt.datetime(2030, 1, 1, 9, 0))
-        other.save_answer(copy, "notice.4.ni", note="consultant's newer note")  # newer on laptop 2
+        other.save_answer(copy, "notice.4.ni", note="consultant's newer note")
         monkeypatch.setattr(models, "now", lambda: dt.datetime(2029, 1, 1, 9, 0))
-        ws.save_answer(demo.id, "notice.4.ni", note="older local note")  # older here
+        ws.save_answer(demo.id, "notice.4.ni", note="older local note")
         monkeypatch.setattr(models, "now", lambda: dt.datetime(2031, 1, 1, 9, 0))
         ws.save_answer(demo.id, "notice.5.ho", note="newest here")
         back = tmp_path / "back.tenken"
         other.export_bundle(copy, back)
         result = ws.import_bundle(back)
         assert not result.created and result.inspection_id == demo.id
+        assert result.conflicts == [("notice.4.ni", "note")]
         answers = ws.store.answers(demo.id)
-        assert answers["notice.4.ni"].note == "consultant's newer note"
         assert answers["notice.5.ho"].note == "newest here"
-        assert "notice.4.ni" in result.updated and "notice.5.ho" in result.kept
+        conflict = ws.conflicts(demo.id)[0]
+        assert set(conflict.values) == {"older local note", "consultant's newer note"}
         notes = [h.new for h in ws.store.history(demo.id, "notice.4.ni") if h.field == "note"]
         assert "older local note" in notes and "consultant's newer note" in notes
+        # a person settles it; the settled value travels back and ends the conflict on the other laptop too
+        ws.resolve_conflict(demo.id, "notice.4.ni", "note", "consultant's newer note")
+        assert not ws.conflicts(demo.id)
+        ws.export_bundle(demo.id, tmp_path / "settled.tenken")
+        other.import_bundle(tmp_path / "settled.tenken")
+        assert not other.conflicts(copy)
+        assert other.store.answers(copy)["notice.4.ni"].note == "consultant's newer note"
     finally:
         other.close()
+
+
+def test_two_laptops_edit_different_fields_of_one_answer_and_both_edits_are_kept(ws, demo, tmp_path: Path):
+    """The story of issue 19: A edits the note, a second later B edits only the owner, A imports B's bundle."""
+    ws.export_bundle(demo.id, tmp_path / "a.tenken")
+    b = Workspace(tmp_path / "laptopB")
+    try:
+        copy = b.import_bundle(tmp_path / "a.tenken").inspection_id
+        ws.save_answer(demo.id, "notice.4.ni", note="A: 権限は四半期ごとに棚卸し")
+        b.save_answer(copy, "notice.4.ni", owner="B: システム部 高橋")
+        b.export_bundle(copy, tmp_path / "b.tenken")
+        result = ws.import_bundle(tmp_path / "b.tenken")
+        answer = ws.store.answers(demo.id)["notice.4.ni"]
+        assert answer.note == "A: 権限は四半期ごとに棚卸し" and answer.owner == "B: システム部 高橋"
+        assert not result.conflicts
+        # the same bundle again changes nothing; B importing A's state leaves both laptops equal
+        before = ws.store.answers(demo.id)
+        again = ws.import_bundle(tmp_path / "b.tenken")
+        assert ws.store.answers(demo.id) == before and again.history_added == 0
+        ws.export_bundle(demo.id, tmp_path / "a2.tenken")
+        b.import_bundle(tmp_path / "a2.tenken")
+        fields = ("status", "note", "finding", "risk", "remediation", "owner", "target_date", "justification")
+        mine = {k: tuple(getattr(a, f) for f in fields) for k, a in ws.store.answers(demo.id).items()}
+        theirs = {k: tuple(getattr(a, f) for f in fields) for k, a in b.store.answers(copy).items()}
+        assert mine == theirs
+        # the history names the person and the device of each change
+        rows = [c for c in ws.store.changes(demo.id) if c.item_id == "notice.4.ni" and c.field == "owner"]
+        assert rows[-1].device == b.store.device_id() and rows[-1].device != ws.store.device_id()
+    finally:
+        b.close()
 
 
 @pytest.mark.parametrize("kind", ["text", "gzip-not-json", "foreign-json", "tampered", "newer"])

@@ -526,6 +526,27 @@ class Workspace:
             raise UserError(_("The backup taken before the import is gone ({backup}).").format(backup=backup.name))
         return backup, str(marker.get("file", ""))
 
+    # --- conflicts from merged change rows (tui.domain.sync) ---------------------------------------------
+
+    def conflicts(self, inspection_id: int | None = None) -> list:
+        """Fields changed on two laptops without seeing each other's change, for a person to settle."""
+        from tui.domain.sync import derive
+
+        ids = [inspection_id] if inspection_id is not None else [i.id for f in self.firms() for i in f.inspections]
+        out = []
+        for iid in ids:
+            self.inspection(iid)
+            out += derive(self.store.changes(iid))[1]
+        return out
+
+    def resolve_conflict(self, inspection_id: int, item_id: str, field_name: str, value: str) -> Answer:
+        """Settle a conflict with `value` (one of the values, or a new one): a change replacing every head."""
+        from tui.domain.merge import apply_field
+
+        current = self.store.answer(inspection_id, item_id)
+        wanted = apply_field(current, field_name, value)
+        return self.store.save_answer(inspection_id, item_id, {field_name: getattr(wanted, field_name)}, resolve=True)
+
     @property
     def planning(self):
         """The month's plan, remediation tracking, carried-over problems and the portfolio (tui.planning)."""

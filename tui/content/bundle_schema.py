@@ -122,6 +122,10 @@ class AnswerPart(Strict):
         return value
 
 
+Hlc = Annotated[str, StringConstraints(pattern=r"^[0-9]{15}\.[0-9]{5}\.[A-Za-z0-9_-]{1,64}$")]
+Device = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{0,64}$")]
+
+
 class HistoryPart(Strict):
     item_id: Id
     field: Field_
@@ -129,6 +133,12 @@ class HistoryPart(Strict):
     new: HistoryText
     changed_at: Stamp
     changed_by: Name
+    # Change rows (tui.domain.sync); absent in bundles from a tenken before them.
+    uid: Uid | None = None
+    device: Device = ""
+    hlc: Hlc | None = None
+    parents: list[Uid] = Field(default_factory=list, max_length=32)
+    person: Name = ""
 
 
 ItemRow = tuple[Id, Id, Annotated[int, Field(ge=0, le=1_000_000)], ScopeLevel]

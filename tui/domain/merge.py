@@ -1,7 +1,10 @@
 """Merging an inspection's answers that come from another laptop (a bundle) into the ones kept here.
 
-Pure rules, no storage: per item the newer answer wins (by its `updated_at`), the older one stays in the history,
-and items only the other laptop had are added. Incoming history entries are appended unless already present.
+Pure rules, no storage. The change rows are the unit of exchange (tui.domain.sync): the merge takes the union of
+both laptops' rows, and every field takes the value its latest changes give it. Edits to different fields of one
+answer are both kept; two edits of the same field made without seeing each other are a conflict, reported for a
+person to settle, never decided silently. Items only the other laptop had are added. A field that neither laptop
+has a change row for (a bundle from a tenken before change rows) keeps this laptop's value unless it is empty.
 The store applies the plan in one transaction.
 """
 
@@ -11,8 +14,10 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tui.domain.inspection import Answer, Evidence, HistoryEntry
+from tui.domain.sync import Change, Conflict, derive, union
 
 #: The fields of an answer that travel in a bundle and are compared when merging, in history order.
 MERGED_FIELDS = (
@@ -107,3 +112,84 @@ def merge_answers(
 def newest_allowed(now: dt.datetime) -> dt.datetime:
     """The latest time a bundle may carry: a clock a day ahead is fine, a year 9999 that wins every merge is not."""
     return now + dt.timedelta(days=1)
+
+
+def apply_field(answer: Answer, name: str, text: str) -> Answer:
+    """`answer` with one field set from its history text (the inverse of `field_text`)."""
+    if name == "evidence":
+        try:
+            raw = json.loads(text or "[]")
+        except ValueError:
+            return answer
+        entries = [e for e in raw if isinstance(e, dict)] if isinstance(raw, list) else []
+        evidence = tuple(
+            Evidence(
+                str(e.get("label", "")),
+                e.get("path"),
+                e.get("sha256"),
+                e.get("origin") or ("bundle" if e.get("path") else None),
+            )
+            for e in entries
+        )
+        return replace(answer, evidence=evidence)
+    if name == "target_date":
+        try:
+            return replace(answer, target_date=dt.date.fromisoformat(text) if text else None)
+        except ValueError:
+            return answer
+    changes: dict[str, Any] = {name: text}
+    return replace(answer, **changes)
+
+
+@dataclass
+class HistoryMerge:
+    added: list[Answer] = field(default_factory=list)  # items only the bundle had
+    updated: list[Answer] = field(default_factory=list)  # answers whose fields the merged history changed
+    new_rows: list[str] = field(default_factory=list)  # uids of the bundle's change rows not yet here
+    conflicts: list[Conflict] = field(default_factory=list)  # fields changed on both sides without seeing each other
+    filled: list[FieldChange] = field(default_factory=list)  # fields without change rows taken from the bundle
+
+
+def merge_by_history(
+    local: Mapping[str, Answer],
+    incoming: Iterable[Answer],
+    local_changes: Iterable[Change],
+    incoming_changes: Iterable[Change],
+) -> HistoryMerge:
+    """What importing a bundle changes: union of the change rows, each field from its heads, conflicts listed."""
+    ours = list(local_changes)
+    known = {c.uid for c in ours}
+    theirs = list(incoming_changes)
+    plan = HistoryMerge(new_rows=[c.uid for c in theirs if c.uid not in known])
+    merged = union(ours, theirs)
+    states, conflicts = derive(merged.values())
+    plan.conflicts = conflicts
+    by_item: dict[str, dict[str, str]] = {}
+    for (_insp, item_id, name), state in states.items():
+        by_item.setdefault(item_id, {})[name] = state.value
+    with_rows = {(item, name) for (_i, item, name) in states}
+    for theirs_answer in incoming:
+        mine = local.get(theirs_answer.item_id)
+        if mine is None:
+            plan.added.append(theirs_answer)
+            continue
+        changed = mine
+        for name in MERGED_FIELDS:
+            if (theirs_answer.item_id, name) in with_rows:
+                value = by_item[theirs_answer.item_id][name]
+                if field_text(changed, name) != value:
+                    changed = apply_field(changed, name, value)
+                    if name == "evidence":  # files recorded on this laptop stay checkable here
+                        changed = _keep_own_files(mine, changed)
+            elif field_text(mine, name) in ("", "unanswered", "[]") and field_text(theirs_answer, name) not in (
+                "",
+                "unanswered",
+                "[]",
+            ):
+                plan.filled.append(
+                    FieldChange(theirs_answer.item_id, name, field_text(mine, name), field_text(theirs_answer, name))
+                )
+                changed = apply_field(changed, name, field_text(theirs_answer, name))
+        if changed != mine:
+            plan.updated.append(changed)
+    return plan

@@ -90,6 +90,13 @@ class Change:
         return (self.inspection, self.item_id, self.field)
 
 
+def legacy_uid(inspection: str, item_id: str, field_name: str, old: str, new: str, changed_at: str, by: str) -> str:
+    """The id of a change row written before rows had ids: derived from what it says, the same on every laptop."""
+    stamp = changed_at.replace("T", " ")[:19]
+    text = "\x1f".join((inspection, item_id, field_name, old, new, stamp, by))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "tenken-history:" + text))
+
+
 def new_change(
     clock: Clock,
     now: int,

@@ -28,6 +28,7 @@ from tui.textsafe import printable
 
 if TYPE_CHECKING:
     from tui.content.bundle_schema import AnswerPart, BundlePayload
+    from tui.domain.sync import Change
 
 FORMAT = "tenken-bundle"
 VERSION = 1
@@ -48,10 +49,11 @@ class ImportResult:
     firm_name: str
     inspection_id: int
     created: bool
-    updated: list[str] = field(default_factory=list)  # items whose answer came from the bundle (it was newer)
-    kept: list[str] = field(default_factory=list)  # items where this laptop's answer was newer and stayed
+    updated: list[str] = field(default_factory=list)  # items whose answer the merged change rows changed
+    kept: list[str] = field(default_factory=list)  # items with a conflict: both laptops changed one field
     added: list[str] = field(default_factory=list)  # items only the bundle had
     history_added: int = 0
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (item, field) for a person to settle
 
 
 def _iso(value) -> str | None:
@@ -105,6 +107,11 @@ def build_payload(store: Store, inspection_id: int) -> dict:
                     "new": h.new,
                     "changed_at": _iso(h.changed_at),
                     "changed_by": h.changed_by,
+                    "uid": h.uid,
+                    "device": h.device,
+                    "hlc": h.hlc or None,
+                    "parents": json.loads(h.parents or "[]"),
+                    "person": h.person,
                 }
                 for h in history
             ],
@@ -268,9 +275,43 @@ def _insert(model, rows: list[dict]) -> None:
         model.insert_many(rows[start : start + INSERT_CHUNK]).execute()
 
 
-def _history_rows(inspection_id: int, entries) -> list[dict]:
-    return [
-        {
+def _incoming_changes(inspection_uid: str, parts) -> list[Change]:
+    """The bundle's history as change rows; rows from a tenken before change rows get their derived ids."""
+    from tui.domain.sync import HLC, Change, legacy_uid
+
+    out = []
+    previous: dict[tuple[str, str], str] = {}
+    for h in parts:
+        stamp = h.changed_at.isoformat(" ")
+        uid = h.uid or legacy_uid(inspection_uid, h.item_id, h.field, h.old, h.new, stamp, h.changed_by)
+        hlc = HLC.parse(h.hlc) if h.hlc else HLC(int(h.changed_at.timestamp() * 1000), 0, "legacy")
+        parents = (
+            tuple(h.parents)
+            if h.uid
+            else ((previous[(h.item_id, h.field)],) if (h.item_id, h.field) in previous else ())
+        )
+        previous[(h.item_id, h.field)] = uid
+        out.append(
+            Change(
+                uid,
+                inspection_uid,
+                h.item_id,
+                h.field,
+                h.new,
+                parents,
+                hlc,
+                h.person or h.changed_by,
+                h.device or hlc.device,
+            )
+        )
+    return out
+
+
+def _history_rows(inspection_id: int, entries, changes: list[Change] | None = None) -> list[dict]:
+    """Rows for answer_history; `changes` (same order) carry the change-row columns."""
+    rows = []
+    for n, h in enumerate(entries):
+        row = {
             "inspection": inspection_id,
             "item_id": h.item_id,
             "field": h.field,
@@ -279,18 +320,35 @@ def _history_rows(inspection_id: int, entries) -> list[dict]:
             "changed_at": h.changed_at,
             "changed_by": h.changed_by,
         }
-        for h in entries
-    ]
+        if changes is not None:
+            c = changes[n]
+            row.update(
+                uid=c.uid, device=c.device, hlc=c.hlc.text(), parents=json.dumps(list(c.parents)), person=c.person
+            )
+        rows.append(row)
+    return rows
 
 
 def import_payload(store: Store, bundle: BundlePayload, who: str) -> ImportResult:
-    """Bring a validated bundle in, in one transaction: a new inspection, or a merge (tui.domain.merge)."""
+    """Bring a validated bundle in, in one transaction: a new inspection, or a merge of the change rows
+    (tui.domain.merge.merge_by_history): nothing either laptop typed is lost, conflicts are reported."""
+    import time
+
     from tui.domain.inspection import HistoryEntry
-    from tui.domain.merge import merge_answers
+    from tui.domain.merge import merge_by_history
+    from tui.domain.sync import check_history
 
     fb, ib = bundle.firm, bundle.inspection
     incoming = [_domain_answer(a) for a in ib.answers]
     history = [HistoryEntry(h.item_id, h.field, h.old, h.new, h.changed_at, h.changed_by) for h in ib.history]
+    incoming_changes = _incoming_changes(ib.uid, ib.history)
+    now_ms = int(time.time() * 1000)
+    try:
+        check_history(incoming_changes, now_ms)
+    except ValueError as exc:
+        raise BundleError(
+            _("The bundle's history cannot be right ({reason}); nothing was imported.").format(reason=exc)
+        ) from None
     store.bind()
     with guarded(_("import the bundle")), store.db.atomic():
         firm = m.Firm.get_or_none(m.Firm.uid == fb.uid)
@@ -328,7 +386,8 @@ def import_payload(store: Store, bundle: BundlePayload, who: str) -> ImportResul
                 ],
             )
             _insert(m.Answer, [{"inspection": insp.id, "item_id": a.item_id, **_answer_values(a)} for a in incoming])
-            _insert(m.AnswerHistory, _history_rows(insp.id, history))
+            _insert(m.AnswerHistory, _history_rows(insp.id, history, incoming_changes))
+            store.observe([c.hlc.text() for c in incoming_changes])
             return ImportResult(firm.name, insp.id, True, history_added=len(history))
         if insp.finalized_at is not None:
             raise BundleError(
@@ -354,23 +413,32 @@ def import_payload(store: Store, bundle: BundlePayload, who: str) -> ImportResul
                 next_position += 1
         _insert(m.InspectionItem, new_items)
         rows = {a.item_id: a for a in m.Answer.select().where(m.Answer.inspection == insp.id)}
-        local_history = [
-            HistoryEntry(h.item_id, h.field, h.old, h.new, h.changed_at, h.changed_by)
-            for h in m.AnswerHistory.select().where(m.AnswerHistory.inspection == insp.id)
-        ]
-        plan = merge_answers({k: row_answer(r) for k, r in rows.items()}, incoming, local_history, history)
+        local_changes = store.changes(insp.id)
+        try:
+            check_history([*local_changes, *incoming_changes], now_ms)
+        except ValueError as exc:
+            raise BundleError(
+                _("The bundle's history cannot be right ({reason}); nothing was imported.").format(reason=exc)
+            ) from None
+        plan = merge_by_history({k: row_answer(r) for k, r in rows.items()}, incoming, local_changes, incoming_changes)
         _insert(m.Answer, [{"inspection": insp.id, "item_id": a.item_id, **_answer_values(a)} for a in plan.added])
-        for a in plan.updated:
-            m.Answer.update(**_answer_values(a)).where(m.Answer.id == rows[a.item_id].id).execute()
         stamp = m.now()
-        changes = [HistoryEntry(c.item_id, c.field, c.old, c.new, stamp, who) for c in plan.changes]
-        _insert(m.AnswerHistory, _history_rows(insp.id, changes + plan.history))
+        for a in plan.updated:
+            values = {**_answer_values(a), "updated_at": stamp}
+            m.Answer.update(**values).where(m.Answer.id == rows[a.item_id].id).execute()
+        fresh = set(plan.new_rows)
+        pairs = [(h, c) for h, c in zip(history, incoming_changes, strict=True) if c.uid in fresh]
+        _insert(m.AnswerHistory, _history_rows(insp.id, [h for h, _c in pairs], [c for _h, c in pairs]))
+        store.observe([c.hlc.text() for _h, c in pairs])
+        for f in plan.filled:  # a value only the bundle had, from a tenken before change rows: recorded as a change
+            store.record_change(insp.id, f.item_id, f.field, f.old, f.new, who)
         return ImportResult(
             firm.name,
             insp.id,
             False,
             updated=[a.item_id for a in plan.updated],
-            kept=plan.kept,
+            kept=sorted({c.item_id for c in plan.conflicts}),
             added=[a.item_id for a in plan.added],
-            history_added=len(plan.history),
+            history_added=len(pairs),
+            conflicts=[(c.item_id, c.field) for c in plan.conflicts],
         )

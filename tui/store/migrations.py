@@ -147,5 +147,55 @@ def _v5(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: SqliteDatabase) -> None:
+    """Named people, and change rows that merge without loss: each history row gets a UUID, the device, a hybrid
+    logical clock stamp, the rows it replaced and the person (tui.domain.sync). Existing rows get ids derived from
+    their content, so two laptops that already share rows (through bundles) give them the same ids."""
+    import datetime as dt
+    import json
+    import uuid
+
+    from tui.domain import sync
+
+    db.execute_sql(
+        """CREATE TABLE person (id INTEGER NOT NULL PRIMARY KEY, uid VARCHAR(36) NOT NULL, name TEXT NOT NULL,
+            role VARCHAR(16) NOT NULL, created_at DATETIME NOT NULL)"""
+    )
+    db.execute_sql("CREATE UNIQUE INDEX person_uid ON person (uid)")
+    for column in ("uid VARCHAR(36)", "device VARCHAR(64)", "hlc VARCHAR(96)", "person TEXT"):
+        db.execute_sql(f"ALTER TABLE answer_history ADD COLUMN {column} NOT NULL DEFAULT ''")
+    db.execute_sql("ALTER TABLE answer_history ADD COLUMN parents TEXT NOT NULL DEFAULT '[]'")
+    db.execute_sql("DROP TRIGGER answer_history_no_update")
+    rows = db.execute_sql(
+        "SELECT h.id, i.uid, h.item_id, h.field, h.old, h.new, h.changed_at, h.changed_by "
+        "FROM answer_history AS h JOIN inspection AS i ON i.id = h.inspection_id ORDER BY h.id"
+    ).fetchall()
+    last: dict[tuple[str, str, str], str] = {}
+    seen: set[tuple[str, str]] = set()
+    for row_id, insp_uid, item, field, old, new, changed_at, by in rows:
+        uid = sync.legacy_uid(insp_uid, item, field, old, new, str(changed_at), by)
+        if (insp_uid, uid) in seen:  # the same change twice in one inspection: keep both, apart
+            uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{uid}/{row_id}"))
+        seen.add((insp_uid, uid))
+        key = (insp_uid, item, field)
+        parents = [last[key]] if key in last else []
+        last[key] = uid
+        stamp = str(changed_at).replace("T", " ")[:19]
+        try:
+            wall = int(dt.datetime.fromisoformat(stamp).timestamp() * 1000)
+        except ValueError:
+            wall = 0
+        db.execute_sql(
+            "UPDATE answer_history SET uid = ?, device = 'legacy', hlc = ?, parents = ?, person = ? WHERE id = ?",
+            (uid, sync.HLC(wall, 0, "legacy").text(), json.dumps(parents), by, row_id),
+        )
+    # a change is one row per inspection; a copy of an inspection (a bundle imported as new) repeats its rows
+    db.execute_sql("CREATE UNIQUE INDEX answer_history_uid ON answer_history (inspection_id, uid)")
+    db.execute_sql(
+        """CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history
+           BEGIN SELECT RAISE(ABORT, 'answer history is append-only'); END"""
+    )
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -111,6 +111,21 @@ class AnswerHistory(BaseModel):
     new = TextField(default="")
     changed_at = DateTimeField(default=now)
     changed_by = TextField(default="")
+    uid = CharField(default=new_uid)  # tui.domain.sync: rows merge by id (unique per inspection)
+    device = CharField(default="")
+    hlc = CharField(default="")
+    parents = TextField(default="[]")  # JSON list of the uids this change replaced
+    person = TextField(default="")
+
+
+class Person(BaseModel):
+    """Someone who answers, reviews or signs off; chosen per OS login on each machine."""
+
+    id = AutoField()
+    uid = CharField(default=new_uid, unique=True)
+    name = TextField()
+    role = CharField()  # preparer | reviewer | officer
+    created_at = DateTimeField(default=now)
 
 
 class Trainee(BaseModel):
@@ -182,6 +197,7 @@ ALL_MODELS = [
     InspectionItem,
     Answer,
     AnswerHistory,
+    Person,
     Trainee,
     TrainingSession,
     Roster,

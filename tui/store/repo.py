@@ -23,12 +23,15 @@ from tui.domain.inspection import (
     add_one_month,
     check_change,
 )
+from tui.domain.people import Person, check_person
 from tui.domain.profile import Profile
 from tui.i18n import _
 from tui.store.db import StoreError, connect_orm, is_database_error
 
 if TYPE_CHECKING:
     from peewee import SqliteDatabase
+
+    from tui.domain.sync import Change
 
 #: tui.store.models, imported (with peewee) by the first call that needs them: see Store.db.
 m: Any = None
@@ -50,6 +53,19 @@ def _is_disk_full(exc: BaseException) -> bool:
         if ("disk" in text and "full" in text) or "disk i/o" in text or "file too large" in text or "no space" in text:
             return True
     return False
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
+def new_uid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 @contextmanager
@@ -273,13 +289,127 @@ class Store:
             m.Setting.insert(key=key, value=value).on_conflict_replace().execute()
 
     def user_name(self) -> str:
+        """Who is making changes: the person chosen for this OS login, else the configured name, else the login."""
+        person = self.current_person()
+        if person is not None:
+            return person.name
         name = self.get_setting("user_name")
         if name:
             return name
-        try:
-            return getpass.getuser()
-        except (OSError, KeyError):
-            return ""
+        return os_login()
+
+    # --- people and change rows (tui.domain.people, tui.domain.sync) -------------------------
+
+    def persons(self) -> list[Person]:
+        rows = self._read("SELECT id, uid, name, role FROM person ORDER BY name, id")
+        return [Person(*r) for r in rows]
+
+    def add_person(self, name: str, role: str) -> Person:
+        problem = check_person(name, role)
+        if problem:
+            raise StoreError(_(problem))
+        with guarded(_("save the person")), self.db.atomic():
+            row = m.Person.create(name=name.strip(), role=role)
+        return Person(row.id, row.uid, row.name, row.role)
+
+    def current_person(self, login: str | None = None) -> Person | None:
+        uid = self.get_setting(f"person.login.{login or os_login()}")
+        if not uid:
+            return None
+        return next((p for p in self.persons() if p.uid == uid), None)
+
+    def use_person(self, person_uid: str, login: str | None = None) -> None:
+        self.set_setting(f"person.login.{login or os_login()}", person_uid)
+
+    def device_id(self) -> str:
+        """This database's device id, made once (names the device in every change row)."""
+        found = self.get_setting("device_id")
+        if found:
+            return found
+        import uuid
+
+        device = uuid.uuid4().hex[:12]
+        self.set_setting("device_id", device)
+        return device
+
+    def _tick(self) -> str:
+        """The next HLC stamp of this device (inside the caller's transaction)."""
+        import time
+
+        from tui.domain.sync import HLC, Clock
+
+        last = self.get_setting("hlc_last")
+        clock = Clock(self.device_id(), HLC.parse(last) if last else HLC(0, 0, ""))
+        stamp = clock.tick(int(time.time() * 1000)).text()
+        m.Setting.insert(key="hlc_last", value=stamp).on_conflict_replace().execute()
+        return stamp
+
+    def observe(self, stamps: list[str]) -> None:
+        """Later local stamps follow every stamp received (bundle imports)."""
+        import time
+
+        from tui.domain.sync import HLC, Clock
+
+        if not stamps:
+            return
+        last = self.get_setting("hlc_last")
+        clock = Clock(self.device_id(), HLC.parse(last) if last else HLC(0, 0, ""))
+        now = int(time.time() * 1000)
+        for s in stamps:
+            clock.observe(HLC.parse(s), now)
+        m.Setting.insert(key="hlc_last", value=clock.last.text()).on_conflict_replace().execute()
+
+    def field_heads(self, inspection_id: int, item_id: str) -> dict[str, list[str]]:
+        """Per field of one answer: the uids of the change rows no other row replaced."""
+        rows = m.AnswerHistory.select(m.AnswerHistory.uid, m.AnswerHistory.field, m.AnswerHistory.parents).where(
+            (m.AnswerHistory.inspection == inspection_id) & (m.AnswerHistory.item_id == item_id)
+        )
+        by_field: dict[str, list[str]] = {}
+        replaced: set[str] = set()
+        for r in rows:
+            by_field.setdefault(r.field, []).append(r.uid)
+            replaced.update(json.loads(r.parents or "[]"))
+        return {f: [u for u in uids if u not in replaced] for f, uids in by_field.items()}
+
+    def record_change(self, inspection_id: int, item_id: str, field_name: str, old: str, new: str, who: str) -> None:
+        """One change row written as it happened elsewhere (inside the caller's transaction); the answer itself is
+        updated by the caller."""
+        heads = self.field_heads(inspection_id, item_id).get(field_name, [])
+        m.AnswerHistory.insert(
+            inspection=inspection_id,
+            item_id=item_id,
+            field=field_name,
+            old=old,
+            new=new,
+            changed_at=m.now(),
+            changed_by=who,
+            uid=new_uid(),
+            device=self.device_id(),
+            hlc=self._tick(),
+            parents=json.dumps(sorted(heads)),
+            person=who,
+        ).execute()
+
+    def changes(self, inspection_id: int) -> list[Change]:
+        """The inspection's change rows as tui.domain.sync sees them."""
+        from tui.domain.sync import HLC, Change
+
+        insp = m.Inspection.get_by_id(inspection_id)
+        rows = m.AnswerHistory.select().where(m.AnswerHistory.inspection == inspection_id).order_by(m.AnswerHistory.id)
+        return [
+            Change(
+                r.uid,
+                insp.uid,
+                r.item_id,
+                r.field,
+                r.new,
+                tuple(json.loads(r.parents or "[]")),
+                HLC.parse(r.hlc) if r.hlc else HLC(0, 0, r.device),
+                r.person or r.changed_by,
+                r.device,
+            )
+            for r in rows
+        ]
 
     # --- firms ------------------------------------------------------------------------------
 
@@ -488,7 +618,12 @@ class Store:
         return _answer(row)
 
     def save_answer(
-        self, inspection_id: int, item_id: str, changes: dict[str, object], who: str | None = None
+        self,
+        inspection_id: int,
+        item_id: str,
+        changes: dict[str, object],
+        who: str | None = None,
+        resolve: bool = False,
     ) -> Answer:
         """Apply `changes` to one answer and record each in the history, in one durable transaction.
 
@@ -506,6 +641,8 @@ class Store:
             if row is None:
                 raise StoreError(_("The item {item} is not part of this inspection.").format(item=item_id))
             current = _answer(row)
+            heads = self.field_heads(inspection_id, item_id)
+            device = self.device_id()
             # Apply the justification before the status so "na + reason" can be saved in one go.
             ordered = sorted(changes.items(), key=lambda kv: kv[0] != "justification")
             history = []
@@ -514,14 +651,14 @@ class Store:
                 if name == "evidence":
                     old_text = row.evidence
                     new_text = _json_evidence(value)  # type: ignore[arg-type]
-                    if old_text == new_text:
+                    if old_text == new_text and not (resolve and len(heads.get(name, ())) > 1):
                         continue
                     row.evidence = new_text
                 else:
                     check_change(current, name, value)
                     old_text = _as_text(getattr(row, name))
                     new_text = _as_text(value)
-                    if old_text == new_text:
+                    if old_text == new_text and not (resolve and len(heads.get(name, ())) > 1):
                         continue
                     setattr(row, name, value)
                 current = _answer(row)
@@ -534,6 +671,11 @@ class Store:
                         "new": new_text,
                         "changed_at": stamp,
                         "changed_by": who,
+                        "uid": new_uid(),
+                        "device": device,
+                        "hlc": self._tick(),
+                        "parents": json.dumps(sorted(heads.get(name, ()))),
+                        "person": who,
                     }
                 )
             if history:
