@@ -65,8 +65,21 @@ class TenkenApp(App[int]):
         templates and search index loaded while the user looks at the screen (a thread started earlier would
         compete with the first paint)."""
         gc.enable()
+        self._ask_who()
         if self.warm_corpus:
             threading.Thread(target=self._warm, daemon=True, name="content").start()
+
+    def _ask_who(self) -> None:
+        """Once people are named, tenken asks who is using it on this login (and remembers the answer)."""
+        if self.ws.current_person() is not None or not self.ws.persons():
+            return
+        from tui.screens.team import PersonDialog
+
+        def chosen(uid: str | None) -> None:
+            if uid:
+                self.ws.use_person(uid)
+
+        self.push_screen(PersonDialog(), chosen)
 
     def _warm(self) -> None:
         problems = self.ws.warm()

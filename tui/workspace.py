@@ -378,7 +378,47 @@ class Workspace:
     # --- finalize, compare, evidence, bundles ---------------------------------------------
 
     def finalize(self, inspection_id: int, officer: str, submitted_on: dt.date | None = None) -> InspectionInfo:
+        self.check_signer(officer)
         return self.store.finalize(inspection_id, officer, submitted_on)
+
+    # --- named people (tui.domain.people) ---------------------------------------------------------------
+
+    def persons(self) -> list:
+        return self.store.persons()
+
+    def add_person(self, name: str, role: str, use: bool = False):
+        from tui.textsafe import strip_controls
+
+        person = self.store.add_person(strip_controls(name).strip(), role)
+        if use:
+            self.store.use_person(person.uid)
+        return person
+
+    def person(self, key: str):
+        """A person by name or uid (the CLI's way of naming one)."""
+        found = [p for p in self.persons() if key in (p.uid, p.name)]
+        if not found:
+            raise UserError(_("There is no person {name}; `tenken person list` shows them.").format(name=key))
+        return found[0]
+
+    def use_person(self, key: str):
+        person = self.person(key)
+        self.store.use_person(person.uid)
+        return person
+
+    def current_person(self):
+        return self.store.current_person()
+
+    def check_signer(self, officer: str) -> None:
+        """Once people are named, only a person with the officer role signs off."""
+        people = self.persons()
+        if not people:
+            return
+        if not any(p.name == officer.strip() and p.can_sign_off for p in people):
+            officers = ", ".join(p.name for p in people if p.can_sign_off) or "—"
+            raise UserError(
+                _("Only a person with the officer role signs off; officers: {names}.").format(names=officers)
+            )
 
     def reopen(self, inspection_id: int) -> InspectionInfo:
         return self.store.reopen(inspection_id)

@@ -137,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui.cli import plan as plan_cli
 
     plan_cli.add_parsers(sub, _date)
+    from tui.cli import team as team_cli
+
+    team_cli.add_parsers(sub)
     return p
 
 
@@ -587,6 +590,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     return train_cli.run(args)
 
 
+def cmd_team(args: argparse.Namespace) -> int:
+    from tui.cli import team as team_cli
+
+    return team_cli.COMMANDS[args.command](args)
+
+
 def cmd_planning(args: argparse.Namespace) -> int:
     from tui.cli import plan as plan_cli
 
@@ -600,6 +609,8 @@ COMMANDS = {
     "remediation": cmd_planning,
     "portfolio": cmd_planning,
     "oscal": cmd_planning,
+    "person": cmd_team,
+    "conflicts": cmd_team,
     None: cmd_tui,
     "demo": cmd_demo,
     "list": cmd_list,

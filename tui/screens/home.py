@@ -22,6 +22,8 @@ class HomeScreen(TenkenScreen):
         Binding("r", "training", N_("Training"), id="home.training"),
         Binding("o", "due", N_("Remediation due"), id="home.due", show=False),
         Binding("p", "portfolio", N_("Portfolio"), id="home.portfolio", show=False),
+        Binding("c", "conflicts", N_("Conflicts"), id="home.conflicts", show=False),
+        Binding("w", "person", N_("Who is using tenken"), id="home.person", show=False),
     ]
 
     def __init__(self) -> None:
@@ -134,6 +136,25 @@ class HomeScreen(TenkenScreen):
         from tui.screens.planning import DueScreen
 
         self.app.push_screen(DueScreen())
+
+    def action_conflicts(self) -> None:
+        from tui.screens.team import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen())
+
+    def action_person(self) -> None:
+        from tui.screens.team import PersonDialog
+
+        if not self.tenken.ws.persons():
+            self.notify(_("No people yet: `tenken person add NAME --role officer` adds one."), markup=False)
+            return
+
+        def chosen(uid: str | None) -> None:
+            if uid:
+                person = self.tenken.ws.use_person(uid)
+                self.notify(_("{name} is now using tenken on this login.").format(name=person.name), markup=False)
+
+        self.app.push_screen(PersonDialog(), chosen)
 
     def action_portfolio(self) -> None:
         from tui.screens.planning import PortfolioScreen

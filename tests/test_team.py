@@ -1,0 +1,90 @@
+"""Named people and conflicts settled by a person, through the CLI and the TUI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tui.workspace import UserError, Workspace
+
+
+def _conflict(ws, demo, tmp_path: Path) -> Workspace:
+    """Two laptops change the note of notice.4.ni without seeing each other's change; this one imports."""
+    ws.export_bundle(demo.id, tmp_path / "a.tenken")
+    other = Workspace(tmp_path / "laptopB")
+    copy = other.import_bundle(tmp_path / "a.tenken").inspection_id
+    other.save_answer(copy, "notice.4.ni", note="B の備考")
+    ws.save_answer(demo.id, "notice.4.ni", note="A の備考")
+    other.export_bundle(copy, tmp_path / "b.tenken")
+    ws.import_bundle(tmp_path / "b.tenken")
+    return other
+
+
+def test_people_have_roles_and_only_an_officer_signs_off(ws, demo):
+    ws.finalize  # noqa: B018 - before anyone is named, anyone may sign (as before)
+    ws.add_person("田中花子", "officer")
+    me = ws.add_person("高橋", "preparer", use=True)
+    assert ws.current_person() == me
+    ws.save_answer(demo.id, "notice.4.ha", note="高橋が記入")
+    change = [c for c in ws.store.changes(demo.id) if c.item_id == "notice.4.ha" and c.field == "note"][-1]
+    assert change.person == "高橋" and change.device == ws.store.device_id()
+    with pytest.raises(UserError, match="田中花子"):
+        ws.finalize(demo.id, "高橋")
+    assert ws.finalize(demo.id, "田中花子").finalized
+
+
+def test_cli_person_and_conflicts(ws, demo, data_dir, tmp_path):
+    other = _conflict(ws, demo, tmp_path)
+    other.close()
+    env = {"TENKEN_HOME": str(data_dir)}
+    out = run_cli("conflicts", "list", "--json", env=env)
+    rows = json.loads(out.stdout)
+    assert rows[0]["item"] == "notice.4.ni" and {v["value"] for v in rows[0]["values"]} == {"A の備考", "B の備考"}
+    out = run_cli("conflicts", "resolve", str(demo.id), "notice.4.ni", "note", "--pick", "7", env=env)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    out = run_cli("conflicts", "resolve", str(demo.id), "notice.4.ni", "note", "--value", "A と B の備考", env=env)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(run_cli("conflicts", "list", "--json", env=env).stdout) == []
+    out = run_cli("person", "add", "田中花子", "--role", "officer", "--use", env=env)
+    assert out.returncode == 0
+    assert json.loads(run_cli("person", "list", "--json", env=env).stdout)[0]["current"] is True
+    out = run_cli("person", "add", "x", "--role", "boss", env=env)
+    assert out.returncode == 2
+
+
+async def test_the_conflicts_screen_settles_a_conflict_with_a_key(ws, demo, tmp_path, app_factory):
+    from tui.screens.team import ConflictsScreen
+
+    _conflict(ws, demo, tmp_path).close()
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictsScreen)
+        values = [h.value for h in app.ws.conflicts(demo.id)[0].heads]
+        await pilot.press("2")
+        await pilot.pause()
+        assert not app.ws.conflicts(demo.id)
+        assert app.ws.answers(demo.id)["notice.4.ni"].note == values[1]
+
+
+async def test_tenken_asks_who_is_using_it_once_people_are_named(ws, demo, app_factory):
+    from tui.screens.team import PersonDialog
+
+    ws.add_person("田中花子", "officer")
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        for _ in range(20):
+            if isinstance(app.screen, PersonDialog):
+                break
+            await pilot.pause(0.1)
+        assert isinstance(app.screen, PersonDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.ws.current_person() is not None and app.ws.current_person().name == "田中花子"

@@ -1,0 +1,130 @@
+"""`tenken person` and `tenken conflicts`: named people, and the conflicts a merge leaves for a person to settle.
+
+    tenken person add NAME --role preparer|reviewer|officer [--use]
+    tenken person list [--json]
+    tenken person use NAME
+    tenken conflicts list [INSPECTION] [--json]
+    tenken conflicts resolve INSPECTION ITEM FIELD (--pick N | --value TEXT)
+
+Registered by tui/cli/main.py; errors follow its rules (one sentence, exit 1 for bad input, 2 for bad usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from tui.i18n import _
+
+ROLES = ("preparer", "reviewer", "officer")  # = tui.domain.people.ROLES
+
+
+def add_parsers(sub) -> None:
+    s = sub.add_parser("person", help=_("named people: who answers, reviews and signs off"))
+    actions = s.add_subparsers(dest="person_command", metavar="ACTION", required=True)
+    a = actions.add_parser("add", help=_("add a person"))
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--role", required=True, choices=ROLES)
+    a.add_argument("--use", action="store_true", help=_("make this person the one using tenken on this login"))
+    a = actions.add_parser("list", help=_("the people, and who is using tenken on this login"))
+    a.add_argument("--json", action="store_true")
+    a = actions.add_parser("use", help=_("choose who is using tenken on this login"))
+    a.add_argument("name", metavar="NAME")
+
+    s = sub.add_parser("conflicts", help=_("fields two laptops changed without seeing each other's change"))
+    actions = s.add_subparsers(dest="conflicts_command", metavar="ACTION", required=True)
+    a = actions.add_parser("list", help=_("the conflicts to settle, with every value"))
+    a.add_argument("inspection", nargs="?", type=int, metavar="INSPECTION")
+    a.add_argument("--json", action="store_true")
+    a = actions.add_parser("resolve", help=_("settle one conflict"))
+    a.add_argument("inspection", type=int, metavar="INSPECTION")
+    a.add_argument("item", metavar="ITEM")
+    a.add_argument("field", metavar="FIELD")
+    pick = a.add_mutually_exclusive_group(required=True)
+    pick.add_argument("--pick", type=int, metavar="N", help=_("keep value N as `tenken conflicts list` numbers them"))
+    pick.add_argument("--value", metavar="TEXT", help=_("a value of your own"))
+
+
+def _ws(args: argparse.Namespace):
+    from tui.cli.main import _workspace
+
+    return _workspace(args)
+
+
+def cmd_person(args: argparse.Namespace) -> int:
+    from tui.domain.people import ROLE_LABELS
+
+    ws = _ws(args)
+    try:
+        if args.person_command == "add":
+            p = ws.add_person(args.name, args.role, use=args.use)
+            print(_("Added {name} ({role}).").format(name=p.name, role=_(ROLE_LABELS[p.role])))
+        elif args.person_command == "use":
+            p = ws.use_person(args.name)
+            print(_("{name} is now using tenken on this login.").format(name=p.name))
+        else:
+            current = ws.current_person()
+            people = ws.persons()
+            if args.json:
+                current_uid = current.uid if current is not None else None
+                rows = [{"uid": p.uid, "name": p.name, "role": p.role, "current": p.uid == current_uid} for p in people]
+                print(json.dumps(rows, ensure_ascii=False, indent=2))
+                return 0
+            if not people:
+                print(_("No people yet: `tenken person add NAME --role officer` adds one."))
+            for p in people:
+                mark = "*" if current is not None and p.uid == current.uid else " "
+                print(f"{mark} {p.name}  ({_(ROLE_LABELS[p.role])})")
+        return 0
+    finally:
+        ws.close()
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from tui.domain.inspection import FIELD_LABELS
+    from tui.workspace import UserError
+
+    ws = _ws(args)
+    try:
+        if args.conflicts_command == "resolve":
+            conflicts = [c for c in ws.conflicts(args.inspection) if c.item_id == args.item and c.field == args.field]
+            if not conflicts:
+                raise UserError(_("There is no conflict on {item} {field}.").format(item=args.item, field=args.field))
+            values = conflicts[0].values
+            if args.pick is not None:
+                if not 1 <= args.pick <= len(values):
+                    raise UserError(_("Choose a value from 1 to {n}.").format(n=len(values)))
+                value = values[args.pick - 1]
+            else:
+                value = args.value
+            ws.resolve_conflict(args.inspection, args.item, args.field, value)
+            print(_("Settled: {item} {field}.").format(item=args.item, field=args.field))
+            return 0
+        conflicts = ws.conflicts(args.inspection)
+        if args.json:
+            rows = [
+                {
+                    "item": c.item_id,
+                    "field": c.field,
+                    "values": [
+                        {"value": h.value, "person": h.person, "device": h.device, "stamp": h.hlc.text()}
+                        for h in c.heads
+                    ],
+                }
+                for c in conflicts
+            ]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return 0
+        if not conflicts:
+            print(_("No conflicts."))
+        for c in conflicts:
+            print(f"{c.item_id}  {_(FIELD_LABELS.get(c.field, c.field))} ({c.field})")
+            for n, h in enumerate(c.heads, start=1):
+                who = h.person or "—"
+                print(f"  {n}. {h.value!r}  — {who} @ {h.device}")
+        return 0
+    finally:
+        ws.close()
+
+
+COMMANDS = {"person": cmd_person, "conflicts": cmd_conflicts}
