@@ -19,6 +19,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "export": ("6. 報告書を出力する", "A notice has arrived: from profile to submitted report in one month"),
     "training": ("ガイド2　研修を行う", "Running a training session"),
     "quiz": ("ガイド2　研修を行う", "Running a training session"),
+    "team": ("ガイド3　顧客先で作業する", "Working at a client's site"),
     "planning": ("1か月の計画と、報告後の改善の管理", "Plan the month, and keep the promises made in the report"),
     "search": ("最初の10分", "Set up and try it"),
     "browse": ("最初の10分", "Set up and try it"),
