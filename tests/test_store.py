@@ -224,3 +224,24 @@ def test_the_home_screen_reads_the_same_before_peewee_is_loaded(ws, demo, data_d
     assert loaded == "False"
     assert got == expected
     assert "datetime.date(2026, 2, 28)" in got and "finalized_by='田中 花子'" in got  # one month after Jan 31
+
+
+def test_two_stores_in_one_process_each_write_to_their_own_database(tmp_path: Path):
+    """The models are bound to one database at a time: interleaved calls on two stores (a bundle read from
+    another data folder, tests) must each reach their own file."""
+    from tui.domain.profile import Profile
+
+    first, second = open_store(tmp_path / "a"), open_store(tmp_path / "b")
+    try:
+        first.create_firm(Profile(name="甲社", business=("online-securities",), staff=5))
+        second.create_firm(Profile(name="乙社", business=("online-securities",), staff=5))
+        first.set_setting("theme", "one")
+        second.set_setting("theme", "two")
+        first.create_firm(Profile(name="丙社", business=("online-securities",), staff=5))
+        assert [f.name for f in first.list_firms()] == ["丙社", "甲社"]
+        assert [f.name for f in second.list_firms()] == ["乙社"]
+        assert (first.get_setting("theme"), second.get_setting("theme")) == ("one", "two")
+        assert [f.name for f in first.list_firms()] == ["丙社", "甲社"]
+    finally:
+        first.close()
+        second.close()

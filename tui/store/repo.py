@@ -8,10 +8,10 @@ import getpass
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from tui.domain.inspection import (
     Answer,
@@ -30,8 +30,7 @@ from tui.store.db import StoreError, connect_orm, is_database_error
 if TYPE_CHECKING:
     from peewee import SqliteDatabase
 
-#: tui.store.models, imported (with peewee) by the first call that needs them: see Store.db.
-m: Any = None
+    from tui.store import models as m
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -117,40 +116,6 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _without_orm(fn: _F) -> _F:
-    """Mark a Store method that needs neither peewee nor the models (the start-up path: it reads with `_read`)."""
-    fn.without_orm = True  # type: ignore[attr-defined]  # a mark read by _binds
-    return fn
-
-
-def _binds(cls):
-    """Every public method of `cls` (but those marked `_without_orm`) first points the models at `self.db`.
-
-    The models share one DatabaseProxy; with two stores open in one process (tests, benchmarks, importing a
-    bundle from another data folder) each call must work on its own database, not the last one opened.
-    """
-    import functools
-
-    for name, fn in list(vars(cls).items()):
-        if callable(fn) and not name.startswith("_") and not getattr(fn, "without_orm", False):
-
-            def wrap(fn):
-                @functools.wraps(fn)
-                def bound(self, *args, **kwargs):
-                    db = self.db
-                    if m.database.obj is not db:
-                        m.database.initialize(db)
-                    return fn(self, *args, **kwargs)
-
-                return bound
-
-            setattr(cls, name, wrap(fn))
-    return cls
-
-
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
 
@@ -173,12 +138,12 @@ ORDER BY i.received_on DESC, i.id DESC
 """
 
 
-@_binds
 class Store:
     """Every read and write of one database.
 
     Writes and most reads go through peewee. What the home screen needs at start-up (settings, firms, inspections
     and their progress) is read with plain SQL (`_read`), so peewee loads after the first paint (`prepare`).
+    The models are bound to this store's database once, when it is first used (`bind`).
     """
 
     def __init__(self, conn: sqlite3.Connection, db_path: Path):
@@ -190,20 +155,38 @@ class Store:
 
     @property
     def db(self) -> SqliteDatabase:
-        """The peewee database, connected on first use."""
-        global m
+        """The peewee database, connected on first use, with the models bound to it."""
+        return self.bind()
+
+    @property
+    def models(self) -> Any:
+        """The models (tui.store.models), bound to this store's database."""
+        self.bind()
+        from tui.store import models
+
+        return models
+
+    def bind(self) -> SqliteDatabase:
+        """Connect peewee on first use and bind the models to this store's database (peewee's Database.bind).
+
+        Once per store; again only when another Store in this process used the models in between (tests,
+        benchmarks, reading a bundle of another data folder), so every call works on its own database.
+        """
         with self._lock:
             if self._orm is None:
-                from tui.store import models
-
-                m = models
                 self._orm = connect_orm(self.db_path)
-            return self._orm
+            orm = self._orm
+        from tui.store import models
 
-    @_without_orm
+        if models.BaseModel._meta.database is not orm:
+            orm.bind(models.ALL_MODELS)
+        return orm
+
     def prepare(self) -> None:
         """Import peewee and the models now (the app calls this in the background once the home screen is up)."""
-        from tui.store import models  # noqa: F401
+        import importlib
+
+        importlib.import_module("tui.store.models")
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Rows of one query on committed data, without peewee until it is loaded anyway."""
@@ -214,10 +197,6 @@ class Store:
                 return self._conn.execute(sql, params).fetchall()
         return orm.execute_sql(sql, params).fetchall()
 
-    def bind(self) -> None:
-        """Point the models at this store's database (for code outside this class that uses them)."""
-
-    @_without_orm
     def close(self) -> None:
         """Close the database, first keeping today's backup if there is none yet."""
         if self._conn is None:
@@ -234,13 +213,13 @@ class Store:
 
     # --- settings ---------------------------------------------------------------------------
 
-    @_without_orm
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         with guarded(_("read the database")):
             rows = self._read("SELECT value FROM setting WHERE key = ?", (key,))
         return rows[0][0] if rows else default
 
     def set_setting(self, key: str, value: str) -> None:
+        m = self.models
         with guarded(_("save the setting")), self.db.atomic():
             m.Setting.insert(key=key, value=value).on_conflict_replace().execute()
 
@@ -256,11 +235,13 @@ class Store:
     # --- firms ------------------------------------------------------------------------------
 
     def create_firm(self, profile: Profile) -> FirmInfo:
+        m = self.models
         with guarded(_("save the firm")), self.db.atomic():
             row = m.Firm.create(name=profile.name, profile=json.dumps(profile.to_dict(), ensure_ascii=False))
         return FirmInfo(row.id, row.name, profile)
 
     def update_firm(self, firm_id: int, profile: Profile) -> FirmInfo:
+        m = self.models
         with guarded(_("save the firm")), self.db.atomic():
             m.Firm.update(
                 name=profile.name, profile=json.dumps(profile.to_dict(), ensure_ascii=False), updated_at=m.now()
@@ -268,10 +249,10 @@ class Store:
         return FirmInfo(firm_id, profile.name, profile)
 
     def firm(self, firm_id: int) -> FirmInfo | None:
+        m = self.models
         row = m.Firm.get_or_none(m.Firm.id == firm_id)
         return FirmInfo(row.id, row.name, _profile(row.profile)) if row else None
 
-    @_without_orm
     def list_firms(self) -> list[FirmInfo]:
         """Every firm with its inspections and their progress, in two queries."""
         with guarded(_("read the database")):
@@ -312,7 +293,6 @@ class Store:
             for row in rows
         ]
 
-    @_without_orm
     def inspection(self, inspection_id: int) -> InspectionInfo | None:
         with guarded(_("read the database")):
             found = self._inspection_infos(inspection_id)
@@ -329,6 +309,7 @@ class Store:
         addressee: str = "",
     ) -> InspectionInfo:
         """`items` are (item id, section id, level) in the order the inspection shows them."""
+        m = self.models
         with guarded(_("create the inspection")), self.db.atomic():
             row = m.Inspection.create(
                 firm=firm_id,
@@ -351,10 +332,12 @@ class Store:
         return info
 
     def set_due_date(self, inspection_id: int, due_on: dt.date) -> None:
+        m = self.models
         with guarded(_("save the due date")), self.db.atomic():
             m.Inspection.update(due_on=due_on).where(m.Inspection.id == inspection_id).execute()
 
     def inspection_items(self, inspection_id: int) -> list[tuple[str, str, str]]:
+        m = self.models
         rows = (
             m.InspectionItem.select()
             .where(m.InspectionItem.inspection == inspection_id)
@@ -364,6 +347,7 @@ class Store:
 
     def finalize(self, inspection_id: int, officer: str, submitted_on: dt.date | None = None) -> InspectionInfo:
         """Lock the inspection with the responsible officer's sign-off (who and when)."""
+        m = self.models
         if not officer.strip():
             raise StoreError(_("Finalizing needs the name of the officer who signs off."))
         with guarded(_("finalize the inspection")), self.db.atomic():
@@ -380,6 +364,7 @@ class Store:
 
     def reopen(self, inspection_id: int) -> InspectionInfo:
         """A new, editable revision of a finalized inspection: same items, answers copied; the old one stays locked."""
+        m = self.models
         with guarded(_("reopen the inspection")), self.db.atomic():
             old = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
             if old is None:
@@ -433,11 +418,13 @@ class Store:
         return self.inspection(new.id)  # type: ignore[return-value]
 
     def set_submitted(self, inspection_id: int, submitted_on: dt.date | None) -> None:
+        m = self.models
         with guarded(_("save the submission date")), self.db.atomic():
             m.Inspection.update(submitted_on=submitted_on).where(m.Inspection.id == inspection_id).execute()
 
     def inspections_with_item(self, item_id: str) -> list[int]:
         """Open (not finalized) inspections that contain `item_id`, newest first."""
+        m = self.models
         rows = (
             m.InspectionItem.select(m.InspectionItem.inspection)
             .join(m.Inspection)
@@ -449,11 +436,13 @@ class Store:
     # --- answers ----------------------------------------------------------------------------
 
     def answers(self, inspection_id: int) -> dict[str, Answer]:
+        m = self.models
         with guarded(_("read the answers")):
             rows = m.Answer.select().where(m.Answer.inspection == inspection_id)
             return {r.item_id: _answer(r) for r in rows}
 
     def answer(self, inspection_id: int, item_id: str) -> Answer:
+        m = self.models
         row = m.Answer.get_or_none((m.Answer.inspection == inspection_id) & (m.Answer.item_id == item_id))
         if row is None:
             raise StoreError(_("The item {item} is not part of this inspection.").format(item=item_id))
@@ -467,6 +456,7 @@ class Store:
         Raises AnswerRejected for a change the rules refuse, StoreError when it cannot be saved; in both
         cases nothing is changed.
         """
+        m = self.models
         who = self.user_name() if who is None else who
         with guarded(_("save the answer")), self.db.atomic():
             insp = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
@@ -515,6 +505,7 @@ class Store:
         return current
 
     def history(self, inspection_id: int, item_id: str | None = None) -> list[HistoryEntry]:
+        m = self.models
         q = m.AnswerHistory.select().where(m.AnswerHistory.inspection == inspection_id)
         if item_id is not None:
             q = q.where(m.AnswerHistory.item_id == item_id)
