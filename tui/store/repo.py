@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.domain.inspection import (
     Answer,
@@ -298,6 +298,12 @@ class Store:
             found = self._inspection_infos(inspection_id)
         return found[0] if found else None
 
+    def _written(self, inspection_id: int) -> InspectionInfo:
+        """An inspection this store has just written (it exists: the transaction committed)."""
+        with guarded(_("read the database")):
+            [info] = self._inspection_infos(inspection_id)
+        return info
+
     def create_inspection(
         self,
         firm_id: int,
@@ -327,9 +333,7 @@ class Store:
                 ]
             ).execute()
             m.Answer.insert_many([{"inspection": row.id, "item_id": i} for i, _s, _l in items]).execute()
-        info = self.inspection(row.id)
-        assert info is not None
-        return info
+        return self._written(row.id)
 
     def set_due_date(self, inspection_id: int, due_on: dt.date) -> None:
         m = self.models
@@ -360,7 +364,7 @@ class Store:
             insp.finalized_by = officer.strip()
             insp.submitted_on = submitted_on
             insp.save()
-        return self.inspection(inspection_id)  # type: ignore[return-value]
+        return self._written(inspection_id)
 
     def reopen(self, inspection_id: int) -> InspectionInfo:
         """A new, editable revision of a finalized inspection: same items, answers copied; the old one stays locked."""
@@ -415,7 +419,7 @@ class Store:
                     for a in answers
                 ]
             ).execute()
-        return self.inspection(new.id)  # type: ignore[return-value]
+        return self._written(new.id)
 
     def set_submitted(self, inspection_id: int, submitted_on: dt.date | None) -> None:
         m = self.models
@@ -475,7 +479,7 @@ class Store:
             for name, value in ordered:
                 if name == "evidence":
                     old_text = row.evidence
-                    new_text = _json_evidence(value)  # type: ignore[arg-type]
+                    new_text = _json_evidence(cast("Sequence[Evidence]", value))  # the Workspace passes Evidence
                     if old_text == new_text:
                         continue
                     row.evidence = new_text
