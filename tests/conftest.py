@@ -101,3 +101,40 @@ def app_factory(data_dir: Path):
     yield factory
     for w in made:
         w.close()
+
+
+# --- driving the TUI ------------------------------------------------------------------------------
+
+
+async def open_inspection(pilot):
+    """From the home screen, open the highlighted inspection (the first one) and return its screen."""
+    from tui.screens.inspection import InspectionScreen
+
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, InspectionScreen), screen
+    return screen
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+    """Let the app run until `condition()` holds (a timer fired, a worker finished); fail after `timeout`."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never became true"
+        await pilot.pause(0.02)
+
+
+def record_notifications(app) -> list[str]:
+    """Every message `app` shows as a notification from now on (screens and widgets notify through the app)."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def recording(message, *args, **kwargs):
+        messages.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = recording
+    return messages

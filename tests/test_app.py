@@ -7,6 +7,7 @@ import os
 import pytest
 from textual.widgets import DataTable, Footer, OptionList, Select, TextArea
 
+from tests.conftest import open_inspection, record_notifications, wait_until
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.inspection import InspectionScreen
@@ -41,8 +42,7 @@ async def test_garbage_collection_is_back_on_once_home_is_up(demo, app_factory):
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
-            await pilot.pause(0.8)
-            assert gc.isenabled()
+            await wait_until(pilot, gc.isenabled)  # the app's settle timer turns it back on
     finally:
         gc.enable()
 
@@ -63,9 +63,7 @@ def test_plain_tenken_starts_without_garbage_collection_and_restores_it(monkeypa
 async def test_answer_with_keyboard_is_saved_and_survives_a_restart(demo, app_factory, data_dir):
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         assert isinstance(screen, InspectionScreen)
         await pilot.press("pagedown", "pagedown", "pagedown")  # to the 4th item
         item = screen.current
@@ -89,9 +87,7 @@ async def test_answer_with_keyboard_is_saved_and_survives_a_restart(demo, app_fa
 async def test_typing_then_quitting_at_once_loses_nothing(demo, app_factory, data_dir):
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         item = screen.current
         screen.query_one("#note", TextArea).focus()
         await pilot.press(*"メモ")
@@ -106,9 +102,7 @@ async def test_typing_then_quitting_at_once_loses_nothing(demo, app_factory, dat
 async def test_not_applicable_asks_for_a_justification(demo, app_factory, data_dir):
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         await pilot.press("pagedown")
         item = screen.current
         await pilot.press("4")
@@ -132,15 +126,13 @@ async def test_not_applicable_asks_for_a_justification(demo, app_factory, data_d
 async def test_only_unanswered_and_jump(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         first = screen.current
         assert screen.answers[first].answered  # the demo's first item is answered
         await pilot.press("u")
         await pilot.pause()
         shown = [
-            o.id for o in screen.query_one("#items", OptionList)._options if o.id and not o.id.startswith("section:")
+            o.id for o in screen.query_one("#items", OptionList).options if o.id and not o.id.startswith("section:")
         ]
         assert shown and all(not screen.answers[i].answered for i in shown)
         assert screen.current == shown[0]  # moved on from the answered item to the first one left
@@ -157,20 +149,18 @@ async def test_only_unanswered_when_nothing_is_left_says_so(demo, app_factory, d
     w.close()
     app = app_factory("en")
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
+        shown = record_notifications(app)
         await pilot.press("u")
         await pilot.pause()
         assert not screen.only_unanswered
-        assert any("Every item is answered." in str(n.message) for n in app._notifications)
+        assert "Every item is answered." in shown
 
 
 async def test_article_text_is_one_key_away(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("a")
         await pilot.pause()
         text = " ".join(str(s.render()) for s in app.screen.query(".provision"))
@@ -180,8 +170,7 @@ async def test_article_text_is_one_key_away(demo, app_factory):
 async def test_language_switch_changes_every_visible_string_and_is_remembered(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         assert "次の項目" in _footer_text(app)
         await pilot.press("l")
         await pilot.pause()
@@ -201,8 +190,7 @@ async def test_language_switch_changes_every_visible_string_and_is_remembered(de
 async def test_help_lists_every_key_of_the_screen(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -232,8 +220,7 @@ async def test_export_from_the_tui(demo, app_factory, tmp_path):
     out = tmp_path / "report.md"
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#format").value = "md"
@@ -253,8 +240,7 @@ async def test_export_docx_from_the_tui_in_english(demo, app_factory, tmp_path, 
     monkeypatch.chdir(tmp_path)
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#lang").value = "en"
@@ -334,9 +320,7 @@ async def test_finalize_locks_then_new_revision_from_the_tui(demo, app_factory, 
     evidence.write_bytes(b"policy")
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         item = screen.current
         await pilot.press("v")
         await pilot.pause()
@@ -349,9 +333,10 @@ async def test_finalize_locks_then_new_revision_from_the_tui(demo, app_factory, 
         await pilot.press("enter")  # the officer's name is prefilled from the profile
         await pilot.pause()
         assert screen.info.finalized
+        shown = record_notifications(app)
         await pilot.press("1")
         await pilot.pause()
-        assert any("n" in str(n.message) for n in app._notifications)
+        assert any("n" in m for m in shown)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, InspectionScreen) and app.screen.info.revision == 2
@@ -365,9 +350,7 @@ async def test_finalize_locks_then_new_revision_from_the_tui(demo, app_factory, 
 async def test_training_records_as_evidence_of_an_item(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         item = screen.current
         await pilot.press("v")
         await pilot.pause()

@@ -83,7 +83,7 @@ def test_cache_files_replaced_by_pickles_are_ignored_never_executed(data_dir: Pa
     bomb = _bomb(marker)
     for f in files:
         f.write_bytes(bomb)
-    (cache_dir(data_dir) / "corpus-0123.pickle").write_bytes(bomb)  # as versions before 0.2 left it
+    (cache_dir(data_dir) / "corpus-0123.pickle").write_bytes(bomb)  # as earlier versions left it
     after = _use_every_cache(data_dir)
     assert not marker.exists()
     assert after == before

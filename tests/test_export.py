@@ -83,7 +83,7 @@ def _sheet_rows(ws) -> list[dict[str, object]]:
 
 
 def _as_date(value: object) -> dt.date | None:
-    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[return-value]
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 # --- every answer field in every format ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, open_inspection, record_notifications, run_cli
 from tui.paths import DB_FILENAME
 
 SAVER = textwrap.dedent(
@@ -164,9 +164,8 @@ async def test_full_disk_in_the_tui_shows_a_message_and_keeps_answers(demo, app_
 
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
+        shown = record_notifications(app)
         db = app.ws.store.db
         pages = db.execute_sql("PRAGMA page_count").fetchone()[0]
         db.execute_sql(f"PRAGMA max_page_count = {pages}")
@@ -174,8 +173,7 @@ async def test_full_disk_in_the_tui_shows_a_message_and_keeps_answers(demo, app_
         screen._queue("note", "x" * 300_000)
         screen.flush()
         await pilot.pause()
-        messages = [str(n.message) for n in app._notifications]
-        assert any("ディスク" in m for m in messages), messages
+        assert any("ディスク" in m for m in shown), shown
         assert "FW・EDR導入済み" in app.ws.store.answers(demo.id)["notice.4.ha"].note
 
 

@@ -224,3 +224,73 @@ def test_the_home_screen_reads_the_same_before_peewee_is_loaded(ws, demo, data_d
     assert loaded == "False"
     assert got == expected
     assert "datetime.date(2026, 2, 28)" in got and "finalized_by='田中 花子'" in got  # one month after Jan 31
+
+
+def test_two_stores_in_one_process_each_write_to_their_own_database(tmp_path: Path):
+    """The models are bound to one database at a time: interleaved calls on two stores (a bundle read from
+    another data folder, tests) must each reach their own file."""
+    from tui.domain.profile import Profile
+
+    first, second = open_store(tmp_path / "a"), open_store(tmp_path / "b")
+    try:
+        first.create_firm(Profile(name="甲社", business=("online-securities",), staff=5))
+        second.create_firm(Profile(name="乙社", business=("online-securities",), staff=5))
+        first.set_setting("theme", "one")
+        second.set_setting("theme", "two")
+        first.create_firm(Profile(name="丙社", business=("online-securities",), staff=5))
+        assert [f.name for f in first.list_firms()] == ["丙社", "甲社"]
+        assert [f.name for f in second.list_firms()] == ["乙社"]
+        assert (first.get_setting("theme"), second.get_setting("theme")) == ("one", "two")
+        assert [f.name for f in first.list_firms()] == ["丙社", "甲社"]
+    finally:
+        first.close()
+        second.close()
+
+
+def _schema(path: Path) -> list[tuple[str, str, str]]:
+    """Every table, index and trigger of the database, its SQL with whitespace and quoting normalized."""
+    import re
+
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY type, name"
+        ).fetchall()
+    finally:
+        conn.close()
+
+    def norm(sql: str) -> str:
+        sql = re.sub(r'["`\[\]]', "", sql)
+        sql = re.sub(r"\s+", " ", sql)
+        return re.sub(r"\s*([(),])\s*", r"\1", sql).strip().lower()
+
+    return [(kind, name, norm(sql)) for kind, name, sql in rows]
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_a_migrated_database_has_exactly_the_schema_of_a_new_one(tmp_path: Path, version: int):
+    old = tmp_path / "old"
+    _old_database(old, version)
+    open_store(old).close()
+    new = tmp_path / "new"
+    open_store(new).close()
+    fresh = _schema(new / DB_FILENAME)
+    assert {name for _kind, name, _sql in fresh} >= {"firm", "inspection", "answer", "answer_history"}
+    assert _schema(old / DB_FILENAME) == fresh
+
+
+def test_the_models_match_the_migrated_schema(tmp_path: Path):
+    """Every model's table and columns exist as the migrations created them (same names, same NOT NULL)."""
+    from tui.store import models
+
+    open_store(tmp_path).close()
+    conn = sqlite3.connect(tmp_path / DB_FILENAME)
+    try:
+        for model in models.ALL_MODELS:
+            table = model._meta.table_name
+            columns = {row[1]: bool(row[3]) for row in conn.execute(f"PRAGMA table_info({table})")}
+            declared = {f.column_name: not f.null for f in model._meta.sorted_fields}
+            assert declared == {name: columns.get(name) for name in declared}, table
+    finally:
+        conn.close()

@@ -56,7 +56,7 @@ def _text(screen, widget_id: str) -> str:
     from rich.console import Console
 
     console = Console(width=200, record=True, file=io.StringIO())
-    console.print(screen.query_one(f"#{widget_id}", Static).content)  # type: ignore[attr-defined]
+    console.print(screen.query_one(f"#{widget_id}", Static).content)
     return console.export_text()
 
 
@@ -157,7 +157,7 @@ async def test_trainer_creates_a_session_adds_trainees_and_runs_a_quiz_in_englis
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, NewSessionDialog)
-        dialog.query_one("#session-module", expect_type=None).value = MODULE  # type: ignore[attr-defined]
+        dialog.query_one("#session-module", expect_type=None).value = MODULE
         trainer = dialog.query_one("#session-trainer", Input)
         trainer.value = "佐藤花子"
         trainer.focus()

@@ -16,17 +16,22 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path):
     dist = tmp_path / "dist"
+    # pip builds it in isolation: the build backend (hatchling) comes from the package registry, as for a user
+    # running `pip install .`, not from this environment.
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(dist), str(REPO)],
         check=True,
         capture_output=True,
         timeout=300,
     )
     [wheel] = list(dist.glob("tenken-*.whl"))
+    from tui import __version__
+
+    assert wheel.name.startswith(f"tenken-{__version__}-")  # the version lives in tui/__init__.py only
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True, system_site_packages=False).create(env_dir)
     py = env_dir / "bin" / "python"
-    # Dependencies come from the current environment's wheels cache / index as the user's pip would.
+    # Its dependencies come from the package registry, resolved from pyproject.toml's ranges as a user's pip would.
     subprocess.run(
         [str(py), "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=600, capture_output=True
     )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tui.content.errors import ContentError
 from tui.domain.inspection import Answer, FirmInfo, HistoryEntry, InspectionInfo, add_one_month
 from tui.domain.profile import Profile, SizeThresholds
+from tui.errors import UserError
 from tui.i18n import _, detect_language, set_language
 from tui.paths import cache_dir, user_templates_dir
 
@@ -83,10 +84,6 @@ def _format_cache_file(folder: Path) -> Path:
         for old in [*folder.glob("formats-*.json"), folder / "formats.json"]:
             old.unlink(missing_ok=True)
     return path
-
-
-class UserError(Exception):
-    """Bad input from the user: one sentence, exit status 1."""
 
 
 DEFAULT_TEMPLATE = "fsa-notice-2020"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from tui import __version__
+from tui.errors import UserError
 from tui.i18n import _, detect_language, set_language
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -326,7 +327,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         found = resolve(text, corpus)
         if not found:
             near = nearest_refs(text, corpus)
-            raise InputError(_("no such provision: {ref}. Nearest: {near}").format(ref=text, near=", ".join(near)))
+            raise UserError(_("no such provision: {ref}. Nearest: {near}").format(ref=text, near=", ".join(near)))
         refs.extend(found)
     if args.json:
         _print_json([provision_json(corpus, r) for r in refs])
@@ -344,7 +345,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError(_("--limit must be at least 1"))
     library = _library(args)
     if args.rulebook and args.rulebook not in library.corpus.rulebooks:
-        raise InputError(
+        raise UserError(
             _("no such rulebook: {slug}; choose one of {slugs}").format(
                 slug=args.rulebook, slugs=", ".join(library.corpus.rulebooks)
             )
@@ -464,7 +465,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if args.backup.isdigit():
         n = int(args.backup)
         if not 1 <= n <= len(backups):
-            raise InputError(_("There is no backup number {n}; `tenken restore` lists them.").format(n=n))
+            raise UserError(_("There is no backup number {n}; `tenken restore` lists them.").format(n=n))
         chosen = backups[n - 1]
     else:
         chosen = Path(args.backup).expanduser()
@@ -580,10 +581,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
         ws.close()
 
 
-class InputError(Exception):
-    """Bad input: exit status 1."""
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     from tui.cli import train as train_cli
 
@@ -659,7 +656,6 @@ def _main(argv: list[str]) -> int:
     from tui.content.errors import ContentError
     from tui.export import ExportError
     from tui.store import StoreError
-    from tui.workspace import UserError
 
     set_language(detect_language())
     args = None
@@ -670,7 +666,7 @@ def _main(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"tenken: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (StoreError, ContentError, ExportError, UserError, InputError) as exc:
+    except (StoreError, ContentError, ExportError, UserError) as exc:
         print(f"tenken: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:

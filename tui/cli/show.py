@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tui.domain.corpus import ROMAJI_KANA, Corpus, Provision, article_label
+from tui.domain.corpus import Corpus, article_label
 from tui.domain.equivalence import diff_texts, missing_counterparts
-from tui.domain.text import LEVEL_LABELS
-from tui.i18n import N_, _, gettext_in
+from tui.domain.provision_text import plain_text, provision_lines
+from tui.i18n import N_, _
 
 RELATION_LABELS = {
     "equal": N_("equal"),
@@ -59,41 +59,9 @@ def provision_json(corpus: Corpus, ref: str, lang: str | None = None) -> dict:
     }
 
 
-def _level(level: str, lang: str) -> str:
-    return gettext_in(lang, LEVEL_LABELS.get(level, level))
-
-
 def render_text(corpus: Corpus, ref: str, lang: str) -> str:
-    p: Provision = corpus[ref]
-    book = corpus.rulebooks[p.rulebook]
-    lines = []
-    head = f"{book.name.get(lang)} {article_label(p, lang)}"
-    if p.caption:
-        head += f"（{p.caption.get(lang)}）" if lang == "ja" else f" ({p.caption.get(lang)})"
-    lines.append(f"{head}  [{_level(corpus.effective_level(ref), lang)}]  {ref}")
-    for q in corpus.walk(ref):
-        text = q.ja if lang == "ja" else q.en
-        if not text:
-            continue
-        indent = {"article": "", "paragraph": "", "item": "  ", "guideline": ""}.get(q.kind, "")
-        label = ""
-        if q.kind == "paragraph" and p.kind == "article":
-            label = f"{q.paragraph} " if q.paragraph != 1 else ""
-        elif q.kind == "item":
-            label = f"({q.item}) " if q.item and q.item.isdigit() else f"{ROMAJI_KANA.get(q.item or '', q.item)}. "
-        lines.append(f"{indent}{label}{text}")
-        for b in q.bullets:
-            lines.append(f"{indent}  ・{b.get(lang)}")
-    if lang == "en":
-        lines.append(_("(Unofficial translation; the Japanese text is authoritative.)"))
-    for g in corpus.guidelines_for(ref):
-        lines.append("")
-        lines.append(
-            f"{_('Guideline')} — {g.heading if lang == 'ja' else article_label(g, 'en')}  [{_level(g.level, lang)}]"
-        )
-        lines.append(g.ja if lang == "ja" else g.en)
-        for b in g.bullets:
-            lines.append(f"  ・{b.get(lang)}")
+    """The provision as `provision_lines` reads it (the TUI's too), then its equivalents and differences."""
+    lines = [plain_text(provision_lines(corpus, ref, lang, with_ref=True))]
     eqs = corpus.equivalents_of(ref)
     if eqs:
         lines.append("")

@@ -4,7 +4,7 @@
     tenken train export --format csv|xlsx|json --out PATH [--lang ja|en] [--module ID] [--force]
 
 Registered by tui/cli/main.py (`add_parser` in build_parser, `run` in its COMMANDS). Errors follow main.py: one
-sentence on stderr, exit status 1 for bad input (UserError, StoreError, ExportError), 2 for bad usage.
+sentence on stderr, exit status 1 for bad input (tui.errors.UserError, StoreError, ExportError), 2 for bad usage.
 """
 
 from __future__ import annotations

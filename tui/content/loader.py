@@ -7,6 +7,7 @@ and the template titles are cached as JSON (tui.content.cache), keyed on the cod
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -532,7 +533,9 @@ def index_to_json(index: SearchIndex) -> dict[str, object]:
 
 def _int_list(value: object, below: int) -> bool:
     """`value` is a list of whole numbers from 0 to below - 1."""
-    return isinstance(value, list) and all(type(x) is int and 0 <= x < below for x in value)
+    if not isinstance(value, list):
+        return False
+    return not value or (set(map(type, value)) == {int} and min(value) >= 0 and max(value) < below)
 
 
 def index_from_json(data: object, corpus: Corpus) -> SearchIndex | None:
@@ -573,7 +576,10 @@ def index_from_json(data: object, corpus: Corpus) -> SearchIndex | None:
                 tuple(title_map),
             )
         )
-    if not all(_int_list(ids, len(entries)) for ids in (*unigrams.values(), *bigrams.values())):
+    postings = [*unigrams.values(), *bigrams.values()]
+    if not all(type(ids) is list for ids in postings):
+        return None
+    if not _int_list(list(chain.from_iterable(postings)), len(entries)):  # checked in one pass: far quicker
         return None
     return SearchIndex(entries=entries, unigrams=unigrams, bigrams=bigrams, corpus=corpus)
 

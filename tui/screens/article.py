@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer
 
-from tui.domain.corpus import ROMAJI_KANA, Corpus, article_label
+from tui.domain.corpus import Corpus
+from tui.domain.provision_text import provision_lines
 from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, get_language, gettext_in, other_language
 from tui.screens.base import TenkenModal
@@ -29,47 +30,21 @@ def level_badge(level: str, lang: str | None = None) -> RichText:
     return RichText(f" {label} ", style=LEVEL_STYLE.get(level, "reverse"))
 
 
+#: How each span of `provision_lines` is styled (the level is a badge).
+ROLE_STYLE = {"book": "dim", "title": "bold", "ref": "dim", "guideline": "italic", "note": "dim"}
+
+
 def provision_text(corpus: Corpus, ref: str, lang: str) -> RichText:
-    """A provision rendered for reading: heading with level badge, its paragraphs, items and bullets."""
-    p = corpus[ref]
-    book = corpus.rulebooks[p.rulebook]
+    """A provision rendered for reading, as `tenken show` reads it: heading with level badge, its paragraphs,
+    items and bullets, guideline comments, the note on the translation."""
     out = RichText()
-    out.append(f"{book.name.get(lang)}  ", style="dim")
-    out.append(article_label(p, lang), style="bold")
-    if p.caption:
-        out.append(f"（{p.caption.get(lang)}）" if lang == "ja" else f" ({p.caption.get(lang)})", style="bold")
-    out.append("  ")
-    out.append_text(level_badge(corpus.effective_level(ref), lang))
-    out.append("\n")
-    for q in corpus.walk(ref):
-        text = q.ja if lang == "ja" else q.en
-        if not text:
-            continue
-        prefix = ""
-        if q.ref == ref:
-            prefix = ""
-        elif q.kind == "item":
-            prefix = "  " + (f"({q.item})" if q.item and q.item.isdigit() else f"{ROMAJI_KANA.get(q.item or '', '')}．")
-        elif q.kind == "paragraph" and q.paragraph and q.paragraph > 1:
-            prefix = f"{q.paragraph}　" if lang == "ja" else f"{q.paragraph} "
-        out.append(f"{prefix}{text}\n")
-        for b in q.bullets:
-            out.append(f"{'    ' if q.kind == 'item' else '  '}・{b.get(lang)}\n")
-    for g in corpus.guidelines_for(ref):
+    for line in provision_lines(corpus, ref, lang):
+        for span in line:
+            if span.role == "level":
+                out.append_text(level_badge(span.level, lang))
+            else:
+                out.append(span.text, style=ROLE_STYLE.get(span.role, ""))
         out.append("\n")
-        out.append(
-            f"{gettext_in('ja', 'Guideline')} — {g.heading} " if lang == "ja" else f"{article_label(g, 'en')} ",
-            style="italic",
-        )
-        out.append_text(level_badge(g.level, lang))
-        out.append("\n")
-        out.append((g.ja if lang == "ja" else g.en) + "\n", style="italic")
-        for b in g.bullets:
-            out.append(f"  ・{b.get(lang)}\n", style="italic")
-    if lang == "en":
-        out.append(
-            gettext_in("en", "(Unofficial translation; the Japanese text is authoritative.)") + "\n", style="dim"
-        )
     return out
 
 

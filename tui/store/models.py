@@ -1,4 +1,4 @@
-"""peewee models, bound at start-up through a DatabaseProxy (never at import time)."""
+"""peewee models. Each Store binds them to its own database (`Store.bind`), never at import time."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import datetime as dt
 from peewee import (
     AutoField,
     CharField,
-    DatabaseProxy,
     DateField,
     DateTimeField,
     FloatField,
@@ -17,8 +16,6 @@ from peewee import (
     TextField,
 )
 
-database = DatabaseProxy()
-
 
 def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
@@ -26,7 +23,6 @@ def now() -> dt.datetime:
 
 class BaseModel(Model):
     class Meta:
-        database = database
         legacy_table_names = False
 
 

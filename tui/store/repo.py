@@ -8,10 +8,10 @@ import getpass
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.domain.inspection import (
     Answer,
@@ -32,9 +32,7 @@ if TYPE_CHECKING:
     from peewee import SqliteDatabase
 
     from tui.domain.sync import Change
-
-#: tui.store.models, imported (with peewee) by the first call that needs them: see Store.db.
-m: Any = None
+    from tui.store import models as m
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -135,40 +133,6 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _without_orm(fn: _F) -> _F:
-    """Mark a Store method that needs neither peewee nor the models (the start-up path: it reads with `_read`)."""
-    fn.without_orm = True  # type: ignore[attr-defined]  # a mark read by _binds
-    return fn
-
-
-def _binds(cls):
-    """Every public method of `cls` (but those marked `_without_orm`) first points the models at `self.db`.
-
-    The models share one DatabaseProxy; with two stores open in one process (tests, benchmarks, importing a
-    bundle from another data folder) each call must work on its own database, not the last one opened.
-    """
-    import functools
-
-    for name, fn in list(vars(cls).items()):
-        if callable(fn) and not name.startswith("_") and not getattr(fn, "without_orm", False):
-
-            def wrap(fn):
-                @functools.wraps(fn)
-                def bound(self, *args, **kwargs):
-                    db = self.db
-                    if m.database.obj is not db:
-                        m.database.initialize(db)
-                    return fn(self, *args, **kwargs)
-
-                return bound
-
-            setattr(cls, name, wrap(fn))
-    return cls
-
-
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
 
@@ -191,12 +155,12 @@ ORDER BY i.received_on DESC, i.id DESC
 """
 
 
-@_binds
 class Store:
     """Every read and write of one database.
 
     Writes and most reads go through peewee. What the home screen needs at start-up (settings, firms, inspections
     and their progress) is read with plain SQL (`_read`), so peewee loads after the first paint (`prepare`).
+    The models are bound to this store's database once, when it is first used (`bind`).
     """
 
     def __init__(self, conn: sqlite3.Connection, db_path: Path):
@@ -208,20 +172,38 @@ class Store:
 
     @property
     def db(self) -> SqliteDatabase:
-        """The peewee database, connected on first use."""
-        global m
+        """The peewee database, connected on first use, with the models bound to it."""
+        return self.bind()
+
+    @property
+    def models(self) -> Any:
+        """The models (tui.store.models), bound to this store's database."""
+        self.bind()
+        from tui.store import models
+
+        return models
+
+    def bind(self) -> SqliteDatabase:
+        """Connect peewee on first use and bind the models to this store's database (peewee's Database.bind).
+
+        Once per store; again only when another Store in this process used the models in between (tests,
+        benchmarks, reading a bundle of another data folder), so every call works on its own database.
+        """
         with self._lock:
             if self._orm is None:
-                from tui.store import models
-
-                m = models
                 self._orm = connect_orm(self.db_path)
-            return self._orm
+            orm = self._orm
+        from tui.store import models
 
-    @_without_orm
+        if models.BaseModel._meta.database is not orm:
+            orm.bind(models.ALL_MODELS)
+        return orm
+
     def prepare(self) -> None:
         """Import peewee and the models now (the app calls this in the background once the home screen is up)."""
-        from tui.store import models  # noqa: F401
+        import importlib
+
+        importlib.import_module("tui.store.models")
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """Rows of one query on committed data, without peewee until it is loaded anyway."""
@@ -238,7 +220,6 @@ class Store:
             raise StoreError(_("The database is already closed."))
         return self._conn
 
-    @_without_orm
     def backup(self, reason: str) -> Path:
         """A consistent copy of the database in the backups folder, named after `reason`."""
         from tui.store.db import backup_database
@@ -246,7 +227,6 @@ class Store:
         with guarded(_("keep a backup")), self._lock:
             return backup_database(self._live(), self.data_dir, reason)
 
-    @_without_orm
     def fingerprint(self) -> str:
         """A digest of everything stored but the settings: equal digests, nothing changed."""
         import hashlib
@@ -258,10 +238,6 @@ class Store:
                     digest.update(line.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def bind(self) -> None:
-        """Point the models at this store's database (for code outside this class that uses them)."""
-
-    @_without_orm
     def close(self) -> None:
         """Close the database, first keeping today's backup if there is none yet."""
         if self._conn is None:
@@ -278,13 +254,13 @@ class Store:
 
     # --- settings ---------------------------------------------------------------------------
 
-    @_without_orm
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         with guarded(_("read the database")):
             rows = self._read("SELECT value FROM setting WHERE key = ?", (key,))
         return rows[0][0] if rows else default
 
     def set_setting(self, key: str, value: str) -> None:
+        m = self.models
         with guarded(_("save the setting")), self.db.atomic():
             m.Setting.insert(key=key, value=value).on_conflict_replace().execute()
 
@@ -305,6 +281,7 @@ class Store:
         return [Person(*r) for r in rows]
 
     def add_person(self, name: str, role: str) -> Person:
+        m = self.models
         problem = check_person(name, role)
         if problem:
             raise StoreError(_(problem))
@@ -334,6 +311,7 @@ class Store:
 
     def _tick(self) -> str:
         """The next HLC stamp of this device (inside the caller's transaction)."""
+        m = self.models
         import time
 
         from tui.domain.sync import HLC, Clock
@@ -346,6 +324,7 @@ class Store:
 
     def observe(self, stamps: list[str]) -> None:
         """Later local stamps follow every stamp received (bundle imports)."""
+        m = self.models
         import time
 
         from tui.domain.sync import HLC, Clock
@@ -361,6 +340,7 @@ class Store:
 
     def field_heads(self, inspection_id: int, item_id: str) -> dict[str, list[str]]:
         """Per field of one answer: the uids of the change rows no other row replaced."""
+        m = self.models
         rows = m.AnswerHistory.select(m.AnswerHistory.uid, m.AnswerHistory.field, m.AnswerHistory.parents).where(
             (m.AnswerHistory.inspection == inspection_id) & (m.AnswerHistory.item_id == item_id)
         )
@@ -374,6 +354,7 @@ class Store:
     def record_change(self, inspection_id: int, item_id: str, field_name: str, old: str, new: str, who: str) -> None:
         """One change row written as it happened elsewhere (inside the caller's transaction); the answer itself is
         updated by the caller."""
+        m = self.models
         heads = self.field_heads(inspection_id, item_id).get(field_name, [])
         m.AnswerHistory.insert(
             inspection=inspection_id,
@@ -392,6 +373,7 @@ class Store:
 
     def changes(self, inspection_id: int) -> list[Change]:
         """The inspection's change rows as tui.domain.sync sees them."""
+        m = self.models
         from tui.domain.sync import HLC, Change
 
         insp = m.Inspection.get_by_id(inspection_id)
@@ -414,11 +396,13 @@ class Store:
     # --- firms ------------------------------------------------------------------------------
 
     def create_firm(self, profile: Profile) -> FirmInfo:
+        m = self.models
         with guarded(_("save the firm")), self.db.atomic():
             row = m.Firm.create(name=profile.name, profile=json.dumps(profile.to_dict(), ensure_ascii=False))
         return FirmInfo(row.id, row.name, profile)
 
     def update_firm(self, firm_id: int, profile: Profile) -> FirmInfo:
+        m = self.models
         with guarded(_("save the firm")), self.db.atomic():
             m.Firm.update(
                 name=profile.name, profile=json.dumps(profile.to_dict(), ensure_ascii=False), updated_at=m.now()
@@ -426,10 +410,10 @@ class Store:
         return FirmInfo(firm_id, profile.name, profile)
 
     def firm(self, firm_id: int) -> FirmInfo | None:
+        m = self.models
         row = m.Firm.get_or_none(m.Firm.id == firm_id)
         return FirmInfo(row.id, row.name, _profile(row.profile)) if row else None
 
-    @_without_orm
     def list_firms(self) -> list[FirmInfo]:
         """Every firm with its inspections and their progress, in two queries."""
         with guarded(_("read the database")):
@@ -470,11 +454,16 @@ class Store:
             for row in rows
         ]
 
-    @_without_orm
     def inspection(self, inspection_id: int) -> InspectionInfo | None:
         with guarded(_("read the database")):
             found = self._inspection_infos(inspection_id)
         return found[0] if found else None
+
+    def _written(self, inspection_id: int) -> InspectionInfo:
+        """An inspection this store has just written (it exists: the transaction committed)."""
+        with guarded(_("read the database")):
+            [info] = self._inspection_infos(inspection_id)
+        return info
 
     def create_inspection(
         self,
@@ -487,6 +476,7 @@ class Store:
         addressee: str = "",
     ) -> InspectionInfo:
         """`items` are (item id, section id, level) in the order the inspection shows them."""
+        m = self.models
         with guarded(_("create the inspection")), self.db.atomic():
             row = m.Inspection.create(
                 firm=firm_id,
@@ -504,15 +494,15 @@ class Store:
                 ]
             ).execute()
             m.Answer.insert_many([{"inspection": row.id, "item_id": i} for i, _s, _l in items]).execute()
-        info = self.inspection(row.id)
-        assert info is not None
-        return info
+        return self._written(row.id)
 
     def set_due_date(self, inspection_id: int, due_on: dt.date) -> None:
+        m = self.models
         with guarded(_("save the due date")), self.db.atomic():
             m.Inspection.update(due_on=due_on).where(m.Inspection.id == inspection_id).execute()
 
     def inspection_items(self, inspection_id: int) -> list[tuple[str, str, str]]:
+        m = self.models
         rows = (
             m.InspectionItem.select()
             .where(m.InspectionItem.inspection == inspection_id)
@@ -522,6 +512,7 @@ class Store:
 
     def finalize(self, inspection_id: int, officer: str, submitted_on: dt.date | None = None) -> InspectionInfo:
         """Lock the inspection with the responsible officer's sign-off (who and when)."""
+        m = self.models
         if not officer.strip():
             raise StoreError(_("Finalizing needs the name of the officer who signs off."))
         with guarded(_("finalize the inspection")), self.db.atomic():
@@ -534,10 +525,11 @@ class Store:
             insp.finalized_by = officer.strip()
             insp.submitted_on = submitted_on
             insp.save()
-        return self.inspection(inspection_id)  # type: ignore[return-value]
+        return self._written(inspection_id)
 
     def reopen(self, inspection_id: int) -> InspectionInfo:
         """A new, editable revision of a finalized inspection: same items, answers copied; the old one stays locked."""
+        m = self.models
         with guarded(_("reopen the inspection")), self.db.atomic():
             old = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
             if old is None:
@@ -588,14 +580,16 @@ class Store:
                     for a in answers
                 ]
             ).execute()
-        return self.inspection(new.id)  # type: ignore[return-value]
+        return self._written(new.id)
 
     def set_submitted(self, inspection_id: int, submitted_on: dt.date | None) -> None:
+        m = self.models
         with guarded(_("save the submission date")), self.db.atomic():
             m.Inspection.update(submitted_on=submitted_on).where(m.Inspection.id == inspection_id).execute()
 
     def inspections_with_item(self, item_id: str) -> list[int]:
         """Open (not finalized) inspections that contain `item_id`, newest first."""
+        m = self.models
         rows = (
             m.InspectionItem.select(m.InspectionItem.inspection)
             .join(m.Inspection)
@@ -607,11 +601,13 @@ class Store:
     # --- answers ----------------------------------------------------------------------------
 
     def answers(self, inspection_id: int) -> dict[str, Answer]:
+        m = self.models
         with guarded(_("read the answers")):
             rows = m.Answer.select().where(m.Answer.inspection == inspection_id)
             return {r.item_id: _answer(r) for r in rows}
 
     def answer(self, inspection_id: int, item_id: str) -> Answer:
+        m = self.models
         row = m.Answer.get_or_none((m.Answer.inspection == inspection_id) & (m.Answer.item_id == item_id))
         if row is None:
             raise StoreError(_("The item {item} is not part of this inspection.").format(item=item_id))
@@ -630,6 +626,7 @@ class Store:
         Raises AnswerRejected for a change the rules refuse, StoreError when it cannot be saved; in both
         cases nothing is changed.
         """
+        m = self.models
         who = self.user_name() if who is None else who
         with guarded(_("save the answer")), self.db.atomic():
             insp = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
@@ -650,7 +647,7 @@ class Store:
             for name, value in ordered:
                 if name == "evidence":
                     old_text = row.evidence
-                    new_text = _json_evidence(value)  # type: ignore[arg-type]
+                    new_text = _json_evidence(cast("Sequence[Evidence]", value))  # the Workspace passes Evidence
                     if old_text == new_text and not (resolve and len(heads.get(name, ())) > 1):
                         continue
                     row.evidence = new_text
@@ -685,6 +682,7 @@ class Store:
         return current
 
     def history(self, inspection_id: int, item_id: str | None = None) -> list[HistoryEntry]:
+        m = self.models
         q = m.AnswerHistory.select().where(m.AnswerHistory.inspection == inspection_id)
         if item_id is not None:
             q = q.where(m.AnswerHistory.item_id == item_id)

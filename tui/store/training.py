@@ -11,13 +11,16 @@ import datetime as dt
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.domain.training import Attempt, CardState, Trainee, TrainingSession
 from tui.i18n import LANGUAGES, _
 from tui.store import models as m
 from tui.store.db import StoreError
-from tui.store.repo import Store, _binds, guarded
+from tui.store.repo import Store, guarded
+
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
 
 #: The trainee's content language lives in the settings table (the trainee table has no column for it).
 LANG_KEY = "trainee_lang.{id}"
@@ -60,18 +63,25 @@ def _card(row: m.ReviewCard) -> CardState:
     return CardState(row.due_on, row.stability, row.difficulty, row.reps, row.lapses, row.last_reviewed)
 
 
-@_binds
 class TrainingStore:
-    """The training tables of one Store (same database, same transactions); like the Store, every public method
-    first points the models at this database."""
+    """The training tables of one Store (same database, same transactions, the models bound by the Store)."""
 
     def __init__(self, store: Store):
         self.store = store
-        self.db = store.db
+
+    @property
+    def db(self) -> SqliteDatabase:
+        return self.store.db
+
+    @property
+    def models(self) -> Any:
+        """The models, bound to the store's database (see Store.bind)."""
+        return self.store.models
 
     # --- trainees -------------------------------------------------------------------------
 
     def _languages(self) -> dict[int, str]:
+        m = self.models
         rows = m.Setting.select().where(m.Setting.key.startswith("trainee_lang."))
         out = {}
         for r in rows:
@@ -86,6 +96,7 @@ class TrainingStore:
         return Trainee(row.id, row.name, row.department, row.firm_id, lang)
 
     def create_trainee(self, name: str, department: str = "", firm_id: int | None = None, lang: str = "") -> Trainee:
+        m = self.models
         name = normalize_name(name)
         if not name:
             raise StoreError(_("A trainee needs a name."))
@@ -96,6 +107,7 @@ class TrainingStore:
         return Trainee(row.id, row.name, row.department, firm_id, lang if lang in LANGUAGES else "")
 
     def update_trainee(self, trainee_id: int, name: str | None = None, department: str | None = None) -> Trainee:
+        m = self.models
         with guarded(_("save the trainee")), self.db.atomic():
             row = m.Trainee.get_or_none(m.Trainee.id == trainee_id)
             if row is None:
@@ -108,6 +120,7 @@ class TrainingStore:
         return self._trainee(row)
 
     def set_trainee_language(self, trainee_id: int, lang: str) -> None:
+        m = self.models
         key = LANG_KEY.format(id=trainee_id)
         with guarded(_("save the trainee")), self.db.atomic():
             if lang in LANGUAGES:
@@ -116,17 +129,20 @@ class TrainingStore:
                 m.Setting.delete().where(m.Setting.key == key).execute()
 
     def trainee(self, trainee_id: int) -> Trainee | None:
+        m = self.models
         with guarded(_("read the database")):
             row = m.Trainee.get_or_none(m.Trainee.id == trainee_id)
             return self._trainee(row) if row else None
 
     def trainees(self) -> list[Trainee]:
+        m = self.models
         with guarded(_("read the database")):
             langs = self._languages()
             return [self._trainee(r, langs) for r in m.Trainee.select().order_by(m.Trainee.name, m.Trainee.id)]
 
     def find_trainee(self, name: str) -> Trainee | None:
         """The trainee with this name (compared after normalisation); the oldest one when names repeat."""
+        m = self.models
         wanted = normalize_name(name)
         if not wanted:
             return None
@@ -139,6 +155,7 @@ class TrainingStore:
     # --- sessions and rosters --------------------------------------------------------------
 
     def _roster(self, session_ids: Sequence[int]) -> dict[int, list[Trainee]]:
+        m = self.models
         langs = self._languages()
         rows = (
             m.Roster.select(m.Roster, m.Trainee)
@@ -160,6 +177,7 @@ class TrainingStore:
     def create_session(
         self, module_id: str, held_on: dt.date, trainer: str, lang: str, firm_id: int | None = None, note: str = ""
     ) -> TrainingSession:
+        m = self.models
         with guarded(_("save the training session")), self.db.atomic():
             row = m.TrainingSession.create(
                 module_id=module_id,
@@ -172,6 +190,7 @@ class TrainingStore:
         return self._session(row, ())
 
     def session(self, session_id: int) -> TrainingSession | None:
+        m = self.models
         with guarded(_("read the database")):
             row = m.TrainingSession.get_or_none(m.TrainingSession.id == session_id)
             if row is None:
@@ -180,6 +199,7 @@ class TrainingStore:
 
     def sessions(self, module_id: str | None = None) -> list[TrainingSession]:
         """Sessions, newest first, each with its roster (two queries)."""
+        m = self.models
         with guarded(_("read the database")):
             q = m.TrainingSession.select().order_by(m.TrainingSession.held_on.desc(), m.TrainingSession.id.desc())
             if module_id is not None:
@@ -190,6 +210,7 @@ class TrainingStore:
 
     def add_to_roster(self, session_id: int, trainee_id: int) -> None:
         """Put a trainee on a session's roster (nothing happens when they are on it already)."""
+        m = self.models
         with guarded(_("save the roster")), self.db.atomic():
             if m.TrainingSession.get_or_none(m.TrainingSession.id == session_id) is None:
                 raise StoreError(_("There is no training session with id {id}.").format(id=session_id))
@@ -199,6 +220,7 @@ class TrainingStore:
 
     def remove_from_roster(self, session_id: int, trainee_id: int) -> None:
         """Take a trainee off a roster; their attempts stay in the records."""
+        m = self.models
         with guarded(_("save the roster")), self.db.atomic():
             m.Roster.delete().where((m.Roster.session == session_id) & (m.Roster.trainee == trainee_id)).execute()
 
@@ -207,6 +229,7 @@ class TrainingStore:
     def start_attempt(
         self, trainee_id: int, module_id: str, kind: str, lang: str, total: int, session_id: int | None = None
     ) -> Attempt:
+        m = self.models
         with guarded(_("start the attempt")), self.db.atomic():
             row = m.Attempt.create(
                 trainee=trainee_id,
@@ -221,12 +244,14 @@ class TrainingStore:
         return _attempt(row)
 
     def attempt(self, attempt_id: int) -> Attempt | None:
+        m = self.models
         with guarded(_("read the database")):
             row = m.Attempt.get_or_none(m.Attempt.id == attempt_id)
             return _attempt(row) if row else None
 
     def unfinished_attempt(self, trainee_id: int, module_id: str, kind: str) -> Attempt | None:
         """The latest attempt the trainee started and never finished (to resume it), if any."""
+        m = self.models
         with guarded(_("read the database")):
             row = (
                 m.Attempt.select()
@@ -248,6 +273,7 @@ class TrainingStore:
 
         An answer once given stays: answering the same question again keeps the first answer.
         """
+        m = self.models
         with guarded(_("save the answer")), self.db.atomic():
             row = m.Attempt.get_or_none(m.Attempt.id == attempt_id)
             if row is None:
@@ -265,6 +291,7 @@ class TrainingStore:
         return _attempt(row)
 
     def finish_attempt(self, attempt_id: int, score: int, total: int, passed: bool) -> Attempt:
+        m = self.models
         with guarded(_("save the result")), self.db.atomic():
             row = m.Attempt.get_or_none(m.Attempt.id == attempt_id)
             if row is None:
@@ -276,6 +303,7 @@ class TrainingStore:
         return _attempt(row)
 
     def attempts(self, trainee_id: int | None = None, module_id: str | None = None) -> list[Attempt]:
+        m = self.models
         with guarded(_("read the database")):
             q = m.Attempt.select().order_by(m.Attempt.started_at, m.Attempt.id)
             if trainee_id is not None:
@@ -286,6 +314,7 @@ class TrainingStore:
 
     def history(self, trainee_id: int) -> list[tuple[Attempt, TrainingSession | None]]:
         """Every attempt of a trainee, oldest first, with the session it was taken in (None: self-study)."""
+        m = self.models
         with guarded(_("read the database")):
             attempts = [
                 _attempt(r)
@@ -306,6 +335,7 @@ class TrainingStore:
 
     def sessions_of(self, trainee_id: int) -> list[TrainingSession]:
         """The sessions whose roster holds the trainee, oldest first."""
+        m = self.models
         with guarded(_("read the database")):
             rows = list(
                 m.TrainingSession.select()
@@ -318,6 +348,7 @@ class TrainingStore:
     # --- review cards ---------------------------------------------------------------------
 
     def _save_card(self, trainee_id: int, module_id: str, question_id: str, state: CardState) -> None:
+        m = self.models
         m.ReviewCard.insert(
             trainee=trainee_id,
             module_id=module_id,
@@ -346,6 +377,7 @@ class TrainingStore:
             self._save_card(trainee_id, module_id, question_id, state)
 
     def card(self, trainee_id: int, module_id: str, question_id: str) -> CardState | None:
+        m = self.models
         with guarded(_("read the database")):
             row = m.ReviewCard.get_or_none(
                 (m.ReviewCard.trainee == trainee_id)
@@ -359,6 +391,7 @@ class TrainingStore:
 
         Only those due by `due_by` if given.
         """
+        m = self.models
         with guarded(_("read the database")):
             q = m.ReviewCard.select().where(m.ReviewCard.trainee == trainee_id)
             if due_by is not None:
@@ -368,6 +401,7 @@ class TrainingStore:
 
     def due_counts(self, due_by: dt.date) -> dict[int, int]:
         """Trainee id → number of review cards due by `due_by`."""
+        m = self.models
         from peewee import fn
 
         with guarded(_("read the database")):
