@@ -18,7 +18,7 @@ from tui.content.errors import ContentError
 from tui.content.schema import EquivalentsFile, RulebookSchema, TemplateSchema
 from tui.content.validate import validate
 from tui.content.yamlio import load_yaml
-from tui.domain.corpus import Chapter, Corpus, Equivalent, Provision, Reference, Rulebook
+from tui.domain.corpus import Bullet, Chapter, Corpus, Equivalent, Provision, Reference, Rulebook
 from tui.domain.equivalence import link_jvcea
 from tui.domain.template import Condition, Template, TemplateItem, TemplateSection
 from tui.domain.text import Text, strongest
@@ -84,7 +84,7 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
                         ja=item.ja,
                         en=item.en,
                         level=item.level or para.level,
-                        bullets=tuple(Text(b.ja, b.en) for b in item.bullets),
+                        bullets=tuple(Bullet(b.ja, b.en, b.level or "") for b in item.bullets),
                         parent=pref,
                         chapter=chapter,
                         section=section,
@@ -104,7 +104,7 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
                     ja=para.ja,
                     en=para.en,
                     level=para.level,
-                    bullets=tuple(Text(b.ja, b.en) for b in para.bullets),
+                    bullets=tuple(Bullet(b.ja, b.en, b.level or "") for b in para.bullets),
                     parent=aref,
                     children=tuple(item_refs),
                     chapter=chapter,
@@ -148,7 +148,7 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
                     [p.level for p in g.paragraphs] + [b.level for p in g.paragraphs for b in p.bullets if b.level]
                 ),
                 heading=g.heading,
-                bullets=tuple(Text(b.ja, b.en) for p in g.paragraphs for b in p.bullets),
+                bullets=tuple(Bullet(b.ja, b.en, b.level or "") for p in g.paragraphs for b in p.bullets),
                 chapter=int(art) if target.startswith("ch") else chapter_of.get(art, (None, None))[0],
                 order=order,
             )
@@ -290,11 +290,21 @@ def template_from_schema(t: TemplateSchema, path: Path, corpus: Corpus | None, d
                             line=line_of(data, loc) if data is not None else None,
                             field=".".join(map(str, loc)),
                         )
+                for ci, ref in enumerate(item.covers):
+                    if ref not in item.cites:
+                        loc = ("sections", si, "items", ii, "covers", ci)
+                        raise ContentError(
+                            path,
+                            _("{ref} is in covers but not in cites").format(ref=ref),
+                            line=line_of(data, loc) if data is not None else None,
+                            field=".".join(map(str, loc)),
+                        )
             items.append(
                 TemplateItem(
                     id=item.id,
                     question=Text.of(item.question),
                     cites=tuple(item.cites),
+                    covers=tuple(item.covers),
                     conditions=tuple(Condition(c.field, tuple(c.any_of), _t(c.reason)) for c in item.applies_if),
                     expectations={k: Text.of(getattr(item.expectations, k)) for k in ("small", "medium", "large")}
                     if item.expectations

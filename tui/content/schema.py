@@ -133,6 +133,7 @@ ProfileField = Literal[
     "size",
     "uses_cloud",
     "outsourcing",
+    "has_contractors",
     "online_transactions",
     "system_integration_planned",
     "custody",
@@ -159,6 +160,8 @@ class TemplateItemSchema(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
     question: Bilingual
     cites: list[str] = Field(min_length=1)
+    # Reviewed: cited provisions of other rulebooks that this question asks in full (checklists/README.md).
+    covers: list[str] = []
     applies_if: list[Condition] = []
     expectations: Expectations | None = None
     evidence: list[Bilingual] = []
