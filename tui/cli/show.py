@@ -78,7 +78,8 @@ def render_text(corpus: Corpus, ref: str, lang: str) -> str:
         indent = {"article": "", "paragraph": "", "item": "  ", "guideline": ""}.get(q.kind, "")
         label = ""
         if q.kind == "paragraph" and p.kind == "article":
-            label = f"{q.paragraph} " if q.paragraph != 1 else ""
+            # the notice numbers its two requests, not the paragraphs under them
+            label = f"{q.paragraph} " if q.paragraph != 1 and not p.article.startswith("part") else ""
         elif q.kind == "item":
             label = f"({q.item}) " if q.item and q.item.isdigit() else f"{ROMAJI_KANA.get(q.item or '', q.item)}. "
         lines.append(f"{indent}{label}{text}")

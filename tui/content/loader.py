@@ -185,6 +185,7 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
         supplementary=tuple(supp_refs),
         references=tuple(Reference(r.label, Text(r.ja, r.en), r.url) for r in book.references),
         short=_t(book.short),
+        label=_t(book.label),
     )
     return rulebook, provisions
 

@@ -106,6 +106,7 @@ class RulebookSchema(Strict):
     issuer: Bilingual | None = None
     title: Bilingual
     short: Bilingual | None = None  # a short name for lists and citations
+    label: Bilingual | None = None  # the document type printed above the title: the notice's 「(周知文)」
     history: list[HistoryEntry] = []
     guideline: GuidelineInfo | None = None
     chapters: list[ChapterSchema] = []

@@ -98,6 +98,7 @@ class Rulebook:
     supplementary: tuple[str, ...]
     references: tuple[Reference, ...] = ()
     short: Text | None = None
+    label: Text | None = None  # the document type printed above the title (the notice's 「(周知文)」)
 
     @property
     def name(self) -> Text:
