@@ -342,6 +342,13 @@ def test_subject_change_and_trivial_wording_are_told_apart():
     assert "代表" not in wording.note.en and "−" not in wording.note.en
 
 
+def test_english_readers_get_the_difference_in_english():
+    proc = run_cli("show", "jvcea-exchange:4.1", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "board of directors" in proc.stdout and "representative director" in proc.stdout
+    assert "−代表" not in proc.stdout and "+会等" not in proc.stdout
+
+
 # --- 4. Triggers -----------------------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from tui.content.schema import EquivalentsFile, RulebookSchema, TemplateSchema
 from tui.content.validate import validate
 from tui.content.yamlio import load_yaml
 from tui.domain.corpus import Bullet, Chapter, Corpus, Equivalent, Provision, Reference, Rulebook
-from tui.domain.equivalence import link_jvcea
+from tui.domain.equivalence import explain_jvcea_differences, link_jvcea
 from tui.domain.template import Condition, Template, TemplateItem, TemplateSection
 from tui.domain.text import Text, strongest
 from tui.i18n import _
@@ -222,9 +222,12 @@ def build_corpus(root: Path | None = None) -> Corpus:
             corpus.provisions[p.ref] = p
     link_jvcea(corpus)
     eq_path = root / "equivalents.yaml"
-    if eq_path.exists():
+    if not eq_path.exists():
+        explain_jvcea_differences(corpus, {})
+    else:
         data = load_yaml(eq_path)
         links = validate(EquivalentsFile, data, eq_path)
+        explain_jvcea_differences(corpus, {n.ref: _t(n.note) for n in links.same_numbered})
         inverse = {"equal": "equal", "similar": "similar", "broader": "narrower", "narrower": "broader"}
         for n, link in enumerate(links.links):
             for ref in (link.left, link.right):

@@ -123,8 +123,16 @@ class EquivalentSchema(Strict):
     note: Bilingual | None = None
 
 
+class SameNumberedNote(Strict):
+    """A reviewed note on how same-numbered JVCEA provisions differ (the loader links them; this explains)."""
+
+    ref: str = Field(pattern=r"^g?[0-9]+(\.[0-9]+){0,2}$")  # the local ref shared by the three rulebooks
+    note: Bilingual
+
+
 class EquivalentsFile(Strict):
     links: list[EquivalentSchema] = []
+    same_numbered: list[SameNumberedNote] = []
 
 
 # --- inspection templates -------------------------------------------------------------------
