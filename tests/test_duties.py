@@ -259,7 +259,7 @@ def test_a_small_firm_is_still_asked_the_duty_behind_an_example_list():
 def test_fsi_personal_information_guideline_is_required_for_a_small_firm():
     from tui.domain.scope import scope
 
-    small = Profile(name="x", business=("fs-intermediary",), staff=5)
+    small = Profile(name="x", business=("fs-intermediary",), staff=5, bank_api=True)  # 3(1)(vi): linkage
     scoped = {s.item.id: s for s in scope(small, [TEMPLATES["fsi-bcp"]], CORPUS)}
     assert scoped["fsi.4.1.12"].level == "required"
     for n in range(1, 7):
@@ -371,7 +371,8 @@ def test_fsi_authentication_applies_to_any_access_to_the_service():
 
     firm = Profile(name="x", business=("fs-intermediary",), staff=10, online_transactions=False)
     scoped = {s.item.id: s for s in scope(firm, [TEMPLATES["fsi-bcp"]], CORPUS)}
-    assert scoped["fsi.4.1.11.a"].included and scoped["fsi.4.1.11.a"].level == "required"
+    assert scoped["fsi.4.1.11.a"].included  # at fsi-bcp 4(1)'s level: an example measure (「考えられる」)
+    assert "非対面" not in scoped["fsi.4.1.11.a"].reason_text("ja")
 
 
 def test_derivatives_firm_is_not_asked_wording_its_article_lacks():
