@@ -203,7 +203,7 @@ def _absorb(
     partly = list(dict.fromkeys(i for r in relevant for i in cited_by.get(r, [])))
     if partly:
         ids = ", ".join(partly)
-        reason = Reason(N_("asked on its own: {fact} ask only part of it — {ref}"), relevant[0], Text(ids, ids))
+        reason = Reason(N_("asked on its own: not all of it is asked by {fact} — {ref}"), relevant[0], Text(ids, ids))
         return replace(scoped, reasons=scoped.reasons + (reason,))
     return scoped
 
