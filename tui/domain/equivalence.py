@@ -144,23 +144,24 @@ def difference_note(corpus: Corpus, left: str, right: str, reviewed: dict[str, T
 
 def _article_note(corpus: Corpus, left: str, right: str, reviewed: dict[str, Text | None]) -> Text:
     differing = []
-    a, b = corpus[left], corpus[right]
-    parts_b = {corpus[c].local: c for c in b.children}
-    for c in a.children:
-        cp = corpus[c]
-        other = parts_b.get(cp.local)
-        if other is None or _notation(cp.ja) != _notation(corpus[other].ja):
-            differing.append(cp)
+    others = {q.local: q for q in corpus.walk(right) if q.ref != right}
+    for q in corpus.walk(left):
+        if q.ref == left:
+            continue
+        other = others.get(q.local)
+        if other is None or _notation(q.ja) != _notation(other.ja):
+            differing.append(q)
     if not differing:
         return Text(
-            "各項の文言は、会員・顧客の呼び方と表記を除いて同じ。",
-            "Every paragraph has the same wording apart from how members and customers are named and notation.",
+            "各項・各号の文言は、会員・顧客の呼び方と表記を除いて同じ。",
+            "Every paragraph and item has the same wording apart from how members and customers are named, "
+            "and notation.",
         )
     from tui.domain.corpus import article_label
 
     return Text(
-        "文言が異なる項：" + "、".join(article_label(p, "ja") for p in differing) + "（各項の注記を参照）。",
-        "Paragraphs whose wording differs: "
+        "文言が異なる項・号：" + "、".join(article_label(p, "ja") for p in differing) + "（それぞれの注記を参照）。",
+        "Paragraphs and items whose wording differs: "
         + ", ".join(article_label(p, "en") for p in differing)
         + " (see the note on each).",
     )
