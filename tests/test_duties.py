@@ -486,6 +486,17 @@ def test_translation_fixes():
 DUTY = ("shall", "endeavor", "consider")
 
 
+def is_covered(ref: str, refs: set[str]) -> bool:
+    """`ref`, one of its ancestors, or all of its children are among `refs`."""
+    node: str | None = ref
+    while node:
+        if node in refs:
+            return True
+        node = CORPUS[node].parent
+    children = CORPUS[ref].children
+    return bool(children) and all(c in refs for c in children)
+
+
 def subject_to(profile: Profile, rows: list[dict]) -> list[str]:
     """Duties of the firm's rulebooks that no listed, asked item asks (conditional ones excluded by a fact aside)."""
     asked_rows = [r for r in rows if r["included"] and not r["merged_into"]]
@@ -498,14 +509,7 @@ def subject_to(profile: Profile, rows: list[dict]) -> list[str]:
     for p in CORPUS.provisions.values():
         if p.rulebook not in profile.rulebooks or p.kind not in ("paragraph", "item") or p.level not in DUTY:
             continue
-        ref, ok = p.ref, False
-        while ref:
-            if ref in asked_refs:
-                ok = True
-                break
-            ref = CORPUS[ref].parent
-        if not ok and p.children and all(c in asked_refs for c in p.children):
-            ok = True
+        ok = is_covered(p.ref, asked_refs)
         if not ok and p.ref in excluded_refs:
             ok = True  # conditional on a fact the firm does not have
         if not ok:
@@ -576,3 +580,14 @@ def test_the_same_checks_run_on_user_templates(ws, data_dir):
         assert "my-notice-check" in w.templates_for(firm)
     finally:
         w.close()
+
+
+def test_a_user_template_cannot_claim_to_cover_what_it_does_not_cite(tmp_path):
+    bad = USER_TEMPLATE.replace("id: my-notice-check", "id: my-bad-check").replace(
+        "        cites: [fsa-notice-2020:4.he, jvcea-epayment:8.5]\n",
+        "        cites: [fsa-notice-2020:4.he, jvcea-epayment:8.5]\n        covers: [fsi-bcp:4.1.6]\n",
+    )
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    templates, problems = load_templates(CORPUS, tmp_path)
+    assert "my-bad-check" not in templates
+    assert len(problems) == 1 and "covers" in str(problems[0]) and "fsi-bcp:4.1.6" in str(problems[0])

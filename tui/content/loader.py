@@ -284,25 +284,24 @@ def template_from_schema(t: TemplateSchema, path: Path, corpus: Corpus | None, d
     for si, sec in enumerate(t.sections):
         items = []
         for ii, item in enumerate(sec.items):
-            if corpus is not None:
-                for ci, ref in enumerate(item.cites):
-                    if ref not in corpus:
-                        loc = ("sections", si, "items", ii, "cites", ci)
-                        raise ContentError(
-                            path,
-                            _("unknown reference {ref}").format(ref=ref),
-                            line=line_of(data, loc) if data is not None else None,
-                            field=".".join(map(str, loc)),
-                        )
-                for ci, ref in enumerate(item.covers):
-                    if ref not in item.cites:
-                        loc = ("sections", si, "items", ii, "covers", ci)
-                        raise ContentError(
-                            path,
-                            _("{ref} is in covers but not in cites").format(ref=ref),
-                            line=line_of(data, loc) if data is not None else None,
-                            field=".".join(map(str, loc)),
-                        )
+            problems = [
+                (("cites", ci), _("unknown reference {ref}").format(ref=ref))
+                for ci, ref in enumerate(item.cites)
+                if corpus is not None and ref not in corpus
+            ] + [
+                (("covers", ci), _("{ref} is in covers but not in cites").format(ref=ref))
+                for ci, ref in enumerate(item.covers)
+                if ref not in item.cites
+            ]
+            if problems:
+                (key, n), message = problems[0]
+                loc = ("sections", si, "items", ii, key, n)
+                raise ContentError(
+                    path,
+                    message,
+                    line=line_of(data, loc) if data is not None else None,
+                    field=".".join(map(str, loc)),
+                )
             items.append(
                 TemplateItem(
                     id=item.id,
