@@ -205,6 +205,30 @@ def derived_levels() -> dict[str, str]:
     return out
 
 
+GUIDELINE_LEVELS = [  # checklists/README.md: guideline comments
+    (r"努める必要があります", "endeavor"),
+    (r"必要があります|必要となります|必要です|べき|なりません", "shall"),
+    (r"望ましい|望まれます", "desirable"),
+    (r"例えば|考えられます", "example"),
+]
+
+
+def guideline_level(text: str) -> str:
+    levels = []
+    for sentence in re.split(r"(?<=。)", text):
+        levels += [next((lv for pattern, lv in GUIDELINE_LEVELS if re.search(pattern, sentence)), "info")]
+    return next((lv for lv in LEVELS if lv in levels), "info")
+
+
+def test_every_guideline_level_is_derived_from_its_sentence_endings():
+    wrong = [
+        (p.ref, p.level, guideline_level(p.ja))
+        for p in CORPUS.provisions.values()
+        if p.kind == "guideline" and p.level != guideline_level(p.ja)
+    ]
+    assert not wrong, wrong[:10]
+
+
 def corpus_level(key: str) -> str:
     ref, _, n = key.partition("#")
     p = CORPUS[ref]
