@@ -615,3 +615,22 @@ def test_a_user_template_cannot_claim_to_cover_what_it_does_not_cite(tmp_path):
     templates, problems = load_templates(CORPUS, tmp_path)
     assert "my-bad-check" not in templates
     assert len(problems) == 1 and "covers" in str(problems[0]) and "fsi-bcp:4.1.6" in str(problems[0])
+
+
+def test_the_report_cites_the_provisions_of_absorbed_items(tmp_path, data_dir):
+    from tui.domain.scope import scope
+
+    text = "name: x\nbusiness: [crypto-exchange, online-securities]\nstaff: 20\nonline_transactions: true\n"
+    path = write_profile(tmp_path, text)
+    assert run_cli("init", "--profile", str(path)).returncode == 0
+    assert run_cli("start", "1").returncode == 0
+    out = tmp_path / "r.json"
+    proc = run_cli("report", "1", "--format", "json", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    report = out.read_text(encoding="utf-8")
+    profile = load_profile(path)
+    absorbed = [s for s in scope(profile, templates_for(profile, TEMPLATES), CORPUS) if s.merged_into]
+    assert absorbed  # the notice's (5) ho, he and to are asked once, through the JVCEA items
+    for s in absorbed:
+        for ref in s.cites:
+            assert f'"{ref}"' in report, (s.item.id, ref)
