@@ -288,11 +288,10 @@ class Workspace:
         return firm
 
     def templates_for(self, profile: Profile) -> list[str]:
-        """The templates a firm with this profile would start from: its rulebooks' own, then the notice."""
-        from tui.domain.profile import BUSINESS_RULEBOOK
+        """The templates a firm with this profile would start from: its rulebooks' own (shipped and the user's)."""
+        from tui.domain.scope import templates_for
 
-        wanted = [BUSINESS_RULEBOOK[b] for b in profile.business if b in BUSINESS_RULEBOOK]
-        ids = [t.id for t in self.templates.values() if set(t.rulebooks) & set(wanted)]
+        ids = [t.id for t in templates_for(profile, list(self.templates.values()))]
         return ids or [DEFAULT_TEMPLATE]
 
     def scope(self, profile: Profile, template_ids: list[str]) -> list[ScopedItem]:

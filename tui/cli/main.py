@@ -73,7 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("start", help=_("start an inspection for a firm"))
     s.add_argument("firm", type=int, metavar="FIRM", help=_("firm id (see `tenken list`)"))
     s.add_argument(
-        "--template", action="append", metavar="ID", help=_("template id (repeatable); default fsa-notice-2020")
+        "--template",
+        action="append",
+        metavar="ID",
+        help=_("template id (repeatable); default: the templates the firm's business lines call for"),
     )
     s.add_argument("--received", type=_date, metavar="DATE", help=_("the date the notice was received (default today)"))
     s.add_argument("--json", action="store_true")
@@ -96,7 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("scope", help=_("which inspection items apply to a firm profile, and why"))
     s.add_argument("--profile", metavar="FILE", type=Path, required=True)
-    s.add_argument("--template", action="append", metavar="ID")
+    s.add_argument(
+        "--template",
+        action="append",
+        metavar="ID",
+        help=_("template id (repeatable); default: the templates the profile's business lines call for"),
+    )
     s.add_argument("--all", action="store_true", help=_("also list excluded items"))
     s.add_argument("--json", action="store_true")
 
@@ -289,11 +297,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_start(args: argparse.Namespace) -> int:
     from tui.domain.inspection import days_left_text, today
     from tui.i18n import format_date
-    from tui.workspace import DEFAULT_TEMPLATE
 
     ws = _workspace(args)
     try:
-        info = ws.start_inspection(args.firm, args.template or [DEFAULT_TEMPLATE], args.received or today())
+        templates = args.template or ws.templates_for(ws.firm(args.firm).profile)
+        info = ws.start_inspection(args.firm, templates, args.received or today())
         if args.json:
             _print_json(_inspection_json(ws, info))
         else:
@@ -396,12 +404,11 @@ def _print_hits(query: str, hits) -> None:
 def cmd_scope(args: argparse.Namespace) -> int:
     from tui.content.profile import load_profile
     from tui.domain.scope import level_label
-    from tui.workspace import DEFAULT_TEMPLATE
 
     ws = _workspace(args)
     try:
         profile = load_profile(args.profile, ws.thresholds())
-        scoped = ws.scope(profile, args.template or [DEFAULT_TEMPLATE])
+        scoped = ws.scope(profile, args.template or ws.templates_for(profile))
         lang = ws.language()
         shown = [s for s in scoped if s.included or args.all]
         if args.json:

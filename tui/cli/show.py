@@ -72,10 +72,11 @@ def render_text(corpus: Corpus, ref: str, lang: str) -> str:
             lines.append(f"  {e.ref}  {rb.name.get(lang)} {article_label(q, lang)}  ({_(RELATION_LABELS[e.relation])})")
             if e.note:
                 lines.append(f"    {e.note.get(lang)}")
+            # a character diff of the Japanese helps a Japanese reader; an English reader has the note
             diffs = [
                 d for d in diff_texts(corpus.full_text(ref, "ja"), corpus.full_text(e.ref, "ja")) if d.op != "equal"
             ]
-            if diffs:
+            if diffs and lang == "ja":
                 shown = "  ".join(("−" if d.op == "delete" else "+") + d.text for d in diffs[:8])
                 lines.append("    " + _("Differences:") + " " + shown)
     missing = missing_counterparts(corpus, ref)

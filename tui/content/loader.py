@@ -15,7 +15,7 @@ from tui.content.errors import ContentError
 from tui.content.schema import EquivalentsFile, RulebookSchema, TemplateSchema
 from tui.content.validate import validate
 from tui.content.yamlio import load_yaml
-from tui.domain.corpus import Chapter, Corpus, Equivalent, Provision, Reference, Rulebook
+from tui.domain.corpus import Bullet, Chapter, Corpus, Equivalent, Provision, Reference, Rulebook
 from tui.domain.template import Condition, Template, TemplateItem, TemplateSection
 from tui.domain.text import Bilingual, Text, strongest
 from tui.i18n import _
@@ -81,7 +81,7 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
                         ja=item.ja,
                         en=item.en,
                         level=item.level or para.level,
-                        bullets=tuple(Text(b.ja, b.en) for b in item.bullets),
+                        bullets=tuple(Bullet(b.ja, b.en, b.level or "") for b in item.bullets),
                         parent=pref,
                         chapter=chapter,
                         section=section,
@@ -101,7 +101,7 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
                     ja=para.ja,
                     en=para.en,
                     level=para.level,
-                    bullets=tuple(Text(b.ja, b.en) for b in para.bullets),
+                    bullets=tuple(Bullet(b.ja, b.en, b.level or "") for b in para.bullets),
                     parent=aref,
                     children=tuple(item_refs),
                     chapter=chapter,
@@ -145,7 +145,7 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
                     [p.level for p in g.paragraphs] + [b.level for p in g.paragraphs for b in p.bullets if b.level]
                 ),
                 heading=g.heading,
-                bullets=tuple(Text(b.ja, b.en) for p in g.paragraphs for b in p.bullets),
+                bullets=tuple(Bullet(b.ja, b.en, b.level or "") for p in g.paragraphs for b in p.bullets),
                 chapter=int(target_article)
                 if target.startswith("ch")
                 else chapter_of.get(target_article, (None, None))[0],
@@ -184,6 +184,7 @@ def rulebook_from_schema(book: RulebookSchema, path: Path) -> tuple[Rulebook, li
         supplementary=tuple(supp_refs),
         references=tuple(Reference(r.label, Text(r.ja, r.en), r.url) for r in book.references),
         short=_t(book.short),
+        label=_t(book.label),
     )
     return rulebook, provisions
 
@@ -198,7 +199,8 @@ def _content_files(root: Path) -> list[Path]:
 
 def build_corpus(root: Path | None = None) -> Corpus:
     """Parse and validate every rulebook and the equivalence links (no cache)."""
-    from tui.domain.equivalence import link_jvcea  # here: rapidfuzz is not needed to read templates
+    # here: rapidfuzz is not needed to read templates
+    from tui.domain.equivalence import explain_jvcea_differences, link_jvcea
 
     root = root or checklists_dir()
     corpus = Corpus()
@@ -214,9 +216,12 @@ def build_corpus(root: Path | None = None) -> Corpus:
             corpus.provisions[p.ref] = p
     link_jvcea(corpus)
     eq_path = root / "equivalents.yaml"
-    if eq_path.exists():
+    if not eq_path.exists():
+        explain_jvcea_differences(corpus, {})
+    else:
         data = load_yaml(eq_path)
         links = validate(EquivalentsFile, data, eq_path)
+        explain_jvcea_differences(corpus, {n.ref: _t(n.note) for n in links.same_numbered})
         inverse = {"equal": "equal", "similar": "similar", "broader": "narrower", "narrower": "broader"}
         for n, link in enumerate(links.links):
             for ref in (link.left, link.right):
@@ -250,21 +255,30 @@ def template_from_schema(t: TemplateSchema, path: Path, corpus: Corpus | None, d
     for si, sec in enumerate(t.sections):
         items = []
         for ii, item in enumerate(sec.items):
-            if corpus is not None:
-                for ci, ref in enumerate(item.cites):
-                    if ref not in corpus:
-                        loc = ("sections", si, "items", ii, "cites", ci)
-                        raise ContentError(
-                            path,
-                            _("unknown reference {ref}").format(ref=ref),
-                            line=line_of(data, loc) if data is not None else None,
-                            field=".".join(map(str, loc)),
-                        )
+            problems = [
+                (("cites", ci), _("unknown reference {ref}").format(ref=ref))
+                for ci, ref in enumerate(item.cites)
+                if corpus is not None and ref not in corpus
+            ] + [
+                (("covers", ci), _("{ref} is in covers but not in cites").format(ref=ref))
+                for ci, ref in enumerate(item.covers)
+                if ref not in item.cites
+            ]
+            if problems:
+                (key, n), message = problems[0]
+                loc = ("sections", si, "items", ii, key, n)
+                raise ContentError(
+                    path,
+                    message,
+                    line=line_of(data, loc) if data is not None else None,
+                    field=".".join(map(str, loc)),
+                )
             items.append(
                 TemplateItem(
                     id=item.id,
                     question=Text.of(item.question),
                     cites=tuple(item.cites),
+                    covers=tuple(item.covers),
                     conditions=tuple(Condition(c.field, tuple(c.any_of), _t(c.reason)) for c in item.applies_if),
                     expectations={k: Text.of(getattr(item.expectations, k)) for k in ("small", "medium", "large")}
                     if item.expectations

@@ -108,6 +108,7 @@ class RulebookSchema(Strict):
     issuer: Bilingual | None = None
     title: Bilingual
     short: Bilingual | None = None  # a short name for lists and citations
+    label: Bilingual | None = None  # the document type printed above the title: the notice's 「(周知文)」
     history: list[HistoryEntry] = []
     guideline: GuidelineInfo | None = None
     chapters: list[ChapterSchema] = []
@@ -124,8 +125,16 @@ class EquivalentSchema(Strict):
     note: Bilingual | None = None
 
 
+class SameNumberedNote(Strict):
+    """A reviewed note on how same-numbered JVCEA provisions differ (the loader links them; this explains)."""
+
+    ref: str = Field(pattern=r"^g?[0-9]+(\.[0-9]+){0,2}$")  # the local ref shared by the three rulebooks
+    note: Bilingual
+
+
 class EquivalentsFile(Strict):
     links: list[EquivalentSchema] = []
+    same_numbered: list[SameNumberedNote] = []
 
 
 # --- inspection templates -------------------------------------------------------------------
@@ -135,6 +144,7 @@ ProfileField = Literal[
     "size",
     "uses_cloud",
     "outsourcing",
+    "has_contractors",
     "online_transactions",
     "system_integration_planned",
     "custody",
@@ -161,6 +171,8 @@ class TemplateItemSchema(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
     question: Bilingual
     cites: list[str] = Field(min_length=1)
+    # Reviewed: cited provisions of other rulebooks that this question asks in full (checklists/README.md).
+    covers: list[str] = []
     applies_if: list[Condition] = []
     expectations: Expectations | None = None
     evidence: list[Bilingual] = []

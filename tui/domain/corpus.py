@@ -28,6 +28,13 @@ CIRCLED = {4: "④", 5: "⑤", 8: "⑧"}
 
 
 @dataclass(frozen=True, slots=True)
+class Bullet(Text):
+    """A 「・」 entry of a list; `level` is its own obligation level ("" = the provision's)."""
+
+    level: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Provision:
     """An article, paragraph, item, or guideline comment.
 
@@ -45,7 +52,7 @@ class Provision:
     level: str = "info"
     caption: Text | None = None
     heading: str = ""  # guideline comments: the source heading (第10条関係第4項関係)
-    bullets: tuple[Text, ...] = ()
+    bullets: tuple[Bullet, ...] = ()
     parent: str | None = None
     children: tuple[str, ...] = ()
     chapter: int | None = None
@@ -91,6 +98,7 @@ class Rulebook:
     supplementary: tuple[str, ...]
     references: tuple[Reference, ...] = ()
     short: Text | None = None
+    label: Text | None = None  # the document type printed above the title (the notice's 「(周知文)」)
 
     @property
     def name(self) -> Text:

@@ -86,12 +86,20 @@ class Profile:
         return self.size or self.thresholds.tier(self.staff)
 
     @property
+    def has_contractors(self) -> bool:
+        """Outsources system work or uses a cloud service: a cloud provider is an outsourcing contractor
+        (the JVCEA guideline on Art. 26(4) treats it as an important one)."""
+        return self.outsourcing != "none" or self.uses_cloud
+
+    @property
     def rulebooks(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(BUSINESS_RULEBOOK[b] for b in self.business if b in BUSINESS_RULEBOOK))
 
     def value(self, name: str) -> object:
         if name == "size":
             return self.size_tier
+        if name == "has_contractors":
+            return self.has_contractors
         return getattr(self, name)
 
     def to_dict(self) -> dict[str, object]:

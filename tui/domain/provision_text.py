@@ -43,7 +43,8 @@ def _label(part: Provision, shown: Provision, lang: str) -> str:
             return f"  ({part.item}) "
         kana = ROMAJI_KANA.get(part.item or "", part.item or "")
         return f"  {kana}．" if lang == "ja" else f"  {kana}. "
-    if part.kind == "paragraph" and part.paragraph and part.paragraph > 1:
+    # the notice numbers its two requests, not the paragraphs under them
+    if part.kind == "paragraph" and part.paragraph and part.paragraph > 1 and not shown.article.startswith("part"):
         return f"{part.paragraph}　" if lang == "ja" else f"{part.paragraph} "
     return ""
 

@@ -25,6 +25,7 @@ class TemplateItem:
     guidance: Text | None = None
     section: str = ""
     level: str = "info"
+    covers: tuple[str, ...] = ()  # reviewed: cited provisions of other rulebooks this question asks in full
 
 
 def inspection_rulebooks(profile_rulebooks: tuple[str, ...], templates: list[Template]) -> set[str]:

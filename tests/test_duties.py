@@ -1,0 +1,636 @@
+"""Nothing the rules ask is lost (issue 13): merging, obligation levels, links, triggers, defaults and reasons.
+
+The coverage oracle here is independent of the scoping code: an item asks the provisions of its own rulebook
+(family) that it cites, whatever is linked `equal` to those, and what it declares, after review, in `covers:`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SOURCES, run_cli
+from tui.content.loader import build_corpus, load_templates
+from tui.content.profile import load_profile
+from tui.domain.profile import BUSINESS_LINES, OUTSOURCING, Profile
+from tui.domain.text import LEVELS
+
+CORPUS = build_corpus()
+TEMPLATES, _PROBLEMS = load_templates(CORPUS)
+JVCEA = ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment")
+PROFILES = Path(__file__).parent / "profiles"
+
+
+def book(ref: str) -> str:
+    return ref.split(":", 1)[0]
+
+
+def family(slug: str) -> set[str]:
+    return set(JVCEA) if slug in JVCEA else {slug}
+
+
+def asks(item) -> set[str]:
+    """The provisions an item's question asks: its own rulebook's cites, their `equal` links, reviewed covers."""
+    home = family(book(item.cites[0]))
+    own = {r for r in item.cites if book(r) in home}
+    out = own | set(getattr(item, "covers", ()) or ())
+    for r in own:
+        out |= {e.ref for e in CORPUS.equivalents_of(r) if e.relation == "equal"}
+    return out
+
+
+def templates_for(profile: Profile, templates: dict) -> list:
+    from tui.domain.scope import template_order
+    from tui.domain.scope import templates_for as pick
+
+    return template_order(pick(profile, list(templates.values())))
+
+
+def dropped(profile: Profile, templates: list) -> list[str]:
+    """Absorbed items whose cited provisions (in the firm's rulebooks) the absorbing questions do not ask."""
+    from tui.domain.scope import scope
+
+    scoped = scope(profile, templates, CORPUS)
+    by_id = {s.item.id: s for s in scoped}
+    books = set(profile.rulebooks) | {b for t in templates for b in t.rulebooks}
+    problems = []
+    for s in scoped:
+        if not s.included or not s.merged_into:
+            continue
+        into = [by_id[i] for i in s.merged_into]
+        assert all(y.asked for y in into), (s.item.id, s.merged_into)
+        for r in s.item.cites:
+            if book(r) not in books:
+                continue
+            if not any(r in asks(y.item) and r in y.item.cites for y in into):
+                problems.append(f"{s.item.id} → {','.join(s.merged_into)}: {r}")
+        if s.level == "required" and not any(y.level == "required" for y in into):
+            problems.append(f"{s.item.id}: required, absorbed into a question that is not")
+    return problems
+
+
+# --- 1. Merging never drops a duty ----------------------------------------------------------------------------
+
+CONDITION_FIELDS = ("uses_cloud", "online_transactions", "system_integration_planned", "bank_api")
+
+
+def every_profile():
+    lines = [c for n in range(1, len(BUSINESS_LINES) + 1) for c in itertools.combinations(BUSINESS_LINES, n)]
+    for business in lines:
+        for outsourcing in OUTSOURCING:
+            for flags in itertools.product((False, True), repeat=len(CONDITION_FIELDS)):
+                yield Profile(
+                    name="x",
+                    business=business,
+                    staff=10,
+                    outsourcing=outsourcing,
+                    **dict(zip(CONDITION_FIELDS, flags, strict=True)),
+                )
+
+
+def test_no_duty_is_dropped_by_merging_for_any_profile():
+    """For every combination of templates a profile can produce, absorbed items are covered by their absorbers."""
+    problems: set[str] = set()
+    for profile in every_profile():
+        problems.update(dropped(profile, templates_for(profile, TEMPLATES)))
+    assert not problems, sorted(problems)[:20]
+
+
+def test_no_duty_is_dropped_when_templates_are_chosen_by_hand():
+    """`start --template fsi-bcp --template fsa-notice-2020` and every other pair of shipped templates."""
+    from tui.domain.scope import template_order
+
+    problems: set[str] = set()
+    ids = list(TEMPLATES)
+    for a, b in itertools.combinations(ids, 2):
+        chosen = template_order([TEMPLATES[a], TEMPLATES[b]])
+        for profile in (
+            Profile(name="x", business=("fs-intermediary", "online-securities"), staff=30, online_transactions=True),
+            Profile(name="x", business=("e-payment", "online-securities"), staff=10, online_transactions=True),
+        ):
+            problems.update(dropped(profile, chosen))
+    assert not problems, sorted(problems)[:20]
+
+
+def asked_items(profile: Profile, template_ids: list[str]):
+    from tui.domain.scope import scope, template_order
+
+    return [s for s in scope(profile, template_order([TEMPLATES[t] for t in template_ids]), CORPUS) if s.asked]
+
+
+def test_epayment_firm_under_the_notice_is_asked_about_access_rights_and_cyber_contingency_plans():
+    firm = Profile(name="x", business=("e-payment", "online-securities"), staff=10, online_transactions=True)
+    asked = asked_items(firm, ["jvcea-epayment", "fsa-notice-2020"])
+    for ref in ("fsa-notice-2020:4.he", "fsa-notice-2020:5.ri"):
+        assert any(ref in asks(s.item) for s in asked), ref
+    ids = {s.item.id for s in asked}
+    assert "notice.4.he" in ids  # jvcea.8.5 asks neither access rights nor the review of access logs
+    assert "notice.5.ri.1" in ids  # jvcea.5.2.a/b ask neither a cyberattack contingency plan nor its review
+
+
+def test_intermediary_offering_online_trading_is_asked_every_point_of_the_notice():
+    firm = Profile(name="x", business=("fs-intermediary", "online-securities"), staff=30, online_transactions=True)
+    asked = {s.item.id for s in asked_items(firm, ["fsi-bcp", "fsa-notice-2020"])}
+    assert {"notice.5.ri.2", "notice.4.to.2", "notice.5.ro"} <= asked  # 「整備を図っているか」 is not 「当否を検討」
+
+
+# --- 2. Obligation levels --------------------------------------------------------------------------------------
+
+SENTENCE_LEVELS = [  # (sentence ending, level): checklists/README.md "Obligation levels"
+    (r"当否を真摯に検討するものとする$", "consider"),
+    (r"努め(なければならない|るものとする|る)$|努めなければならない$", "endeavor"),
+    (r"(ならない|ものとする|遵守する)$", "shall"),
+    (r"考えられる$", "example"),
+    (r"望ましい$", "desirable"),
+    (r"お願い(いた)?します$", "shall"),  # the notice's requests to members
+    (r"か$", "shall"),  # the notice's supervisory points 「…しているか」
+]
+EXAMPLE_LIST = re.compile(r"例えば次の|例えば、次の|以下のような|次のような|危機例")
+
+
+def sentence_level(sentence: str, defining: bool = False) -> str:
+    s = sentence.strip().rstrip("。")
+    if defining and s.endswith("含むものとする"):
+        return "info"  # the scope of a definition (「…をいう。…も含むものとする」) states no duty
+    for pattern, level in SENTENCE_LEVELS:
+        if re.search(pattern, s):
+            return level
+    return "info"
+
+
+def text_level(text: str) -> str:
+    defining = "をいう" in text
+    levels = [sentence_level(s, defining) for s in re.split(r"(?<=[。？])", text) if s.strip()]
+    return next((lv for lv in LEVELS if lv in levels), "info")
+
+
+def list_level(intro_text: str, inherited: str) -> str:
+    """The level of the entries of a list introduced by `intro_text`, whose own level falls back to `inherited`."""
+    intros = [
+        s for s in re.split(r"(?<=。)", intro_text) if re.search(r"以下の|以下のような|次の各号|下記|次のような", s)
+    ]
+    intro = intros[-1] if intros else ""
+    level = sentence_level(intro) if intro else "info"
+    if level == "info":
+        level = inherited
+    if EXAMPLE_LIST.search(intro) or level == "example":
+        return "example"  # the duty keeps its level; the listed measures are examples of how to meet it
+    return level
+
+
+def derived_levels() -> dict[str, str]:
+    """Every rule provision's level (and its bullets', keyed ref#n) derived from the text alone."""
+    out: dict[str, str] = {}
+
+    def visit(ref: str, inherited: str) -> None:
+        p = CORPUS[ref]
+        own = text_level(p.ja)
+        level = own if p.kind == "paragraph" or own != "info" else inherited
+        out[ref] = level
+        entries = list_level(p.ja, level)
+        for n, b in enumerate(p.bullets):
+            own_b = text_level(b.ja)
+            out[f"{ref}#{n}"] = own_b if own_b != "info" else ("example" if "例えば" in b.ja else entries)
+        for child in p.children:
+            visit(child, entries)
+
+    for p in CORPUS.provisions.values():
+        if p.kind == "paragraph" and p.rulebook in CORPUS.rulebooks and not p.article.startswith("g"):
+            visit(p.ref, "info")
+    return out
+
+
+GUIDELINE_LEVELS = [  # checklists/README.md: guideline comments
+    (r"努める必要があります", "endeavor"),
+    (r"必要があります|必要となります|必要です|べき|なりません", "shall"),
+    (r"望ましい|望まれます", "desirable"),
+    (r"例えば|考えられます", "example"),
+]
+
+
+def guideline_level(text: str) -> str:
+    levels = []
+    for sentence in re.split(r"(?<=。)", text):
+        levels += [next((lv for pattern, lv in GUIDELINE_LEVELS if re.search(pattern, sentence)), "info")]
+    return next((lv for lv in LEVELS if lv in levels), "info")
+
+
+def test_every_guideline_level_is_derived_from_its_sentence_endings():
+    wrong = [
+        (p.ref, p.level, guideline_level(p.ja))
+        for p in CORPUS.provisions.values()
+        if p.kind == "guideline" and p.level != guideline_level(p.ja)
+    ]
+    assert not wrong, wrong[:10]
+
+
+def corpus_level(key: str) -> str:
+    ref, _, n = key.partition("#")
+    p = CORPUS[ref]
+    if not n:
+        return p.level
+    return getattr(p.bullets[int(n)], "level", None) or p.level
+
+
+def test_every_level_is_derived_from_the_sentence_ending_and_the_list_context():
+    wrong = [(k, corpus_level(k), want) for k, want in derived_levels().items() if corpus_level(k) != want]
+    assert not wrong, f"{len(wrong)} levels differ from the rule in checklists/README.md, e.g. {wrong[:12]}"
+
+
+@pytest.mark.parametrize(
+    ("ref", "level"),
+    [
+        *((f"fsi-bcp:3.1.{n}", "shall") for n in range(1, 7)),  # 「例えば、以下の措置を講じるものとする」
+        ("fsi-bcp:4.1.12", "shall"),  # comply with the FSA's personal-information guideline: binds regardless
+        *((f"{b}:10.6.{n}", "example") for b in JVCEA for n in (1, 2, 3)),  # 「例えば次の各号に掲げる措置を含め」
+        *((f"{b}:10.2.{n}", "example") for b in JVCEA for n in (1, 2, 3)),  # 「例えば次の各号の措置」
+        *((f"{b}:10.6", "shall") for b in JVCEA),  # the duty keeps its level
+        *((f"{b}:10.2", "endeavor") for b in JVCEA),
+    ],
+)
+def test_levels_named_in_the_issue(ref, level):
+    assert CORPUS[ref].level == level
+
+
+def test_notice_bullets_are_examples_under_their_duty():
+    for local in ("4.he", "5.ro", "5.ha", "5.ni", "5.to", "5.chi"):
+        p = CORPUS[f"fsa-notice-2020:{local}"]
+        assert p.level == "shall", local
+        assert {getattr(b, "level", None) or p.level for b in p.bullets} == {"example"}, local
+
+
+def test_fsi_crisis_examples_are_not_duties():
+    p = CORPUS["fsi-bcp:13.1"]
+    assert p.level == "shall"
+    assert {getattr(b, "level", None) or p.level for b in p.bullets} == {"example"}
+
+
+def test_a_small_firm_is_still_asked_the_duty_behind_an_example_list():
+    from tui.domain.scope import scope
+
+    small = Profile(name="x", business=("crypto-exchange",), staff=10)
+    scoped = {s.item.id: s for s in scope(small, [TEMPLATES["jvcea-exchange"]], CORPUS)}
+    duty = [s for s in scoped.values() if s.asked and {f"{b}:10.2" for b in JVCEA} & set(s.item.cites)]
+    assert duty and all(s.level == "required" for s in duty)  # the 努力義務 of Art. 10(2) itself
+    assert scoped["jvcea.10.2.2"].level != "required"  # DDoS load distribution is an example, not a duty
+
+
+def test_fsi_personal_information_guideline_is_required_for_a_small_firm():
+    from tui.domain.scope import scope
+
+    small = Profile(name="x", business=("fs-intermediary",), staff=5, bank_api=True)  # 3(1)(vi): linkage
+    scoped = {s.item.id: s for s in scope(small, [TEMPLATES["fsi-bcp"]], CORPUS)}
+    assert scoped["fsi.4.1.12"].level == "required"
+    for n in range(1, 7):
+        rows = [s for s in scoped.values() if s.included and f"fsi-bcp:3.1.{n}" in s.item.cites]
+        assert rows and all(s.level == "required" for s in rows), n
+
+
+def test_the_rule_is_written_down():
+    readme = (Path(__file__).resolve().parent.parent / "checklists" / "README.md").read_text(encoding="utf-8")
+    assert "例えば" in readme and "お願いいたします" in readme and "以下のような" in readme
+
+
+# --- 3. Links --------------------------------------------------------------------------------------------------
+
+LINKS = [
+    ("fsi-bcp:10.1", "5.2"),
+    ("fsi-bcp:10.1", "23.5"),
+    ("fsi-bcp:12.1", "4.5"),
+    ("fsi-bcp:12.1", "6.1.3"),
+    ("fsi-bcp:11.2", "4.5"),
+    ("fsi-bcp:11.2", "6.1.3"),
+    ("fsi-bcp:11.1", "27.1.9"),
+    ("fsi-bcp:7.2", "11.5"),
+    ("fsi-bcp:7.2", "8.3"),
+    ("fsi-bcp:3.1.5", "11.5"),
+    ("fsi-bcp:3.1.5", "8.3"),
+    ("fsi-bcp:4.1.1", "8.4"),
+    ("fsa-notice-2020:part2.1", "6.1.3"),
+]
+
+
+@pytest.mark.parametrize(("left", "jvcea"), LINKS)
+def test_links_named_in_the_issue_exist(left, jvcea):
+    linked = {e.ref for e in CORPUS.equivalents_of(left)}
+    assert {f"{b}:{jvcea}" for b in JVCEA} <= linked
+
+
+def test_notice_part2_links_to_fsi_recurrence_prevention():
+    assert "fsi-bcp:12.1" in {e.ref for e in CORPUS.equivalents_of("fsa-notice-2020:part2.1")}
+
+
+def test_weak_pairings_are_reviewed():
+    """fsi 3.1.3 (report to management, crisis headquarters) and 3.1.4 (identify and answer risks of new services)."""
+    for left, right in (("fsi-bcp:3.1.3", "jvcea-exchange:7.3"), ("fsi-bcp:3.1.4", "jvcea-exchange:11.1")):
+        link = next((e for e in CORPUS.equivalents_of(left) if e.ref == right), None)
+        assert link is None or (link.relation != "equal" and link.note and link.note.en), (left, right)
+    assert "jvcea-exchange:4.5" in {e.ref for e in CORPUS.equivalents_of("fsi-bcp:3.1.3")}
+    assert "jvcea-exchange:8.3" in {e.ref for e in CORPUS.equivalents_of("fsi-bcp:3.1.4")}
+
+
+def test_fraud_prevention_note_does_not_call_a_shared_example_jvcea_only():
+    for b in JVCEA:
+        note = next(e.note for e in CORPUS.equivalents_of("fsa-notice-2020:5.chi") if e.ref == f"{b}:10.6")
+        assert "both" in note.en and "共通" in note.ja, b
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def test_same_numbered_jvcea_links_explain_their_difference_in_both_languages():
+    for ref in CORPUS.equivalents:
+        if book(ref) not in JVCEA:
+            continue
+        for e in CORPUS.equivalents_of(ref):
+            if book(e.ref) in JVCEA and e.relation != "equal" and e.ref.split(":")[1] == ref.split(":")[1]:
+                assert e.note and e.note.ja and e.note.en, (ref, e.ref)
+                assert not JAPANESE.search(e.note.en.replace("「", "").replace("」", "")) or "(" in e.note.en, (
+                    ref,
+                    e.ref,
+                    e.note.en,
+                )
+
+
+def test_subject_change_and_trivial_wording_are_told_apart():
+    board = next(e for e in CORPUS.equivalents_of("jvcea-exchange:4.1") if e.ref == "jvcea-derivatives:4.1")
+    assert "board of directors" in board.note.en and "representative director" in board.note.en
+    assert "取締役会等" in board.note.ja
+    wording = next(e for e in CORPUS.equivalents_of("jvcea-exchange:24.3") if e.ref == "jvcea-derivatives:24.3")
+    assert "wording" in wording.note.en.lower() and "same" in wording.note.en.lower()
+    assert "代表" not in wording.note.en and "−" not in wording.note.en
+
+
+def test_english_readers_get_the_difference_in_english():
+    proc = run_cli("show", "jvcea-exchange:4.1", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "board of directors" in proc.stdout and "representative director" in proc.stdout
+    assert "−代表" not in proc.stdout and "+会等" not in proc.stdout
+
+
+# --- 4. Triggers -----------------------------------------------------------------------------------------------
+
+
+def test_cloud_without_outsourcing_still_brings_outsourcing_management():
+    from tui.domain.scope import scope
+
+    firm = Profile(name="x", business=("e-payment",), staff=10, uses_cloud=True, outsourcing="none")
+    scoped = {s.item.id: s for s in scope(firm, [TEMPLATES["jvcea-epayment"]], CORPUS)}
+    for item_id in ("jvcea.25.1", "jvcea.25.2", "jvcea.25.3", "jvcea.25.4", "jvcea.26.1", "jvcea.26.3", "jvcea.26.4"):
+        assert scoped[item_id].included, item_id
+        assert "クラウド" in scoped[item_id].reason_text("ja"), item_id
+    online = Profile(name="x", business=("online-securities",), staff=10, uses_cloud=True, outsourcing="none")
+    notice = {s.item.id: s for s in scope(online, [TEMPLATES["fsa-notice-2020"]], CORPUS)}
+    for item_id in ("notice.8.ro.1", "notice.8.ro.2", "notice.8.ni.1", "notice.8.ni.2"):
+        assert notice[item_id].included, item_id
+
+
+def test_fsi_authentication_applies_to_any_access_to_the_service():
+    from tui.domain.scope import scope
+
+    firm = Profile(name="x", business=("fs-intermediary",), staff=10, online_transactions=False)
+    scoped = {s.item.id: s for s in scope(firm, [TEMPLATES["fsi-bcp"]], CORPUS)}
+    assert scoped["fsi.4.1.11.a"].included  # at fsi-bcp 4(1)'s level: an example measure (「考えられる」)
+    assert "非対面" not in scoped["fsi.4.1.11.a"].reason_text("ja")
+
+
+def test_derivatives_firm_is_not_asked_wording_its_article_lacks():
+    from tui.domain.scope import scope
+
+    firm = Profile(name="x", business=("crypto-derivatives",), staff=10)
+    for s in scope(firm, [TEMPLATES["jvcea-derivatives"]], CORPUS):
+        if not s.asked:
+            continue
+        if any(r.startswith("jvcea-derivatives:10.2") for r in s.cites):
+            assert "速やかに実施" not in s.item.question.ja, s.item.id
+    guidance = TEMPLATES["jvcea-exchange"].item("jvcea.23.1").guidance
+    assert guidance and "役職員" in guidance.ja and "officers and employees" in guidance.en
+
+
+# --- 5. Defaults and reasons -----------------------------------------------------------------------------------
+
+
+def write_profile(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cli_scope_without_template_uses_the_business_lines_templates(tmp_path):
+    path = write_profile(tmp_path, "name: x\nbusiness: [crypto-exchange]\nstaff: 12\n")
+    proc = run_cli("scope", "--profile", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert any(r["id"].startswith("jvcea.") for r in rows)
+    assert not any(r["template"] == "fsa-notice-2020" for r in rows)
+
+
+def test_cli_start_without_template_uses_the_firms_templates(tmp_path, data_dir):
+    path = write_profile(tmp_path, "name: x\nbusiness: [fs-intermediary]\nstaff: 12\n")
+    assert run_cli("init", "--profile", str(path)).returncode == 0
+    proc = run_cli("start", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["templates"] == ["fsi-bcp"]
+
+
+def test_workspace_and_cli_pick_templates_the_same_way(ws):
+    from tui.domain.scope import templates_for as pick
+
+    profile = Profile(name="x", business=("fs-intermediary", "online-securities"), staff=30)
+    assert ws.templates_for(profile) == [t.id for t in pick(profile, list(ws.templates.values()))]
+
+
+def test_reasons_cite_only_the_firms_rulebooks_and_never_contradict_themselves():
+    from tui.domain.scope import scope
+
+    for business in (("e-payment",), ("crypto-exchange",), ("crypto-derivatives", "e-payment")):
+        firm = Profile(name="x", business=business, staff=10, online_transactions=True)
+        chosen = templates_for(firm, TEMPLATES) + [TEMPLATES["fsa-notice-2020"]]
+        allowed = set(firm.rulebooks) | {"fsa-notice-2020"}
+        for s in scope(firm, chosen, CORPUS):
+            for lang in ("ja", "en"):
+                text = s.reason_text(lang)
+                slugs = set(re.findall(r"(jvcea-[a-z]+|fsi-bcp|fsa-notice-2020):", text))
+                assert slugs <= allowed, (s.item.id, text)
+            en = s.reason_text("en")
+            assert not ("optional" in en and "every firm" in en), (s.item.id, en)
+            ja = s.reason_text("ja")
+            assert not ("任意" in ja and "すべての事業者" in ja), (s.item.id, ja)
+
+
+# --- 6. Notice framing and translations --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not SOURCES.is_dir(), reason="../shared/sources is not beside the checkout")
+def test_notice_headings_use_the_notices_own_wording():
+    from tests.test_corpus import norm, source_text
+
+    source = source_text("fsa-notice-2020")
+    for ref in ("fsa-notice-2020:4.1", "fsa-notice-2020:5.1", "fsa-notice-2020:8.1"):
+        assert norm(CORPUS[ref].ja) in source, ref  # as printed, in one piece
+    assert "III. 監督上の評価項目と諸手続（共通編）" in CORPUS["fsa-notice-2020:4.1"].ja
+    assert CORPUS["fsa-notice-2020:5.1"].ja.startswith("⑤")
+    assert CORPUS["fsa-notice-2020:8.1"].ja.startswith("⑧")
+    raw = (Path(__file__).resolve().parent.parent / "checklists" / "rulebooks" / "fsa-notice-2020.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert "(周知文)" in raw
+
+
+def test_notice_paragraphs_are_not_given_numbers_the_notice_does_not_print():
+    """The notice numbers its two requests (1. and 2.) but not the paragraphs under them."""
+    proc = run_cli("show", "fsa-notice-2020:part2", "--lang", "ja")
+    assert proc.returncode == 0, proc.stderr
+    assert "また、不正アクセス" in proc.stdout
+    assert not re.search(r"^\s*2\s+また", proc.stdout, re.M)
+    proc = run_cli("show", "fsa-notice-2020:part1", "--lang", "en")
+    assert not re.search(r"^\s*[234]\s+\S", proc.stdout, re.M), proc.stdout
+
+
+def test_translation_fixes():
+    assert CORPUS["jvcea-exchange:g7"].en.split(". ")[1].startswith("Depending on")
+    assert re.search(r"\b(are to|shall|must)\b put in place", CORPUS["fsi-bcp:9.4"].en)
+    assert CORPUS["jvcea-derivatives:10.2.2"].en == CORPUS["jvcea-exchange:10.2.2"].en
+    for b in JVCEA:
+        assert "without due cause" in CORPUS[f"{b}:20.2"].en, b
+        assert "Rules on Information Security Management for" in CORPUS[f"{b}:8.1"].en, b
+        assert "malicious IP addresses" in CORPUS[f"{b}:10.6.1"].en, b
+    assert (
+        "constantly" in CORPUS["jvcea-epayment:g9.3.6"].en and "day and night" not in CORPUS["jvcea-epayment:g9.3.6"].en
+    )
+
+
+# --- Three firms: `tenken scope --profile F --json`, no --template, asks everything they are subject to --------
+
+DUTY = ("shall", "endeavor", "consider")
+
+
+def is_covered(ref: str, refs: set[str]) -> bool:
+    """`ref`, one of its ancestors, or all of its children are among `refs`."""
+    node: str | None = ref
+    while node:
+        if node in refs:
+            return True
+        node = CORPUS[node].parent
+    children = CORPUS[ref].children
+    return bool(children) and all(c in refs for c in children)
+
+
+def subject_to(profile: Profile, rows: list[dict]) -> list[str]:
+    """Duties of the firm's rulebooks that no listed, asked item asks (conditional ones excluded by a fact aside)."""
+    asked_rows = [r for r in rows if r["included"] and not r["merged_into"]]
+    items = {i.id: i for t in TEMPLATES.values() for i in t.items()}
+    asked_refs: set[str] = set()
+    for r in asked_rows:
+        asked_refs |= asks(items[r["id"]]) & set(items[r["id"]].cites)
+    excluded_refs = {ref for r in rows if r["excluded"] for ref in items[r["id"]].cites}
+    missing = []
+    for p in CORPUS.provisions.values():
+        if p.rulebook not in profile.rulebooks or p.kind not in ("paragraph", "item") or p.level not in DUTY:
+            continue
+        ok = is_covered(p.ref, asked_refs)
+        if not ok and p.ref in excluded_refs:
+            ok = True  # conditional on a fact the firm does not have
+        if not ok:
+            missing.append(p.ref)
+    return missing
+
+
+@pytest.mark.parametrize("name", ["epayment-10-cloud", "exchange-derivatives-400", "intermediary-online-30"])
+def test_three_firms_are_asked_every_provision_they_are_subject_to(name):
+    path = PROFILES / f"{name}.yaml"
+    profile = load_profile(path)
+    proc = run_cli("scope", "--profile", str(path), "--all", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert not subject_to(profile, rows)
+    books = set(profile.rulebooks)
+    for r in rows:
+        if not r["included"]:
+            continue
+        refs = [x for x in r["refs"] if book(x) in books]
+        assert refs, r["id"]
+        assert any(x in r["reason"] for x in refs), (r["id"], r["reason"])
+        assert "ため" in r["reason"] or "対象外" in r["reason"], (r["id"], r["reason"])  # names the fact
+        level = max((CORPUS[x].level for x in refs if x in CORPUS), key=lambda lv: -LEVELS.index(lv))
+        if level == "shall":
+            assert r["level"] == "required", (r["id"], r["level"])  # no shall dropped by size
+    # nothing absorbed that its absorber does not ask
+    templates = templates_for(profile, TEMPLATES)
+    assert not dropped(profile, templates)
+    assert not dropped(replace(profile, size="small"), templates)
+
+
+USER_TEMPLATE = """
+id: my-notice-check
+title: {ja: 自社版周知文点検, en: Our notice check}
+rulebooks: [fsa-notice-2020]
+sections:
+  - id: mine
+    title: {ja: 自社, en: Ours}
+    items:
+      - id: mine.access
+        question:
+          ja: アクセス権限とアクセス記録の検証を行っていますか。
+          en: Do you limit access rights and review logs?
+        cites: [fsa-notice-2020:4.he, jvcea-epayment:8.5]
+      - id: mine.mutual
+        question: {ja: 開発と運用を分離していますか。, en: Do you separate development and operations?}
+        cites: [jvcea-epayment:8.5, fsa-notice-2020:4.he]
+"""
+
+
+def test_the_same_checks_run_on_user_templates(ws, data_dir):
+    (data_dir / "templates").mkdir(parents=True, exist_ok=True)
+    (data_dir / "templates" / "mine.yaml").write_text(USER_TEMPLATE, encoding="utf-8")
+    from tui.workspace import Workspace
+
+    w = Workspace(data_dir)
+    try:
+        templates, problems = load_templates(CORPUS, data_dir / "templates")
+        assert not problems
+        for profile in every_profile():
+            if "online-securities" not in profile.business or profile.outsourcing != "none":
+                continue
+            chosen = templates_for(profile, templates)
+            assert "my-notice-check" in [t.id for t in chosen]
+            assert not dropped(profile, chosen), profile.business
+        firm = Profile(name="x", business=("e-payment", "online-securities"), staff=10)
+        assert "my-notice-check" in w.templates_for(firm)
+    finally:
+        w.close()
+
+
+def test_a_user_template_cannot_claim_to_cover_what_it_does_not_cite(tmp_path):
+    bad = USER_TEMPLATE.replace("id: my-notice-check", "id: my-bad-check").replace(
+        "        cites: [fsa-notice-2020:4.he, jvcea-epayment:8.5]\n",
+        "        cites: [fsa-notice-2020:4.he, jvcea-epayment:8.5]\n        covers: [fsi-bcp:4.1.6]\n",
+    )
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    templates, problems = load_templates(CORPUS, tmp_path)
+    assert "my-bad-check" not in templates
+    assert len(problems) == 1 and "covers" in str(problems[0]) and "fsi-bcp:4.1.6" in str(problems[0])
+
+
+def test_the_report_cites_the_provisions_of_absorbed_items(tmp_path, data_dir):
+    from tui.domain.scope import scope
+
+    text = "name: x\nbusiness: [crypto-exchange, online-securities]\nstaff: 20\nonline_transactions: true\n"
+    path = write_profile(tmp_path, text)
+    assert run_cli("init", "--profile", str(path)).returncode == 0
+    assert run_cli("start", "1").returncode == 0
+    out = tmp_path / "r.json"
+    proc = run_cli("report", "1", "--format", "json", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    report = out.read_text(encoding="utf-8")
+    profile = load_profile(path)
+    absorbed = [s for s in scope(profile, templates_for(profile, TEMPLATES), CORPUS) if s.merged_into]
+    assert absorbed  # the notice's (5) ho, he and to are asked once, through the JVCEA items
+    for s in absorbed:
+        for ref in s.cites:
+            assert f'"{ref}"' in report, (s.item.id, ref)
