@@ -532,34 +532,69 @@ def _all_content_files(user_templates: Path | None) -> list[Path]:
     return files
 
 
+def load_synonyms(root: Path | None = None):
+    """The reviewed search synonym table (checklists/synonyms.yaml); empty when the file is absent."""
+    from tui.domain.search import Synonyms
+
+    path = (root or checklists_dir()) / "synonyms.yaml"
+    if not path.is_file():
+        return Synonyms()
+    rows = load_yaml(path) or []
+    if not isinstance(rows, list):
+        raise ContentError(path, _("expected a list of synonym rows"))
+    out = []
+    for n, row in enumerate(rows, 1):
+        say, rule = (row.get("say"), row.get("rule")) if isinstance(row, dict) else (None, None)
+        if not (isinstance(say, list) and isinstance(rule, list)) or not all(
+            isinstance(x, str) and 0 < len(x) <= 80 for x in say + rule
+        ):
+            raise ContentError(path, _("synonym row {n}: expected `say` and `rule` lists of words").format(n=n))
+        out.append((say, rule))
+    return Synonyms.of(out)
+
+
+def _search_code_hash() -> str:
+    """The search code that shapes the index: a cache written by other code is never read."""
+    import tui.domain.analyze as analyze
+    import tui.domain.normalize as normalize
+    import tui.domain.search as search
+
+    h = hashlib.sha256()
+    for module in (analyze, normalize, search):
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()[:16]
+
+
 def load_search_index(
     corpus: Corpus, templates: dict, modules: dict, cache: Path | None, user_templates: Path | None = None
 ):
-    """The search index over everything, from the pickle cache when no content file changed."""
+    """The search index over everything, from a JSON cache (plain data, no pickle) keyed on the content files and
+    the search code."""
+    import json
+
     from tui.domain.search import SearchIndex, build_index
 
     if cache is None:
-        return build_index(corpus, templates, modules)
-    key = _fingerprint(_all_content_files(user_templates))
-    cache_file = cache / f"search-{key}.pickle"
+        return build_index(corpus, templates, modules, load_synonyms())
+    files = _all_content_files(user_templates)
+    synonyms_file = checklists_dir() / "synonyms.yaml"
+    if synonyms_file.is_file():
+        files.append(synonyms_file)
+    key = _fingerprint(files) + _search_code_hash()
+    cache_file = cache / f"search-{key}.json"
     try:
         with cache_file.open("rb") as fh:
-            index = pickle.load(fh)  # noqa: S301 - our own cache file
-        if isinstance(index, SearchIndex):
-            index.corpus = corpus
-            return index
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return SearchIndex.from_data(json.load(fh), corpus)
+    except (OSError, ValueError, KeyError, TypeError):
         pass
-    index = build_index(corpus, templates, modules)
+    index = build_index(corpus, templates, modules, load_synonyms())
     try:
         ensure_private_dir(cache)
-        for old in cache.glob("search-*.pickle"):
+        for old in [*cache.glob("search-*.json"), *cache.glob("search-*.pickle")]:
             old.unlink(missing_ok=True)
         tmp = cache_file.with_suffix(".tmp")
-        corpus_ref, index.corpus = index.corpus, None  # the corpus has its own cache
-        with tmp.open("wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        index.corpus = corpus_ref
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(index.to_data(), fh, ensure_ascii=False, separators=(",", ":"))
         os.replace(tmp, cache_file)
     except OSError:
         pass

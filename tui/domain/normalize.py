@@ -21,7 +21,9 @@ def _fold_char(ch: str) -> str:
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
         code = ord(c)
-        if 0x30A1 <= code <= 0x30F6:  # katakana → hiragana
+        if c in "ヵヶ":  # 「1ヶ月」「1ヵ月」 read 「1か月」
+            c = "か"
+        elif 0x30A1 <= code <= 0x30F6:  # katakana → hiragana
             c = chr(code - 0x60)
         elif c in DASHES:
             c = "-"
