@@ -24,9 +24,11 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from tui.domain.analyze import (
@@ -49,7 +51,7 @@ KIND_WEIGHT = {"provision": 1.0, "guideline": 0.97, "item": 0.7, "lesson": 0.65}
 K1 = 1.2
 B = 0.5
 TITLE_REPEAT = 2  # a heading's words count as if written twice
-FORMAT = 1  # of the cached data (SearchIndex.to_data)
+FORMAT = 2  # of the cached data (SearchIndex.to_data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +125,18 @@ class Synonyms:
 @dataclass
 class SearchIndex:
     entries: list[Entry] = field(default_factory=list)
-    postings: dict[str, tuple[list[int], list[float]]] = field(default_factory=dict)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # term → (entry ids, BM25)
     readings: dict[str, list[str]] = field(default_factory=dict)  # hiragana reading → folded kanji words
     synonyms: Synonyms = field(default_factory=Synonyms)
     corpus: Corpus | None = None
     _english: list[str] = field(default_factory=list)
     _by_ref: dict[str, list[int]] = field(default_factory=dict)
-    _folded: dict[int, tuple[str, list[int], str, list[int], str, list[int]]] = field(default_factory=dict)
+    _folded: dict[int, tuple[str, array, str, array, str, array]] = field(default_factory=dict)
     _max_reading: int = 0
+    _compact_texts: list[str] = field(default_factory=list)
+    _kind_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    _masks: dict[tuple[str | None, str | None, str | None], np.ndarray] = field(default_factory=dict)
+    _synonym_re: re.Pattern[str] | None = None
 
     # --- building ---------------------------------------------------------------------------
 
@@ -165,7 +171,7 @@ class SearchIndex:
             for t in tf:
                 df[t] = df.get(t, 0) + 1
         n = len(self.entries)
-        postings: dict[str, tuple[list[int], list[float]]] = {}
+        postings: dict[str, tuple[list[int], list[float]]] = {}  # built as lists, kept as arrays
         for i, tf in enumerate(tfs):
             norm = K1 * (1 - B + B * lengths[i] / avg)
             for t, f in tf.items():
@@ -173,7 +179,9 @@ class SearchIndex:
                 ids, ws = postings.setdefault(t, ([], []))
                 ids.append(i)
                 ws.append(round(idf * f * (K1 + 1) / (f + norm), 4))
-        self.postings = postings
+        self.postings = {
+            t: (np.asarray(ids, np.int32), np.asarray(ws, np.float32)) for t, (ids, ws) in postings.items()
+        }
         if readings is not None:
             self.readings = readings
         self._prepare()
@@ -184,6 +192,13 @@ class SearchIndex:
         for e in self.entries:
             self._by_ref.setdefault(e.ref, []).append(e.id)
         self._max_reading = max((len(r) for r in self.readings), default=0)
+        self._kind_weight = np.asarray([KIND_WEIGHT.get(e.kind, 0.6) for e in self.entries], np.float64)
+        self._masks = {}
+        self._folded = {}
+        for e in self.entries:  # highlighting needs them; made here (about 0.2 s) so no keystroke waits for them
+            self._folds(e)
+        keys = sorted(self.synonyms.table, key=len, reverse=True)
+        self._synonym_re = re.compile("|".join(map(re.escape, keys))) if keys else None
 
     # --- cache (plain data: JSON-able lists and dicts, never pickled objects) -----------------
 
@@ -193,7 +208,7 @@ class SearchIndex:
             "entries": [
                 [e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, e.body, e.order, e.extra] for e in self.entries
             ],
-            "postings": self.postings,
+            "postings": {t: [ids.tolist(), ws.tolist()] for t, (ids, ws) in self.postings.items()},
             "readings": self.readings,
             "synonyms": self.synonyms.table,
         }
@@ -204,7 +219,9 @@ class SearchIndex:
             raise ValueError("search index cache of another format")
         index = cls(corpus=corpus)
         index.entries = [Entry(n, *row) for n, row in enumerate(data["entries"])]
-        index.postings = {t: (list(p[0]), list(p[1])) for t, p in data["postings"].items()}
+        index.postings = {
+            t: (np.asarray(p[0], np.int32), np.asarray(p[1], np.float32)) for t, p in data["postings"].items()
+        }
         index.readings = {k: list(v) for k, v in data["readings"].items()}
         index.synonyms = Synonyms({k: tuple(v) for k, v in data["synonyms"].items()})
         index._prepare()
@@ -239,37 +256,53 @@ class SearchIndex:
                 ):
                     seen.add(hit.ref)
                     hits.append(hit)
-        plans = self._plans(query)
-        best: dict[str, tuple[float, int]] = {}  # ref → (score, entry id matched)
+        combined: np.ndarray | None = None
         used: list[list[Alt]] = []
-        for groups in plans:
+        for groups in self._plans(query):
             scores = self._score(groups)
-            if scores:
+            if scores is not None and scores.any():
                 used += groups
-            for i, s in scores.items():
-                e = self.entries[i]
-                if not self._keep(e, rulebook, kind, lang):
-                    continue
-                s *= KIND_WEIGHT.get(e.kind, 0.8)
-                old = best.get(e.ref)
-                if old is None or s > old[0] + 1e-9 or (abs(s - old[0]) <= 1e-9 and e.lang == show):
-                    best[e.ref] = (s, i)
-        if not best and not hits:
-            return self._fuzzy(query, limit, rulebook, kind, lang, show)
+                combined = scores if combined is None else np.maximum(combined, scores)
+        if combined is None:
+            return hits or self._fuzzy(query, limit, rulebook, kind, lang, show)
+        combined = combined * self._kind_weight * self._mask(rulebook, kind, lang)
+        cand = np.flatnonzero(combined > 0)
+        if not cand.size:
+            return hits or self._fuzzy(query, limit, rulebook, kind, lang, show)
+        k = (limit + len(seen)) * 3
+        if cand.size > k:
+            cand = cand[np.argpartition(-combined[cand], k - 1)[:k]]
+        best: dict[str, tuple[float, int]] = {}  # ref → (score, entry id matched)
+        for i in cand.tolist():
+            e = self.entries[i]
+            sc = round(float(combined[i]), 6)
+            old = best.get(e.ref)
+            if old is None or sc > old[0] or (sc == old[0] and e.lang == show):
+                best[e.ref] = (sc, i)
         ranked = sorted(
             best.items(),
             key=lambda kv: (-round(kv[1][0], 3), self.entries[kv[1][1]].lang != show, self.entries[kv[1][1]].order),
         )
         top = ranked[0][1][0] if ranked else 1.0
+        surfaces = self._surfaces(used)
         for ref, (score, i) in ranked:
             if ref in seen:
                 continue
             seen.add(ref)
             e = self._shown(ref, i, show)
-            hits.append(self._hit(e, 100.0 * score / top, used))
+            hits.append(self._hit(e, 100.0 * score / top, surfaces))
             if len(hits) >= limit:
                 break
         return hits[:limit]
+
+    def _mask(self, rulebook: str | None, kind: str | None, lang: str | None) -> np.ndarray:
+        key = (rulebook, kind, lang)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = np.asarray([self._keep(e, rulebook, kind, lang) for e in self.entries], np.float64)
+            if len(self._masks) < 64:
+                self._masks[key] = mask
+        return mask
 
     def _shown(self, ref: str, matched: int, show: str) -> Entry:
         """The entry of `ref` in the UI language (the matched one when there is none)."""
@@ -320,17 +353,18 @@ class SearchIndex:
         groups: list[list[Alt]] = []
         taken: list[tuple[int, int]] = []
         # synonyms first: a phrase of the table (「パッチを当てる」, "fake apps") replaces the units it covers
-        for key, targets in self.synonyms.table.items():
-            for m in re.finditer(re.escape(key), folded):
-                a, b = m.span()
-                if key.isascii() and ((a > 0 and folded[a - 1].isalnum()) or (b < len(folded) and folded[b].isalnum())):
-                    continue
-                if any(a < tb and ta < b for ta, tb in taken):
-                    continue
-                alts = [x for x in [self._alt(key, 1.0)] + [self._alt(t, 0.9) for t in targets] if x]
-                if alts:
-                    groups.append(alts)
-                    taken.append((a, b))
+        for m in self._synonym_re.finditer(folded) if self._synonym_re else ():
+            key = m.group()
+            targets = self.synonyms.table[key]
+            a, b = m.span()
+            if key.isascii() and ((a > 0 and folded[a - 1].isalnum()) or (b < len(folded) and folded[b].isalnum())):
+                continue
+            if any(a < tb and ta < b for ta, tb in taken):
+                continue
+            alts = [x for x in [self._alt(key, 1.0)] + [self._alt(t, 0.9) for t in targets] if x]
+            if alts:
+                groups.append(alts)
+                taken.append((a, b))
         last = len(units) - 1
         for n, (text, a, b) in enumerate(units):
             if any(a < tb and ta < b for ta, tb in taken):
@@ -402,51 +436,37 @@ class SearchIndex:
 
     # --- scoring ----------------------------------------------------------------------------
 
-    def _score(self, groups: list[list[Alt]]) -> dict[int, float]:
-        """BM25 summed over each group's best alternative; a text scores by the share of groups it matches."""
-        total: dict[int, float] = {}
-        matched: dict[int, int] = {}
+    def _score(self, groups: list[list[Alt]]) -> np.ndarray | None:
+        """BM25 summed over each group's best alternative, times the squared share of groups a text matches
+        (a group matches when its alternative's terms are mostly there): every word of the query counts."""
+        n = len(self.entries)
+        total = np.zeros(n)
+        matched = np.zeros(n)
         counted = 0
         for alts in groups:
-            best: dict[int, float] = {}
-            hit: set[int] = set()
-            any_terms = False
+            counted += 1  # a unit nothing knows still counts against every text
+            best: np.ndarray | None = None
+            hit: np.ndarray | None = None
             for alt in alts:
-                sums: dict[int, float] = {}
-                counts: dict[int, int] = {}
-                for t in set(alt.terms):
-                    p = self.postings.get(t)
-                    if p is None:
-                        continue
-                    any_terms = True
-                    for i, w in zip(p[0], p[1], strict=True):
-                        sums[i] = sums.get(i, 0.0) + w
-                        counts[i] = counts.get(i, 0) + 1
-                need = len(set(alt.terms))
-                for i, s in sums.items():
-                    share = counts[i] / need
-                    v = alt.weight * s * share
-                    if v > best.get(i, 0.0):
-                        best[i] = v
-                    if share >= 0.6:
-                        hit.add(i)
-            if not any_terms:
-                counted += 1  # a unit nothing knows still counts against every text
-                continue
-            counted += 1
-            for i, v in best.items():
-                total[i] = total.get(i, 0.0) + v
-            for i in hit:
-                matched[i] = matched.get(i, 0) + 1
-        if not counted:
-            return {}
-        out = {}
-        for i, s in total.items():
-            m = matched.get(i, 0)
-            if m == 0:
-                continue
-            out[i] = s * (m / counted) ** 2
-        return out
+                terms = set(alt.terms)
+                found = [self.postings[t] for t in terms if t in self.postings]
+                if not found:
+                    continue
+                sums = np.zeros(n)
+                counts = np.zeros(n)
+                for ids, ws in found:
+                    sums[ids] += ws  # ids are unique within one term
+                    counts[ids] += 1
+                share = counts / len(terms)
+                value = alt.weight * sums * share
+                best = value if best is None else np.maximum(best, value)
+                hit = share >= 0.6 if hit is None else hit | (share >= 0.6)
+            if best is not None and hit is not None:
+                total += best
+                matched += hit
+        if not counted or not matched.any():
+            return None
+        return np.where(matched > 0, total * (matched / counted) ** 2, 0.0)
 
     def _fuzzy(
         self, query: str, limit: int, rulebook: str | None, kind: str | None, lang: str | None, show: str
@@ -457,11 +477,13 @@ class SearchIndex:
             return []
         cand: dict[int, int] = {}
         for g in grams(q):
-            for i in self.postings.get(g, ((), ()))[0]:
+            for i in self.postings[g][0].tolist() if g in self.postings else ():
                 cand[i] = cand.get(i, 0) + 1
         ids = [i for i, _n in sorted(cand.items(), key=lambda kv: -kv[1])[:300]]
         ids = [i for i in ids if self._keep(self.entries[i], rulebook, kind, lang)]
-        texts = [re.sub(r"\s+", "", fold(self.entries[i].title + self.entries[i].body)) for i in ids]
+        if not self._compact_texts:
+            self._compact_texts = [re.sub(r"\s+", "", fold(e.title + e.body)) for e in self.entries]
+        texts = [self._compact_texts[i] for i in ids]
         found = process.extract(q, texts, scorer=fuzz.partial_ratio, limit=limit * 2, score_cutoff=70)
         hits: list[Hit] = []
         seen: set[str] = set()
@@ -470,7 +492,7 @@ class SearchIndex:
             if e.ref in seen:
                 continue
             seen.add(e.ref)
-            hits.append(self._hit(self._shown(e.ref, e.id, show), score, [[Alt((), 1.0, q)]]))
+            hits.append(self._hit(self._shown(e.ref, e.id, show), score, [q]))
         return hits[:limit]
 
     # --- showing ----------------------------------------------------------------------------
@@ -488,24 +510,26 @@ class SearchIndex:
         number = f"{p.article}.{p.item}" if book.kind == "notice" and p.item else p.article
         return Hit(ref, kind, p.rulebook, number, lang, title, snippet, score)
 
-    def _folds(self, e: Entry) -> tuple[str, list[int], str, list[int], str, list[int]]:
+    def _folds(self, e: Entry) -> tuple[str, array, str, array, str, array]:
+        """The entry's heading, body and extra text normalized, with maps back to the text as written."""
         got = self._folded.get(e.id)
         if got is None:
             t, tm = normalize_with_map(e.title)
             b, bm = normalize_with_map(e.body)
             x, xm = normalize_with_map(e.extra)
-            got = self._folded[e.id] = (t, tm, b, bm, x, xm)
-            if len(self._folded) > 2000:
-                self._folded.clear()
+            got = self._folded[e.id] = (t, array("I", tm), b, array("I", bm), x, array("I", xm))
         return got
 
-    def _hit(self, e: Entry, score: float, groups: list[list[Alt]]) -> Hit:
-        """The hit with the passage around its rarest matched word, highlights snapped to word boundaries."""
-        nt, tmap, nb, bmap, nx, xmap = self._folds(e)
-        surfaces = sorted(
+    def _surfaces(self, groups: list[list[Alt]]) -> list[str]:
+        """The words to highlight, rarest first (the passage shown is around the rarest one found)."""
+        return sorted(
             {_compact(a.surface) for alts in groups for a in alts if _compact(a.surface)},
             key=lambda s: (-self._rarity(s), -len(s)),
         )
+
+    def _hit(self, e: Entry, score: float, surfaces: list[str]) -> Hit:
+        """The hit with the passage around its rarest matched word, highlights snapped to word boundaries."""
+        nt, tmap, nb, bmap, nx, xmap = self._folds(e)
         title_spans = _find_all(nt, tmap, e.title, surfaces)
         body_spans = _find_all(nb, bmap, e.body, surfaces)
         text = e.body
@@ -529,14 +553,14 @@ class SearchIndex:
         terms = index_terms(surface)
         if not terms:
             return 0.0
-        return sum(1.0 / len(self.postings.get(t, ((),))[0] or (1,)) for t in terms) / len(terms)
+        return sum(1.0 / max(1, len(self.postings[t][0]) if t in self.postings else 1) for t in terms) / len(terms)
 
 
 def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _find_all(norm: str, index: list[int], original: str, surfaces: list[str]) -> list[tuple[tuple[int, int], int]]:
+def _find_all(norm: str, index: array, original: str, surfaces: list[str]) -> list[tuple[tuple[int, int], int]]:
     """Spans of `surfaces` in `original` (found in its normalized form), with the surface's rank; not overlapping."""
     out: list[tuple[tuple[int, int], int]] = []
     for rank, s in enumerate(surfaces):
