@@ -51,6 +51,7 @@ KIND_WEIGHT = {"provision": 1.0, "guideline": 0.97, "item": 0.7, "lesson": 0.65}
 K1 = 1.2
 B = 0.5
 TITLE_REPEAT = 2  # a heading's words count as if written twice
+TITLE_BONUS = 0.5  # a unit found whole in a provision's heading weighs this much more
 FORMAT = 2  # of the cached data (SearchIndex.to_data)
 
 
@@ -126,6 +127,7 @@ class Synonyms:
 class SearchIndex:
     entries: list[Entry] = field(default_factory=list)
     postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # term → (entry ids, BM25)
+    titles: dict[str, np.ndarray] = field(default_factory=dict)  # term → provisions with it in their heading
     readings: dict[str, list[str]] = field(default_factory=dict)  # hiragana reading → folded kanji words
     synonyms: Synonyms = field(default_factory=Synonyms)
     corpus: Corpus | None = None
@@ -158,8 +160,13 @@ class SearchIndex:
         """Weigh every term (BM25) once all entries are in; the query only adds the weights up."""
         tfs: list[dict[str, int]] = []
         lengths: list[int] = []
+        titles: dict[str, list[int]] = {}
         for e in self.entries:
-            terms = index_terms(fold(e.title)) * TITLE_REPEAT + index_terms(fold(e.body + "\n" + e.extra))
+            title_terms = index_terms(fold(e.title))
+            if e.kind == "provision":
+                for t in set(title_terms):
+                    titles.setdefault(t, []).append(e.id)
+            terms = title_terms * TITLE_REPEAT + index_terms(fold(e.body + "\n" + e.extra))
             tf: dict[str, int] = {}
             for t in terms:
                 tf[t] = tf.get(t, 0) + 1
@@ -182,6 +189,7 @@ class SearchIndex:
         self.postings = {
             t: (np.asarray(ids, np.int32), np.asarray(ws, np.float32)) for t, (ids, ws) in postings.items()
         }
+        self.titles = {t: np.asarray(ids, np.int32) for t, ids in titles.items()}
         if readings is not None:
             self.readings = readings
         self._prepare()
@@ -209,6 +217,7 @@ class SearchIndex:
                 [e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, e.body, e.order, e.extra] for e in self.entries
             ],
             "postings": {t: [ids.tolist(), ws.tolist()] for t, (ids, ws) in self.postings.items()},
+            "titles": {t: ids.tolist() for t, ids in self.titles.items()},
             "readings": self.readings,
             "synonyms": self.synonyms.table,
         }
@@ -222,6 +231,7 @@ class SearchIndex:
         index.postings = {
             t: (np.asarray(p[0], np.int32), np.asarray(p[1], np.float32)) for t, p in data["postings"].items()
         }
+        index.titles = {t: np.asarray(ids, np.int32) for t, ids in data["titles"].items()}
         index.readings = {k: list(v) for k, v in data["readings"].items()}
         index.synonyms = Synonyms({k: tuple(v) for k, v in data["synonyms"].items()})
         index._prepare()
@@ -350,18 +360,25 @@ class SearchIndex:
         return [p for p in plans if p]
 
     def _groups(self, units: list[tuple[str, int, int]], folded: str) -> list[list[Alt]]:
+        """A group per query unit. A synonym phrase inside one unit (「育成」 in 「人材育成」) adds its rule wording as
+        alternatives of that unit; a phrase across units (「パッチを当てる」, "fake apps") replaces them."""
         groups: list[list[Alt]] = []
         taken: list[tuple[int, int]] = []
-        # synonyms first: a phrase of the table (「パッチを当てる」, "fake apps") replaces the units it covers
+        inside: dict[int, list[Alt]] = {}  # unit number → synonym alternatives found within it
         for m in self._synonym_re.finditer(folded) if self._synonym_re else ():
             key = m.group()
             targets = self.synonyms.table[key]
             a, b = m.span()
             if key.isascii() and ((a > 0 and folded[a - 1].isalnum()) or (b < len(folded) and folded[b].isalnum())):
                 continue
+            expansions = [x for x in (self._alt(t, 0.9) for t in targets) if x]
+            within = [n for n, (_t, ua, ub) in enumerate(units) if ua <= a and b <= ub and ub - ua > b - a]
+            if within:
+                inside.setdefault(within[0], []).extend(expansions)
+                continue
             if any(a < tb and ta < b for ta, tb in taken):
                 continue
-            alts = [x for x in [self._alt(key, 1.0)] + [self._alt(t, 0.9) for t in targets] if x]
+            alts = [x for x in [self._alt(key, 1.0), *expansions] if x]
             if alts:
                 groups.append(alts)
                 taken.append((a, b))
@@ -374,7 +391,7 @@ class SearchIndex:
             alt = self._alt(text, 1.0)
             if alt is None:
                 continue
-            alts = [alt]
+            alts = [alt, *inside.get(n, ())]
             if text.isascii() and text.isalpha():
                 alts += self._english_alts(text, typing=n == last)
             groups.append(alts)
@@ -459,6 +476,11 @@ class SearchIndex:
                     counts[ids] += 1
                 share = counts / len(terms)
                 value = alt.weight * sums * share
+                in_title = np.zeros(n)
+                for t in terms:
+                    if t in self.titles:
+                        in_title[self.titles[t]] += 1
+                value *= 1 + TITLE_BONUS * (in_title >= len(terms))
                 best = value if best is None else np.maximum(best, value)
                 hit = share >= 0.6 if hit is None else hit | (share >= 0.6)
             if best is not None and hit is not None:
