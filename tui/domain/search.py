@@ -166,7 +166,8 @@ class SearchIndex:
             if e.kind == "provision":
                 for t in set(title_terms):
                     titles.setdefault(t, []).append(e.id)
-            terms = title_terms * TITLE_REPEAT + index_terms(fold(e.body + "\n" + e.extra))
+            repeat = 1 if e.kind == "item" else TITLE_REPEAT  # an item's question is its text, not a heading
+            terms = title_terms * repeat + index_terms(fold(e.body + "\n" + e.extra))
             tf: dict[str, int] = {}
             for t in terms:
                 tf[t] = tf.get(t, 0) + 1
