@@ -263,3 +263,23 @@ def test_dictionaries_stay_off_the_start_path():
     code = "import sys, tui.app; print(sorted(m for m in ('pykakasi', 'numpy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+async def test_search_screen_shows_hits_in_the_ui_language_and_the_other_on_f2(demo, app_factory):
+    from tui.screens.search import SearchScreen
+
+    app = app_factory("ja")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"private key")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert screen.hits and {h.lang for h in screen.hits} == {"ja"}
+        assert any(h.ref == "jvcea-exchange:27" for h in screen.hits[:3])
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.hits and {h.lang for h in screen.hits} == {"en"}
