@@ -204,10 +204,14 @@ class SearchIndex:
         self._kind_weight = np.asarray([KIND_WEIGHT.get(e.kind, 0.6) for e in self.entries], np.float64)
         self._masks = {}
         self._folded = {}
-        for e in self.entries:  # highlighting needs them; made here (about 0.2 s) so no keystroke waits for them
-            self._folds(e)
         keys = sorted(self.synonyms.table, key=len, reverse=True)
         self._synonym_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+
+    def warm(self) -> None:
+        """Make what highlighting needs for every entry now (about 0.2 s), so no keystroke waits for it; the
+        Workspace calls this in the background after loading the index. Without it the same is done per hit."""
+        for e in self.entries:
+            self._folds(e)
 
     # --- cache (plain data: JSON-able lists and dicts, never pickled objects) -----------------
 
