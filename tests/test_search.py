@@ -283,3 +283,13 @@ async def test_search_screen_shows_hits_in_the_ui_language_and_the_other_on_f2(d
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.hits and {h.lang for h in screen.hits} == {"en"}
+
+
+def test_reading_table_made_in_a_child_process_matches_the_in_process_one():
+    from tui.content.readings import readings_in_child
+    from tui.domain.readings import build_readings
+
+    texts = ["ネットワークへの侵入検査や脆弱性診断等を活用する", "外部委託先の選定"]
+    table = readings_in_child(texts)
+    assert table == build_readings(texts)
+    assert table["ぜいじゃく"] == ["脆弱"] and table["しんだん"] == ["診断"] and table["いたく"] == ["委託"]

@@ -587,7 +587,9 @@ def load_search_index(
             return SearchIndex.from_data(json.load(fh), corpus)
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    index = build_index(corpus, templates, modules, load_synonyms())
+    from tui.content.readings import readings_in_child
+
+    index = build_index(corpus, templates, modules, load_synonyms(), readings_in_child)
     try:
         ensure_private_dir(cache)
         for old in [*cache.glob("search-*.json"), *cache.glob("search-*.pickle")]:

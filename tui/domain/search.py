@@ -25,7 +25,7 @@ import bisect
 import math
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -656,33 +656,12 @@ def markdown_to_text(markdown: str) -> str:
     return "\n".join(lines)
 
 
-def build_readings(texts: Iterable[str]) -> dict[str, list[str]]:
-    """Hiragana reading → the folded kanji words of `texts` read so (pykakasi), for hiragana and romaji queries."""
-    import pykakasi  # only here: the dictionary loads when the index is built, never at start-up
-
-    kks = pykakasi.kakasi()
-    runs: set[str] = set()
-    for text in texts:
-        runs.update(m.group() for m in re.finditer(r"[\u3005\u4e00-\u9fff]+", text))
-    out: dict[str, list[str]] = {}
-    for run in sorted(runs):
-        parts = kks.convert(run)
-        words = [(fold(p["orig"]), p["hira"]) for p in parts if p["hira"]]
-        if len(parts) > 1:
-            words.append((fold(run), "".join(p["hira"] for p in parts)))
-        for orig, hira in words:
-            if orig != hira and len(hira) >= 2:
-                bucket = out.setdefault(hira, [])
-                if orig not in bucket and len(bucket) < 6:
-                    bucket.append(orig)
-    return out
-
-
 def build_index(
     corpus: Corpus,
     templates: dict | None = None,
     modules: dict | None = None,
     synonyms: Synonyms | None = None,
+    readings: Callable[[list[str]], dict[str, list[str]]] | None = None,
 ) -> SearchIndex:
     """Index every article (notice items individually), guideline comment, template item and lesson, in ja and en."""
     index = SearchIndex(corpus=corpus, synonyms=synonyms or Synonyms())
@@ -740,5 +719,8 @@ def build_index(
                     base + n,
                 )
         base += 1000
-    index.finish(build_readings(e.title + "\n" + e.body + "\n" + e.extra for e in index.entries if e.lang == "ja"))
+    texts = [e.title + "\n" + e.body + "\n" + e.extra for e in index.entries if e.lang == "ja"]
+    if readings is None:
+        from tui.domain.readings import build_readings as readings
+    index.finish(readings(texts))
     return index
