@@ -564,6 +564,12 @@ class SearchIndex:
             extra_spans = _find_all(nx, xmap, e.extra, surfaces)
             if extra_spans:
                 text, body_spans = e.extra, extra_spans
+        if not body_spans and not title_spans and surfaces:
+            # nothing found as typed (a typo): rapidfuzz finds the passage that is closest to the longest word
+            longest = max(surfaces, key=len)
+            al = fuzz.partial_ratio_alignment(longest, nb, score_cutoff=70) if len(longest) >= 3 else None
+            if al is not None and al.dest_end > al.dest_start:
+                body_spans = [(_snap(e.body, (bmap[al.dest_start], bmap[al.dest_end - 1] + 1)), 0)]
         if not body_spans and title_spans and e.kind == "item":
             # an item found by its question: the question is the passage to show
             snippet, hl = _window(e.title, title_spans[0][0], extra=[s for s, _r in title_spans])
