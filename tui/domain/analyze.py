@@ -17,8 +17,8 @@ import unicodedata
 
 from tui.domain.normalize import OLD_FORMS
 
-_KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F5)}
-_FOLD = str.maketrans(
+_KATA_TO_HIRA: dict[int, int | str] = {c: c - 0x60 for c in range(0x30A1, 0x30F5)}
+_FOLD: dict[int, int | str] = str.maketrans(
     {
         **_KATA_TO_HIRA,
         0x30F5: "か",  # ヵ

@@ -440,11 +440,11 @@ class SearchIndex:
         skipped = 0
         j = n
         while j > 0:
-            i, piece = back[j]
-            if piece is None:
+            i, found = back[j]
+            if found is None:
                 skipped += 1
             else:
-                pieces.append(piece)
+                pieces.append(found)
             j = i
         if not pieces or skipped > max(1, n // 5):
             return []
@@ -727,6 +727,8 @@ def build_index(
         base += 1000
     texts = [e.title + "\n" + e.body + "\n" + e.extra for e in index.entries if e.lang == "ja"]
     if readings is None:
-        from tui.domain.readings import build_readings as readings
+        from tui.domain.readings import build_readings
+
+        readings = build_readings
     index.finish(readings(texts))
     return index
