@@ -194,7 +194,7 @@ class Workspace:
         (peewee), the rulebooks and templates, and the search index. Returns the user templates that were skipped."""
         self.store.prepare()
         problems = self.template_problems
-        self.library.search_index  # noqa: B018 - build or load it now, not at the first keystroke
+        self.library.search_index.warm()  # build or load it now, not at the first keystroke
         return problems
 
     # --- settings ---------------------------------------------------------------------------

@@ -325,14 +325,13 @@ def _library(args: argparse.Namespace):
 
 def cmd_show(args: argparse.Namespace) -> int:
     from tui.cli.show import provision_json, render_text
-    from tui.domain.refs import nearest_refs, resolve
+    from tui.domain.refs import nearest_refs, split_refs
 
     lang = args.lang or detect_language()
     set_language(lang)
     corpus = _library(args).corpus
     refs: list[str] = []
-    for text in args.refs:
-        found = resolve(text, corpus)
+    for text, found in split_refs([w[:200] for w in args.refs[:50]], corpus):
         if not found:
             near = nearest_refs(text, corpus)
             raise UserError(_("no such provision: {ref}. Nearest: {near}").format(ref=text, near=", ".join(near)))

@@ -7,7 +7,6 @@ and the template titles are cached as JSON (tui.content.cache), keyed on the cod
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,7 @@ from tui.i18n import _
 from tui.paths import checklists_dir
 
 if TYPE_CHECKING:
-    from tui.domain.search import SearchIndex
+    from tui.domain.search import SearchIndex, Synonyms
     from tui.domain.training import Module
 
 
@@ -519,83 +518,26 @@ def _all_content_files(user_templates: Path | None) -> list[Path]:
 #: The code whose changes make a cached index or title list stale: the builders and the types they store.
 CACHED_CODE = ("domain", "content")
 
-#: The fields of a search entry, in the order a cached row stores them (str, int or list of int).
-_ENTRY_TYPES = (int, str, str, str, str, str, str, str, int, str, str, list, list)
 
+def load_synonyms(root: Path | None = None) -> Synonyms:
+    """The reviewed search synonym table (checklists/synonyms.yaml); empty when the file is absent."""
+    from tui.domain.search import Synonyms
 
-def index_to_json(index: SearchIndex) -> dict[str, object]:
-    rows = [
-        [
-            e.id,
-            e.ref,
-            e.kind,
-            e.rulebook,
-            e.article,
-            e.lang,
-            e.title,
-            e.body,
-            e.order,
-            e.norm_title,
-            e.norm_body,
-            list(e.body_map),
-            list(e.title_map),
-        ]
-        for e in index.entries
-    ]
-    return {"entries": rows, "unigrams": index.unigrams, "bigrams": index.bigrams}
-
-
-def _int_list(value: object, below: int) -> bool:
-    """`value` is a list of whole numbers from 0 to below - 1."""
-    if not isinstance(value, list):
-        return False
-    return not value or (set(map(type, value)) == {int} and min(value) >= 0 and max(value) < below)
-
-
-def index_from_json(data: object, corpus: Corpus) -> SearchIndex | None:
-    """The index stored by `index_to_json`, or None when `data` does not have exactly that shape."""
-    from tui.domain.search import Entry, SearchIndex
-
-    if not isinstance(data, dict):
-        return None
-    rows, unigrams, bigrams = data.get("entries"), data.get("unigrams"), data.get("bigrams")
-    if not (isinstance(rows, list) and isinstance(unigrams, dict) and isinstance(bigrams, dict)):
-        return None
-    entries: list[Entry] = []
-    for n, row in enumerate(rows):
-        if not (isinstance(row, list) and len(row) == len(_ENTRY_TYPES) and row[0] == n):
-            return None
-        if not all(type(v) is t for v, t in zip(row, _ENTRY_TYPES, strict=True)):
-            return None
-        body_map, title_map = row[11], row[12]
-        # each normalized character maps to a character of the original text
-        if len(body_map) != len(row[10]) or len(title_map) != len(row[9]):
-            return None
-        if not (_int_list(body_map, len(row[7])) and _int_list(title_map, len(row[6]))):
-            return None
-        entries.append(
-            Entry(
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5],
-                row[6],
-                row[7],
-                row[8],
-                row[9],
-                row[10],
-                tuple(body_map),
-                tuple(title_map),
-            )
-        )
-    postings = [*unigrams.values(), *bigrams.values()]
-    if not all(type(ids) is list for ids in postings):
-        return None
-    if not _int_list(list(chain.from_iterable(postings)), len(entries)):  # checked in one pass: far quicker
-        return None
-    return SearchIndex(entries=entries, unigrams=unigrams, bigrams=bigrams, corpus=corpus)
+    path = (root or checklists_dir()) / "synonyms.yaml"
+    if not path.is_file():
+        return Synonyms()
+    rows = load_yaml(path) or []
+    if not isinstance(rows, list):
+        raise ContentError(path, _("expected a list of synonym rows"))
+    out = []
+    for n, row in enumerate(rows, 1):
+        say, rule = (row.get("say"), row.get("rule")) if isinstance(row, dict) else (None, None)
+        if not (isinstance(say, list) and isinstance(rule, list)) or not all(
+            isinstance(x, str) and 0 < len(x) <= 80 for x in say + rule
+        ):
+            raise ContentError(path, _("synonym row {n}: expected `say` and `rule` lists of words").format(n=n))
+        out.append((say, rule))
+    return Synonyms.of(out)
 
 
 def load_search_index(
@@ -605,17 +547,28 @@ def load_search_index(
     cache: Path | None,
     user_templates: Path | None = None,
 ) -> SearchIndex:
-    """The search index over everything, from the JSON cache when neither its code nor a content file changed."""
+    """The search index over everything, from the JSON cache (plain data, never code) when neither its code nor a
+    content file (the synonym table included) changed; a damaged or foreign cache is rebuilt."""
     from tui.content.cache import cache_key, read_cache, write_cache
-    from tui.domain.search import build_index
+    from tui.domain.search import SearchIndex, build_index
 
     if cache is None:
-        return build_index(corpus, templates, modules)
-    key = cache_key(CACHED_CODE, _all_content_files(user_templates))
-    index = index_from_json(read_cache(cache, "search", key), corpus)
-    if index is None:
-        index = build_index(corpus, templates, modules)
-        write_cache(cache, "search", key, index_to_json(index))
+        return build_index(corpus, templates, modules, load_synonyms())
+    files = _all_content_files(user_templates)
+    synonyms_file = checklists_dir() / "synonyms.yaml"
+    if synonyms_file.is_file():
+        files.append(synonyms_file)
+    key = cache_key(CACHED_CODE, files)
+    data = read_cache(cache, "search", key)
+    if data is not None:
+        try:
+            return SearchIndex.from_data(data, corpus)
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            pass  # a cache of another shape: built afresh below
+    from tui.content.readings import readings_in_child
+
+    index = build_index(corpus, templates, modules, load_synonyms(), readings_in_child)
+    write_cache(cache, "search", key, index.to_data())
     return index
 
 

@@ -13,6 +13,7 @@ OLD_FORMS = str.maketrans(
     "會經國學體號條關爲總證據處從與舊權價圖團實數應擔當廣亂壓轉續變讀區畫發圓兩惡榮氣歸擧檢缺驗醫齋雜辯邊傳單斷",
     "会経国学体号条関為総証拠処従与旧権価図団実数応担当広乱圧転続変読区画発円両悪栄気帰挙検欠験医斎雑弁辺伝単断",
 )
+_OLD = frozenset(chr(k) for k in OLD_FORMS)
 DASHES = set("‐‑‒–—―−－ｰー-─━")
 _COMBINING = {"\u3099": 0, "\u309a": 1}
 
@@ -21,7 +22,9 @@ def _fold_char(ch: str) -> str:
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
         code = ord(c)
-        if 0x30A1 <= code <= 0x30F6:  # katakana → hiragana
+        if c in "ヵヶ":  # 「1ヶ月」「1ヵ月」 read 「1か月」
+            c = "か"
+        elif 0x30A1 <= code <= 0x30F6:  # katakana → hiragana
             c = chr(code - 0x60)
         elif c in DASHES:
             c = "-"
@@ -34,6 +37,16 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
+        code = ord(ch)
+        if 0x3041 <= code <= 0x3096 or (0x4E00 <= code <= 0x9FFF and ch not in _OLD):
+            chars.append(ch)  # hiragana and current kanji fold to themselves (the common case, kept fast)
+            index.append(i)
+            continue
+        if code < 0x80 and ch not in "-":
+            if not ch.isspace():
+                chars.append(ch.lower())
+                index.append(i)
+            continue
         if ch.isspace():
             continue
         folded = _fold_char(ch)

@@ -42,7 +42,25 @@ RULEBOOK_ALIASES: dict[str, str] = {
     "周知文": "fsa-notice-2020",
     "要請": "fsa-notice-2020",
     "監督指針": "fsa-notice-2020",
+    # the names tenken prints in front of a reference (「交換業規則 第26条第4項」, "Exchange Rules Art. 26(4)")
+    "交換業規則": "jvcea-exchange",
+    "暗号資産交換業規則": "jvcea-exchange",
+    "exchangerules": "jvcea-exchange",
+    "デリバティブ規則": "jvcea-derivatives",
+    "derivativesrules": "jvcea-derivatives",
+    "電子決済手段規則": "jvcea-epayment",
+    "e-paymentrules": "jvcea-epayment",
+    "epaymentrules": "jvcea-epayment",
+    "仲介業者規則": "fsi-bcp",
+    "仲介業者": "fsi-bcp",
+    "fsirules": "fsi-bcp",
+    "2020年周知文": "fsa-notice-2020",
+    "2020notice": "fsa-notice-2020",
+    "周知文2020": "fsa-notice-2020",
 }
+# 「III-2-8」「Ⅲ-2-8 (1)」: the section of the FSA's supervisory guideline the 2020 notice quotes
+_III_2_8 = re.compile(r"^(?:監督指針|fsa|2020年周知文|2020notice)?iii-2-8(?:\(1\))?(?:主な着眼点)?")
+NOTICE_SECTIONS = ("part1", "4", "5", "8")
 _ALIAS_RE = "|".join(sorted(map(re.escape, RULEBOOK_ALIASES), key=len, reverse=True))
 
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -102,7 +120,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"^\(?(?P<a>[458])\)?[.・]?(?P<k>[{_KANA}])\.?$"), "kana"),
     (re.compile(rf"^\(?(?P<a>[458])\)?[.・-]?(?P<r>{_ROMAJI})$"), "romaji"),
     (re.compile(r"^(?:要請|request|part)(?P<n>[12])$"), "part"),
-    (re.compile(r"^(?:guideline|gl|ガイドライン)(?P<rest>.+)$"), "guideline-word"),
+    (re.compile(r"^(?:guidelineon|guideline|gl|ガイドライン)(?P<rest>.+)$"), "guideline-word"),
 ]
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
@@ -153,6 +171,13 @@ def parse_ref(text: str) -> ParsedRef | None:
             return ParsedRef(slug_n, local_n)
         return None
     norm = normalize_ref_text(raw)
+    m3 = _III_2_8.match(norm)
+    if m3:
+        rest = norm[m3.end() :]
+        if not rest:
+            return ParsedRef("fsa-notice-2020", "")
+        notice_local = _local_from(rest)
+        return ParsedRef("fsa-notice-2020", notice_local) if notice_local else None
     m = re.match(rf"^(?P<book>{_ALIAS_RE})(?P<rest>.*)$", norm)
     book: str | None = None
     if m and m.group("rest"):
@@ -169,6 +194,8 @@ def resolve(text: str, corpus: Corpus) -> list[str]:
     parsed = parse_ref(text)
     if parsed is None:
         return []
+    if parsed.rulebook == "fsa-notice-2020" and not parsed.local:  # 「III-2-8」: the notice's quoted sections
+        return [f"{parsed.rulebook}:{s}" for s in NOTICE_SECTIONS if f"{parsed.rulebook}:{s}" in corpus]
     books = [parsed.rulebook] if parsed.rulebook else [b for b in RULEBOOK_ORDER if b in corpus.rulebooks]
     out = []
     for b in books:
@@ -177,6 +204,27 @@ def resolve(text: str, corpus: Corpus) -> list[str]:
             out.append(ref)
         elif "." in parsed.local and parsed.rulebook is None and b == "fsa-notice-2020":
             continue
+    return out
+
+
+def split_refs(words: list[str], corpus: Corpus) -> list[tuple[str, list[str]]]:
+    """Words typed without quotes (`tenken show 交換業 第10条第2項`) grouped into the references they spell.
+
+    Greedy, longest first: each group is the most words from here that still read as one reference. Returns
+    (text, refs) pairs; refs is empty for words that name nothing (the caller reports them)."""
+    out: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + 4), i, -1):
+            text = " ".join(words[i:j])
+            found = resolve(text, corpus)
+            if found:
+                out.append((text, found))
+                i = j
+                break
+        else:
+            out.append((words[i], []))
+            i += 1
     return out
 
 

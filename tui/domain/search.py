@@ -1,32 +1,59 @@
 """One search over provisions, guideline comments, inspection items and lessons, in both languages.
 
-References (「第26条第3項」, "art 26(3)", 「交換業 27条」) jump straight to the provision. Everything else is found
-through a character n-gram index (so a query touches only the entries that share its characters) and ranked
-with rapidfuzz: typo-tolerant, a heading or caption match outranks a passing mention, ties go by rulebook order.
+The pipeline, in order:
+
+1. References first: anything tenken prints as a reference (「交換業規則 第26条第4項」, "Exchange Rules Art. 26(4)",
+   「Ⅲ-2-8 ⑧ロ」) jumps straight to the provision.
+2. The query is cut into units (`tui.domain.analyze`): Japanese script runs without their grammar, English words
+   without stop words. Each unit is a group of alternatives: the unit itself, the rule wording the reviewed synonym
+   table gives for it (checklists/synonyms.yaml: 消す→削除, パッチ→セキュリティパッチ, …), English words it may be the
+   beginning of (typing) or a typo of (rapidfuzz). Hiragana and romaji are also read as kanji words through a
+   reading table built with pykakasi at index time.
+3. BM25 over Japanese character bigrams and English word stems, every unit counting: a text that matches all the
+   units of a query ranks above one that matches some of them very well.
+4. Both languages of a provision are indexed; a hit is shown in the UI language, which also wins ties.
+5. The passage shown is the one around the rarest matched unit, highlighted at word boundaries; an inspection
+   item shows its question or guidance, not its evidence list.
+
+When no unit matches at all, a rapidfuzz partial_ratio scan over the candidates sharing characters with the query
+keeps typo-laden queries from coming back empty.
 """
 
 from __future__ import annotations
 
-import heapq
+import bisect
+import math
 import re
-from collections import Counter
+from array import array
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel  # noqa: F401 - imported for rapidfuzz's C backends warm-up
 
+from tui.domain.analyze import (
+    STOPWORDS,
+    fold,
+    grams,
+    index_terms,
+    is_hiragana,
+    long_vowel_variants,
+    query_units,
+    romaji_to_hiragana,
+    stem,
+)
 from tui.domain.corpus import RULEBOOK_ORDER, Corpus, article_label
-from tui.domain.normalize import normalize, normalize_with_map
+from tui.domain.normalize import normalize_with_map
 from tui.domain.refs import resolve
 
-if TYPE_CHECKING:
-    from tui.domain.template import Template
-    from tui.domain.training import Module
-
 KINDS = ("provision", "guideline", "item", "lesson")
-TITLE_BONUS = 8.0
-MAX_CANDIDATES = 160
+KIND_WEIGHT = {"provision": 1.0, "guideline": 0.97, "item": 0.7, "lesson": 0.65}  # measured on the relevance set
+K1 = 1.2
+B = 0.5
+TITLE_REPEAT = 2  # a heading's words count as if written twice
+TITLE_BONUS = 0.5  # a unit found whole in a provision's heading weighs this much more
+FORMAT = 2  # of the cached data (SearchIndex.to_data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +69,7 @@ class Entry:
     title: str
     body: str
     order: int  # rulebook structure order, for ties
-    norm_title: str
-    norm_body: str
-    body_map: tuple[int, ...]
-    title_map: tuple[int, ...]
+    extra: str = ""  # searched but shown only when nothing else matched (an item's evidence list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +85,7 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()  # spans in `snippet` to highlight
     title_highlights: tuple[tuple[int, int], ...] = ()
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "ref": self.ref,
             "rulebook": self.rulebook,
@@ -74,42 +98,150 @@ class Hit:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Alt:
+    """One way a query unit can match: its index terms, a weight, and the folded text to highlight."""
+
+    terms: tuple[str, ...]
+    weight: float
+    surface: str
+
+
+@dataclass
+class Synonyms:
+    """The reviewed synonym table: folded phrase → folded rule wordings (both languages)."""
+
+    table: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[Iterable[str], Iterable[str]]]) -> Synonyms:
+        table: dict[str, list[str]] = {}
+        for sources, targets in rows:
+            folded = [fold(t) for t in targets]
+            for s in sources:
+                table.setdefault(fold(s), [])
+                table[fold(s)] += [t for t in folded if t not in table[fold(s)]]
+        return cls({k: tuple(v) for k, v in table.items()})
+
+
 @dataclass
 class SearchIndex:
     entries: list[Entry] = field(default_factory=list)
-    unigrams: dict[str, list[int]] = field(default_factory=dict)
-    bigrams: dict[str, list[int]] = field(default_factory=dict)
+    postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # term → (entry ids, BM25)
+    titles: dict[str, np.ndarray] = field(default_factory=dict)  # term → provisions with it in their heading
+    readings: dict[str, list[str]] = field(default_factory=dict)  # hiragana reading → folded kanji words
+    synonyms: Synonyms = field(default_factory=Synonyms)
     corpus: Corpus | None = None
+    _english: list[str] = field(default_factory=list)
+    _by_ref: dict[str, list[int]] = field(default_factory=dict)
+    _folded: dict[int, tuple[str, array[int], str, array[int], str, array[int]]] = field(default_factory=dict)
+    _max_reading: int = 0
+    _compact_texts: list[str] = field(default_factory=list)
+    _kind_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    _masks: dict[tuple[str | None, str | None, str | None], np.ndarray] = field(default_factory=dict)
+    _synonym_re: re.Pattern[str] | None = None
 
     # --- building ---------------------------------------------------------------------------
 
     def add(
-        self, ref: str, kind: str, rulebook: str, article: str, lang: str, title: str, body: str, order: int
+        self,
+        ref: str,
+        kind: str,
+        rulebook: str,
+        article: str,
+        lang: str,
+        title: str,
+        body: str,
+        order: int,
+        extra: str = "",
     ) -> None:
-        norm_title, title_map = normalize_with_map(title)
-        norm_body, body_map = normalize_with_map(body)
-        entry = Entry(
-            len(self.entries),
-            ref,
-            kind,
-            rulebook,
-            article,
-            lang,
-            title,
-            body,
-            order,
-            norm_title,
-            norm_body,
-            tuple(body_map),
-            tuple(title_map),
-        )
-        self.entries.append(entry)
-        text = norm_title + "\x00" + norm_body
-        for ch in set(text) - {"\x00"}:
-            self.unigrams.setdefault(ch, []).append(entry.id)
-        for bg in {text[i : i + 2] for i in range(len(text) - 1)} - {""}:
-            if "\x00" not in bg:
-                self.bigrams.setdefault(bg, []).append(entry.id)
+        self.entries.append(Entry(len(self.entries), ref, kind, rulebook, article, lang, title, body, order, extra))
+
+    def finish(self, readings: dict[str, list[str]] | None = None) -> None:
+        """Weigh every term (BM25) once all entries are in; the query only adds the weights up."""
+        tfs: list[dict[str, int]] = []
+        lengths: list[int] = []
+        titles: dict[str, list[int]] = {}
+        for e in self.entries:
+            title_terms = index_terms(fold(e.title))
+            if e.kind == "provision":
+                for t in set(title_terms):
+                    titles.setdefault(t, []).append(e.id)
+            repeat = 1 if e.kind == "item" else TITLE_REPEAT  # an item's question is its text, not a heading
+            terms = title_terms * repeat + index_terms(fold(e.body + "\n" + e.extra))
+            tf: dict[str, int] = {}
+            for t in terms:
+                tf[t] = tf.get(t, 0) + 1
+            tfs.append(tf)
+            lengths.append(len(terms))
+        avg = sum(lengths) / max(1, len(lengths))
+        df: dict[str, int] = {}
+        for tf in tfs:
+            for t in tf:
+                df[t] = df.get(t, 0) + 1
+        n = len(self.entries)
+        postings: dict[str, tuple[list[int], list[float]]] = {}  # built as lists, kept as arrays
+        for i, tf in enumerate(tfs):
+            norm = K1 * (1 - B + B * lengths[i] / avg)
+            for t, f in tf.items():
+                idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+                ids, ws = postings.setdefault(t, ([], []))
+                ids.append(i)
+                ws.append(round(idf * f * (K1 + 1) / (f + norm), 4))
+        self.postings = {
+            t: (np.asarray(ids, np.int32), np.asarray(ws, np.float32)) for t, (ids, ws) in postings.items()
+        }
+        self.titles = {t: np.asarray(ids, np.int32) for t, ids in titles.items()}
+        if readings is not None:
+            self.readings = readings
+        self._prepare()
+
+    def _prepare(self) -> None:
+        self._english = sorted(t for t in self.postings if t.isascii() and t[:1].isalpha())
+        self._by_ref = {}
+        for e in self.entries:
+            self._by_ref.setdefault(e.ref, []).append(e.id)
+        self._max_reading = max((len(r) for r in self.readings), default=0)
+        self._kind_weight = np.asarray([KIND_WEIGHT.get(e.kind, 0.6) for e in self.entries], np.float64)
+        self._masks = {}
+        self._folded = {}
+        keys = sorted(self.synonyms.table, key=len, reverse=True)
+        self._synonym_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+
+    def warm(self) -> None:
+        """Make what highlighting needs for every entry now (about 0.2 s), so no keystroke waits for it; the
+        Workspace calls this in the background after loading the index. Without it the same is done per hit."""
+        for e in self.entries:
+            self._folds(e)
+
+    # --- cache (plain data: JSON-able lists and dicts, never pickled objects) -----------------
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "entries": [
+                [e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, e.body, e.order, e.extra] for e in self.entries
+            ],
+            "postings": {t: [ids.tolist(), ws.tolist()] for t, (ids, ws) in self.postings.items()},
+            "titles": {t: ids.tolist() for t, ids in self.titles.items()},
+            "readings": self.readings,
+            "synonyms": self.synonyms.table,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], corpus: Corpus | None) -> SearchIndex:
+        if data.get("format") != FORMAT:
+            raise ValueError("search index cache of another format")
+        index = cls(corpus=corpus)
+        index.entries = [Entry(n, *row) for n, row in enumerate(data["entries"])]
+        index.postings = {
+            t: (np.asarray(p[0], np.int32), np.asarray(p[1], np.float32)) for t, p in data["postings"].items()
+        }
+        index.titles = {t: np.asarray(ids, np.int32) for t, ids in data["titles"].items()}
+        index.readings = {k: list(v) for k, v in data["readings"].items()}
+        index.synonyms = Synonyms({k: tuple(v) for k, v in data["synonyms"].items()})
+        index._prepare()
+        return index
 
     # --- querying ---------------------------------------------------------------------------
 
@@ -122,15 +254,17 @@ class SearchIndex:
         lang: str | None = None,
         prefer: str = "ja",
     ) -> list[Hit]:
-        """Hits for `query`, best first. `lang` filters; `prefer` is the language of reference hits."""
-        q = normalize(query)
-        if not q:
+        """Hits for `query`, best first. `lang` keeps one language only; otherwise a provision found in either
+        language is shown in `prefer` (the UI language), which also wins ties."""
+        query = query[:500]
+        if not fold(query).strip():
             return []
+        show = lang or prefer
         hits: list[Hit] = []
         seen: set[str] = set()
         if self.corpus is not None:
             for ref in resolve(query, self.corpus):
-                hit = self._ref_hit(ref, lang or prefer, 1000.0 - len(hits))
+                hit = self._ref_hit(ref, show, 1000.0 - len(hits))
                 if (
                     hit.ref not in seen
                     and (not rulebook or hit.rulebook == rulebook)
@@ -138,23 +272,258 @@ class SearchIndex:
                 ):
                     seen.add(hit.ref)
                     hits.append(hit)
-        scored = self._rank(q, rulebook, kind, lang)
-        for score, e, span, in_title in scored:
-            if e.ref in seen:
+        combined: np.ndarray | None = None
+        used: list[list[Alt]] = []
+        for groups in self._plans(query):
+            scores = self._score(groups)
+            if scores is not None and scores.any():
+                used += groups
+                combined = scores if combined is None else np.maximum(combined, scores)
+        if combined is None:
+            return hits or self._fuzzy(query, limit, rulebook, kind, lang, show)
+        combined = combined * self._kind_weight * self._mask(rulebook, kind, lang)
+        cand = np.flatnonzero(combined > 0)
+        if not cand.size:
+            return hits or self._fuzzy(query, limit, rulebook, kind, lang, show)
+        k = (limit + len(seen)) * 3
+        if cand.size > k:
+            cand = cand[np.argpartition(-combined[cand], k - 1)[:k]]
+        best: dict[str, tuple[float, int]] = {}  # ref → (score, entry id matched)
+        for i in cand.tolist():
+            e = self.entries[i]
+            sc = round(float(combined[i]), 6)
+            old = best.get(e.ref)
+            if old is None or sc > old[0] or (sc == old[0] and e.lang == show):
+                best[e.ref] = (sc, i)
+        ranked = sorted(
+            best.items(),
+            key=lambda kv: (-round(kv[1][0], 3), self.entries[kv[1][1]].lang != show, self.entries[kv[1][1]].order),
+        )
+        top = ranked[0][1][0] if ranked else 1.0
+        surfaces = self._surfaces(used)
+        for ref, (score, i) in ranked:
+            if ref in seen:
                 continue
-            seen.add(e.ref)
-            if span is None:  # ranked without alignment; align only what is shown
-                al = fuzz.partial_ratio_alignment(q, e.norm_title if in_title else e.norm_body)
-                span = (al.dest_start, al.dest_end) if al is not None else None
-            hits.append(self._hit(e, score, span, in_title))
+            seen.add(ref)
+            e = self._shown(ref, i, show)
+            hits.append(self._hit(e, 100.0 * score / top, surfaces))
             if len(hits) >= limit:
                 break
         return hits[:limit]
 
-    def _keep(self, e: Entry, rulebook: str | None, kind: str | None, lang: str | None) -> bool:
+    def _mask(self, rulebook: str | None, kind: str | None, lang: str | None) -> np.ndarray:
+        key = (rulebook, kind, lang)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = np.asarray([self._keep(e, rulebook, kind, lang) for e in self.entries], np.float64)
+            if len(self._masks) < 64:
+                self._masks[key] = mask
+        return mask
+
+    def _shown(self, ref: str, matched: int, show: str) -> Entry:
+        """The entry of `ref` in the UI language (the matched one when there is none)."""
+        for i in self._by_ref.get(ref, ()):
+            if self.entries[i].lang == show:
+                return self.entries[i]
+        return self.entries[matched]
+
+    @staticmethod
+    def _keep(e: Entry, rulebook: str | None, kind: str | None, lang: str | None) -> bool:
         return (
             (not rulebook or e.rulebook == rulebook) and (not kind or e.kind == kind) and (not lang or e.lang == lang)
         )
+
+    # --- query plans ------------------------------------------------------------------------
+
+    def _alt(self, text: str, weight: float) -> Alt | None:
+        """The alternative for one folded word or phrase (None when it has no index terms)."""
+        terms: list[str] = []
+        for m in re.finditer(r"[a-z0-9]+|[^\sa-z0-9]+", text):
+            tok = m.group()
+            if tok.isascii():
+                if tok not in STOPWORDS:
+                    terms.append(stem(tok))
+            else:
+                terms += grams(tok)
+        return Alt(tuple(terms), weight, text) if terms else None
+
+    def _plans(self, query: str) -> list[list[list[Alt]]]:
+        """One or more readings of the query, each a list of unit groups (a group: its alternatives)."""
+        units = query_units(query)
+        folded = fold(query)
+        plans = [self._groups(units, folded)]
+        compact = re.sub(r"\s+", "", folded)
+        kana = None
+        if compact and is_hiragana(compact):
+            kana = compact
+        elif compact.isascii() and compact.isalpha():
+            kana = romaji_to_hiragana(folded)
+        if kana:
+            for variant in long_vowel_variants(kana):
+                reading = self._reading_groups(variant)
+                if reading:
+                    plans.append(reading)
+        return [p for p in plans if p]
+
+    def _groups(self, units: list[tuple[str, int, int]], folded: str) -> list[list[Alt]]:
+        """A group per query unit. A synonym phrase inside one unit (「育成」 in 「人材育成」) adds its rule wording as
+        alternatives of that unit; a phrase across units (「パッチを当てる」, "fake apps") replaces them."""
+        groups: list[list[Alt]] = []
+        taken: list[tuple[int, int]] = []
+        inside: dict[int, list[Alt]] = {}  # unit number → synonym alternatives found within it
+        for m in self._synonym_re.finditer(folded) if self._synonym_re else ():
+            key = m.group()
+            targets = self.synonyms.table[key]
+            a, b = m.span()
+            if key.isascii() and ((a > 0 and folded[a - 1].isalnum()) or (b < len(folded) and folded[b].isalnum())):
+                continue
+            expansions = [x for x in (self._alt(t, 0.9) for t in targets) if x]
+            within = [n for n, (_t, ua, ub) in enumerate(units) if ua <= a and b <= ub and ub - ua > b - a]
+            if within:
+                inside.setdefault(within[0], []).extend(expansions)
+                continue
+            if any(a < tb and ta < b for ta, tb in taken):
+                continue
+            alts = [x for x in [self._alt(key, 1.0), *expansions] if x]
+            if alts:
+                groups.append(alts)
+                taken.append((a, b))
+        last = len(units) - 1
+        for n, (text, a, b) in enumerate(units):
+            if any(a < tb and ta < b for ta, tb in taken):
+                continue
+            if text.isascii() and text in STOPWORDS:
+                continue
+            alt = self._alt(text, 1.0)
+            if alt is None:
+                continue
+            alts = [alt, *inside.get(n, ())]
+            if text.isascii() and text.isalpha():
+                alts += self._english_alts(text, typing=n == last)
+            groups.append(alts)
+        return groups
+
+    def _english_alts(self, word: str, typing: bool) -> list[Alt]:
+        """Words the index has that `word` begins (still being typed, or a stem) or misspells."""
+        out: list[Alt] = []
+        s = stem(word)
+        if len(word) >= 3 and (typing or s not in self.postings or len(word) >= 5):
+            i = bisect.bisect_left(self._english, word[: max(3, len(word) - 1)] if len(word) >= 6 else word)
+            while i < len(self._english) and len(out) < 6:
+                t = self._english[i]
+                if not t.startswith(word[: max(3, len(word) - 1)] if len(word) >= 6 else word):
+                    break
+                if t != s:
+                    out.append(Alt((t,), 0.85, t))
+                i += 1
+        if s not in self.postings and not out and len(word) >= 4:
+            for t, score, _i in process.extract(s, self._english, scorer=fuzz.ratio, limit=3, score_cutoff=75):
+                out.append(Alt((t,), 0.8 * score / 100, t))
+        return out
+
+    def _reading_groups(self, kana: str) -> list[list[Alt]]:
+        """Hiragana read as words of the texts (「がいぶいたく」→ 外部 委託); empty when most of it is not."""
+        n = len(kana)
+        inf = float("inf")
+        cost = [inf] * (n + 1)
+        back: list[tuple[int, str | None]] = [(0, None)] * (n + 1)
+        cost[0] = 0.0
+        for i in range(n):
+            if cost[i] == inf:
+                continue
+            if cost[i] + 3 < cost[i + 1]:
+                cost[i + 1], back[i + 1] = cost[i] + 3, (i, None)
+            for j in range(i + 2, min(n, i + self._max_reading) + 1):
+                piece = kana[i:j]
+                if (piece in self.readings or piece in self.postings) and cost[i] + 1 < cost[j]:
+                    cost[j], back[j] = cost[i] + 1, (i, piece)
+        pieces: list[str] = []
+        skipped = 0
+        j = n
+        while j > 0:
+            i, found = back[j]
+            if found is None:
+                skipped += 1
+            else:
+                pieces.append(found)
+            j = i
+        if not pieces or skipped > max(1, n // 5):
+            return []
+        groups: list[list[Alt]] = []
+        for piece in reversed(pieces):
+            alts = [self._alt(w, 1.0) for w in self.readings.get(piece, ())[:4]]
+            if piece in self.postings or len(piece) > 2:
+                alts.append(self._alt(piece, 0.9))
+            groups.append([a for a in alts if a])
+        return [g for g in groups if g]
+
+    # --- scoring ----------------------------------------------------------------------------
+
+    def _score(self, groups: list[list[Alt]]) -> np.ndarray | None:
+        """BM25 summed over each group's best alternative, times the squared share of groups a text matches
+        (a group matches when its alternative's terms are mostly there): every word of the query counts."""
+        n = len(self.entries)
+        total = np.zeros(n)
+        matched = np.zeros(n)
+        counted = 0
+        for alts in groups:
+            counted += 1  # a unit nothing knows still counts against every text
+            best: np.ndarray | None = None
+            hit: np.ndarray | None = None
+            for alt in alts:
+                terms = set(alt.terms)
+                found = [self.postings[t] for t in terms if t in self.postings]
+                if not found:
+                    continue
+                sums = np.zeros(n)
+                counts = np.zeros(n)
+                for ids, ws in found:
+                    sums[ids] += ws  # ids are unique within one term
+                    counts[ids] += 1
+                share = counts / len(terms)
+                value = alt.weight * sums * share
+                in_title = np.zeros(n)
+                for t in terms:
+                    if t in self.titles:
+                        in_title[self.titles[t]] += 1
+                value *= 1 + TITLE_BONUS * (in_title >= len(terms))
+                best = value if best is None else np.maximum(best, value)
+                hit = share >= 0.6 if hit is None else hit | (share >= 0.6)
+            if best is not None and hit is not None:
+                total += best
+                matched += hit
+        if not counted or not matched.any():
+            return None
+        return np.where(matched > 0, total * (matched / counted) ** 2, 0.0)
+
+    def _fuzzy(
+        self, query: str, limit: int, rulebook: str | None, kind: str | None, lang: str | None, show: str
+    ) -> list[Hit]:
+        """Last resort for a query no unit of which matched: partial_ratio over the texts sharing its bigrams."""
+        q = re.sub(r"\s+", "", fold(query))
+        if len(q) < 3:
+            return []
+        cand: dict[int, int] = {}
+        for g in grams(q):
+            for i in self.postings[g][0].tolist() if g in self.postings else ():
+                cand[i] = cand.get(i, 0) + 1
+        ids = [i for i, _n in sorted(cand.items(), key=lambda kv: -kv[1])[:300]]
+        ids = [i for i in ids if self._keep(self.entries[i], rulebook, kind, lang)]
+        if not self._compact_texts:
+            self._compact_texts = [re.sub(r"\s+", "", fold(e.title + e.body)) for e in self.entries]
+        texts = [self._compact_texts[i] for i in ids]
+        found = process.extract(q, texts, scorer=fuzz.partial_ratio, limit=limit * 2, score_cutoff=70)
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for _t, score, n in found:
+            e = self.entries[ids[n]]
+            if e.ref in seen:
+                continue
+            seen.add(e.ref)
+            hits.append(self._hit(self._shown(e.ref, e.id, show), score, [q]))
+        return hits[:limit]
+
+    # --- showing ----------------------------------------------------------------------------
 
     def _ref_hit(self, ref: str, lang: str, score: float) -> Hit:
         """A reference typed by the user: the provision itself, whatever its depth."""
@@ -169,97 +538,117 @@ class SearchIndex:
         number = f"{p.article}.{p.item}" if book.kind == "notice" and p.item else p.article
         return Hit(ref, kind, p.rulebook, number, lang, title, snippet, score)
 
-    def _candidates(self, q: str) -> list[int]:
-        if len(q) == 1:
-            return self.unigrams.get(q, [])
-        grams = [q[i : i + 2] for i in range(len(q) - 1)]
-        counts: Counter[int] = Counter()
-        for g in set(grams):
-            counts.update(self.bigrams.get(g, ()))
-        if not counts:
-            return []
-        need = max(1, int(len(set(grams)) * 0.5))
-        best = [i for i, n in counts.most_common(MAX_CANDIDATES * 3) if n >= need]
-        return best[: MAX_CANDIDATES * 3]
+    def _folds(self, e: Entry) -> tuple[str, array[int], str, array[int], str, array[int]]:
+        """The entry's heading, body and extra text normalized, with maps back to the text as written."""
+        got = self._folded.get(e.id)
+        if got is None:
+            t, tm = normalize_with_map(e.title)
+            b, bm = normalize_with_map(e.body)
+            x, xm = normalize_with_map(e.extra)
+            got = self._folded[e.id] = (t, array("I", tm), b, array("I", bm), x, array("I", xm))
+        return got
 
-    def _rank(
-        self, q: str, rulebook: str | None, kind: str | None, lang: str | None
-    ) -> list[tuple[float, Entry, tuple[int, int] | None, bool]]:
-        out: list[tuple[float, Entry, tuple[int, int] | None, bool]] = []
-        long_candidates: list[Entry] = []
-        short = len(q) <= 2
-        for i in self._candidates(q):
-            e = self.entries[i]
-            if not self._keep(e, rulebook, kind, lang):
-                continue
-            if short:
-                # One or two characters: exact occurrences only, headings first, earlier mentions first.
-                t = e.norm_title.find(q)
-                if t >= 0:
-                    out.append((100.0 + TITLE_BONUS - min(t, 20) * 0.05, e, (t, t + len(q)), True))
-                    continue
-                b = e.norm_body.find(q)
-                if b >= 0:
-                    out.append((100.0 - min(b, 200) * 0.01, e, (b, b + len(q)), False))
-                continue
-            long_candidates.append(e)
-        if long_candidates:
-            # Scored in rapidfuzz's C loop; the matched span is found later for the few hits shown.
-            titles = process.extract(
-                q, [e.norm_title for e in long_candidates], scorer=fuzz.partial_ratio, limit=None, score_cutoff=60
-            )
-            bodies = process.extract(
-                q, [e.norm_body for e in long_candidates], scorer=fuzz.partial_ratio, limit=None, score_cutoff=60
-            )
-            title_scores = {i: score + TITLE_BONUS for _c, score, i in titles}
-            for _c, score, i in bodies:
-                if title_scores.get(i, 0.0) < score:
-                    out.append((score, long_candidates[i], None, False))
-            body_best = {i: score for _c, score, i in bodies}
-            for i, score in title_scores.items():
-                if score >= body_best.get(i, 0.0):
-                    out.append((score, long_candidates[i], None, True))
-        if len(q) > 2:
-            out = [t for t in out if t[0] >= 70]
-        kind_rank = {"provision": 0, "guideline": 1, "item": 2, "lesson": 3}
-        return heapq.nsmallest(
-            MAX_CANDIDATES, out, key=lambda t: (-round(t[0], 1), kind_rank.get(t[1].kind, 9), t[1].order, t[1].lang)
+    def _surfaces(self, groups: list[list[Alt]]) -> list[str]:
+        """The words to highlight, rarest first (the passage shown is around the rarest one found)."""
+        return sorted(
+            {_compact(a.surface) for alts in groups for a in alts if _compact(a.surface)},
+            key=lambda s: (-self._rarity(s), -len(s)),
         )
 
-    def _hit(self, e: Entry, score: float, span: tuple[int, int] | None, in_title: bool = False) -> Hit:
-        title_hl: tuple[tuple[int, int], ...] = ()
-        if span is not None and in_title:
-            title_hl = (_orig_span(e.title_map, span),)
-            snippet, hl = _window(e.body, None)
-        elif span is not None:
-            snippet, hl = _window(e.body, _orig_span(e.body_map, span))
+    def _hit(self, e: Entry, score: float, surfaces: list[str]) -> Hit:
+        """The hit with the passage around its rarest matched word, highlights snapped to word boundaries."""
+        nt, tmap, nb, bmap, nx, xmap = self._folds(e)
+        title_spans = _find_all(nt, tmap, e.title, surfaces)
+        body_spans = _find_all(nb, bmap, e.body, surfaces)
+        text = e.body
+        if not body_spans and not title_spans and e.extra:
+            extra_spans = _find_all(nx, xmap, e.extra, surfaces)
+            if extra_spans:
+                text, body_spans = e.extra, extra_spans
+        if not body_spans and not title_spans and surfaces:
+            # nothing found as typed (a typo): rapidfuzz finds the passage that is closest to the longest word
+            longest = max(surfaces, key=len)
+            al = fuzz.partial_ratio_alignment(longest, nb, score_cutoff=70) if len(longest) >= 3 else None
+            if al is not None and al.dest_end > al.dest_start:
+                body_spans = [(_snap(e.body, (bmap[al.dest_start], bmap[al.dest_end - 1] + 1)), 0)]
+        if not body_spans and title_spans and e.kind == "item":
+            # an item found by its question: the question is the passage to show
+            snippet, hl = _window(e.title, title_spans[0][0], extra=[s for s, _r in title_spans])
+            return Hit(e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, snippet, score, hl, ())
+        if body_spans:
+            anchor = min(body_spans, key=lambda sr: sr[1])[0]
+            snippet, hl = _window(text, anchor, extra=[s for s, _r in body_spans])
         else:
-            snippet, hl = _window(e.body, None)
+            snippet, hl = _window(text, None)
+        title_hl = tuple(sorted(s for s, _r in title_spans))
         return Hit(e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, snippet, score, hl, title_hl)
 
-
-def _orig_span(index: tuple[int, ...], span: tuple[int, int]) -> tuple[int, int]:
-    start, end = span
-    if not index:
-        return (0, 0)
-    start = min(start, len(index) - 1)
-    end = min(max(end, start + 1), len(index))
-    return (index[start], index[end - 1] + 1)
+    def _rarity(self, surface: str) -> float:
+        terms = index_terms(surface)
+        if not terms:
+            return 0.0
+        return sum(1.0 / max(1, len(self.postings[t][0]) if t in self.postings else 1) for t in terms) / len(terms)
 
 
-def _window(text: str, span: tuple[int, int] | None, width: int = 80) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """A one-line snippet of about `width` characters around the match, with the match's place in it."""
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _find_all(norm: str, index: array[int], original: str, surfaces: list[str]) -> list[tuple[tuple[int, int], int]]:
+    """Spans of `surfaces` in `original` (found in its normalized form), with the surface's rank; not overlapping."""
+    out: list[tuple[tuple[int, int], int]] = []
+    for rank, s in enumerate(surfaces):
+        if len(s) < 1 or (len(s) == 1 and s.isascii()):
+            continue
+        start = norm.find(s)
+        count = 0
+        while start >= 0 and count < 3:
+            span = _snap(original, (index[start], index[start + len(s) - 1] + 1))
+            if not any(span[0] < b and a < span[1] for (a, b), _r in out):
+                out.append((span, rank))
+            count += 1
+            start = norm.find(s, start + len(s))
+    return out
+
+
+def _snap(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Widen a span over latin letters to whole words ("suffici|ent testing" → "sufficient testing")."""
+    a, b = span
+    while a > 0 and text[a - 1].isascii() and text[a - 1].isalnum() and text[a].isascii() and text[a].isalnum():
+        a -= 1
+    while b < len(text) and text[b].isascii() and text[b].isalnum() and text[b - 1].isascii() and text[b - 1].isalnum():
+        b += 1
+    return a, b
+
+
+def _window(
+    text: str, span: tuple[int, int] | None, width: int = 80, extra: list[tuple[int, int]] | None = None
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A one-line snippet of about `width` characters around the match, with the matches' places in it."""
     flat = text.replace("\n", " ")
     if span is None:
         return (flat[:width] + ("…" if len(flat) > width else "")), ()
     start, end = span
     left = max(0, start - width // 3)
+    if left > 0:  # start the snippet at a word boundary
+        while left < start and flat[left - 1].isascii() and flat[left - 1].isalnum():
+            left += 1
     right = min(len(flat), max(end, left + width))
+    while 0 < right < len(flat) and right < end + width + 20 and _word(flat[right - 1]) and _word(flat[right]):
+        right += 1  # end it at a word boundary too
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(flat) else ""
     snippet = prefix + flat[left:right] + suffix
     offset = len(prefix) - left
-    return snippet, ((start + offset, min(end, right) + offset),)
+    spans = []
+    for a, b in sorted(set([span] + (extra or []))):
+        if a >= left and b <= right:
+            spans.append((a + offset, b + offset))
+    return snippet, tuple(spans)
+
+
+def _word(c: str) -> bool:
+    return c.isascii() and c.isalnum()
 
 
 def markdown_to_text(markdown: str) -> str:
@@ -275,10 +664,14 @@ def markdown_to_text(markdown: str) -> str:
 
 
 def build_index(
-    corpus: Corpus, templates: dict[str, Template] | None = None, modules: dict[str, Module] | None = None
+    corpus: Corpus,
+    templates: dict[str, Any] | None = None,
+    modules: dict[str, Any] | None = None,
+    synonyms: Synonyms | None = None,
+    readings: Callable[[list[str]], dict[str, list[str]]] | None = None,
 ) -> SearchIndex:
     """Index every article (notice items individually), guideline comment, template item and lesson, in ja and en."""
-    index = SearchIndex(corpus=corpus)
+    index = SearchIndex(corpus=corpus, synonyms=synonyms or Synonyms())
     book_rank = {slug: n for n, slug in enumerate(RULEBOOK_ORDER)}
     for p in sorted(corpus.provisions.values(), key=lambda p: (book_rank.get(p.rulebook, 99), p.order)):
         order = book_rank.get(p.rulebook, 99) * 100_000 + p.order
@@ -291,8 +684,8 @@ def build_index(
                 index.add(p.ref, "provision", p.rulebook, p.article, lang, title, corpus.full_text(p.ref, lang), order)
         elif p.kind == "item" and notice:
             for lang in ("ja", "en"):
-                grandparent = corpus[p.parent].parent if p.parent else None
-                parent = corpus[grandparent] if grandparent else None
+                grand = corpus[p.parent].parent if p.parent else None
+                parent = corpus[grand] if grand else None
                 caption = parent.caption.get(lang) if parent and parent.caption else ""
                 title = f"{book.name.get(lang)} {article_label(p, lang)} {caption}".strip()
                 index.add(
@@ -316,9 +709,9 @@ def build_index(
             slug = first.split(":", 1)[0] if first else ""
             art = corpus[first].article if first in corpus else ""
             for lang in ("ja", "en"):
-                extra = [item.guidance.get(lang)] if item.guidance else []
-                extra += [e.get(lang) for e in item.evidence]
-                index.add(item.id, "item", slug, art, lang, item.question.get(lang), "\n".join(extra), base + n)
+                guidance = item.guidance.get(lang) if item.guidance else ""
+                evidence = "\n".join(e.get(lang) for e in item.evidence)
+                index.add(item.id, "item", slug, art, lang, item.question.get(lang), guidance, base + n, evidence)
         base += 100_000
     for m in (modules or {}).values():
         for n, lesson in enumerate(m.lessons):
@@ -334,4 +727,10 @@ def build_index(
                     base + n,
                 )
         base += 1000
+    texts = [e.title + "\n" + e.body + "\n" + e.extra for e in index.entries if e.lang == "ja"]
+    if readings is None:
+        from tui.domain.readings import build_readings
+
+        readings = build_readings
+    index.finish(readings(texts))
     return index

@@ -45,6 +45,7 @@ class SearchScreen(TenkenScreen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="search.back"),
         Binding("down", "results", N_("Results"), id="search.results", show=False),
+        Binding("f2", "other_language", N_("Other language"), id="search.other_language"),
     ]
 
     class Results(Message):
@@ -57,6 +58,7 @@ class SearchScreen(TenkenScreen[None]):
         super().__init__()
         self.initial = query
         self.hits: list[Hit] = []
+        self.other_language = False  # hits in the UI language; F2 shows them in the other one
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -94,7 +96,7 @@ class SearchScreen(TenkenScreen[None]):
         chosen = self.query_one("#kind", Select).value
         kind = chosen if isinstance(chosen, str) and chosen else None  # Select.BLANK: every kind
         hits = (
-            self.tenken.ws.search_index.search(query, limit=30, kind=kind, prefer=get_language())
+            self.tenken.ws.search_index.search(query, limit=30, kind=kind, prefer=self.shown_language())
             if query.strip()
             else []
         )
@@ -125,6 +127,15 @@ class SearchScreen(TenkenScreen[None]):
 
     def open(self, hit: Hit) -> None:
         self.tenken.open_hit(hit)
+
+    def shown_language(self) -> str:
+        """The language hits are shown in: the UI language, or the other one after F2."""
+        ui = get_language()
+        return ("en" if ui == "ja" else "ja") if self.other_language else ui
+
+    def action_other_language(self) -> None:
+        self.other_language = not self.other_language
+        self.run_search(self.query_one("#query", Input).value)
 
     def action_results(self) -> None:
         results = self.query_one("#results", OptionList)
