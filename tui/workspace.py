@@ -120,6 +120,13 @@ class Library:
         try:
             return self.templates[template_id]
         except KeyError:
+            skipped = next((p for p in self.template_problems if p.path.stem == template_id), None)
+            if skipped is not None:
+                raise UserError(
+                    _("The template {id} was skipped because its file has a problem: {problem}.").format(
+                        id=template_id, problem=skipped.describe().rstrip(".")
+                    )
+                ) from None
             raise UserError(
                 _("There is no template {id}; available: {ids}.").format(id=template_id, ids=", ".join(self.templates))
             ) from None
@@ -282,6 +289,8 @@ class Workspace:
 
         firm = self.firm(firm_id)
         title = strip_controls(title or "").strip()
+        if not dt.date(1900, 1, 1) <= received_on <= dt.date(2999, 12, 31):
+            raise UserError(_("The received date {date} is not a plausible date.").format(date=received_on.isoformat()))
         templates = template_order([self.template(t) for t in template_ids])
         template_ids = [t.id for t in templates]
         scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.asked]
@@ -431,9 +440,24 @@ class Workspace:
                 return "missing"
         return "ok" if digest == evidence.sha256 else "changed"
 
+    def check_output(self, path: Path) -> None:
+        """Refuse to write an export into the data folder (it could replace the open database or a backup)."""
+        try:
+            target = Path(path).expanduser().resolve()
+            inside = target.is_relative_to(self.data_dir.expanduser().resolve())
+        except (OSError, RuntimeError, ValueError):
+            return
+        if inside:
+            raise UserError(
+                _("{path} is inside tenken's data folder {folder}; write exports somewhere else.").format(
+                    path=path, folder=self.data_dir
+                )
+            )
+
     def export_bundle(self, inspection_id: int, path: Path, force: bool = False) -> Path:
         from tui.store.bundle import write_bundle
 
+        self.check_output(path)
         self.inspection(inspection_id)
         return write_bundle(self.store, inspection_id, path, force=force)
 
@@ -743,4 +767,5 @@ class Workspace:
     ) -> Path:
         from tui.export.records import export_records
 
+        self.check_output(path)
         return export_records(self.training_records(module_id), fmt, path, lang or self.language(), force=force)

@@ -9,12 +9,17 @@ from pathlib import Path
 
 from tui.domain.text import Text
 from tui.paths import checklists_dir
+from tui.textsafe import strip_controls
 
 
 def _head_fields(path: Path, wanted: tuple[str, ...]) -> dict:
     """Top-level scalar/mapping fields of a YAML file, read as a stream and stopped once all are found."""
     import yaml
 
+    from tui.content.files import regular_file
+    from tui.content.yamlio import MAX_YAML_BYTES, MAX_YAML_NODES, _expanded_size
+
+    regular_file(path, MAX_YAML_BYTES)  # FileRefused: no FIFO to hang on, no device, nothing huge
     found: dict = {}
     with path.open(encoding="utf-8") as fh:
         parser = yaml.SafeLoader(fh)  # the pure-Python loader can compose one node at a time
@@ -29,6 +34,7 @@ def _head_fields(path: Path, wanted: tuple[str, ...]) -> dict:
                     break
                 node = parser.compose_node(None, None)
                 if key.value in wanted:
+                    _expanded_size(node, MAX_YAML_NODES)  # an alias bomb stops here, before any object
                     found[key.value] = parser.construct_document(node)
         finally:
             parser.dispose()
@@ -58,14 +64,20 @@ def load_template_titles(user_dir: Path | None = None, cache: Path | None = None
             pass
     import yaml
 
+    from tui.content.files import FileRefused
+    from tui.content.yamlio import TooBig
+
     out: dict[str, Text] = {}
     for path in files:
         try:
             head = _head_fields(path, ("id", "title"))
             title = head["title"]
-            out.setdefault(str(head["id"]), Text(str(title["ja"]), str(title["en"])))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
-            continue
+            out.setdefault(
+                strip_controls(str(head["id"])),
+                Text(strip_controls(str(title["ja"])), strip_controls(str(title["en"]))),
+            )
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, RecursionError, FileRefused, TooBig):
+            continue  # the full loader reports the file (tenken says why a user template was skipped)
     if cache_file is not None:
         try:
             from tui.paths import ensure_private_dir

@@ -249,6 +249,9 @@ class Store:
                 self._orm.close()
             self._conn.close()
             self._conn = None
+        lock = getattr(self, "folder_lock", None)  # set by open_store
+        if lock is not None:
+            lock.release()
 
     # --- settings ---------------------------------------------------------------------------
 
