@@ -55,13 +55,15 @@ def file_sha256(
     with open(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             raise FileRefused(path, _("it is a device or a pipe, not an ordinary file"))
-        while chunk := fh.read(1 << 20):
+        while done < total and (chunk := fh.read(min(1 << 20, total - done))):
             digest.update(chunk)
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
             if cancelled is not None and cancelled():
                 raise HashCancelled
+        if fh.read(1):  # more than its size says: /proc/self/pagemap and the like would never end
+            raise FileRefused(path, _("it is not an ordinary file (it is longer than its size)"))
     return digest.hexdigest()
 
 
@@ -362,26 +364,44 @@ class Workspace:
 
         Only an ordinary file is read: a folder, a device, a pipe or a missing path gets a sentence (UserError).
         """
+        from tui.domain.inspection import Evidence
+
+        if path is not None:
+            evidence = self.evidence_for_file(path, label, progress, cancelled)
+        else:
+            from tui.textsafe import strip_controls
+
+            evidence = Evidence(strip_controls(label).strip())
+        return self.attach_evidence(inspection_id, item_id, evidence)
+
+    def evidence_for_file(
+        self,
+        path: Path,
+        label: str = "",
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ):
+        """Evidence for a file: reads it (any thread; HashCancelled when `cancelled()`), stores nothing."""
         from tui.content.files import FileRefused
         from tui.domain.inspection import Evidence
         from tui.textsafe import strip_controls
 
-        label = strip_controls(label).strip()
-        evidence = Evidence(label or (path.name if path else ""))
-        if path is not None:
-            path = Path(path).expanduser().absolute()
-            try:
-                before = path.stat()
-                digest = file_sha256(path, progress, cancelled)
-                evidence = Evidence(evidence.label, str(path), digest, size=before.st_size, mtime_ns=before.st_mtime_ns)
-            except FileRefused as exc:
-                raise UserError(
-                    _("{path} cannot be recorded as evidence: {reason}.").format(path=path, reason=exc.reason)
-                ) from None
-            except OSError as exc:
-                raise UserError(
-                    _("Cannot read the evidence file {path} ({reason}).").format(path=path, reason=exc.strerror or exc)
-                ) from None
+        path = Path(path).expanduser().absolute()
+        try:
+            before = path.stat()
+            digest = file_sha256(path, progress, cancelled)
+        except FileRefused as exc:
+            raise UserError(
+                _("{path} cannot be recorded as evidence: {reason}.").format(path=path, reason=exc.reason)
+            ) from None
+        except OSError as exc:
+            raise UserError(
+                _("Cannot read the evidence file {path} ({reason}).").format(path=path, reason=exc.strerror or exc)
+            ) from None
+        label = strip_controls(label).strip() or strip_controls(path.name)
+        return Evidence(label, str(path), digest, size=before.st_size, mtime_ns=before.st_mtime_ns)
+
+    def attach_evidence(self, inspection_id: int, item_id: str, evidence) -> Answer:
         if not evidence.label:
             raise UserError(_("Evidence needs a description or a file."))
         current = self.store.answer(inspection_id, item_id)
@@ -436,7 +456,9 @@ class Workspace:
         if digest is None:
             try:
                 digest = self._hashes[key] = file_sha256(path)
-            except (OSError, FileRefused):
+            except FileRefused:
+                return "not-a-file"
+            except OSError:
                 return "missing"
         return "ok" if digest == evidence.sha256 else "changed"
 

@@ -525,11 +525,28 @@ class InspectionScreen(TenkenScreen):
             return
         item_id = self.current
 
+        def attach(evidence: object) -> None:
+            from tui.workspace import UserError
+
+            try:
+                answer = self.tenken.ws.attach_evidence(self.inspection_id, item_id, evidence)
+            except (UserError, StoreError, AnswerRejected) as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.answers[item_id] = answer
+            self.show_item(item_id)
+
         def done(text: str | None) -> None:
             if not text or not text.strip():
                 return
+            from tui.screens.evidence import hash_in_background, large_file
             from tui.workspace import UserError
 
+            path = self.tenken.ws.evidence_file(text)
+            size = large_file(path)
+            if path is not None and size is not None:  # gigabytes: read in a worker, with progress and Cancel
+                hash_in_background(self, path, size, attach)
+                return
             try:
                 answer = self.tenken.ws.add_evidence_text(self.inspection_id, item_id, text)
             except (UserError, StoreError, AnswerRejected) as exc:

@@ -75,8 +75,11 @@ def guarded(action: str) -> Iterator[None]:
                     action=action
                 )
             ) from None
+        # SQLite's own words ("UNIQUE constraint failed: …") mean nothing to the people using tenken
+        refused = _("the database refused the change")
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else refused
         raise StoreError(
-            _("Could not {action}: {reason}. Everything saved before is safe.").format(action=action, reason=exc)
+            _("Could not {action}: {reason}. Everything saved before is safe.").format(action=action, reason=reason)
         ) from None
 
 
