@@ -130,9 +130,26 @@ def test_full_disk_is_a_clear_message_and_earlier_answers_survive(ws, demo, data
 
 
 def test_full_disk_in_the_cli_is_exit_1_with_a_sentence(demo, ws, data_dir: Path, tmp_path: Path):
+    # A large legitimate bundle (firm names are now limited to 300 characters, so a long name no longer fills it).
+    from tests.hostile.corpus import read_document, write_document
+
+    bundle = ws.export_bundle(demo.id, tmp_path / "big.tenken")
     ws.close()
-    profile = tmp_path / "p.yaml"
-    profile.write_text("name: " + "長い名前" * 20000 + "\nbusiness: [fs-intermediary]\nstaff: 3\n", encoding="utf-8")
+    document = read_document(bundle)
+    insp = document["payload"]["inspection"]
+    insp["uid"] = document["payload"]["firm"]["uid"] = "00000000-0000-4000-8000-000000000001"
+    insp["history"] = [
+        {
+            "item_id": insp["items"][0][0],
+            "field": "note",
+            "old": "",
+            "new": "長い記録" * 500,
+            "changed_at": f"2026-11-01T09:{n // 60 % 60:02d}:{n % 60:02d}.{n:06d}",
+            "changed_by": "x",
+        }
+        for n in range(400)
+    ]
+    write_document(bundle, document)
     size = sum(f.stat().st_size for f in data_dir.glob("tenken.sqlite3*"))
     wrapper = tmp_path / "limited.py"
     wrapper.write_text(
@@ -141,7 +158,7 @@ def test_full_disk_in_the_cli_is_exit_1_with_a_sentence(demo, ws, data_dir: Path
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, ({size} + 8192, {size} + 8192))
         from tui.cli.main import main
-        sys.exit(main(["init", "--profile", {str(profile)!r}]))
+        sys.exit(main(["bundle", "import", {str(bundle)!r}]))
     """)
     )
     proc = subprocess.run(

@@ -60,13 +60,15 @@ def file_sha256(
     with open(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             raise FileRefused(path, _("it is a device or a pipe, not an ordinary file"))
-        while chunk := fh.read(1 << 20):
+        while done < total and (chunk := fh.read(min(1 << 20, total - done))):
             digest.update(chunk)
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
             if cancelled is not None and cancelled():
                 raise HashCancelled
+        if fh.read(1):  # more than its size says: /proc/self/pagemap and the like would never end
+            raise FileRefused(path, _("it is not an ordinary file (it is longer than its size)"))
     return digest.hexdigest()
 
 
@@ -137,6 +139,13 @@ class Library:
         try:
             return self.templates[template_id]
         except KeyError:
+            skipped = next((p for p in self.template_problems if p.path.stem == template_id), None)
+            if skipped is not None:
+                raise UserError(
+                    _("The template {id} was skipped because its file has a problem: {problem}.").format(
+                        id=template_id, problem=skipped.describe().rstrip(".")
+                    )
+                ) from None
             raise UserError(
                 _("There is no template {id}; available: {ids}.").format(id=template_id, ids=", ".join(self.templates))
             ) from None
@@ -312,6 +321,8 @@ class Workspace:
 
         firm = self.firm(firm_id)
         title = strip_controls(title or "").strip()
+        if not dt.date(1900, 1, 1) <= received_on <= dt.date(2999, 12, 31):
+            raise UserError(_("The received date {date} is not a plausible date.").format(date=received_on.isoformat()))
         templates = template_order([self.template(t) for t in template_ids])
         template_ids = [t.id for t in templates]
         scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.asked]
@@ -440,26 +451,44 @@ class Workspace:
 
         Only an ordinary file is read: a folder, a device, a pipe or a missing path gets a sentence (UserError).
         """
+        from tui.domain.inspection import Evidence
+
+        if path is not None:
+            evidence = self.evidence_for_file(path, label, progress, cancelled)
+        else:
+            from tui.textsafe import strip_controls
+
+            evidence = Evidence(strip_controls(label).strip())
+        return self.attach_evidence(inspection_id, item_id, evidence)
+
+    def evidence_for_file(
+        self,
+        path: Path,
+        label: str = "",
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ):
+        """Evidence for a file: reads it (any thread; HashCancelled when `cancelled()`), stores nothing."""
         from tui.content.files import FileRefused
         from tui.domain.inspection import Evidence
         from tui.textsafe import strip_controls
 
-        label = strip_controls(label).strip()
-        evidence = Evidence(label or (path.name if path else ""))
-        if path is not None:
-            path = Path(path).expanduser().absolute()
-            try:
-                before = path.stat()
-                digest = file_sha256(path, progress, cancelled)
-                evidence = Evidence(evidence.label, str(path), digest, size=before.st_size, mtime_ns=before.st_mtime_ns)
-            except FileRefused as exc:
-                raise UserError(
-                    _("{path} cannot be recorded as evidence: {reason}.").format(path=path, reason=exc.reason)
-                ) from None
-            except OSError as exc:
-                raise UserError(
-                    _("Cannot read the evidence file {path} ({reason}).").format(path=path, reason=exc.strerror or exc)
-                ) from None
+        path = Path(path).expanduser().absolute()
+        try:
+            before = path.stat()
+            digest = file_sha256(path, progress, cancelled)
+        except FileRefused as exc:
+            raise UserError(
+                _("{path} cannot be recorded as evidence: {reason}.").format(path=path, reason=exc.reason)
+            ) from None
+        except OSError as exc:
+            raise UserError(
+                _("Cannot read the evidence file {path} ({reason}).").format(path=path, reason=exc.strerror or exc)
+            ) from None
+        label = strip_controls(label).strip() or strip_controls(path.name)
+        return Evidence(label, str(path), digest, size=before.st_size, mtime_ns=before.st_mtime_ns)
+
+    def attach_evidence(self, inspection_id: int, item_id: str, evidence) -> Answer:
         if not evidence.label:
             raise UserError(_("Evidence needs a description or a file."))
         current = self.store.answer(inspection_id, item_id)
@@ -514,13 +543,30 @@ class Workspace:
         if digest is None:
             try:
                 digest = self._hashes[key] = file_sha256(path)
-            except (OSError, FileRefused):
+            except FileRefused:
+                return "not-a-file"
+            except OSError:
                 return "missing"
         return "ok" if digest == evidence.sha256 else "changed"
+
+    def check_output(self, path: Path) -> None:
+        """Refuse to write an export into the data folder (it could replace the open database or a backup)."""
+        try:
+            target = Path(path).expanduser().resolve()
+            inside = target.is_relative_to(self.data_dir.expanduser().resolve())
+        except (OSError, RuntimeError, ValueError):
+            return
+        if inside:
+            raise UserError(
+                _("{path} is inside tenken's data folder {folder}; write exports somewhere else.").format(
+                    path=path, folder=self.data_dir
+                )
+            )
 
     def export_bundle(self, inspection_id: int, path: Path, force: bool = False) -> Path:
         from tui.store.bundle import write_bundle
 
+        self.check_output(path)
         self.inspection(inspection_id)
         return write_bundle(self.store, inspection_id, path, force=force)
 
@@ -875,4 +921,5 @@ class Workspace:
     ) -> Path:
         from tui.export.records import export_records
 
+        self.check_output(path)
         return export_records(self.training_records(module_id), fmt, path, lang or self.language(), force=force)

@@ -6,6 +6,7 @@ Errors reach the user as one sentence on stderr: exit status 1 for bad input, 2 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -30,6 +31,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(_("{message}; see `tenken --help`.").format(message=message))
 
 
+#: The dates a notice, a submission or a session can plausibly carry (a one-month due date stays representable).
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+#: The largest id SQLite can hold.
+MAX_ID = 2**63 - 1
+
+
 def _date(text: str) -> dt.date:
     from tui.domain.inspection import parse_date
 
@@ -39,6 +46,23 @@ def _date(text: str) -> dt.date:
         value = None
     if value is None:
         raise argparse.ArgumentTypeError(_("expected a date like 2026-11-23, got {value!r}").format(value=text))
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise argparse.ArgumentTypeError(
+            _("expected a date between {first} and {last}, got {value!r}").format(
+                first=FIRST_DATE.year, last=LAST_DATE.year, value=text
+            )
+        )
+    return value
+
+
+def _id(text: str) -> int:
+    """An id as `tenken list` shows it; one no database can hold is reported like any id that does not exist."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("expected a number (an id), got {value!r}").format(value=text)) from None
+    if not 1 <= value <= MAX_ID:
+        raise UserError(_("There is nothing with id {id}; `tenken list` shows the ids.").format(id=text))
     return value
 
 
@@ -71,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--profile", metavar="FILE", type=Path, help=_("a profile YAML file; no questions asked"))
 
     s = sub.add_parser("start", help=_("start an inspection for a firm"))
-    s.add_argument("firm", type=int, metavar="FIRM", help=_("firm id (see `tenken list`)"))
+    s.add_argument("firm", type=_id, metavar="FIRM", help=_("firm id (see `tenken list`)"))
     s.add_argument(
         "--template",
         action="append",
@@ -111,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("bundle", help=_("move an inspection between laptops in one file"))
     bsub = s.add_subparsers(dest="bundle_command", metavar="ACTION", parser_class=_Parser, required=True)
     b = bsub.add_parser("export", help=_("write an inspection, its firm profile, answers and history to PATH"))
-    b.add_argument("inspection", type=int, metavar="INSPECTION")
+    b.add_argument("inspection", type=_id, metavar="INSPECTION")
     b.add_argument("path", type=Path, metavar="PATH")
     b.add_argument("--force", action="store_true", help=_("replace an existing file"))
     b = bsub.add_parser(
@@ -121,23 +145,23 @@ def build_parser() -> argparse.ArgumentParser:
     bsub.add_parser("undo", help=_("put the database back as it was before the last import"))
 
     s = sub.add_parser("finalize", help=_("lock an inspection with the responsible officer's sign-off"))
-    s.add_argument("inspection", type=int, metavar="INSPECTION")
+    s.add_argument("inspection", type=_id, metavar="INSPECTION")
     s.add_argument("--officer", required=True, help=_("who signs off"))
     s.add_argument("--submitted", type=_date, metavar="DATE", help=_("the date the report was submitted"))
 
     s = sub.add_parser("reopen", help=_("open a finalized inspection again as a new revision"))
-    s.add_argument("inspection", type=int, metavar="INSPECTION")
+    s.add_argument("inspection", type=_id, metavar="INSPECTION")
 
     s = sub.add_parser("compare", help=_("differences item by item between two inspections"))
-    s.add_argument("left", type=int, metavar="OLDER")
-    s.add_argument("right", type=int, metavar="NEWER")
+    s.add_argument("left", type=_id, metavar="OLDER")
+    s.add_argument("right", type=_id, metavar="NEWER")
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("restore", help=_("list the automatic backups, or put one back in place of the database"))
     s.add_argument("backup", nargs="?", metavar="BACKUP", help=_("a number from the list, or a backup file"))
 
     s = sub.add_parser("report", help=_("write the response report of an inspection"))
-    s.add_argument("inspection", type=int, metavar="INSPECTION")
+    s.add_argument("inspection", type=_id, metavar="INSPECTION")
     s.add_argument("--format", required=True, choices=FORMATS)
     s.add_argument("--out", required=True, type=Path, metavar="PATH")
     s.add_argument("--lang", choices=("ja", "en"))
@@ -159,6 +183,13 @@ def _workspace(args: argparse.Namespace):
     ws = Workspace(user_data_dir(args.data_dir))
     ws.apply_language()
     return ws
+
+
+def say(text: object = "") -> None:
+    """Print a line for a person: control characters that survived in old data are shown escaped, never obeyed."""
+    from tui.textsafe import printable
+
+    print(printable(str(text)))
 
 
 def _print_json(data: object) -> None:
@@ -188,13 +219,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         info, created = create_demo(ws)
         if created:
-            print(
+            say(
                 _("Created the demo firm “{firm}” with inspection {id}. Run `tenken` to open it.").format(
                     firm=info.firm_name, id=info.id
                 )
             )
         else:
-            print(_("The demo firm “{firm}” already exists (inspection {id}).").format(firm=info.firm_name, id=info.id))
+            say(_("The demo firm “{firm}” already exists (inspection {id}).").format(firm=info.firm_name, id=info.id))
         return EXIT_OK
     finally:
         ws.close()
@@ -241,12 +272,12 @@ def cmd_list(args: argparse.Namespace) -> int:
             )
             return EXIT_OK
         if not firms:
-            print(_("No firms yet. Create one with `tenken init`, or try `tenken demo`."))
+            say(_("No firms yet. Create one with `tenken init`, or try `tenken demo`."))
         for f in firms:
-            print(f"[{f.id}] {f.name}")
+            say(f"[{f.id}] {f.name}")
             for i in f.inspections:
                 state = _("finalized") if i.finalized else days_left_text(i.due_on)
-                print(
+                say(
                     "    #{id} {title} — {received}: {r} / {due}: {d} ({left}) — {answered}/{total} — {rev} {n}".format(
                         id=i.id,
                         title=ws.inspection_title(i),
@@ -280,11 +311,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
             asked = ask_profile(ws.thresholds())
             if asked is None:
-                print(_("Cancelled; nothing was saved."))
+                say(_("Cancelled; nothing was saved."))
                 return EXIT_OK
             profile = asked
         firm = ws.add_firm(profile)
-        print(
+        say(
             _("Created firm {id}: {name} ({size}, {n} staff).").format(
                 id=firm.id, name=firm.name, size=_(profile.size_tier), n=profile.staff
             )
@@ -305,7 +336,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(_inspection_json(ws, info))
         else:
-            print(
+            say(
                 _("Started inspection {id} with {n} items; due {due} ({left}).").format(
                     id=info.id, n=info.progress.total, due=format_date(info.due_on), left=days_left_text(info.due_on)
                 )
@@ -339,7 +370,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json([provision_json(corpus, r) for r in refs])
     else:
-        print("\n\n".join(render_text(corpus, r, lang) for r in refs))
+        say("\n\n".join(render_text(corpus, r, lang) for r in refs))
     return EXIT_OK
 
 
@@ -393,11 +424,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def _print_hits(query: str, hits) -> None:
     if not hits:
-        print(_("No match for “{query}”.").format(query=query))
+        say(_("No match for “{query}”.").format(query=query))
     for h in hits:
-        print(f"{h.ref:<28} {h.title}")
+        say(f"{h.ref:<28} {h.title}")
         if h.snippet:
-            print(f"{'':<28} {h.snippet}")
+            say(f"{'':<28} {h.snippet}")
 
 
 def cmd_scope(args: argparse.Namespace) -> int:
@@ -432,10 +463,10 @@ def cmd_scope(args: argparse.Namespace) -> int:
             mark = level_label(s.level) if s.included else _("excluded")
             if s.merged_into:
                 mark += " → " + ", ".join(s.merged_into)
-            print(f"{s.item.id:<24} [{mark}] {s.item.question.get()}")
-            print(f"{'':<24} {s.reason_text(lang)}")
+            say(f"{s.item.id:<24} [{mark}] {s.item.question.get()}")
+            say(f"{'':<24} {s.reason_text(lang)}")
         asked = sum(1 for s in scoped if s.asked)
-        print(_("{n} of {total} items apply.").format(n=asked, total=len(scoped)))
+        say(_("{n} of {total} items apply.").format(n=asked, total=len(scoped)))
         return EXIT_OK
     finally:
         ws.close()
@@ -446,9 +477,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     try:
+        ws.check_output(args.out)
         report = ws.report(args.inspection, args.lang or ws.language())
         path = export_report(report, args.format, args.out, force=args.force)
-        print(_("Wrote {path}.").format(path=path))
+        say(_("Wrote {path}.").format(path=path))
         return EXIT_OK
     finally:
         ws.close()
@@ -462,11 +494,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backups = list_backups(data_dir)
     if args.backup is None:
         if not backups:
-            print(_("There are no backups in {folder} yet.").format(folder=data_dir / "backups"))
+            say(_("There are no backups in {folder} yet.").format(folder=data_dir / "backups"))
             return EXIT_OK
         for n, path in enumerate(backups, start=1):
-            print(f"{n:>3}  {path.name}  ({path.stat().st_size // 1024} KiB)")
-        print(_("Restore one with `tenken restore N`; the current database is kept as a backup first."))
+            say(f"{n:>3}  {path.name}  ({path.stat().st_size // 1024} KiB)")
+        say(_("Restore one with `tenken restore N`; the current database is kept as a backup first."))
         return EXIT_OK
     if args.backup.isdigit():
         n = int(args.backup)
@@ -476,7 +508,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     else:
         chosen = Path(args.backup).expanduser()
     restored = restore_backup(data_dir, chosen)
-    print(
+    say(
         _("Restored {backup} as {db}; the previous database was kept in the backups folder.").format(
             backup=chosen.name, db=restored
         )
@@ -491,17 +523,17 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     try:
         if args.bundle_command == "export":
             path = ws.export_bundle(args.inspection, args.path, force=args.force)
-            print(_("Wrote {path}.").format(path=path))
+            say(_("Wrote {path}.").format(path=path))
             return EXIT_OK
         result = ws.import_bundle(args.path)
         if result.created:
-            print(
+            say(
                 _("Imported inspection {id} of {firm}, with its answers and history.").format(
                     id=result.inspection_id, firm=result.firm_name
                 )
             )
         else:
-            print(
+            say(
                 _(
                     "Merged into inspection {id} of {firm}: {updated} answers taken from the bundle (newer), "
                     "{kept} kept from this laptop (newer), {added} items added, {history} history entries added."
@@ -515,7 +547,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
                 )
             )
             for item in result.updated:
-                print("  ← " + item)
+                say("  ← " + item)
         return EXIT_OK
     finally:
         ws.close()
@@ -530,7 +562,7 @@ def _bundle_undo(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     restore_backup(ws.data_dir, backup)
-    print(
+    say(
         _(
             "Undid the import of {file}: the database is as it was before it. "
             "The state after the import was kept in the backups folder."
@@ -543,7 +575,7 @@ def cmd_finalize(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     try:
         info = ws.finalize(args.inspection, args.officer, args.submitted)
-        print(
+        say(
             _("Finalized inspection {id} (revision {n}), signed off by {who}.").format(
                 id=info.id, n=info.revision, who=info.finalized_by
             )
@@ -557,7 +589,7 @@ def cmd_reopen(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     try:
         info = ws.reopen(args.inspection)
-        print(
+        say(
             _("Opened revision {n} as inspection {id}; the finalized one stays as it was.").format(
                 n=info.revision, id=info.id
             )
@@ -579,9 +611,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
             _print_json([{"item_id": d.item_id, "field": d.field, "older": d.left, "newer": d.right} for d in diffs])
             return EXIT_OK
         if not diffs:
-            print(_("No differences."))
+            say(_("No differences."))
         for d in diffs:
-            print(f"{d.item_id:<22} {_(FIELD_LABELS.get(d.field, d.field))}: {d.left or '—'} → {d.right or '—'}")
+            say(f"{d.item_id:<22} {_(FIELD_LABELS.get(d.field, d.field))}: {d.left or '—'} → {d.right or '—'}")
         return EXIT_OK
     finally:
         ws.close()
@@ -645,6 +677,25 @@ def _log_crash(args: argparse.Namespace | None) -> Path | None:
         return None
 
 
+def _prepare_streams() -> None:
+    """Output that the console's encoding cannot show (cp932 on Japanese Windows has no 「—」 or 「④」) is replaced,
+    not a crash halfway through; a terminated command still cleans up its temporary files."""
+    import signal
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+    if hasattr(signal, "SIGTERM"):
+        with contextlib.suppress(ValueError):  # only the main thread may set handlers
+            signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -662,7 +713,10 @@ def _main(argv: list[str]) -> int:
     from tui.content.errors import ContentError
     from tui.export import ExportError
     from tui.store import StoreError
+    from tui.textsafe import printable
 
+    if argv:
+        _prepare_streams()
     set_language(detect_language())
     args = None
     try:
@@ -670,10 +724,10 @@ def _main(argv: list[str]) -> int:
         args = argparse.Namespace(command=None, data_dir=None) if not argv else build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"tenken: {exc}", file=sys.stderr)
+        print(f"tenken: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except (StoreError, ContentError, ExportError, UserError) as exc:
-        print(f"tenken: {exc}", file=sys.stderr)
+        print(f"tenken: {printable(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print(_("tenken: interrupted; everything saved before is safe."), file=sys.stderr)

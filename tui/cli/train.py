@@ -87,14 +87,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tui.cli.main import _workspace
+    from tui.cli.main import _workspace, say
 
     ws = _workspace(args)
     try:
         path = ws.export_training_records(
             args.format, args.out, lang=args.lang, module_id=args.module, force=args.force
         )
-        print(_("Wrote {path}.").format(path=path))
+        say(_("Wrote {path}.").format(path=path))
         return 0
     finally:
         ws.close()

@@ -10,6 +10,7 @@ import yaml
 
 from tui.content.errors import ContentError
 from tui.i18n import _
+from tui.textsafe import strip_controls
 
 if TYPE_CHECKING:  # the two loaders have one API; a base chosen at run time is beyond mypy
     _BaseLoader = yaml.SafeLoader
@@ -31,8 +32,67 @@ class LineList(list[Any]):
     line: int
 
 
-class _Loader(_BaseLoader):
+#: Limits on a YAML file (README: limits): its size on disk, and the number of values it stands for once every
+#: alias is expanded. The largest shipped file is about 250 KB and 20,000 values; a "billion laughs" file of a few
+#: hundred bytes stands for hundreds of millions and is refused before any object is built.
+MAX_YAML_BYTES = 8 << 20
+MAX_YAML_NODES = 2_000_000
+
+
+class TooBig(Exception):
     pass
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many values the node graph stands for with aliases expanded (aliases share nodes: counted per use)."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:  # an alias to itself
+            raise TooBig
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                total += size(child)
+                if total > limit:
+                    raise TooBig
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                total += size(k) + size(v)
+                if total > limit:
+                    raise TooBig
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
+class _Loader(_BaseLoader):
+    def get_single_data(self) -> Any:
+        """Compose the node graph, check what it expands to, then build objects (SafeLoader builds at once)."""
+        node = self.get_single_node()
+        if node is None:
+            return None
+        try:
+            _expanded_size(node, MAX_YAML_NODES)
+        except (TooBig, RecursionError):
+            raise yaml.MarkedYAMLError(
+                problem=_("the file expands to more than {n} values (aliases nested too deeply)").format(
+                    n=f"{MAX_YAML_NODES:,}"
+                ),
+                problem_mark=node.start_mark,
+            ) from None
+        return self.construct_document(node)
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return strip_controls(loader.construct_scalar(node))
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -41,7 +101,14 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result.lines = {}
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.MarkedYAMLError(
+                problem=_("a list or mapping is used as a key (a complex key); keys must be plain names"),
+                problem_mark=key_node.start_mark,
+            )
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.MarkedYAMLError(problem=_("a key must be a plain name"), problem_mark=key_node.start_mark)
         if key in result:
             raise yaml.MarkedYAMLError(problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
@@ -58,17 +125,24 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG, _construct_str)
 
 
 def load_yaml(path: Path, text: str | None = None) -> Any:
     """Parse one YAML file; a syntax error becomes a ContentError with its line."""
+    from tui.content.files import FileRefused, read_limited
+
     try:
         if text is None:
-            text = path.read_text(encoding="utf-8")
+            text = read_limited(path, MAX_YAML_BYTES).decode("utf-8")
+    except FileRefused as exc:
+        raise ContentError(path, exc.reason) from None
     except UnicodeDecodeError:
         raise ContentError(path, _("the file is not UTF-8 text")) from None
     except OSError as exc:
         raise ContentError(path, _("cannot read the file ({reason})").format(reason=exc.strerror or exc)) from None
+    if len(text) > MAX_YAML_BYTES:
+        raise ContentError(path, _("the file is too large"))
     try:
         return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -76,6 +150,8 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise ContentError(path, _("YAML syntax error: {problem}").format(problem=problem), line=line) from None
+    except RecursionError:
+        raise ContentError(path, _("the file is nested too deeply")) from None
     except yaml.YAMLError as exc:
         raise ContentError(path, _("YAML syntax error: {problem}").format(problem=exc)) from None
 

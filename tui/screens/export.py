@@ -86,14 +86,15 @@ class ExportDialog(FormDialog):
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path, fmt: str, lang: str) -> None:
         from tui.export import ExportError, export_report
-        from tui.workspace import StoreError
+        from tui.workspace import StoreError, UserError
 
         ws = self.tenken.ws
         try:
+            ws.check_output(path)
             report = ws.report(self.inspection_id, lang)
             self.app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=2, progress=1)
             written = export_report(report, fmt, path)
-        except (ExportError, StoreError) as exc:
+        except (ExportError, StoreError, UserError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self._done, written)

@@ -7,6 +7,7 @@ pending when the user moves to another item, leaves the screen or quits.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from rich.text import Text as RichText
 from textual import on
@@ -541,18 +542,31 @@ class InspectionScreen(TenkenScreen):
             return
         item_id = self.current
 
-        def done(text: str | None) -> None:
-            if not text or not text.strip():
-                return
+        def apply(change: Callable[[], Answer]) -> None:
             from tui.workspace import UserError
 
             try:
-                answer = self.tenken.ws.add_evidence_text(self.inspection_id, item_id, text)
+                answer = change()
             except (UserError, StoreError, AnswerRejected) as exc:
                 self.notify(str(exc), severity="error", timeout=10)
                 return
             self.answers[item_id] = answer
             self.show_item(item_id)
+
+        def attach(evidence: object) -> None:
+            apply(lambda: self.tenken.ws.attach_evidence(self.inspection_id, item_id, evidence))
+
+        def done(text: str | None) -> None:
+            if not text or not text.strip():
+                return
+            from tui.screens.evidence import hash_in_background, large_file
+
+            path = self.tenken.ws.evidence_file(text)
+            size = large_file(path)
+            if path is not None and size is not None:  # gigabytes: read in a worker, with progress and Cancel
+                hash_in_background(self, path, size, attach)
+                return
+            apply(lambda: self.tenken.ws.add_evidence_text(self.inspection_id, item_id, text))
 
         self.app.push_screen(
             InputDialog(

@@ -4,26 +4,29 @@ Textual reads a plain string as markup in a Static, a Label, a DataTable cell, a
 with ``[/]`` crashed the history dialog, ``[WIP]`` vanished and ``[link=…]`` became a hidden link. Screens import
 these instead of Textual's own; they take the same arguments and never interpret markup. Styling is done with
 Rich Text / Textual Content objects, which are shown as they are.
+
+Each class is built when a screen first imports it (module `__getattr__`), so the home screen pays only for the
+widgets it uses.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual.content import Content
-from textual.widgets import DataTable as _DataTable
-from textual.widgets import Label as _Label
-from textual.widgets import OptionList as _OptionList
-from textual.widgets import Static as _Static
-from textual.widgets.option_list import Option as _Option
+from typing import TYPE_CHECKING, Any
 
 from tui.textsafe import plain, strip_controls
 
-__all__ = ["Content", "DataTable", "Label", "Option", "OptionList", "Static", "plain", "plain_content"]
+if TYPE_CHECKING:
+    from textual.content import Content
+    from textual.widgets import DataTable, Label, OptionList, Static
+    from textual.widgets.option_list import Option
+
+__all__ = ["Content", "DataTable", "Label", "Option", "OptionList", "Static", "plain", "plain_content", "plain_help"]
 
 
 def plain_content(text: object) -> Content:
     """Text for Textual APIs that read strings as markup (command palette hits and help)."""
+    from textual.content import Content
+
     return Content(strip_controls(str(text)))
 
 
@@ -38,34 +41,85 @@ def _cell(value: object) -> object:
     return plain(value) if isinstance(value, str) else value
 
 
-class Static(_Static):
-    def __init__(self, content: Any = "", *, markup: bool = False, **kwargs: Any) -> None:
-        super().__init__(content, markup=markup, **kwargs)
+def _static() -> type:
+    from textual.widgets import Static as _Static
+
+    class Static(_Static):
+        def __init__(self, content: Any = "", *, markup: bool = False, **kwargs: Any) -> None:
+            super().__init__(content, markup=markup, **kwargs)
+
+    return Static
 
 
-class Label(_Label):
-    def __init__(self, content: Any = "", *, markup: bool = False, **kwargs: Any) -> None:
-        super().__init__(content, markup=markup, **kwargs)
+def _label() -> type:
+    from textual.widgets import Label as _Label
+
+    class Label(_Label):
+        def __init__(self, content: Any = "", *, markup: bool = False, **kwargs: Any) -> None:
+            super().__init__(content, markup=markup, **kwargs)
+
+    return Label
 
 
-class OptionList(_OptionList):
-    def __init__(self, *content: Any, markup: bool = False, **kwargs: Any) -> None:
-        super().__init__(*content, markup=markup, **kwargs)
+def _option_list() -> type:
+    from textual.widgets import OptionList as _OptionList
+
+    class OptionList(_OptionList):
+        def __init__(self, *content: Any, markup: bool = False, **kwargs: Any) -> None:
+            super().__init__(*content, markup=markup, **kwargs)
+
+    return OptionList
 
 
-class Option(_Option):
-    def __init__(self, prompt: Any, id: str | None = None, disabled: bool = False) -> None:
-        super().__init__(plain(prompt) if isinstance(prompt, str) else prompt, id=id, disabled=disabled)
+def _option() -> type:
+    from textual.widgets.option_list import Option as _Option
+
+    class Option(_Option):
+        def __init__(self, prompt: Any, id: str | None = None, disabled: bool = False) -> None:
+            super().__init__(plain(prompt) if isinstance(prompt, str) else prompt, id=id, disabled=disabled)
+
+    return Option
 
 
-class DataTable(_DataTable):
-    """Cells given as strings are shown as they are (Rich Text), never parsed as markup."""
+def _data_table() -> type:
+    from textual.widgets import DataTable as _DataTable
 
-    def add_row(self, *cells: Any, **kwargs: Any) -> Any:
-        return super().add_row(*(_cell(c) for c in cells), **kwargs)
+    class DataTable(_DataTable):
+        """Cells given as strings are shown as they are (Rich Text), never parsed as markup."""
 
-    def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
-        super().update_cell(row_key, column_key, _cell(value), **kwargs)
+        def add_row(self, *cells: Any, **kwargs: Any) -> Any:
+            return super().add_row(*(_cell(c) for c in cells), **kwargs)
 
-    def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
-        super().update_cell_at(coordinate, _cell(value), **kwargs)
+        def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
+            super().update_cell(row_key, column_key, _cell(value), **kwargs)
+
+        def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
+            super().update_cell_at(coordinate, _cell(value), **kwargs)
+
+    return DataTable
+
+
+def _content() -> type:
+    from textual.content import Content
+
+    return Content
+
+
+_BUILDERS = {
+    "Static": _static,
+    "Label": _label,
+    "OptionList": _option_list,
+    "Option": _option,
+    "DataTable": _data_table,
+    "Content": _content,
+}
+
+
+def __getattr__(name: str) -> Any:
+    builder = _BUILDERS.get(name)
+    if builder is None:
+        raise AttributeError(name)
+    made = globals()[name] = builder()
+    if name != "Content":  # Textual's own class stays as it is
+        made.__module__ = __name__
+    return made

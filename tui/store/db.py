@@ -40,6 +40,9 @@ def _ensure_dir(path: Path) -> None:
                     path=path
                 )
             )
+        _private(path)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise _read_only(path)
         return
     try:
         ensure_private_dir(path)
@@ -49,6 +52,25 @@ def _ensure_dir(path: Path) -> None:
                 path=path, reason=exc.strerror or exc
             )
         ) from None
+
+
+def _private(path: Path) -> None:
+    """An existing data folder that others may read or write (0777, 0755) is narrowed to its owner (0700)."""
+    if os.name != "posix":
+        return  # Windows: the user's profile folder is private by its ACL
+    with contextlib.suppress(OSError):
+        st = path.stat()
+        if stat.S_IMODE(st.st_mode) & 0o077 and st.st_uid == os.getuid():
+            os.chmod(path, 0o700)
+
+
+def _read_only(path: Path) -> StoreError:
+    return StoreError(
+        _(
+            "The data folder {path} is read-only, so tenken cannot save anything there. "
+            "Allow writing to it, or choose another folder with --data-dir."
+        ).format(path=path)
+    )
 
 
 def _check_existing(db_path: Path) -> None:
@@ -125,9 +147,23 @@ def restore_backup(data_dir: Path, backup: Path) -> Path:
 
     Works without opening the current database, so it also rescues a damaged one.
     """
+    from tui.store.lock import FolderLock, LockBusy, busy_message
+
     db_path = data_dir / DB_FILENAME
     if not backup.is_file():
         raise StoreError(_("There is no backup file {path}.").format(path=backup))
+    lock = FolderLock(data_dir, exclusive=True)
+    try:
+        lock.acquire(wait=1.0)
+    except LockBusy:
+        raise StoreError(busy_message(data_dir)) from None
+    try:
+        return _restore(data_dir, backup, db_path)
+    finally:
+        lock.release()
+
+
+def _restore(data_dir: Path, backup: Path, db_path: Path) -> Path:
     with backup.open("rb") as fh:
         if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise StoreError(_("{path} is not a tenken backup; nothing was changed.").format(path=backup))
@@ -189,7 +225,10 @@ def _opening_failed(exc: Exception, db_path: Path) -> StoreError | None:
     """The sentence for a database that cannot be opened, or None when `exc` is not a database error."""
     if not is_database_error(exc):
         return None
-    return _busy(db_path) if "locked" in str(exc) or "busy" in str(exc) else _damaged(db_path)
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        return _read_only(db_path.parent)
+    return _busy(db_path) if "locked" in text or "busy" in text else _damaged(db_path)
 
 
 def open_database(data_dir: Path) -> sqlite3.Connection:
@@ -211,6 +250,8 @@ def open_database(data_dir: Path) -> sqlite3.Connection:
             ) from None
     if not fresh:
         _check_existing(db_path)
+        if not os.access(db_path, os.W_OK):
+            raise _read_only(db_path)
         mode = stat.S_IMODE(db_path.stat().st_mode)
         if mode & 0o077:
             with contextlib.suppress(OSError):
@@ -290,6 +331,25 @@ def _migrate(db: SqliteDatabase, data_dir: Path, version: int) -> None:
 
 
 def open_store(data_dir: Path):
+    """The store of `data_dir`, holding the folder's shared lock until it is closed (see tui.store.lock)."""
+    from tui.store.lock import FolderLock, LockBusy, busy_message
     from tui.store.repo import Store
 
-    return Store(open_database(data_dir), data_dir / DB_FILENAME)
+    _ensure_dir(data_dir)
+    try:
+        lock = FolderLock(data_dir).acquire()
+    except LockBusy:
+        raise StoreError(busy_message(data_dir)) from None
+    except OSError as exc:
+        if exc.errno in (13, 30):  # EACCES, EROFS
+            raise _read_only(data_dir) from None
+        raise StoreError(
+            _("Cannot use the data folder {path} ({reason}).").format(path=data_dir, reason=exc.strerror or exc)
+        ) from None
+    try:
+        store = Store(open_database(data_dir), data_dir / DB_FILENAME)
+    except BaseException:
+        lock.release()
+        raise
+    store.folder_lock = lock
+    return store

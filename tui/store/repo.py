@@ -89,8 +89,11 @@ def guarded(action: str) -> Iterator[None]:
                     action=action
                 )
             ) from None
+        # SQLite's own words ("UNIQUE constraint failed: …") mean nothing to the people using tenken
+        refused = _("the database refused the change")
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else refused
         raise StoreError(
-            _("Could not {action}: {reason}. Everything saved before is safe.").format(action=action, reason=exc)
+            _("Could not {action}: {reason}. Everything saved before is safe.").format(action=action, reason=reason)
         ) from None
 
 
@@ -169,6 +172,7 @@ class Store:
         self._lock = threading.Lock()
         self.db_path = db_path
         self.data_dir = db_path.parent
+        self.folder_lock: Any = None  # the data folder's lock while this store is open (set by open_store)
 
     @property
     def db(self) -> SqliteDatabase:
@@ -251,6 +255,9 @@ class Store:
                 self._orm.close()
             self._conn.close()
             self._conn = None
+        lock = self.folder_lock
+        if lock is not None:
+            lock.release()
 
     # --- settings ---------------------------------------------------------------------------
 
