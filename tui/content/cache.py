@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ _TUI = Path(__file__).resolve().parent.parent
 
 #: A cache file larger than this is not read (ours are a few MB).
 MAX_CACHE_BYTES = 64 * 1024 * 1024
+#: Files larger than this are keyed by size and time, not read (the YAML loader refuses them: 8 MiB).
+MAX_KEYED_BYTES = 8 << 20
 
 _code_hashes: dict[tuple[str, ...], str] = {}
 
@@ -52,7 +55,13 @@ def cache_key(code: Iterable[str], files: Iterable[Path], extra: str = "") -> st
     for f in files:
         h.update(str(f).encode() + b"\0")
         try:
-            h.update(f.read_bytes())
+            st = f.stat()
+            if not stat.S_ISREG(st.st_mode):  # a FIFO or device in a templates folder: never opened (it could block)
+                h.update(b"\xfe")
+            elif st.st_size > MAX_KEYED_BYTES:  # refused by the loader anyway: its size and time are enough
+                h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+            else:
+                h.update(f.read_bytes())
         except OSError:
             h.update(b"\xff")
         h.update(b"\0")
