@@ -50,13 +50,9 @@ def _iso_datetime(value: object) -> object:
     raise ValueError("expected an ISO date and time")
 
 
-def _text(limit: int) -> object:
-    return Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=limit)]
-
-
-Name = _text(MAX_NAME)
-Text = _text(MAX_TEXT)
-HistoryText = _text(MAX_HISTORY_TEXT)
+Name = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=MAX_NAME)]
+Text = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=MAX_TEXT)]
+HistoryText = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=MAX_HISTORY_TEXT)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.:-]{0,120}$")]
 Uid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
