@@ -185,8 +185,10 @@ def test_a_user_template_bomb_does_not_delay_the_home_screen_titles(tmp_path: Pa
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
 def test_a_read_only_data_folder_is_named_as_such(tmp_path: Path):
+    from tui.i18n import set_language
     from tui.store import StoreError
 
+    set_language("en")
     folder = tmp_path / "ro"
     Workspace(folder).close()
     os.chmod(folder, 0o500)
@@ -200,7 +202,10 @@ def test_a_read_only_data_folder_is_named_as_such(tmp_path: Path):
 def test_a_read_only_database_message_names_the_folder(tmp_path: Path):
     import sqlite3
 
+    from tui.i18n import set_language
     from tui.store.db import _opening_failed
+
+    set_language("en")
 
     failed = _opening_failed(sqlite3.OperationalError("attempt to write a readonly database"), tmp_path / "x.sqlite3")
     assert failed is not None and "read-only" in str(failed) and "restore" not in str(failed)
@@ -226,8 +231,11 @@ ws.close()
 
 
 def test_restore_refuses_while_another_tenken_has_the_database_open(tmp_path: Path):
+    from tui.i18n import set_language
     from tui.store import StoreError
     from tui.store.db import list_backups, restore_backup
+
+    set_language("en")
 
     folder = tmp_path / "home"
     ws = Workspace(folder)

@@ -50,7 +50,6 @@ def _iso_datetime(value: object) -> object:
     raise ValueError("expected an ISO date and time")
 
 
-# Text fields: control characters dropped, then a length limit.
 Name = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=MAX_NAME)]
 Text = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=MAX_TEXT)]
 HistoryText = Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=MAX_HISTORY_TEXT)]
