@@ -53,7 +53,7 @@ K1 = 1.2
 B = 0.5
 TITLE_REPEAT = 2  # a heading's words count as if written twice
 TITLE_BONUS = 0.5  # a unit found whole in a provision's heading weighs this much more
-FORMAT = 2  # of the cached data (SearchIndex.to_data)
+FORMAT = 3  # of the cached data (SearchIndex.to_data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,7 @@ class Entry:
     body: str
     order: int  # rulebook structure order, for ties
     extra: str = ""  # searched but shown only when nothing else matched (an item's evidence list)
+    label: str = ""  # shown instead of the title when set (an item: the provision it cites; its title is its question)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +155,11 @@ class SearchIndex:
         body: str,
         order: int,
         extra: str = "",
+        label: str = "",
     ) -> None:
-        self.entries.append(Entry(len(self.entries), ref, kind, rulebook, article, lang, title, body, order, extra))
+        self.entries.append(
+            Entry(len(self.entries), ref, kind, rulebook, article, lang, title, body, order, extra, label)
+        )
 
     def finish(self, readings: dict[str, list[str]] | None = None) -> None:
         """Weigh every term (BM25) once all entries are in; the query only adds the weights up."""
@@ -220,7 +224,8 @@ class SearchIndex:
         return {
             "format": FORMAT,
             "entries": [
-                [e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, e.body, e.order, e.extra] for e in self.entries
+                [e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, e.body, e.order, e.extra, e.label]
+                for e in self.entries
             ],
             "postings": {t: [ids.tolist(), ws.tolist()] for t, (ids, ws) in self.postings.items()},
             "titles": {t: ids.tolist() for t, ids in self.titles.items()},
@@ -571,10 +576,17 @@ class SearchIndex:
             al = fuzz.partial_ratio_alignment(longest, nb, score_cutoff=70) if len(longest) >= 3 else None
             if al is not None and al.dest_end > al.dest_start:
                 body_spans = [(_snap(e.body, (bmap[al.dest_start], bmap[al.dest_end - 1] + 1)), 0)]
-        if not body_spans and title_spans and e.kind == "item":
-            # an item found by its question: the question is the passage to show
-            snippet, hl = _window(e.title, title_spans[0][0], extra=[s for s, _r in title_spans])
-            return Hit(e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, snippet, score, hl, ())
+        if e.label:
+            # an item: headed by the provision it cites, its matching text below (question, guidance, or evidence)
+            if title_spans:
+                anchor = min(title_spans, key=lambda sr: sr[1])[0]
+                snippet, hl = _window(e.title, anchor, width=160, extra=[s for s, _r in title_spans])
+            elif body_spans:
+                anchor = min(body_spans, key=lambda sr: sr[1])[0]
+                snippet, hl = _window(text, anchor, width=160, extra=[s for s, _r in body_spans])
+            else:
+                snippet, hl = _window(e.title, None, width=160)
+            return Hit(e.ref, e.kind, e.rulebook, e.article, e.lang, e.label, snippet, score, hl, ())
         if body_spans:
             anchor = min(body_spans, key=lambda sr: sr[1])[0]
             snippet, hl = _window(text, anchor, extra=[s for s, _r in body_spans])
@@ -708,10 +720,17 @@ def build_index(
             first = item.cites[0] if item.cites else ""
             slug = first.split(":", 1)[0] if first else ""
             art = corpus[first].article if first in corpus else ""
+            cited = corpus.get(first) if first else None
             for lang in ("ja", "en"):
+                label = (
+                    f"{corpus.rulebooks[cited.rulebook].name.get(lang)} {article_label(cited, lang)}"
+                    if cited is not None
+                    else item.id
+                )
                 guidance = item.guidance.get(lang) if item.guidance else ""
                 evidence = "\n".join(e.get(lang) for e in item.evidence)
-                index.add(item.id, "item", slug, art, lang, item.question.get(lang), guidance, base + n, evidence)
+                question = item.question.get(lang)
+                index.add(item.id, "item", slug, art, lang, question, guidance, base + n, evidence, label)
         base += 100_000
     for m in (modules or {}).values():
         for n, lesson in enumerate(m.lessons):
