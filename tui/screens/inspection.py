@@ -276,7 +276,12 @@ class InspectionScreen(TenkenScreen):
             risk = self.query_one("#risk", Select)
             risk.value = answer.risk if answer.risk else Select.NULL
             for name in TEXT_AREAS:
-                self.query_one(f"#{name}", TextArea).load_text(getattr(answer, name))
+                area, text = self.query_one(f"#{name}", TextArea), getattr(answer, name)
+                if area.text == text:  # often both empty: keep the document, start afresh as load_text would
+                    area.history.clear()
+                    area.move_cursor((0, 0))
+                else:
+                    area.load_text(text)
             self.query_one("#owner", Input).value = answer.owner
             self.query_one("#target_date", Input).value = answer.target_date.isoformat() if answer.target_date else ""
         finally:
