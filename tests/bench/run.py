@@ -233,9 +233,11 @@ def bench_terminal_search(root: Path, queries: int) -> dict:
         app.wait_for(lambda s: "▔" in s, timeout=30)  # the search box
         app.send(chosen[0])  # the first search loads the index: not timed
         app.wait_for(lambda s: shows_search_state(s, warm), timeout=60)
+        shown = warm
         for q in chosen:
-            app.send("\x15")  # ctrl+u: empty the box
-            app.drain(0.1)
+            app.send("\x15")  # ctrl+u: empty the box, and wait until the last results have gone
+            app.wait_for(lambda s, old=shown[0]: old not in [squeeze(line) for line in s.split("\n")], timeout=30)
+            app.drain(0.05)
             before = ("", "", "")
             for k in range(1, len(q) + 1):
                 expected = search_screen_state(ws, q[:k])
@@ -246,7 +248,7 @@ def bench_terminal_search(root: Path, queries: int) -> dict:
                     continue
                 times.append((app.wait_for(lambda s, e=expected: shows_search_state(s, e), timeout=30) - sent) * 1000)
                 app.drain(0.03)
-                before = expected
+                before = shown = expected
     finally:
         app.close()
         ws.close()
