@@ -225,6 +225,7 @@ def bench_terminal_search(root: Path, queries: int) -> dict:
     chosen = [c["q"] for c in cases[::step]][:queries]
     app = launch_tenken(data)
     times: list[float] = []
+    cpu_times: list[float] = []  # the app's own CPU time from key to paint: the latency on an idle core
     keystrokes = 0
     try:
         app.wait_for(home_texts(data), timeout=60)
@@ -241,12 +242,16 @@ def bench_terminal_search(root: Path, queries: int) -> dict:
             before = ("", "", "")
             for k in range(1, len(q) + 1):
                 expected = search_screen_state(ws, q[:k])
+                cpu = app.cpu_seconds()
                 sent = app.send(q[k - 1])
                 keystrokes += 1
                 if expected == before:  # nothing new to see: let the search finish, then type on
                     app.drain(0.08)
                     continue
                 times.append((app.wait_for(lambda s, e=expected: shows_search_state(s, e), timeout=30) - sent) * 1000)
+                cpu_after = app.cpu_seconds()
+                if cpu is not None and cpu_after is not None:
+                    cpu_times.append((cpu_after - cpu) * 1000)
                 app.drain(0.03)
                 before = shown = expected
     finally:
@@ -255,6 +260,8 @@ def bench_terminal_search(root: Path, queries: int) -> dict:
     return {
         "search_keystroke_p95_ms": round(percentile(times, 0.95), 1),
         "search_keystroke_median_ms": round(statistics.median(times), 1),
+        "search_keystroke_cpu_p95_ms": round(percentile(cpu_times, 0.95), 1) if cpu_times else None,
+        "search_keystroke_cpu_median_ms": round(statistics.median(cpu_times), 1) if cpu_times else None,
         "search_keystrokes_timed": len(times),
         "search_keystrokes_typed": keystrokes,
     }
@@ -319,6 +326,7 @@ def bench_terminal_pgdn(root: Path, size: int, presses: int) -> dict:
     data, order = inspection_dir(root, size)
     app = launch_tenken(data)
     times: list[float] = []
+    cpu_times: list[float] = []  # the app's own CPU time from key to paint: the latency on an idle core
 
     def shown(n: int) -> Callable[[str], bool]:
         number, question = order[n]
@@ -331,14 +339,20 @@ def bench_terminal_pgdn(root: Path, size: int, presses: int) -> dict:
         app.wait_for(shown(0), timeout=60)
         app.drain(0.1)
         for n in range(1, min(presses, len(order) - 1) + 1):
+            cpu = app.cpu_seconds()
             sent = app.send("\x1b[6~")  # PgDn
             times.append((app.wait_for(shown(n), timeout=30) - sent) * 1000)
+            cpu_after = app.cpu_seconds()
+            if cpu is not None and cpu_after is not None:
+                cpu_times.append((cpu_after - cpu) * 1000)
             app.drain(0.03)
     finally:
         app.close()
     return {
         "pgdn_p95_ms": round(percentile(times, 0.95), 1),
         "pgdn_median_ms": round(statistics.median(times), 1),
+        "pgdn_cpu_p95_ms": round(percentile(cpu_times, 0.95), 1) if cpu_times else None,
+        "pgdn_cpu_median_ms": round(statistics.median(cpu_times), 1) if cpu_times else None,
         "pgdn_presses": len(times),
         "pgdn_items": len(order),
     }

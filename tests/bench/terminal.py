@@ -124,6 +124,21 @@ class PtyApp:
             pass
         self._parse()
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the app has used so far, all its threads (Linux: /proc/PID/task/*/schedstat); None elsewhere.
+
+        On a machine shared with other work the wall-clock latency counts the time the app waited for a core; its
+        own CPU time from key to paint is what the same keystroke would take on an idle core."""
+        tasks = Path(f"/proc/{self.proc.pid}/task")
+        total = 0
+        try:
+            for task in tasks.iterdir():
+                with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                    total += int((task / "schedstat").read_text().split()[0])
+        except OSError:
+            return None
+        return total / 1e9
+
     # --- input --------------------------------------------------------------------------------
 
     def send(self, data: bytes | str) -> float:
