@@ -12,6 +12,9 @@ from tests.conftest import REPO
 
 KEYS = (
     "startup_ratio",
+    "startup_terminal_ratio",
+    "search_keystroke_p95_ms",
+    "pgdn_p95_ms",
     "search_p95_ms",
     "search_speedup",
     "save_median_ms",

@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.i18n import N_, _, get_language, other_language
 from tui.screens.home import HomeScreen
@@ -49,15 +50,21 @@ class TenkenApp(App[int]):
         super().__init__()
         self.ws = ws
         self.warm_corpus = warm_corpus
+        self.sub_title = _("self-inspection of system risk")
+
+    def get_default_screen(self) -> Screen:
+        """Home is the first screen on the stack, composed with the app: its first frame is the whole home screen
+        (pushed on top of Textual's blank default screen, it came in three frames, the table last)."""
+        return HomeScreen()
+
+    def on_load(self) -> None:
+        theme = self.ws.theme() or THEMES[0]  # before the first frame, which it colours
+        self.theme = theme if theme in self.available_themes else THEMES[0]
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         super().notify(message, markup=markup, **kwargs)
 
     def on_mount(self) -> None:
-        theme = self.ws.theme() or THEMES[0]
-        self.theme = theme if theme in self.available_themes else THEMES[0]
-        self.sub_title = _("self-inspection of system risk")
-        self.push_screen(HomeScreen())
         self.set_timer(0.5, self.settled)
 
     def settled(self) -> None:
@@ -187,7 +194,7 @@ class TenkenApp(App[int]):
         self.go_home(select=info.id)
 
     def go_home(self, select: int | None = None) -> None:
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:  # home is at the bottom
             self.pop_screen()
         home = self.screen_stack[-1]
         if isinstance(home, HomeScreen):

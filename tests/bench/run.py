@@ -2,9 +2,14 @@
 
     python tests/bench/run.py            full sizes, figures compared with the bars in design.md
     python tests/bench/run.py --smoke    small sizes, few repeats, no bars (CI runs this)
+    python tests/bench/run.py --only terminal    only what a user sees in a real terminal (start-up, typing in
+                                                 search, PgDn in an inspection); --only terminal-startup etc. for one
 
 Each figure is measured against a baseline in the same run where design.md asks for one (start-up against a
 minimal Textual app, search against rapidfuzz.process.extract with WRatio), so a slow shared machine slows both.
+The terminal figures run the apps in a pseudo-terminal of 120x36 and read the screen through a VT emulator
+(tests/bench/terminal.py): the time runs from launching the command, or from the keystroke, until the text is on
+the screen, frame and all, as a user would see it.
 """
 
 from __future__ import annotations
@@ -19,14 +24,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+from terminal import PtyApp  # noqa: E402 - beside this file
 
 BARS = {
     "startup_ratio": ("<=", 1.3),
+    "startup_terminal_ratio": ("<=", 1.3),
+    "search_keystroke_p95_ms": ("<=", 50.0),
+    "pgdn_p95_ms": ("<=", 30.0),
     "search_p95_ms": ("<=", 5.0),
     "search_speedup": (">=", 10.0),
     "save_median_ms": ("<=", 5.0),
@@ -121,6 +133,8 @@ def demo_dir(root: Path) -> Path:
     from tui.workspace import Workspace
 
     data = root / "demo"
+    if data.exists():  # made once a run, shared by the start-up benchmarks
+        return data
     ws = Workspace(data)
     create_demo(ws)
     ws.search_index  # noqa: B018 - warm the content caches like a second start would find them
@@ -160,6 +174,260 @@ def bench_startup(root: Path, repeats: int) -> dict:
         # Each pair ran back to back, so the median of the pair ratios follows the machine's load as it drifts.
         "startup_ratio": round(statistics.median(t / m for t, m in zip(tenken, minimal, strict=True)), 3),
         "rss_mb": round(rss, 1),
+    }
+
+
+# --- in a real terminal -------------------------------------------------------------------------------------------
+
+
+def terminal_env(data: Path) -> dict[str, str]:
+    """The environment of a user's terminal: xterm with true colour, Textual's own settings left out, and no
+    COLUMNS or LINES (pytest sets them; they would override the pty's size)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL") and k not in ("COLUMNS", "LINES")}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", TENKEN_HOME=str(data))
+    return env
+
+
+def tenken_command() -> list[str]:
+    """Plain `tenken` as installed: the console script beside this Python, else `python -m tui`."""
+    script = Path(sys.executable).parent / "tenken"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+
+
+def home_texts(data: Path) -> list[str]:
+    """Text that is on tenken's home screen once it is painted: a firm, the last key of the footer, the palette."""
+    from tui.i18n import gettext_in
+    from tui.workspace import Workspace
+
+    ws = Workspace(data)
+    try:
+        lang = ws.language()
+        firm = ws.firms()[0].name
+    finally:
+        ws.close()
+    return [firm, gettext_in(lang, "Quit"), "^p"]
+
+
+def launch_tenken(data: Path) -> PtyApp:
+    return PtyApp(tenken_command(), terminal_env(data), REPO)
+
+
+def bench_terminal_startup(root: Path, pairs: int) -> dict:
+    """Launch to first screen in a pseudo-terminal, plain `tenken` against a minimal Textual app, pair by pair."""
+    from minimal_app import TEXT as MINIMAL_TEXT
+
+    data = demo_dir(root)
+    compileall.compile_dir(REPO / "tui", quiet=1)  # as pip leaves an installed tenken: see bench_startup
+    env = terminal_env(data)
+    tenken_texts = home_texts(data)
+
+    def once(kind: str) -> float:
+        if kind == "minimal":
+            app = PtyApp([sys.executable, str(HERE / "minimal_app.py")], env, REPO)
+            texts, quit_key = [MINIMAL_TEXT, "palette"], b"\x11"  # ctrl+q
+        else:
+            app = PtyApp(tenken_command(), env, REPO)
+            texts, quit_key = tenken_texts, b"q"
+        try:
+            return app.wait_for(texts, timeout=60) - app.started_at
+        finally:
+            app.close(quit_key)
+
+    once("minimal"), once("tenken")  # warm the OS file cache for both
+    minimal, tenken = [], []
+    for n in range(pairs):  # back to back, in turns first, so both see the same machine load
+        for kind in ("minimal", "tenken") if n % 2 == 0 else ("tenken", "minimal"):
+            (minimal if kind == "minimal" else tenken).append(once(kind))
+    ratios = sorted(t / m for t, m in zip(tenken, minimal, strict=True))
+    return {
+        "startup_terminal_tenken_s": round(statistics.median(tenken), 3),
+        "startup_terminal_minimal_s": round(statistics.median(minimal), 3),
+        "startup_terminal_ratio": round(statistics.median(ratios), 3),
+        "startup_terminal_ratio_range": [round(ratios[0], 3), round(ratios[-1], 3)],
+        "startup_terminal_pairs": pairs,
+    }
+
+
+def squeeze(text: str) -> str:
+    """Text without white space and without block elements (borders, scroll bars), so wrapped lines compare."""
+    return "".join(c for c in text if not c.isspace() and not "\u2580" <= c <= "\u259f")
+
+
+def search_screen_state(ws, query: str) -> tuple[str, str, str]:
+    """What the search screen shows for `query`: its status line and the start of the first two hits."""
+    from tui.i18n import _, get_language
+    from tui.screens.search import hit_prompt
+
+    hits = ws.search_index.search(query, limit=30, prefer=get_language()) if query.strip() else []
+    if not hits:
+        status = _("No match for “{query}”.").format(query=query) if query.strip() else ""
+    else:
+        status = _("{n} results — ↓ to the list, Enter to open").format(n=len(hits))
+    first = [squeeze(hit_prompt(h).plain.split("\n")[0])[:12] for h in hits[:2]]
+    return squeeze(status), *(first + ["", ""])[:2]
+
+
+def shows_search_state(screen: str, state: tuple[str, str, str]) -> bool:
+    """True if the screen shows `state`: the status line, the first hit's title right under it (past the list's
+    border, wrapped or not), the second hit's somewhere below."""
+    status, first, second = state
+    if not status:
+        return False
+    lines = [squeeze(line) for line in screen.split("\n")]
+    row = next((n for n, line in enumerate(lines) if line == status), None)
+    if row is None:
+        return False
+    return "".join(lines[row + 2 : row + 4]).startswith(first) and second in "".join(lines[row + 3 : row + 14])
+
+
+def bench_terminal_search(root: Path, queries: int) -> dict:
+    """Keystroke to painted results in the search screen, typing the relevance queries one character at a time.
+
+    A keystroke counts when it changes what the screen should show (the status line or the first two hits), so
+    the paint can be seen; the time runs from writing the key to the pty until the last byte of that paint."""
+    import yaml
+
+    from tui.i18n import set_language
+    from tui.workspace import Workspace
+
+    data = demo_dir(root)
+    ws = Workspace(data)
+    set_language(ws.language())
+    cases = yaml.safe_load((HERE / "relevance.yaml").read_text(encoding="utf-8"))
+    step = max(1, len(cases) // queries)
+    chosen = [c["q"] for c in cases[::step]][:queries]
+    app = launch_tenken(data)
+    times: list[float] = []
+    cpu_times: list[float] = []  # the app's own CPU time from key to paint: the latency on an idle core
+    keystrokes = 0
+    try:
+        app.wait_for(home_texts(data), timeout=60)
+        app.send("/")
+        warm = search_screen_state(ws, chosen[0])
+        app.wait_for(lambda s: "▔" in s, timeout=30)  # the search box
+        app.send(chosen[0])  # the first search loads the index: not timed
+        app.wait_for(lambda s: shows_search_state(s, warm), timeout=60)
+        shown = warm
+        for q in chosen:
+            app.send("\x15")  # ctrl+u: empty the box, and wait until the last results have gone
+            app.wait_for(lambda s, old=shown[0]: old not in [squeeze(line) for line in s.split("\n")], timeout=30)
+            app.drain(0.05)
+            before = ("", "", "")
+            for k in range(1, len(q) + 1):
+                expected = search_screen_state(ws, q[:k])
+                cpu = app.cpu_seconds()
+                sent = app.send(q[k - 1])
+                keystrokes += 1
+                if expected == before:  # nothing new to see: let the search finish, then type on
+                    app.drain(0.08)
+                    continue
+                times.append((app.wait_for(lambda s, e=expected: shows_search_state(s, e), timeout=30) - sent) * 1000)
+                cpu_after = app.cpu_seconds()
+                if cpu is not None and cpu_after is not None:
+                    cpu_times.append((cpu_after - cpu) * 1000)
+                app.drain(0.03)
+                before = shown = expected
+    finally:
+        app.close()
+        ws.close()
+    return {
+        "search_keystroke_p95_ms": round(percentile(times, 0.95), 1),
+        "search_keystroke_median_ms": round(statistics.median(times), 1),
+        "search_keystroke_cpu_p95_ms": round(percentile(cpu_times, 0.95), 1) if cpu_times else None,
+        "search_keystroke_cpu_median_ms": round(statistics.median(cpu_times), 1) if cpu_times else None,
+        "search_keystrokes_timed": len(times),
+        "search_keystrokes_typed": keystrokes,
+    }
+
+
+def inspection_dir(root: Path, size: int) -> tuple[Path, list[tuple[str, str]]]:
+    """A data folder with one inspection of `size` items (a consultant's template drawn from the shipped ones), and
+    the (number, question) of each item in the screen's order."""
+    import datetime as dt
+
+    import yaml
+
+    from tui.domain.profile import Profile
+    from tui.domain.template import lay_out
+    from tui.paths import checklists_dir
+    from tui.workspace import Workspace
+
+    data = root / f"inspection{size}"
+    (data / "templates").mkdir(parents=True)
+    items = []
+    for path in sorted((checklists_dir() / "templates").glob("*.yaml")):
+        for section in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("sections", []):
+            items += [
+                {k: v for k, v in item.items() if k in ("question", "cites", "expectations", "evidence")}
+                for item in section.get("items", [])
+            ]
+    items = (items * (size // len(items) + 1))[:size]
+    template = {
+        "id": "bench-large",
+        "title": {"ja": "大きな点検", "en": "A large inspection"},
+        "rulebooks": ["jvcea-exchange", "jvcea-derivatives", "jvcea-epayment", "fsi-bcp", "fsa-notice-2020"],
+        "sections": [
+            {
+                "id": f"bench-s{s}",
+                "title": {"ja": f"第{s + 1}部", "en": f"Part {s + 1}"},
+                "kind": "items",
+                "items": [{"id": f"bench.{s}.{n}", **item} for n, item in enumerate(items[s * 15 : s * 15 + 15])],
+            }
+            for s in range((size + 14) // 15)
+        ],
+    }
+    (data / "templates" / "bench-large.yaml").write_text(yaml.safe_dump(template, allow_unicode=True), "utf-8")
+    ws = Workspace(data)
+    try:
+        firm = ws.add_firm(Profile(name="株式会社ベンチ", business=("crypto-exchange",), staff=20))
+        info = ws.start_inspection(firm.id, ["bench-large"], dt.date(2026, 11, 1))
+        lay = lay_out(ws.inspection_templates(info), ws.store.inspection_items(info.id))
+        order = [(p.number, p.item.question.get(ws.language())) for _s, placed in lay for p in placed]
+        ws.search_index  # noqa: B018 - warm the content caches like a second start would find them
+    finally:
+        ws.close()
+    return data, order
+
+
+def detail_pane(screen: str) -> str:
+    """The inspection screen's right-hand pane, whitespace removed: what follows the item list's right border."""
+    return "".join("".join(line.rsplit("│", 1)[-1].split()) for line in screen.split("\n") if "│" in line)
+
+
+def bench_terminal_pgdn(root: Path, size: int, presses: int) -> dict:
+    """PgDn in an inspection of `size` items: from the key to the next item's number and question painted."""
+    data, order = inspection_dir(root, size)
+    app = launch_tenken(data)
+    times: list[float] = []
+    cpu_times: list[float] = []  # the app's own CPU time from key to paint: the latency on an idle core
+
+    def shown(n: int) -> Callable[[str], bool]:
+        number, question = order[n]
+        mark = number + "".join(question.split())[:10]
+        return lambda screen: mark in detail_pane(screen)
+
+    try:
+        app.wait_for(home_texts(data), timeout=60)
+        app.send("\r")  # open the inspection
+        app.wait_for(shown(0), timeout=60)
+        app.drain(0.1)
+        for n in range(1, min(presses, len(order) - 1) + 1):
+            cpu = app.cpu_seconds()
+            sent = app.send("\x1b[6~")  # PgDn
+            times.append((app.wait_for(shown(n), timeout=30) - sent) * 1000)
+            cpu_after = app.cpu_seconds()
+            if cpu is not None and cpu_after is not None:
+                cpu_times.append((cpu_after - cpu) * 1000)
+            app.drain(0.03)
+    finally:
+        app.close()
+    return {
+        "pgdn_p95_ms": round(percentile(times, 0.95), 1),
+        "pgdn_median_ms": round(statistics.median(times), 1),
+        "pgdn_cpu_p95_ms": round(percentile(cpu_times, 0.95), 1) if cpu_times else None,
+        "pgdn_cpu_median_ms": round(statistics.median(cpu_times), 1) if cpu_times else None,
+        "pgdn_presses": len(times),
+        "pgdn_items": len(order),
     }
 
 
@@ -395,23 +663,35 @@ def bench_list(root: Path, firms: int, per_firm: int) -> dict:
     return {"list_200x10_ms": round(statistics.median(times), 1), "list_inspections": count, "list_firms": firms}
 
 
+TERMINAL = ("terminal-startup", "terminal-search", "terminal-pgdn")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="small sizes, no bars (for CI)")
     parser.add_argument(
         "--only",
-        choices=("startup", "search", "save", "export", "list"),
+        choices=("startup", "search", "save", "export", "list", "terminal", *TERMINAL),
         action="append",
-        help="run only these benchmarks (repeatable); bars are checked for what ran",
+        help="run only these benchmarks (repeatable; terminal = the three terminal-* ones); bars are checked for "
+        "what ran",
     )
     args = parser.parse_args()
-    run = set(args.only or ("startup", "search", "save", "export", "list"))
+    run = set(args.only or ("startup", "search", "save", "export", "list", "terminal"))
+    if "terminal" in run:
+        run |= set(TERMINAL)
     figures: dict[str, object] = {"mode": "smoke" if args.smoke else "full", "python": sys.version.split()[0]}
     with tempfile.TemporaryDirectory(prefix="tenken-bench-") as tmp:
         root = Path(tmp)
         os.environ["TENKEN_HOME"] = str(root / "home")
         if "startup" in run:
             figures.update(bench_startup(root, repeats=2 if args.smoke else 15))
+        if "terminal-startup" in run:
+            figures.update(bench_terminal_startup(root, pairs=2 if args.smoke else 15))
+        if "terminal-search" in run:
+            figures.update(bench_terminal_search(root, queries=2 if args.smoke else 20))
+        if "terminal-pgdn" in run:
+            figures.update(bench_terminal_pgdn(root, size=150, presses=5 if args.smoke else 100))
         if "search" in run:
             figures.update(bench_search(root, args.smoke))
         if "save" in run:

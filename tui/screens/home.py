@@ -5,12 +5,25 @@ from __future__ import annotations
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.domain.inspection import FirmInfo, days_left, days_left_text
 from tui.i18n import N_, _, format_date, format_percent
 from tui.screens.base import TenkenScreen
 from tui.screens.plain import DataTable, Static
+from tui.widgets.footer import TenkenFooter
+
+# Cells are Rich Text, never strings: DataTable reads a string as Rich markup (a firm named "[b]…" would lose its
+# brackets) and parsing it costs the first paint (the first markup loads Rich's emoji table).
+COLUMNS = (
+    (N_("ID"), "id"),
+    (N_("Firm"), "firm"),
+    (N_("Due"), "due"),
+    (N_("Days left"), "left"),
+    (N_("Progress"), "progress"),
+    (N_("Received"), "received"),
+    (N_("Inspection"), "title"),
+)
 
 
 class HomeScreen(TenkenScreen):
@@ -38,7 +51,7 @@ class HomeScreen(TenkenScreen):
         yield Static(_("Firms and inspections"), classes="screen-title")
         yield DataTable(id="inspections", cursor_type="row", zebra_stripes=True)
         yield Static("", id="home-empty", classes="hint")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self._fill()  # the firms compose just read
@@ -53,21 +66,24 @@ class HomeScreen(TenkenScreen):
     def _fill(self, select: int | None = None) -> None:
         table = self.query_one(DataTable)
         if not table.columns:  # columns once per compose: re-adding them garbles Textual's width cache
-            table.add_column(_("ID"), key="id")
-            table.add_column(_("Firm"), key="firm")
-            table.add_column(_("Due"), key="due")
-            table.add_column(_("Days left"), key="left")
-            table.add_column(_("Progress"), key="progress")
-            table.add_column(_("Received"), key="received")
-            table.add_column(_("Inspection"), key="title")
+            for label, key in COLUMNS:
+                table.add_column(RichText(_(label)), key=key)
         table.clear()
         self.row_keys.clear()
         target_row = 0
         for firm in self.firms:
             if not firm.inspections:
                 key = f"f{firm.id}"
+                blank = RichText()
                 table.add_row(
-                    "", firm.name, "", "", "", "", RichText(_("no inspection yet — press n"), style="dim"), key=key
+                    blank,
+                    RichText(firm.name),
+                    blank,
+                    blank,
+                    blank,
+                    blank,
+                    RichText(_("no inspection yet — press n"), style="dim"),
+                    key=key,
                 )
                 self.row_keys[key] = (firm.id, None)
             for i in firm.inspections:
@@ -76,13 +92,13 @@ class HomeScreen(TenkenScreen):
                 style = "bold red" if left < 0 else ("yellow" if left <= 7 else "")
                 status = _("finalized") if i.finalized else format_percent(i.progress.ratio)
                 table.add_row(
-                    str(i.id),
-                    firm.name,
-                    format_date(i.due_on),
+                    RichText(str(i.id)),
+                    RichText(firm.name),
+                    RichText(format_date(i.due_on)),
                     RichText(days_left_text(i.due_on), style=style),
-                    f"{i.progress.answered}/{i.progress.total} ({status})",
-                    format_date(i.received_on),
-                    self.tenken.ws.inspection_title(i),
+                    RichText(f"{i.progress.answered}/{i.progress.total} ({status})"),
+                    RichText(format_date(i.received_on)),
+                    RichText(self.tenken.ws.inspection_title(i)),
                     key=key,
                 )
                 if select == i.id:

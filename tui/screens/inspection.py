@@ -294,7 +294,12 @@ class InspectionScreen(TenkenScreen):
             risk = self.query_one("#risk", Select)
             risk.value = answer.risk if answer.risk else Select.NULL
             for name in TEXT_AREAS:
-                self.query_one(f"#{name}", TextArea).load_text(getattr(answer, name))
+                area, text = self.query_one(f"#{name}", TextArea), getattr(answer, name)
+                if area.text == text:  # often both empty: keep the document, start afresh as load_text would
+                    area.history.clear()
+                    area.move_cursor((0, 0))
+                else:
+                    area.load_text(text)
             self.query_one("#owner", Input).value = answer.owner
             self.query_one("#target_date", Input).value = answer.target_date.isoformat() if answer.target_date else ""
         finally:
@@ -399,16 +404,20 @@ class InspectionScreen(TenkenScreen):
 
     @on(Select.Changed, "#risk")
     def _risk_changed(self, event: Select.Changed) -> None:
-        if self._loading or self.current is None:
-            return
+        if self._loading or self.current is None or event.value != event.select.value:
+            return  # loading an item, or a change already overtaken (the load of the item before, on a busy machine)
         value = "" if event.value is Select.NULL else str(event.value)
+        if value == self.answers.get(self.current, Answer(self.current)).risk:
+            return
         self.flush()
         self.save(self.current, {"risk": value})
 
     @on(Select.Changed, "#status")
     def _status_changed(self, event: Select.Changed) -> None:
-        if self._loading or self.current is None:
-            return
+        if self._loading or self.current is None or event.value != event.select.value:
+            return  # loading an item, or a change already overtaken (the load of the item before, on a busy machine)
+        if str(event.value) == self.answers.get(self.current, Answer(self.current)).status:
+            return  # what is stored already: the item's own load arriving late
         self.set_status(str(event.value))
 
     def set_status(self, status: str) -> None:

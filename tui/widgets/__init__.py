@@ -1,0 +1,1 @@
+"""Widgets tenken uses on several screens."""
