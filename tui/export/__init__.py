@@ -104,6 +104,7 @@ def header_fields(report: Report) -> list[tuple[str, str | dt.date | None]]:
     """
     t = report.t
     rows: list[tuple[str, str | dt.date | None]] = [
+        (t(N_("Date")), report.document_date),
         (t(N_("To")), report.addressee or t(N_("(addressee not set)"))),
         (t(N_("From")), report.firm),
         (t(N_("Representative")), report.representative or "—"),
@@ -112,13 +113,24 @@ def header_fields(report: Report) -> list[tuple[str, str | dt.date | None]]:
     if not report.draft:
         revision = t(N_("revision"))
         rows.append((t(N_("Signed off by")), f"{report.finalized_by or '—'} ({revision} {report.revision})"))
+        rows.append((t(N_("Signed off on")), report.finalized_at.date() if report.finalized_at else None))
     rows += [
         (t(N_("Notice received")), report.received_on),
         (t(N_("Due")), report.due_on),
         (t(N_("Submitted")), report.submitted_on),
-        (t(N_("Prepared")), report.generated_on),
     ]
+    if report.open_points:
+        rows.append((t(N_("Finalized with open points")), override_note(report)))
+    if report.content_sha256:
+        rows.append((t(N_("Fingerprint (SHA-256)")), report.content_sha256))
     return rows
+
+
+def override_note(report: Report) -> str:
+    """The cover's note when finalizing overrode the readiness check."""
+    return report.t(N_("finalized although the readiness check found {n} open points (--allow-incomplete)")).format(
+        n=report.open_points
+    )
 
 
 def report_heading(report: Report) -> str:
@@ -127,35 +139,101 @@ def report_heading(report: Report) -> str:
     return f"{heading}: {report.title}"
 
 
+def short_title(report: Report, limit: int = 255) -> str:
+    """A document title within Word's and Excel's limits (255 characters): heading, firm, cut with an ellipsis."""
+    text = f"{report.t(N_('Response report on the self-inspection'))} — {report.firm}"
+    text = xml_text(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: format → file name extensions it is written to (the first is the default).
+EXTENSIONS = {
+    "md": (".md", ".markdown", ".txt"),
+    "html": (".html", ".htm"),
+    "xlsx": (".xlsx",),
+    "docx": (".docx",),
+    "json": (".json",),
+}
+
+
+def check_extension(fmt: str, path: Path) -> None:
+    """Refuse a file name whose extension names another format (`--format xlsx --out report.md`)."""
+    suffix = Path(path).suffix.lower()
+    if fmt in EXTENSIONS and suffix and suffix not in EXTENSIONS[fmt]:
+        others = {ext for exts in EXTENSIONS.values() for ext in exts} | {".pdf", ".csv", ".xls", ".doc"}
+        if suffix in others:
+            raise ExportError(
+                _("{path} ends in {suffix}, but the format is {fmt}; name the file {name}.").format(
+                    path=path, suffix=suffix, fmt=fmt, name=Path(path).with_suffix(EXTENSIONS[fmt][0]).name
+                )
+            )
+
+
 def write_atomically(path: Path, produce: Callable[[Path], None], force: bool = False) -> Path:
-    """Write through a temporary file in the same folder, then rename; never overwrite without `force`."""
+    """Write through a temporary file in the same folder, then rename; never overwrite without `force`.
+
+    What `force` replaces: a regular file only. The new file takes the replaced file's permission bits (a
+    report kept private stays private); a new file gets the usual permissions of the user's umask. A symbolic
+    link, a device (/dev/full), a pipe or a folder is never written through nor replaced, with or without
+    `force`: the user gets one sentence and nothing changes.
+    """
+    import stat
     import tempfile  # here, not at the top: the command line imports this module at every start
 
     path = Path(path)
-    if path.exists() and not force:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
         raise ExportError(
-            _("{path} already exists; choose another name or add --force to replace it.").format(path=path)
-        )
-    if path.is_dir():
-        raise ExportError(_("{path} is a folder; give a file name.").format(path=path))
+            _("Could not write {path}: {reason}. Nothing was written.").format(path=path, reason=exc.strerror or exc)
+        ) from None
+    mode: int | None = None
+    if info is not None:
+        if stat.S_ISLNK(info.st_mode):
+            raise ExportError(
+                _("{path} is a symbolic link; give the path of a regular file. Nothing was written.").format(path=path)
+            )
+        if stat.S_ISDIR(info.st_mode):
+            raise ExportError(_("{path} is a folder; give a file name.").format(path=path))
+        if not stat.S_ISREG(info.st_mode):
+            raise ExportError(
+                _(
+                    "{path} is not a regular file (a device or a pipe); it is never replaced. Nothing was written."
+                ).format(path=path)
+            )
+        if not force:
+            raise ExportError(
+                _("{path} already exists; choose another name or add --force to replace it.").format(path=path)
+            )
+        mode = stat.S_IMODE(info.st_mode)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(_("The folder {folder} does not exist.").format(folder=folder))
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        tmp = Path(tmp_name)
         produce(tmp)
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise ExportError(
             _("Could not write {path}: {reason}. Nothing was written.").format(path=path, reason=exc.strerror or exc)
         ) from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
     return path
 
@@ -172,4 +250,6 @@ def render(report: Report, fmt: str) -> Callable[[Path], None]:
 
 
 def export_report(report: Report, fmt: str, path: Path, force: bool = False) -> Path:
-    return write_atomically(path, render(report, fmt), force=force)
+    writer = render(report, fmt)
+    check_extension(fmt, path)
+    return write_atomically(path, writer, force=force)

@@ -111,6 +111,8 @@ def render_html(report: Report) -> str:
         "annex": t(N_("Annex: all answers")),
         "cited": t(N_("Cited provisions")),
         "scope": t(N_("Scope")),
+        "sources": t(N_("Rules cited")),
+        "what_happened": t(N_("What happened")),
     }
     columns = [
         N_("No."),
@@ -140,14 +142,19 @@ def render_html(report: Report) -> str:
             header=header,
             statuses=[{"id": s, "label": report.status_label(s)} for s in report.statuses],
             summary=report.summary,
+            totals=report.totals,
+            total=report.total,
+            problem_count=t(N_("Problems and vulnerabilities found: {n}")).format(n=len(report.problems)),
+            sources=report.sources,
             chart=_chart(report),
             problem_columns=[t(c) for c in columns],
             problems=report.problems,
-            damage=report.customer_damage,
+            damage=report.damage,
             annex=rows,
             field={name: report.field_label(name) for name in fields},
             text_fields=("note", "finding", "remediation", "owner", "justification"),
             date=report.date,
+            brief=report.brief,
             unofficial_note=t(UNOFFICIAL_NOTE) if report.lang == "en" else "",
         )
     )

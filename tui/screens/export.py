@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text as RichText
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -14,6 +15,26 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from tui.i18n import N_, _, get_language
 from tui.screens.dialogs import FormDialog
+
+
+def log_error(data_dir: Path) -> Path | None:
+    """The current exception's traceback appended to tenken's error log (never shown on the screen)."""
+    import datetime as dt
+    import traceback
+
+    from tui import __version__
+
+    try:
+        from tui.paths import ensure_private_dir
+
+        path = ensure_private_dir(Path(data_dir) / "logs") / "tenken-error.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat()} tenken {__version__} (export)\n")
+            fh.write(traceback.format_exc())
+        return path
+    except OSError:
+        return None
+
 
 FORMAT_LABELS = {
     "docx": N_("Word (.docx)"),
@@ -82,25 +103,31 @@ class ExportDialog(FormDialog):
             str(self.query_one("#lang", Select).value),
         )
 
-    @work(thread=True, exclusive=True, group="export")
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export(self, path: Path, fmt: str, lang: str) -> None:
         from tui.export import ExportError, export_report
         from tui.store import StoreError
+        from tui.workspace import UserError
 
         ws = self.tenken.ws
         try:
             report = ws.report(self.inspection_id, lang)
             self.app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=2, progress=1)
             written = export_report(report, fmt, path)
-        except (ExportError, StoreError) as exc:
+        except (ExportError, StoreError, UserError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
+            return
+        except Exception:  # noqa: BLE001 - no export failure may close the app; the details go to the log
+            log = log_error(ws.data_dir)
+            where = _(" Details were written to {path}.").format(path=log) if log else ""
+            self.app.call_from_thread(self._failed, _("The report could not be written; nothing was written.") + where)
             return
         self.app.call_from_thread(self._done, written)
 
     def _failed(self, message: str) -> None:
         self.query_one("#progress", ProgressBar).display = False
         self.query_one("#ok", Button).disabled = False
-        self.query_one("#dialog-error", Static).update(message)
+        self.query_one("#dialog-error", Static).update(RichText(message))
 
     def _done(self, path: Path) -> None:
         self.query_one("#progress", ProgressBar).update(total=2, progress=2)
