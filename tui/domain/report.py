@@ -13,6 +13,7 @@ from tui.domain.inspection import (
     FIELD_LABELS,
     RISK_LABELS,
     STATUS_LABELS,
+    STATUS_SHORT,
     STATUSES,
     Answer,
     Evidence,
@@ -97,7 +98,6 @@ DAMAGE_STATES = {
     "none": N_("No customer damage was found."),
     "checking": N_("Whether customers suffered damage is still being checked."),
 }
-DAMAGE_SHORT = {"found": N_("damage found"), "none": N_("none found"), "checking": N_("still checking")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +185,10 @@ class Report:
     def status_label(self, status: str) -> str:
         return self.t(STATUS_LABELS[status])
 
+    def status_short(self, status: str) -> str:
+        """The status as a column header: one or two words ("problem", 「不適合」)."""
+        return self.t(STATUS_SHORT[status])
+
     def brief(self, text: str, row: ReportRow, limit: int = BRIEF_LIMIT) -> str:
         """Text for a table cell: long text cut at `limit` characters with a pointer to the annex, which has it all."""
         if len(text) <= limit:
@@ -210,8 +214,8 @@ def citation_label(corpus: Corpus, ref: str, lang: str) -> str:
     if book.kind == "notice" and not prov.article.startswith("part"):
         if lang == "ja":
             return f"{GUIDELINES_NAME['ja']} {GUIDELINES_SECTION}{article_label(prov, 'ja')}"
-        roman = f" ({prov.item})" if prov.item else ""
-        return f"{GUIDELINES_NAME['en']} {GUIDELINES_SECTION}({prov.article}){roman}"
+        item = f" {prov.item}" if prov.item else ""
+        return f"{GUIDELINES_NAME['en']} {GUIDELINES_SECTION}({prov.article}){item}"
     short = book.name.get(lang)
     if prov.kind == "guideline":
         glabel = gettext_in(lang, N_("Guideline"))

@@ -104,7 +104,7 @@ def header_fields(report: Report) -> list[tuple[str, str | dt.date | None]]:
     """
     t = report.t
     rows: list[tuple[str, str | dt.date | None]] = [
-        (t(N_("Date")), report.document_date),
+        (t(N_("Report date")), report.document_date),
         (t(N_("To")), report.addressee or t(N_("(addressee not set)"))),
         (t(N_("From")), report.firm),
         (t(N_("Representative")), report.representative or "—"),

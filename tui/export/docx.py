@@ -58,8 +58,10 @@ def _set_fonts(document, lang: str) -> None:
     for lang_el in root.iter(qn("w:lang")):
         lang_el.set(qn("w:val"), "ja-JP" if lang == "ja" else "en-US")
         lang_el.set(qn("w:eastAsia"), "ja-JP")
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        document.styles[name].font.color.rgb = RGBColor(0x1D, 0x1D, 0x1F)
+    for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 11), ("Heading 3", 10.5)):
+        style = document.styles[name]
+        style.font.color.rgb = RGBColor(0x1D, 0x1D, 0x1F)
+        style.font.size = Pt(size)
 
 
 def _field(paragraph: Paragraph, instr: str) -> None:
@@ -133,10 +135,15 @@ def _shade(cell: _Cell, fill: str) -> None:
 
 
 def _repeat_header(table: Table) -> None:
+    """The header row repeats on every page; no row is split across two pages."""
     trpr = table.rows[0]._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     trpr.append(el)
+    for row in table.rows:
+        keep = OxmlElement("w:cantSplit")
+        keep.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(keep)
 
 
 def _set_cell(
@@ -232,12 +239,12 @@ def _title_and_header(document, report: Report) -> None:
 def _summary(document, report: Report) -> None:
     t = report.t
     document.add_heading(xml_text(t(N_("Summary by section and status"))), level=1)
-    header = [t(N_("Section"))] + [report.status_label(s) for s in report.statuses] + [t(N_("Total"))]
+    header = [t(N_("Section"))] + [report.status_short(s) for s in report.statuses] + [t(N_("Total"))]
     rows = [[s.section] + [str(s.counts.get(x, 0)) for x in report.statuses] + [str(s.total)] for s in report.summary]
     totals = report.totals
     rows.append([t(N_("Total"))] + [str(totals[x]) for x in report.statuses] + [str(report.total)])
     n = len(report.statuses)
-    table = _table(document, header, rows, [56] + [19] * n + [19], size=8, right=set(range(1, n + 2)))
+    table = _table(document, header, rows, [55] + [20] * n + [15], size=8, right=set(range(1, n + 2)))
     for cell in table.rows[-1].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True
@@ -324,7 +331,7 @@ def _problems(document, report: Report) -> None:
             ]
         )
     # landscape A4 less margins: 257 mm
-    _table(document, [t(c) for c in cols], rows, [11, 44, 32, 22, 48, 15, 44, 20, 21], size=8)
+    _table(document, [t(c) for c in cols], rows, [10, 44, 36, 20, 44, 17, 42, 20, 24], size=8)
 
 
 def _customer_damage(document, report: Report) -> None:

@@ -140,7 +140,7 @@ def render_html(report: Report) -> str:
             title=report.title,
             labels=labels,
             header=header,
-            statuses=[{"id": s, "label": report.status_label(s)} for s in report.statuses],
+            statuses=[{"id": s, "label": report.status_short(s)} for s in report.statuses],
             summary=report.summary,
             totals=report.totals,
             total=report.total,

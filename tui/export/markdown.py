@@ -51,7 +51,7 @@ def render_markdown(r: Report) -> str:
     out.append("")
     out.append("## " + t(N_("Summary by section and status")))
     out.append("")
-    header = [t(N_("Section"))] + [r.status_label(s) for s in r.statuses] + [t(N_("Total"))]
+    header = [t(N_("Section"))] + [r.status_short(s) for s in r.statuses] + [t(N_("Total"))]
     out.append("| " + " | ".join(header) + " |")
     out.append("|---|" + "--:|" * (len(header) - 1))
     for s in r.summary:

@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
@@ -123,7 +124,7 @@ class _Sheet:
                 else:
                     width = ws.column_dimensions[get_column_letter(cell.column)].width or 8.43
                 lines = max(lines, wrapped_lines(_shown(cell.value), width))
-            ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, round(lines * size * 1.45 + 3, 1))
+            ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, round(lines * size * 1.32 + 4, 1))
 
     def page_setup(self, landscape: bool = True) -> None:
         ws = self.ws
@@ -147,13 +148,18 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _line_width(line: str) -> float:
+    """Width of a line in column units at 10 pt: a Latin letter about 0.8, a Japanese character about 1.8."""
+    wide = cell_len(line) - len(line)  # characters that take two terminal cells
+    return (len(line) - wide) * 0.8 + wide * 1.8
+
+
 def wrapped_lines(text: str, width: float) -> int:
-    """How many lines `text` takes in a column `width` characters wide (a Japanese character counts two)."""
-    usable = max(1.0, width - 1)
-    total = 0
-    for line in text.split("\n"):
-        total += max(1, -(-cell_len(line) // int(usable)))
-    return total
+    """How many lines `text` takes in a column `width` characters wide once wrapped."""
+    import math
+
+    usable = max(1.0, width - 1.5)
+    return sum(max(1, math.ceil(_line_width(line) / usable)) for line in text.split("\n"))
 
 
 def _sheet_title(text: str, taken: set[str]) -> str:
@@ -182,7 +188,9 @@ def _summary(sheet: _Sheet, report: Report) -> None:
     last_col = n + 2
     sheet.set_widths([44] + [13] * n + [10])
     sheet.put(1, 1, t(N_("Response report on the self-inspection")), bold=True, size=16)
-    ws.row_dimensions[1].height = 28
+    ws.cell(1, 1).alignment = Alignment(vertical="center", wrap_text=False)  # one line, over the empty cells
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    ws.row_dimensions[1].height = 30
     sheet.put(2, 1, report.title, size=12)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
     r = 3
@@ -197,6 +205,7 @@ def _summary(sheet: _Sheet, report: Report) -> None:
     for label, value in header_fields(report):
         sheet.put(r, 1, label, head=True)
         sheet.put(r, 2, value if value is not None else "—", table=True)
+        ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last_col)
         r += 1
     if report.sources:
@@ -209,7 +218,7 @@ def _summary(sheet: _Sheet, report: Report) -> None:
     sheet.put(r, 1, t(N_("Summary by section and status")), bold=True, size=12)
     ws.row_dimensions[r].height = 20
     top = r + 1
-    header = [t(N_("Section"))] + [report.status_label(s) for s in report.statuses] + [t(N_("Total"))]
+    header = [t(N_("Section"))] + [report.status_short(s) for s in report.statuses] + [t(N_("Total"))]
     rows = [[s.section] + [s.counts.get(x, 0) for x in report.statuses] + [s.total] for s in report.summary]
     last = sheet.table(top, header, rows)
     totals = report.totals
@@ -244,8 +253,9 @@ def _summary(sheet: _Sheet, report: Report) -> None:
         chart.y_axis.delete = False
         chart.y_axis.majorGridlines = None
         chart.legend.position = "b"
-        chart.width = 24
-        chart.height = 4 + 1.3 * len(rows)
+        chart.width = 26
+        chart.height = min(16.0, 4 + 1.1 * len(rows))  # fits one landscape page
+        ws.row_breaks.append(Break(id=r - 1))  # the chart starts on a page of its own, never split
         ws.add_chart(chart, f"A{r}")
     sheet.page_setup()
 
