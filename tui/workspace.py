@@ -260,11 +260,19 @@ class Workspace:
 
     def addressee(self, inspection_id: int, lang: str | None = None) -> tuple[str, bool]:
         """(whom the report is addressed to in `lang`, whether it is the default for its templates)."""
+        from tui.domain.report import default_addressee, known_addressees
         from tui.i18n import get_language
 
-        report = self.report(inspection_id, lang or get_language())
+        lang = lang or get_language()
         info = self.inspection(inspection_id)
-        return report.addressee, not info.addressee.strip()
+        stored = info.addressee.strip()
+        known = known_addressees(self.corpus)
+        if stored and stored not in known:
+            return stored, False
+        books = [known[stored]] if stored else [b for t in self.inspection_templates(info) for b in t.rulebooks]
+        if not stored:
+            books += sorted(self.firm(info.firm_id).profile.rulebooks)
+        return default_addressee(self.corpus, books, lang), not stored
 
     @staticmethod
     def checked_addressee(addressee: str) -> str:

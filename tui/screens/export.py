@@ -68,6 +68,10 @@ class ExportDialog(FormDialog):
             )
             yield Label(_("Language of the report"), classes="field-label")
             yield Select([("日本語", "ja"), ("English", "en")], value=lang, allow_blank=False, id="lang")
+            yield Label(
+                _("Addressee (empty: the association whose rules the inspection answers)"), classes="field-label"
+            )
+            yield Input(id="addressee")
             yield Label(_("File"), classes="field-label")
             yield Input(self._default("docx", lang), id="path")
             yield ProgressBar(total=None, show_eta=False, id="progress")
@@ -79,6 +83,24 @@ class ExportDialog(FormDialog):
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
         self.query_one("#format", Select).focus()
+        self._show_addressee()
+
+    def _show_addressee(self) -> None:
+        """The stored addressee, or the default for the report's language as the field's placeholder."""
+        from tui.store import StoreError
+        from tui.workspace import UserError
+
+        ws = self.tenken.ws
+        field = self.query_one("#addressee", Input)
+        try:
+            info = ws.inspection(self.inspection_id)
+            text, default = ws.addressee(self.inspection_id, str(self.query_one("#lang", Select).value))
+        except (StoreError, UserError):
+            return
+        field.placeholder = text if default else ""
+        if not default and not field.value:
+            field.value = text
+        field.disabled = info.finalized  # a locked revision keeps its addressee
 
     @on(Select.Changed)
     def _choice_changed(self) -> None:
@@ -87,6 +109,8 @@ class ExportDialog(FormDialog):
         path = self.query_one("#path", Input)
         if path.value.startswith(str(Path.cwd() / "tenken-")):  # still our suggestion: follow the choice
             path.value = self._default(fmt, lang)
+        if self.is_mounted:
+            self._show_addressee()
 
     def accept(self) -> None:
         text = self.query_one("#path", Input).value.strip()
@@ -97,20 +121,24 @@ class ExportDialog(FormDialog):
         progress.display = True
         progress.update(total=None)
         self.query_one("#ok", Button).disabled = True
+        addressee = self.query_one("#addressee", Input)
         self.export(
             Path(text).expanduser(),
             str(self.query_one("#format", Select).value),
             str(self.query_one("#lang", Select).value),
+            None if addressee.disabled else addressee.value,
         )
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export(self, path: Path, fmt: str, lang: str) -> None:
+    def export(self, path: Path, fmt: str, lang: str, addressee: str | None = None) -> None:
         from tui.export import ExportError, export_report
         from tui.store import StoreError
         from tui.workspace import UserError
 
         ws = self.tenken.ws
         try:
+            if addressee is not None and addressee.strip() != ws.inspection(self.inspection_id).addressee:
+                ws.set_addressee(self.inspection_id, addressee)
             report = ws.report(self.inspection_id, lang)
             self.app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=2, progress=1)
             written = export_report(report, fmt, path)
@@ -119,8 +147,12 @@ class ExportDialog(FormDialog):
             return
         except Exception:  # noqa: BLE001 - no export failure may close the app; the details go to the log
             log = log_error(ws.data_dir)
-            where = _(" Details were written to {path}.").format(path=log) if log else ""
-            self.app.call_from_thread(self._failed, _("The report could not be written; nothing was written.") + where)
+            message = (
+                _("The report could not be written and no file was created; details are in {path}.").format(path=log)
+                if log
+                else _("The report could not be written and no file was created.")
+            )
+            self.app.call_from_thread(self._failed, message)
             return
         self.app.call_from_thread(self._done, written)
 
