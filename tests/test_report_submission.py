@@ -602,3 +602,16 @@ def test_dataclass_report_is_unchanged_by_rendering(ws, demo, tmp_path):
     for fmt in ("md", "html", "docx", "xlsx", "json"):
         export_report(report, fmt, tmp_path / f"r.{fmt}")
     assert dataclasses.asdict(report) == before
+
+
+def test_xlsx_prints_a_huge_finding_whole_in_continuation_rows(ws, tmp_path):
+    huge = "ログの保存期間が定められていない。" * 1200
+    inspection = build(ws, THREE, tmp_path / "evidence", long_finding=huge)
+    report = ws.report(inspection, "ja")
+    wb = openpyxl.load_workbook(export_report(report, "xlsx", tmp_path / "r.xlsx"))
+    answers = wb[report.t("Answers")]
+    number = next(r.number for r in report.annex if r.answer.finding == huge)
+    rows = [r for r in answers.iter_rows(min_row=2) if r[0].value == number]
+    assert len(rows) > 10 and all(len(r[4].value) <= 1000 for r in rows)
+    assert huge in "".join(r[4].value for r in rows).replace("\n", "")
+    assert all(answers.row_dimensions[r[0].row].height <= 409 for r in rows)

@@ -276,6 +276,24 @@ def _answer_text(report: Report, row: ReportRow) -> str:
     return "\n".join(lines)
 
 
+CHUNK = 1000  # characters of one answer per row: a row shows at most 409 pt of wrapped text when printed
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Long text in pieces of at most `size` characters, cut at line ends where possible (continuation rows)."""
+    if len(text) <= size:
+        return [text]
+    out: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        cut = cut + 1 if cut > size // 2 else size
+        out.append(text[:cut].rstrip("\n"))
+        text = text[cut:]
+    if text:
+        out.append(text)
+    return out
+
+
 def write_xlsx(report: Report, path: Path) -> None:
     t = report.t
     wb = Workbook()
@@ -320,14 +338,12 @@ def write_xlsx(report: Report, path: Path) -> None:
 
     answers = _Sheet(wb.create_sheet(_sheet_title(t(N_("Answers")), taken)), report)
     head = [t(N_("No.")), t(N_("Item")), t(N_("Cited provisions")), report.field_label("status"), t(N_("Answer"))]
-    answers.data_sheet(
-        head,
-        [
-            [row.number, row.question, _or_none(_cites(row)), row.status_label, _or_none(_answer_text(report, row))]
-            for row in report.annex
-        ],
-        [6, 46, 20, 14, 70],
-    )
+    answer_rows: list[list[Any]] = []
+    for row in report.annex:
+        first, *rest = _chunks(_answer_text(report, row), CHUNK)
+        answer_rows.append([row.number, row.question, _or_none(_cites(row)), row.status_label, _or_none(first)])
+        answer_rows += [[row.number, t(N_("(continued)")), None, None, part] for part in rest]
+    answers.data_sheet(head, answer_rows, [6, 46, 20, 14, 70])
     answers.page_setup()
 
     damage = _Sheet(wb.create_sheet(_sheet_title(t(N_("Customer damage")), taken)), report)
