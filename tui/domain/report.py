@@ -258,6 +258,7 @@ def default_addressee(corpus: Corpus, books: list[str], lang: str) -> str:
         book = corpus.rulebooks.get(slug)
         if book is not None and book.issuer is not None:
             name = book.issuer.get(lang)
+            name = name[:1].upper() + name[1:]  # "association of …" heads an address line
             if name not in issuers:
                 issuers.append(name)
     if not issuers:

@@ -111,8 +111,8 @@ def header_fields(report: Report) -> list[tuple[str, str | dt.date | None]]:
         (t(N_("Responsible officer")), report.responsible_officer or "—"),
     ]
     if not report.draft:
-        revision = t(N_("revision"))
-        rows.append((t(N_("Signed off by")), f"{report.finalized_by or '—'} ({revision} {report.revision})"))
+        signed = t(N_("{who} (revision {n})")).format(who=report.finalized_by or "—", n=report.revision)
+        rows.append((t(N_("Signed off by")), signed))
         rows.append((t(N_("Signed off on")), report.finalized_at.date() if report.finalized_at else None))
     rows += [
         (t(N_("Notice received")), report.received_on),

@@ -244,7 +244,7 @@ def _summary(document, report: Report) -> None:
     totals = report.totals
     rows.append([t(N_("Total"))] + [str(totals[x]) for x in report.statuses] + [str(report.total)])
     n = len(report.statuses)
-    table = _table(document, header, rows, [55] + [20] * n + [15], size=8, right=set(range(1, n + 2)))
+    table = _table(document, header, rows, [48] + [21.5] * n + [14.5], size=8, right=set(range(1, n + 2)))
     for cell in table.rows[-1].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True
@@ -331,7 +331,7 @@ def _problems(document, report: Report) -> None:
             ]
         )
     # landscape A4 less margins: 257 mm
-    _table(document, [t(c) for c in cols], rows, [10, 44, 36, 20, 44, 17, 42, 20, 24], size=8)
+    _table(document, [t(c) for c in cols], rows, [13, 42, 36, 20, 44, 17, 42, 19, 24], size=8)
 
 
 def _customer_damage(document, report: Report) -> None:
