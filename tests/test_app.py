@@ -348,7 +348,9 @@ async def test_finalize_locks_then_new_revision_from_the_tui(demo, app_factory, 
         await pilot.pause()
         await pilot.press("enter")  # the officer's name is prefilled from the profile, but points are open
         await pilot.pause()
-        assert not screen.info.finalized and "Finalize anyway" in str(app.screen.query_one("#dialog-error").render())
+        assert not screen.info.finalized and "未完了のまま確定する" in str(
+            app.screen.query_one("#dialog-error").render()
+        )
         app.screen.query_one("#allow").value = True
         await pilot.press("enter")
         await pilot.pause()

@@ -10,7 +10,6 @@ import datetime as dt
 import gc
 import json
 import sys
-import traceback
 from pathlib import Path
 
 from tui import __version__
@@ -648,14 +647,9 @@ COMMANDS = {
 
 def _log_crash(args: argparse.Namespace | None) -> Path | None:
     try:
-        from tui.paths import ensure_private_dir, user_data_dir
+        from tui.paths import append_error_log, user_data_dir
 
-        folder = ensure_private_dir(user_data_dir(getattr(args, "data_dir", None)) / "logs")
-        path = folder / "tenken-error.log"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat()} tenken {__version__}\n")
-            fh.write(traceback.format_exc())
-        return path
+        return append_error_log(user_data_dir(getattr(args, "data_dir", None)))
     except OSError:
         return None
 

@@ -185,6 +185,21 @@ class Report:
     def status_label(self, status: str) -> str:
         return self.t(STATUS_LABELS[status])
 
+    def answer_lines(self, row: ReportRow, skip: tuple[str, ...] = ()) -> list[str]:
+        """Every filled-in answer field of a row as 「label: value」 lines, in the annex's order."""
+        a = row.answer
+        lines = [
+            f"{self.field_label(name)}: {getattr(a, name)}"
+            for name in ("note", "finding", "remediation", "owner", "justification")
+            if getattr(a, name).strip() and name not in skip
+        ]
+        if a.risk and "risk" not in skip:
+            lines.append(f"{self.field_label('risk')}: {row.risk_label}")
+        if a.target_date:
+            lines.append(f"{self.field_label('target_date')}: {self.date(a.target_date)}")
+        lines += [f"{self.field_label('evidence')}: {ev.text}" for ev in row.evidence]
+        return lines
+
     def status_short(self, status: str) -> str:
         """The status as a column header: one or two words ("problem", 「不適合」)."""
         return self.t(STATUS_SHORT[status])
@@ -399,15 +414,7 @@ def _damage(report: Report) -> None:
     for row in d.rows:
         key = row.item_id.rsplit(".", 1)[-1]
         label = report.t(DAMAGE_STEPS[key]) if key in DAMAGE_STEPS else row.question
-        a = row.answer
-        lines = []
-        for name in ("note", "finding", "justification", "remediation", "owner"):
-            value = getattr(a, name).strip()
-            if value and not (row is check and name == "finding"):
-                lines.append(f"{report.field_label(name)}: {value}")
-        if a.target_date:
-            lines.append(f"{report.field_label('target_date')}: {report.date(a.target_date)}")
-        lines += [f"{report.field_label('evidence')}: {ev.text}" for ev in row.evidence]
+        lines = report.answer_lines(row, skip=("finding", "risk") if row is check else ("risk",))
         d.steps.append(DamageStep(label, row.status_label, tuple(lines)))
 
 

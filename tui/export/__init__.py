@@ -97,6 +97,20 @@ def xml_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def fit_cells(text: str, cells: int) -> str:
+    """`text` cut to at most `cells` terminal cells (a Japanese character counts two), with an ellipsis when cut."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out + "…"
+
+
 def header_fields(report: Report) -> list[tuple[str, str | dt.date | None]]:
     """The report's header block as (label, value) in the report's language, in the Markdown writer's order.
 

@@ -22,7 +22,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import STATUS_COLORS, header_fields, short_title, xml_text
+from tui.export import STATUS_COLORS, fit_cells, header_fields, short_title, xml_text
 from tui.i18n import N_
 
 EAST_ASIAN_FONT = "Yu Gothic"  # 游ゴシック: on every Windows since 8.1 and in Office for Mac
@@ -268,7 +268,7 @@ def _chart(document, report: Report) -> None:
     table = document.add_table(rows=len(report.summary), cols=3)
     table.autofit = False
     for r, row in enumerate(report.summary):
-        _set_cell(table.cell(r, 0), _fit(row.section, 26 if report.lang == "ja" else 40), size=8)
+        _set_cell(table.cell(r, 0), fit_cells(row.section, 26 if report.lang == "ja" else 40), size=8)
         bar = table.cell(r, 1).paragraphs[0]
         for s in report.statuses:
             count = row.counts.get(s, 0)
@@ -277,20 +277,6 @@ def _chart(document, report: Report) -> None:
                 _run(bar, "█" * blocks, size=7, color=RGBColor.from_string(STATUS_COLORS[s]))
         _set_cell(table.cell(r, 2), str(row.total), size=8, right=True)
     _widths(table, [60, 98, 12])
-
-
-def _fit(text: str, cells: int) -> str:
-    """`text` cut to about `cells` terminal cells (a Japanese character counts two), with an ellipsis."""
-    from rich.cells import cell_len
-
-    if cell_len(text) <= cells:
-        return text
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > cells - 1:
-            break
-        out += ch
-    return out + "…"
 
 
 def _cites(row: ReportRow) -> str:

@@ -262,18 +262,7 @@ def _summary(sheet: _Sheet, report: Report) -> None:
 
 def _answer_text(report: Report, row: ReportRow) -> str:
     """Every answer field of one item as labelled lines, in one wide column (the annex stays readable on paper)."""
-    a = row.answer
-    lines = []
-    for name in ("note", "finding", "remediation", "owner", "justification"):
-        value = getattr(a, name)
-        if value:
-            lines.append(f"{report.field_label(name)}: {value}")
-    if a.risk:
-        lines.append(f"{report.field_label('risk')}: {row.risk_label}")
-    if a.target_date:
-        lines.append(f"{report.field_label('target_date')}: {report.date(a.target_date)}")
-    lines += [f"{report.field_label('evidence')}: {ev.text}" for ev in row.evidence]
-    return "\n".join(lines)
+    return "\n".join(report.answer_lines(row))
 
 
 CHUNK = 1000  # characters of one answer per row: a row shows at most 409 pt of wrapped text when printed

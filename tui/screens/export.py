@@ -16,26 +16,6 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from tui.i18n import N_, _, get_language
 from tui.screens.dialogs import FormDialog
 
-
-def log_error(data_dir: Path) -> Path | None:
-    """The current exception's traceback appended to tenken's error log (never shown on the screen)."""
-    import datetime as dt
-    import traceback
-
-    from tui import __version__
-
-    try:
-        from tui.paths import ensure_private_dir
-
-        path = ensure_private_dir(Path(data_dir) / "logs") / "tenken-error.log"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat()} tenken {__version__} (export)\n")
-            fh.write(traceback.format_exc())
-        return path
-    except OSError:
-        return None
-
-
 FORMAT_LABELS = {
     "docx": N_("Word (.docx)"),
     "xlsx": N_("Excel (.xlsx)"),
@@ -146,7 +126,9 @@ class ExportDialog(FormDialog):
             self.app.call_from_thread(self._failed, str(exc))
             return
         except Exception:  # noqa: BLE001 - no export failure may close the app; the details go to the log
-            log = log_error(ws.data_dir)
+            from tui.paths import append_error_log
+
+            log = append_error_log(ws.data_dir, "export")
             message = (
                 _("The report could not be written and no file was created; details are in {path}.").format(path=log)
                 if log
