@@ -417,6 +417,12 @@ def test_addressee_set_by_cli_and_refused_when_hostile(tmp_path):
     assert run_cli("report", "1", "--format", "md", "--out", str(out), env=env).returncode == 0
     assert "関東財務局 理財部長 殿" in out.read_text(encoding="utf-8")
     assert "一般社団法人" in run_cli("addressee", "1", "--default", env=env).stdout
+    started = run_cli("start", "1", "--addressee", "金融庁 証券課 御中", "--json", env=env)
+    assert started.returncode == 0, started.stderr
+    new_id = str(json.loads(started.stdout)["id"])
+    assert "ja: 金融庁 証券課 御中" in run_cli("addressee", new_id, env=env).stdout
+    refused = run_cli("start", "1", "--addressee", "x" * 301, env=env)
+    assert refused.returncode == 1 and len(json.loads(run_cli("list", "--json", env=env).stdout)[0]["inspections"]) == 2
 
 
 async def test_addressee_set_in_the_export_dialog(demo, app_factory, tmp_path):
