@@ -330,9 +330,15 @@ async def test_finalize_locks_then_new_revision_from_the_tui(demo, app_factory, 
         assert screen.answers[item].evidence[-1].sha256
         await pilot.press("f")
         await pilot.pause()
-        await pilot.press("enter")  # the officer's name is prefilled from the profile
+        await pilot.press("enter")  # the officer's name is prefilled from the profile, but points are open
         await pilot.pause()
-        assert screen.info.finalized
+        assert not screen.info.finalized and "未完了のまま確定する" in str(
+            app.screen.query_one("#dialog-error").render()
+        )
+        app.screen.query_one("#allow").value = True
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.info.finalized and screen.info.open_points > 0 and screen.info.submitted_on is not None
         shown = record_notifications(app)
         await pilot.press("1")
         await pilot.pause()

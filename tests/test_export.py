@@ -93,7 +93,7 @@ def _as_date(value: object) -> dt.date | None:
 def test_every_answer_field_in_json(ws, filled, tmp_path, lang):
     report, path = _export(ws, filled.id, lang, "json", tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["schema"] == "tenken-report/1" and data["lang"] == lang and data["draft"] is True
+    assert data["schema"] == "tenken-report/2" and data["lang"] == lang and data["draft"] is True
     assert data["firm"] == report.firm and data["due_on"] == report.due_on.isoformat()
     assert data["submitted_on"] is None and data["generated_on"] == "2026-11-23"
     assert [s["id"] for s in data["statuses"]] == list(report.statuses)
@@ -101,7 +101,8 @@ def test_every_answer_field_in_json(ws, filled, tmp_path, lang):
         (s.section, s.counts, s.total) for s in report.summary
     ]
     assert [r["item_id"] for r in data["problems"]] == [r.item_id for r in report.problems]
-    assert [r["item_id"] for r in data["customer_damage"]] == [r.item_id for r in report.customer_damage]
+    assert [r["item_id"] for r in data["customer_damage"]["items"]] == [r.item_id for r in report.customer_damage]
+    assert data["customer_damage"]["state"] == "none" and data["customer_damage"]["statement"]
     assert len(data["annex"]) == len(report.annex)
     for got, row in zip(data["annex"], report.annex, strict=True):
         a = row.answer
@@ -119,8 +120,9 @@ def test_every_answer_field_in_json(ws, filled, tmp_path, lang):
         for name in ("note", "finding", "remediation", "owner", "justification"):
             assert ans[name] == getattr(a, name)
         assert ans["target_date"] == (a.target_date.isoformat() if a.target_date else None)
-        assert [{k: v for k, v in e.items() if k in ("label", "path", "sha256")} for e in ans["evidence"]] == [
-            {"label": e.label, "path": e.path, "sha256": e.sha256} for e in a.evidence
+        # evidence by label, file name and SHA-256: never the laptop's folders
+        assert [{k: v for k, v in e.items() if k in ("label", "file", "sha256", "path")} for e in ans["evidence"]] == [
+            {"label": e.label, "file": Path(e.path).name if e.path else None, "sha256": e.sha256} for e in a.evidence
         ]
         # the fixture's file path does not exist on this machine: the report says so
         assert [e["status"] for e in ans["evidence"]] == ["missing" if e.path else None for e in a.evidence]
@@ -135,24 +137,25 @@ def test_every_answer_field_in_xlsx(ws, filled, tmp_path, lang):
     assert wb.sheetnames == [t("Summary"), t("Findings"), t("Answers"), t("Customer damage")]
     answers = wb[t("Answers")]
     assert answers.freeze_panes == "A2" and answers.auto_filter.ref
-    rows = {r[t("ID")]: r for r in _sheet_rows(answers)}
-    assert list(rows) == [row.item_id for row in report.annex]
+    rows = {r[t("No.")]: r for r in _sheet_rows(answers)}
+    assert list(rows) == [row.number for row in report.annex]
     for row in report.annex:
-        a, got = row.answer, rows[row.item_id]
-        assert got[t("No.")] == row.number and got[t("Item")] == row.question and got[t("Section")] == row.section
+        a, got = row.answer, rows[row.number]
+        assert got[t("Item")] == row.question
         assert got[report.field_label("status")] == row.status_label
-        for c in row.citations:
-            assert c.label in got[t("Cited provisions")] and c.ref in got[t("Cited provisions")]
+        assert got[t("Cited provisions")] == "\n".join(c.label for c in row.citations)
+        text = got[t("Answer")] or ""
         for name in ("note", "finding", "remediation", "owner", "justification"):
-            assert (got[report.field_label(name)] or "") == getattr(a, name)
-        assert (got[report.field_label("risk")] or "") == row.risk_label
-        assert _as_date(got[report.field_label("target_date")]) == a.target_date
+            if getattr(a, name):
+                assert f"{report.field_label(name)}: {getattr(a, name)}" in text
+        if a.risk:
+            assert f"{report.field_label('risk')}: {row.risk_label}" in text
+        if a.target_date:
+            assert report.date(a.target_date) in text
         for e in a.evidence:
-            assert e.label in got[report.field_label("evidence")]
+            assert e.label in text
             if e.path:
-                assert e.path in got[report.field_label("evidence")] and e.sha256 in got[report.field_label("evidence")]
-    date_cells = [r for r in answers.iter_rows(min_row=2) if r[12].value is not None]
-    assert date_cells and all(r[12].is_date and "yy" in r[12].number_format for r in date_cells)
+                assert Path(e.path).name in text and e.sha256 in text and e.path not in text
 
     findings = _sheet_rows(wb[t("Findings")])
     assert [r[t("No.")] for r in findings] == [row.number for row in report.problems]
@@ -160,10 +163,12 @@ def test_every_answer_field_in_xlsx(ws, filled, tmp_path, lang):
         assert got[t("Cited provisions")] == "\n".join(c.label for c in row.citations)
         assert got[t("Status")] == row.status_label and (got[t("Owner")] or "") == row.answer.owner
         assert _as_date(got[t("Target date")]) == row.answer.target_date
+    date_cells = [r[8] for r in wb[t("Findings")].iter_rows(min_row=2) if r[8].value is not None]
+    assert date_cells and all(c.is_date and "yy" in c.number_format for c in date_cells)
 
     damage = _sheet_rows(wb[t("Customer damage")])
-    assert [r[t("No.")] for r in damage] == [row.number for row in report.customer_damage]
-    assert any(r[report.field_label("note")] == "過去5年間、顧客被害は確認されていない。" for r in damage)
+    assert damage[0][t("Status")] == report.damage.statement
+    assert any("過去5年間、顧客被害は確認されていない。" in (r[t("Answer")] or "") for r in damage)
 
     summary = wb[t("Summary")]
     values = [c.value for r in summary.iter_rows() for c in r if c.value is not None]
@@ -191,7 +196,7 @@ def test_every_answer_field_in_docx_and_html(ws, filled, tmp_path, lang, fmt):
         a = row.answer
         assert enc(f"{row.number}") in text and enc(row.question) in text and enc(row.status_label) in text
         for c in row.citations:
-            assert enc(c.label) in text and enc(c.ref) in text
+            assert enc(c.label) in text and c.ref not in text  # as readers cite it, never the internal id
         for name in ("note", "finding", "remediation", "owner", "justification"):
             if getattr(a, name):
                 assert enc(getattr(a, name)) in text, (row.item_id, name)
@@ -202,7 +207,7 @@ def test_every_answer_field_in_docx_and_html(ws, filled, tmp_path, lang, fmt):
         for e in a.evidence:
             assert enc(e.label) in text
             if e.path:
-                assert enc(e.path) in text and e.sha256 in text
+                assert enc(Path(e.path).name) in text and e.sha256 in text and e.path not in text
     assert enc(report.t("DRAFT")) in text
     unofficial = "English renderings of the rules are unofficial translations"
     assert (unofficial in text) == (lang == "en")
@@ -269,15 +274,14 @@ def test_xlsx_never_stores_user_text_as_a_formula(ws, demo, pinned, tmp_path):
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
     answers = wb[report.t("Answers")]
-    header = [c.value for c in answers[1]]
-    note_col, owner_col = header.index(report.field_label("note")), header.index(report.field_label("owner"))
-    by_id = {r[1].value: r for r in answers.iter_rows(min_row=2)}
-    for item, owner in zip(items, INJECTIONS, strict=False):
-        note_cell, owner_cell = by_id[item][note_col], by_id[item][owner_col]
-        assert note_cell.data_type == "s" and note_cell.value == INJECTIONS[0]
-        assert owner_cell.data_type == "s" and owner_cell.value == owner
-        assert note_cell.quotePrefix and owner_cell.quotePrefix
+    by_number = {r[0].value: r for r in answers.iter_rows(min_row=2)}
+    note = report.field_label("note")
+    for row in report.annex[: len(INJECTIONS)]:
+        cell = by_number[row.number][4]
+        assert cell.data_type == "s" and f"{note}: {INJECTIONS[0]}" in cell.value
     findings = wb[report.t("Findings")]
+    owners = [r[7] for r in findings.iter_rows(min_row=2) if r[7].value in INJECTIONS]
+    assert owners and all(c.data_type == "s" and c.quotePrefix for c in owners)
     cells = [c for r in findings.iter_rows(min_row=2) for c in r if isinstance(c.value, str) and c.value[:1] in "=@"]
     assert {c.value for c in cells} >= {'=HYPERLINK("http://evil","x")', "@SUM(A1)"}
     assert all(c.data_type == "s" for c in cells)

@@ -11,13 +11,15 @@ import pytest
 from tests.conftest import run_cli
 from tui.store import StoreError
 from tui.store.bundle import BundleError
-from tui.workspace import Workspace
+from tui.workspace import NotReady, Workspace
 
 
 def test_finalize_locks_and_reopen_makes_a_new_revision(ws, demo):
     with pytest.raises(StoreError):
         ws.finalize(demo.id, "  ")
-    info = ws.finalize(demo.id, "システム統括管理責任者 田中花子")
+    with pytest.raises(NotReady):  # the demo is partly answered
+        ws.finalize(demo.id, "システム統括管理責任者 田中花子")
+    info = ws.finalize(demo.id, "システム統括管理責任者 田中花子", allow_incomplete=True)
     assert info.finalized and info.finalized_by.endswith("田中花子")
     with pytest.raises(StoreError):
         ws.save_answer(demo.id, "notice.4.ha", note="after sign-off")
@@ -201,7 +203,9 @@ def test_cli_bundle_and_finalize(tmp_path: Path):
     junk.write_text("junk")
     refused = run_cli("bundle", "import", str(junk), env=other)
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
-    assert run_cli("finalize", "1", "--officer", "田中").returncode == 0
+    refused = run_cli("finalize", "1", "--officer", "田中")
+    assert refused.returncode == 1 and "--allow-incomplete" in refused.stderr
+    assert run_cli("finalize", "1", "--officer", "田中", "--allow-incomplete").returncode == 0
     assert run_cli("reopen", "1").returncode == 0
     compared = run_cli("compare", "1", "2", "--json")
     assert compared.returncode == 0 and json.loads(compared.stdout) == []

@@ -73,3 +73,23 @@ def ensure_private_dir(path: Path) -> Path:
         folder.mkdir(mode=0o700)
         os.chmod(folder, 0o700)
     return path
+
+
+def append_error_log(data_dir: Path, where: str = "") -> Path | None:
+    """The exception being handled, appended to <data dir>/logs/tenken-error.log (never shown on screen).
+
+    Returns the log's path, or None when it cannot be written.
+    """
+    import datetime as dt
+    import traceback
+
+    from tui import __version__
+
+    try:
+        path = ensure_private_dir(Path(data_dir) / "logs") / "tenken-error.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat()} tenken {__version__}{f' ({where})' if where else ''}\n")
+            fh.write(traceback.format_exc())
+        return path
+    except OSError:
+        return None

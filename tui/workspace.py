@@ -88,6 +88,17 @@ def _format_cache_file(folder: Path) -> Path:
     return path
 
 
+class NotReady(UserError):
+    """Finalizing refused by the readiness check; `issues` lists what is open (tui.domain.finalize)."""
+
+    def __init__(self, message: str, issues: list) -> None:
+        super().__init__(message)
+        self.issues = issues
+
+
+ADDRESSEE_MAX = 300
+
+
 DEFAULT_TEMPLATE = "fsa-notice-2020"
 #: The setting that remembers the last bundle import (its backup and the database's state right after it).
 UNDO_SETTING = "bundle_undo"
@@ -327,20 +338,47 @@ class Workspace:
         template_ids = [t.id for t in templates]
         scoped = [s for s in scope(firm.profile, templates, self.corpus) if s.asked]
         items = [(s.item.id, s.item.section, s.level) for s in scoped]
-        addressee = self._addressee(templates)
+        # No addressee stored: the report addresses the templates' associations in its own language.
         info = self.store.create_inspection(
-            firm_id, title or "", template_ids, items, received_on, due_on or add_one_month(received_on), addressee
+            firm_id, title or "", template_ids, items, received_on, due_on or add_one_month(received_on), ""
         )
         self.planning.carry_over(info)  # last cycle's open problems, linked to the items that ask about them
         return info
 
-    def _addressee(self, templates: list[Template]) -> str:
-        books = {b for t in templates for b in t.rulebooks}
-        for slug in books:
-            book = self.corpus.rulebooks.get(slug)
-            if book and book.issuer:
-                return book.issuer.ja
-        return ""
+    def addressee(self, inspection_id: int, lang: str | None = None) -> tuple[str, bool]:
+        """(whom the report is addressed to in `lang`, whether it is the default for its templates)."""
+        from tui.domain.report import default_addressee, known_addressees
+        from tui.i18n import get_language
+
+        lang = lang or get_language()
+        info = self.inspection(inspection_id)
+        stored = info.addressee.strip()
+        known = known_addressees(self.corpus)
+        if stored and stored not in known:
+            return stored, False
+        books = [known[stored]] if stored else [b for t in self.inspection_templates(info) for b in t.rulebooks]
+        if not stored:
+            books += sorted(self.firm(info.firm_id).profile.rulebooks)
+        return default_addressee(self.corpus, books, lang), not stored
+
+    @staticmethod
+    def checked_addressee(addressee: str) -> str:
+        """The addressee as it will be stored (spaces folded), or UserError for one that is too long or has controls."""
+        import unicodedata
+
+        text = " ".join(unicodedata.normalize("NFC", addressee).split())
+        if len(text) > ADDRESSEE_MAX:
+            raise UserError(_("The addressee is too long (at most {n} characters).").format(n=ADDRESSEE_MAX))
+        if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+            raise UserError(_("The addressee contains control characters."))
+        return text
+
+    def set_addressee(self, inspection_id: int, addressee: str) -> InspectionInfo:
+        """Address the report to someone else ("" = back to the default for its templates)."""
+        text = self.checked_addressee(addressee)
+        self.inspection(inspection_id)
+        self.store.set_addressee(inspection_id, text)
+        return self.inspection(inspection_id)
 
     def inspection(self, inspection_id: int) -> InspectionInfo:
         info = self.store.inspection(inspection_id)
@@ -384,9 +422,45 @@ class Workspace:
 
     # --- finalize, compare, evidence, bundles ---------------------------------------------
 
-    def finalize(self, inspection_id: int, officer: str, submitted_on: dt.date | None = None) -> InspectionInfo:
+    def readiness(self, inspection_id: int, submitted_on: dt.date | None = None, today: dt.date | None = None):
+        """What keeps the inspection from being finalized (tui.domain.finalize.ReadinessIssue), in report order."""
+        from tui.domain import inspection as _insp
+        from tui.domain.finalize import readiness
+        from tui.domain.template import lay_out
+
+        info = self.inspection(inspection_id)
+        rows = self.store.inspection_items(inspection_id)
+        placed = [(p.item.id, p.number) for _s, ps in lay_out(self.inspection_templates(info), rows) for p in ps]
+        known = {i for i, _n in placed}
+        placed += [(i, i) for i, _s, _l in rows if i not in known]  # items of a template no longer installed
+        return readiness(
+            placed, self.store.answers(inspection_id), info.received_on, submitted_on, today or _insp.today()
+        )
+
+    def finalize(
+        self,
+        inspection_id: int,
+        officer: str,
+        submitted_on: dt.date | None = None,
+        allow_incomplete: bool = False,
+        today: dt.date | None = None,
+    ) -> InspectionInfo:
+        """Lock the inspection after the readiness check; with `allow_incomplete` the open points are recorded
+        (and printed on the report's cover) instead of refusing."""
+        info = self.inspection(inspection_id)
         self.check_signer(officer)
-        return self.store.finalize(inspection_id, officer, submitted_on)
+        if info.finalized or not officer.strip():
+            return self.store.finalize(inspection_id, officer, submitted_on)  # the store refuses, in one sentence
+        issues = self.readiness(inspection_id, submitted_on, today)
+        if issues and not allow_incomplete:
+            raise NotReady(
+                _(
+                    "Inspection {id} is not ready to finalize: {n} open points; complete them, "
+                    "or finalize anyway with --allow-incomplete (recorded on the report)."
+                ).format(id=inspection_id, n=len(issues)),
+                issues,
+            )
+        return self.store.finalize(inspection_id, officer, submitted_on, open_points=len(issues))
 
     # --- named people (tui.domain.people) ---------------------------------------------------------------
 
@@ -671,6 +745,33 @@ class Workspace:
             title=self.inspection_title(info, lang),
             evidence_status=self.evidence_status if check_evidence else None,
         )
+
+    def verify(self, path: Path) -> tuple[bool, str]:
+        """(matches, one sentence): whether a report file matches a locked revision in this database."""
+        from tui.export.verify import VerifyError, read_claim
+        from tui.i18n import format_date
+
+        try:
+            claim = read_claim(path)
+        except VerifyError as exc:
+            raise UserError(str(exc)) from None
+        if claim.recomputed is not None and claim.recomputed != claim.sha256:
+            return False, _(
+                "{path} was changed after it was written: its answers no longer match its fingerprint."
+            ).format(path=path)
+        for info in self.store.locked_revisions():
+            if info.content_sha256 == claim.sha256:
+                return True, _(
+                    "{path} matches inspection {id} of {firm}, revision {n}, finalized on {date} by {who}."
+                ).format(
+                    path=path,
+                    id=info.id,
+                    firm=info.firm_name,
+                    n=info.revision,
+                    date=format_date(info.finalized_at.date() if info.finalized_at else None),
+                    who=info.finalized_by,
+                )
+        return False, _("{path} matches no locked revision in this database.").format(path=path)
 
     # --- training ---------------------------------------------------------------------------
     # Trainees, trainer sessions and rosters, quizzes and tabletop exercises saved answer by answer, review of

@@ -11,7 +11,6 @@ import datetime as dt
 import gc
 import json
 import sys
-import traceback
 from pathlib import Path
 from typing import NoReturn
 
@@ -103,7 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("template id (repeatable); default: the templates the firm's business lines call for"),
     )
     s.add_argument("--received", type=_date, metavar="DATE", help=_("the date the notice was received (default today)"))
+    s.add_argument(
+        "--addressee", metavar="TEXT", help=_("whom the report is addressed to (default: the rulebooks' associations)")
+    )
     s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("addressee", help=_("show or set whom an inspection's report is addressed to"))
+    s.add_argument("inspection", type=int, metavar="INSPECTION")
+    s.add_argument("text", nargs="?", metavar="TEXT", help=_("the new addressee; omit to show it"))
+    s.add_argument("--default", action="store_true", help=_("go back to the default for the inspection's rulebooks"))
 
     s = sub.add_parser("show", help=_("show provisions with guideline comments and equivalents"))
     s.add_argument("refs", nargs="+", metavar="REF")
@@ -148,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("inspection", type=_id, metavar="INSPECTION")
     s.add_argument("--officer", required=True, help=_("who signs off"))
     s.add_argument("--submitted", type=_date, metavar="DATE", help=_("the date the report was submitted"))
+    s.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help=_("finalize although the readiness check finds open points (recorded on the report's cover)"),
+    )
 
     s = sub.add_parser("reopen", help=_("open a finalized inspection again as a new revision"))
     s.add_argument("inspection", type=_id, metavar="INSPECTION")
@@ -156,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("left", type=_id, metavar="OLDER")
     s.add_argument("right", type=_id, metavar="NEWER")
     s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("verify", help=_("check whether a JSON or Word report matches a locked revision"))
+    s.add_argument("file", type=Path, metavar="FILE")
 
     s = sub.add_parser("restore", help=_("list the automatic backups, or put one back in place of the database"))
     s.add_argument("backup", nargs="?", metavar="BACKUP", help=_("a number from the list, or a backup file"))
@@ -331,8 +346,11 @@ def cmd_start(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     try:
+        addressee = ws.checked_addressee(args.addressee) if args.addressee else ""
         templates = args.template or ws.templates_for(ws.firm(args.firm).profile)
         info = ws.start_inspection(args.firm, templates, args.received or today())
+        if addressee:
+            info = ws.set_addressee(info.id, addressee)
         if args.json:
             _print_json(_inspection_json(ws, info))
         else:
@@ -572,17 +590,61 @@ def _bundle_undo(args: argparse.Namespace) -> int:
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:
+    from tui.workspace import NotReady
+
     ws = _workspace(args)
     try:
-        info = ws.finalize(args.inspection, args.officer, args.submitted)
+        info = ws.inspection(args.inspection)
+        try:
+            info = ws.finalize(args.inspection, args.officer, args.submitted, allow_incomplete=args.allow_incomplete)
+        except NotReady as exc:
+            for issue in exc.issues:
+                print("  " + _safe(issue.text(info.received_on, args.submitted)), file=sys.stderr)
+            raise
+        if info.open_points:
+            print(
+                _("Finalized with {n} open points; the report's cover says so.").format(n=info.open_points),
+                file=sys.stderr,
+            )
         say(
             _("Finalized inspection {id} (revision {n}), signed off by {who}.").format(
-                id=info.id, n=info.revision, who=info.finalized_by
+                id=info.id, n=info.revision, who=_safe(info.finalized_by)
             )
         )
         return EXIT_OK
     finally:
         ws.close()
+
+
+def cmd_addressee(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    try:
+        if args.default or args.text is not None:
+            ws.set_addressee(args.inspection, "" if args.default else args.text)
+        for lang in ("ja", "en"):
+            text, default = ws.addressee(args.inspection, lang)
+            mark = _(" (default)") if default else ""
+            print(f"{lang}: {_safe(text)}{mark}")
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    try:
+        matches, message = ws.verify(args.file)
+        print(_safe(message), file=sys.stdout if matches else sys.stderr)
+        return EXIT_OK if matches else EXIT_INPUT
+    finally:
+        ws.close()
+
+
+def _safe(text: str) -> str:
+    """Text from the database or a file, printed without terminal escape codes or other control characters."""
+    from tui.domain.report import clean
+
+    return clean(text).replace("\n", " ")
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
@@ -600,7 +662,15 @@ def cmd_reopen(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from tui.domain.inspection import FIELD_LABELS
+    from tui.domain.inspection import FIELD_LABELS, RISK_LABELS, STATUS_LABELS
+
+    def shown(field: str, value: str) -> str:
+        """A value as the user reads it: statuses and risk ratings in their language, no control characters."""
+        if field == "status" and value in STATUS_LABELS:
+            return _(STATUS_LABELS[value])
+        if field == "risk" and value in RISK_LABELS:
+            return _(RISK_LABELS[value])
+        return _safe(value) or "—"
 
     ws = _workspace(args)
     try:
@@ -613,7 +683,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if not diffs:
             say(_("No differences."))
         for d in diffs:
-            say(f"{d.item_id:<22} {_(FIELD_LABELS.get(d.field, d.field))}: {d.left or '—'} → {d.right or '—'}")
+            label = _(FIELD_LABELS.get(d.field, d.field))
+            say(f"{d.item_id:<22} {label}: {shown(d.field, d.left)} → {shown(d.field, d.right)}")
         return EXIT_OK
     finally:
         ws.close()
@@ -660,19 +731,16 @@ COMMANDS = {
     "finalize": cmd_finalize,
     "reopen": cmd_reopen,
     "compare": cmd_compare,
+    "addressee": cmd_addressee,
+    "verify": cmd_verify,
 }
 
 
 def _log_crash(args: argparse.Namespace | None) -> Path | None:
     try:
-        from tui.paths import ensure_private_dir, user_data_dir
+        from tui.paths import append_error_log, user_data_dir
 
-        folder = ensure_private_dir(user_data_dir(getattr(args, "data_dir", None)) / "logs")
-        path = folder / "tenken-error.log"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat()} tenken {__version__}\n")
-            fh.write(traceback.format_exc())
-        return path
+        return append_error_log(user_data_dir(getattr(args, "data_dir", None)))
     except OSError:
         return None
 

@@ -191,6 +191,8 @@ class InspectionInfo:
     submitted_on: dt.date | None = None
     addressee: str = ""
     progress: Progress = field(default_factory=Progress)
+    open_points: int = 0  # points the readiness check found open when finalizing was forced (--allow-incomplete)
+    content_sha256: str = ""  # SHA-256 of the locked revision's canonical content (tui.domain.finalize)
 
     @property
     def finalized(self) -> bool:

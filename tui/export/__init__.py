@@ -93,6 +93,20 @@ def xml_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def fit_cells(text: str, cells: int) -> str:
+    """`text` cut to at most `cells` terminal cells (a Japanese character counts two), with an ellipsis when cut."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out + "…"
+
+
 def header_fields(report: Report) -> list[tuple[str, str | dt.date | None]]:
     """The report's header block as (label, value) in the report's language, in the Markdown writer's order.
 
@@ -100,27 +114,69 @@ def header_fields(report: Report) -> list[tuple[str, str | dt.date | None]]:
     """
     t = report.t
     rows: list[tuple[str, str | dt.date | None]] = [
+        (t(N_("Report date")), report.document_date),
         (t(N_("To")), report.addressee or t(N_("(addressee not set)"))),
         (t(N_("From")), report.firm),
         (t(N_("Representative")), report.representative or "—"),
         (t(N_("Responsible officer")), report.responsible_officer or "—"),
     ]
     if not report.draft:
-        revision = t(N_("revision"))
-        rows.append((t(N_("Signed off by")), f"{report.finalized_by or '—'} ({revision} {report.revision})"))
+        signed = t(N_("{who} (revision {n})")).format(who=report.finalized_by or "—", n=report.revision)
+        rows.append((t(N_("Signed off by")), signed))
+        rows.append((t(N_("Signed off on")), report.finalized_at.date() if report.finalized_at else None))
     rows += [
         (t(N_("Notice received")), report.received_on),
         (t(N_("Due")), report.due_on),
         (t(N_("Submitted")), report.submitted_on),
-        (t(N_("Prepared")), report.generated_on),
     ]
+    if report.open_points:
+        rows.append((t(N_("Finalized with open points")), override_note(report)))
+    if report.content_sha256:
+        rows.append((t(N_("Fingerprint (SHA-256)")), report.content_sha256))
     return rows
+
+
+def override_note(report: Report) -> str:
+    """The cover's note when finalizing overrode the readiness check."""
+    return report.t(N_("finalized although the readiness check found {n} open points (--allow-incomplete)")).format(
+        n=report.open_points
+    )
 
 
 def report_heading(report: Report) -> str:
     """The report's title line, as in the Markdown writer: "<Response report…>: <inspection title>"."""
     heading = report.t(N_("Response report on the self-inspection"))
     return f"{heading}: {report.title}"
+
+
+def short_title(report: Report, limit: int = 255) -> str:
+    """A document title within Word's and Excel's limits (255 characters): heading, firm, cut with an ellipsis."""
+    text = f"{report.t(N_('Response report on the self-inspection'))} — {report.firm}"
+    text = xml_text(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: format → file name extensions it is written to (the first is the default).
+EXTENSIONS = {
+    "md": (".md", ".markdown", ".txt"),
+    "html": (".html", ".htm"),
+    "xlsx": (".xlsx",),
+    "docx": (".docx",),
+    "json": (".json",),
+}
+
+
+def check_extension(fmt: str, path: Path) -> None:
+    """Refuse a file name whose extension names another format (`--format xlsx --out report.md`)."""
+    suffix = Path(path).suffix.lower()
+    if fmt in EXTENSIONS and suffix and suffix not in EXTENSIONS[fmt]:
+        others = {ext for exts in EXTENSIONS.values() for ext in exts} | {".pdf", ".csv", ".xls", ".doc"}
+        if suffix in others:
+            raise ExportError(
+                _("{path} ends in {suffix}, but the format is {fmt}; name the file {name}.").format(
+                    path=path, suffix=suffix, fmt=fmt, name=Path(path).with_suffix(EXTENSIONS[fmt][0]).name
+                )
+            )
 
 
 def render(report: Report, fmt: str) -> Callable[[Path], None]:
@@ -135,4 +191,6 @@ def render(report: Report, fmt: str) -> Callable[[Path], None]:
 
 
 def export_report(report: Report, fmt: str, path: Path, force: bool = False) -> Path:
-    return write_atomically(path, render(report, fmt), force=force)
+    writer = render(report, fmt)
+    check_extension(fmt, path)
+    return write_atomically(path, writer, force=force)

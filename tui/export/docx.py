@@ -8,6 +8,7 @@ the annex with every answer.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from docx import Document
@@ -21,7 +22,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import STATUS_COLORS, header_fields, report_heading, xml_text
+from tui.export import STATUS_COLORS, fit_cells, header_fields, short_title, xml_text
 from tui.i18n import N_
 
 EAST_ASIAN_FONT = "Yu Gothic"  # 游ゴシック: on every Windows since 8.1 and in Office for Mac
@@ -29,7 +30,7 @@ LATIN_FONTS = {"ja": EAST_ASIAN_FONT, "en": "Calibri"}
 DRAFT_RED = RGBColor(0xB3, 0x26, 0x1E)
 MUTED = RGBColor(0x5B, 0x5F, 0x6B)
 HEAD_FILL = "EEF0F4"
-BAR_BLOCKS = 30  # the widest bar of the chart, in blocks
+BAR_BLOCKS = 26  # the widest bar of the chart, in blocks (fits its column on one line)
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -57,8 +58,10 @@ def _set_fonts(document, lang: str) -> None:
     for lang_el in root.iter(qn("w:lang")):
         lang_el.set(qn("w:val"), "ja-JP" if lang == "ja" else "en-US")
         lang_el.set(qn("w:eastAsia"), "ja-JP")
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        document.styles[name].font.color.rgb = RGBColor(0x1D, 0x1D, 0x1F)
+    for name, size in (("Title", 20), ("Heading 1", 14), ("Heading 2", 11), ("Heading 3", 10.5)):
+        style = document.styles[name]
+        style.font.color.rgb = RGBColor(0x1D, 0x1D, 0x1F)
+        style.font.size = Pt(size)
 
 
 def _field(paragraph: Paragraph, instr: str) -> None:
@@ -132,10 +135,15 @@ def _shade(cell: _Cell, fill: str) -> None:
 
 
 def _repeat_header(table: Table) -> None:
+    """The header row repeats on every page; no row is split across two pages."""
     trpr = table.rows[0]._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     trpr.append(el)
+    for row in table.rows:
+        keep = OxmlElement("w:cantSplit")
+        keep.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(keep)
 
 
 def _set_cell(
@@ -170,12 +178,23 @@ def _table(
         cells = grid[r]
         for c, value in enumerate(values):
             _set_cell(cells[c], value, size=size, right=c in right)
-    widths = [Mm(w) for w in widths_mm]
-    for cells in grid:
-        for c, width in enumerate(widths):
-            cells[c].width = width
+    _widths(table, widths_mm, grid)
     _repeat_header(table)
     return table
+
+
+def _widths(table: Table, widths_mm: list[float], grid: list | None = None) -> None:
+    """Column widths in the table grid (what Word and LibreOffice lay out by) and in every cell."""
+    widths = [Mm(w) for w in widths_mm]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for cells in grid if grid is not None else [row.cells for row in table.rows]:
+        for c, width in enumerate(widths):
+            cells[c].width = width
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
 
 
 def _label_value(document, label: str, value: str, sep: str) -> Paragraph:
@@ -205,16 +224,33 @@ def _title_and_header(document, report: Report) -> None:
         _set_cell(table.cell(r, 0), label, bold=True)
         _shade(table.cell(r, 0), HEAD_FILL)
         _set_cell(table.cell(r, 1), value)
-        table.cell(r, 0).width, table.cell(r, 1).width = Mm(45), Mm(125)
+    _widths(table, [45, 125])
+    if report.sources:
+        p = document.add_paragraph()
+        p.paragraph_format.space_before = Pt(6)
+        _run(p, t(N_("Rules cited")), bold=True, size=9)
+        for src in report.sources:
+            item = document.add_paragraph()
+            item.paragraph_format.space_after = Pt(0)
+            item.paragraph_format.left_indent = Mm(4)
+            _run(item, f"{src.short}: {src.title}", size=8, color=MUTED)
 
 
 def _summary(document, report: Report) -> None:
     t = report.t
     document.add_heading(xml_text(t(N_("Summary by section and status"))), level=1)
-    header = [t(N_("Section"))] + [report.status_label(s) for s in report.statuses] + [t(N_("Total"))]
+    header = [t(N_("Section"))] + [report.status_short(s) for s in report.statuses] + [t(N_("Total"))]
     rows = [[s.section] + [str(s.counts.get(x, 0)) for x in report.statuses] + [str(s.total)] for s in report.summary]
+    totals = report.totals
+    rows.append([t(N_("Total"))] + [str(totals[x]) for x in report.statuses] + [str(report.total)])
     n = len(report.statuses)
-    _table(document, header, rows, [50] + [100 / n] * n + [20], size=9, right=set(range(1, n + 2)))
+    table = _table(document, header, rows, [48] + [21.5] * n + [14.5], size=8, right=set(range(1, n + 2)))
+    for cell in table.rows[-1].cells:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    p = document.add_paragraph()
+    p.paragraph_format.space_before = Pt(4)
+    _run(p, t(N_("Problems and vulnerabilities found: {n}")).format(n=len(report.problems)), bold=True)
     _chart(document, report)
 
 
@@ -232,7 +268,7 @@ def _chart(document, report: Report) -> None:
     table = document.add_table(rows=len(report.summary), cols=3)
     table.autofit = False
     for r, row in enumerate(report.summary):
-        _set_cell(table.cell(r, 0), row.section, size=8)
+        _set_cell(table.cell(r, 0), fit_cells(row.section, 26 if report.lang == "ja" else 40), size=8)
         bar = table.cell(r, 1).paragraphs[0]
         for s in report.statuses:
             count = row.counts.get(s, 0)
@@ -240,12 +276,11 @@ def _chart(document, report: Report) -> None:
                 blocks = max(1, round(count * BAR_BLOCKS / biggest))
                 _run(bar, "█" * blocks, size=7, color=RGBColor.from_string(STATUS_COLORS[s]))
         _set_cell(table.cell(r, 2), str(row.total), size=8, right=True)
-        for c, width in enumerate((50, 105, 15)):
-            table.cell(r, c).width = Mm(width)
+    _widths(table, [60, 98, 12])
 
 
-def _cites(row: ReportRow, with_refs: bool = True) -> str:
-    return "\n".join(f"{c.label} ({c.ref})" if with_refs else c.label for c in row.citations) or "—"
+def _cites(row: ReportRow) -> str:
+    return "\n".join(c.label for c in row.citations) or "—"
 
 
 def _problems(document, report: Report) -> None:
@@ -274,29 +309,41 @@ def _problems(document, report: Report) -> None:
                 row.question,
                 _cites(row),
                 row.status_label,
-                a.finding or "—",
+                report.brief(a.finding, row) or "—",
                 row.risk_label or "—",
-                a.remediation or "—",
+                report.brief(a.remediation, row) or "—",
                 a.owner or "—",
                 report.date(a.target_date),
             ]
         )
-    _table(document, [t(c) for c in cols], rows, [12, 45, 40, 20, 40, 14, 40, 22, 24], size=8)
+    # landscape A4 less margins: 257 mm
+    _table(document, [t(c) for c in cols], rows, [13, 42, 36, 20, 44, 17, 42, 19, 24], size=8)
 
 
 def _customer_damage(document, report: Report) -> None:
     t = report.t
+    d = report.damage
     document.add_heading(xml_text(t(N_("Status of customer damage"))), level=1)
-    if not report.customer_damage:
+    if not d.present:
         document.add_paragraph(xml_text(t(N_("This inspection has no customer-damage section."))))
-    for row in report.customer_damage:
-        p = document.add_paragraph(style="List Bullet")
-        _run(p, row.question, bold=True)
-        _run(p, " — " + row.status_label)
-        if row.answer.note:
-            note = document.add_paragraph()
-            note.paragraph_format.left_indent = Mm(8)
-            _run(note, row.answer.note)
+        return
+    p = document.add_paragraph()
+    _run(p, d.statement, bold=True, size=12, color=DRAFT_RED if d.state == "found" else None)
+    if d.cases:
+        document.add_paragraph(xml_text(t(N_("What happened"))), style=document.styles["Heading 3"])
+        for case in d.cases:
+            item = document.add_paragraph(style="List Number")
+            _run(item, case)
+    table = document.add_table(rows=len(d.steps), cols=2, style="Table Grid")
+    table.autofit = False
+    for r, step in enumerate(d.steps):
+        _set_cell(table.cell(r, 0), step.label, bold=True, size=9)
+        _shade(table.cell(r, 0), HEAD_FILL)
+        cell = table.cell(r, 1)
+        _set_cell(cell, step.status_label, bold=True, size=9)
+        for line in step.lines:
+            _run(cell.add_paragraph(), line, size=9)
+    _widths(table, [55, 115])
 
 
 def _annex(document, report: Report) -> None:
@@ -307,7 +354,14 @@ def _annex(document, report: Report) -> None:
     for row in report.annex:
         a = row.answer
         document.add_paragraph(xml_text(f"{row.number} {row.question}"), style=heading)
-        _label_value(document, t(N_("Cited provisions")), _cites(row), sep)
+        _label_value(
+            document,
+            t(N_("Cited provisions")),
+            "、".join(c.label for c in row.citations)
+            if report.lang == "ja"
+            else "; ".join(c.label for c in row.citations) or "—",
+            sep,
+        )
         _label_value(document, t(N_("Scope")), row.level, sep)
         _label_value(document, report.field_label("status"), row.status_label, sep)
         for name in ("note", "finding", "remediation", "owner", "justification"):
@@ -327,10 +381,17 @@ def build_docx(report: Report):
     _set_fonts(document, report.lang)
     _page_setup(document, report)
     props = document.core_properties
-    props.title = xml_text(report_heading(report))
+    props.title = short_title(report)  # Word keeps at most 255 characters
+    props.subject = xml_text(report.title)[:255]
     props.author = props.last_modified_by = "tenken"
     props.language = "ja-JP" if report.lang == "ja" else "en-US"
     props.comments = ""
+    props.revision = report.revision
+    stamp = report.finalized_at or dt.datetime.combine(report.document_date, dt.time())
+    props.created = props.modified = stamp
+    props.last_printed = stamp
+    props.identifier = f"sha256:{report.content_sha256}" if report.content_sha256 else ""
+    props.content_status = report.t(N_("DRAFT")) if report.draft else report.t(N_("Final"))
     _title_and_header(document, report)
     _summary(document, report)
     _new_section(document, landscape=True)

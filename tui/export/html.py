@@ -13,7 +13,7 @@ from jinja2 import Environment, select_autoescape
 from rich.cells import cell_len
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import STATUS_COLORS, header_fields, report_heading
+from tui.export import STATUS_COLORS, fit_cells, header_fields, report_heading
 from tui.i18n import N_
 
 TEMPLATE = (Path(__file__).parent / "report.html.j2").read_text(encoding="utf-8")
@@ -23,18 +23,6 @@ _BAR_WIDTH = 660
 _BAR_HEIGHT = 18
 _ROW_HEIGHT = 44
 _CHAR = 6.3  # px per terminal cell at font-size 12: a rough width for layout of labels
-
-
-def _fit(text: str, cells: int) -> str:
-    """`text` cut to at most `cells` terminal cells, with an ellipsis when cut."""
-    if cell_len(text) <= cells:
-        return text
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > cells - 1:
-            break
-        out += ch
-    return out + "…"
 
 
 def _chart(report: Report) -> dict[str, Any]:
@@ -75,7 +63,7 @@ def _chart(report: Report) -> dict[str, Any]:
             {
                 "y": by,
                 "section": row.section,
-                "caption": _fit(row.section, int(_CHART_WIDTH / _CHAR)),
+                "caption": fit_cells(row.section, int(_CHART_WIDTH / _CHAR)),
                 "segments": segs,
                 "total": row.total,
             }
@@ -111,6 +99,8 @@ def render_html(report: Report) -> str:
         "annex": t(N_("Annex: all answers")),
         "cited": t(N_("Cited provisions")),
         "scope": t(N_("Scope")),
+        "sources": t(N_("Rules cited")),
+        "what_happened": t(N_("What happened")),
     }
     columns = [
         N_("No."),
@@ -138,16 +128,21 @@ def render_html(report: Report) -> str:
             title=report.title,
             labels=labels,
             header=header,
-            statuses=[{"id": s, "label": report.status_label(s)} for s in report.statuses],
+            statuses=[{"id": s, "label": report.status_short(s)} for s in report.statuses],
             summary=report.summary,
+            totals=report.totals,
+            total=report.total,
+            problem_count=t(N_("Problems and vulnerabilities found: {n}")).format(n=len(report.problems)),
+            sources=report.sources,
             chart=_chart(report),
             problem_columns=[t(c) for c in columns],
             problems=report.problems,
-            damage=report.customer_damage,
+            damage=report.damage,
             annex=rows,
             field={name: report.field_label(name) for name in fields},
             text_fields=("note", "finding", "remediation", "owner", "justification"),
             date=report.date,
+            brief=report.brief,
             unofficial_note=t(UNOFFICIAL_NOTE) if report.lang == "en" else "",
         )
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from tui.domain.report import Report, ReportRow
 
-SCHEMA = "tenken-report/1"
+SCHEMA = "tenken-report/2"  # 2: finalized_at, document_date, content_sha256, customer_damage as a section
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -42,7 +42,7 @@ def _row(report: Report, row: ReportRow) -> dict[str, Any]:
             "evidence": [
                 {
                     "label": e.label,
-                    "path": e.path,
+                    "file": e.file_name or None,
                     "sha256": e.sha256,
                     "status": e.status or None,
                     "flag": e.flag or None,
@@ -69,8 +69,13 @@ def report_data(report: Report) -> dict[str, Any]:
         "due_on": _iso(report.due_on),
         "submitted_on": _iso(report.submitted_on),
         "generated_on": _iso(report.generated_on),
+        "document_date": _iso(report.document_date),
+        "finalized_at": _iso(report.finalized_at),
         "finalized_by": report.finalized_by,
         "revision": report.revision,
+        "open_points": report.open_points,
+        "content_sha256": report.content_sha256 or None,
+        "sources": [{"short": s.short, "title": s.title} for s in report.sources],
         "rulebooks": list(report.rulebooks),
         "statuses": [{"id": s, "label": report.status_label(s)} for s in report.statuses],
         "summary": [
@@ -78,7 +83,15 @@ def report_data(report: Report) -> dict[str, Any]:
             for s in report.summary
         ],
         "problems": [_row(report, r) for r in report.problems],
-        "customer_damage": [_row(report, r) for r in report.customer_damage],
+        "customer_damage": {
+            "state": report.damage.state or None,
+            "statement": report.damage.statement or None,
+            "cases": list(report.damage.cases),
+            "steps": [
+                {"label": st.label, "status": st.status_label, "lines": list(st.lines)} for st in report.damage.steps
+            ],
+            "items": [_row(report, r) for r in report.customer_damage],
+        },
         "annex": [_row(report, r) for r in report.annex],
     }
 

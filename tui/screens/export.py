@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text as RichText
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -48,6 +49,10 @@ class ExportDialog(FormDialog):
             )
             yield Label(_("Language of the report"), classes="field-label")
             yield Select([("日本語", "ja"), ("English", "en")], value=lang, allow_blank=False, id="lang")
+            yield Label(
+                _("Addressee (empty: the association whose rules the inspection answers)"), classes="field-label"
+            )
+            yield Input(id="addressee")
             yield Label(_("File"), classes="field-label")
             yield Input(self._default("docx", lang), id="path")
             yield ProgressBar(total=None, show_eta=False, id="progress")
@@ -59,6 +64,24 @@ class ExportDialog(FormDialog):
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
         self.query_one("#format", Select).focus()
+        self._show_addressee()
+
+    def _show_addressee(self) -> None:
+        """The stored addressee, or the default for the report's language as the field's placeholder."""
+        from tui.store import StoreError
+        from tui.workspace import UserError
+
+        ws = self.tenken.ws
+        field = self.query_one("#addressee", Input)
+        try:
+            info = ws.inspection(self.inspection_id)
+            text, default = ws.addressee(self.inspection_id, str(self.query_one("#lang", Select).value))
+        except (StoreError, UserError):
+            return
+        field.placeholder = text if default else ""
+        if not default and not field.value:
+            field.value = text
+        field.disabled = info.finalized  # a locked revision keeps its addressee
 
     @on(Select.Changed)
     def _choice_changed(self) -> None:
@@ -67,6 +90,8 @@ class ExportDialog(FormDialog):
         path = self.query_one("#path", Input)
         if path.value.startswith(str(Path.cwd() / "tenken-")):  # still our suggestion: follow the choice
             path.value = self._default(fmt, lang)
+        if self.is_mounted:
+            self._show_addressee()
 
     def accept(self) -> None:
         text = self.query_one("#path", Input).value.strip()
@@ -77,32 +102,47 @@ class ExportDialog(FormDialog):
         progress.display = True
         progress.update(total=None)
         self.query_one("#ok", Button).disabled = True
+        addressee = self.query_one("#addressee", Input)
         self.export(
             Path(text).expanduser(),
             str(self.query_one("#format", Select).value),
             str(self.query_one("#lang", Select).value),
+            None if addressee.disabled else addressee.value,
         )
 
-    @work(thread=True, exclusive=True, group="export")
-    def export(self, path: Path, fmt: str, lang: str) -> None:
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export(self, path: Path, fmt: str, lang: str, addressee: str | None = None) -> None:
         from tui.export import ExportError, export_report
         from tui.workspace import StoreError, UserError
 
         ws = self.tenken.ws
         try:
             ws.check_output(path)
+            if addressee is not None and addressee.strip() != ws.inspection(self.inspection_id).addressee:
+                ws.set_addressee(self.inspection_id, addressee)
             report = ws.report(self.inspection_id, lang)
             self.app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=2, progress=1)
             written = export_report(report, fmt, path)
         except (ExportError, StoreError, UserError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
+        except Exception:
+            from tui.paths import append_error_log
+
+            log = append_error_log(ws.data_dir, "export")
+            message = (
+                _("The report could not be written and no file was created; details are in {path}.").format(path=log)
+                if log
+                else _("The report could not be written and no file was created.")
+            )
+            self.app.call_from_thread(self._failed, message)
+            return
         self.app.call_from_thread(self._done, written)
 
     def _failed(self, message: str) -> None:
         self.query_one("#progress", ProgressBar).display = False
         self.query_one("#ok", Button).disabled = False
-        self.query_one("#dialog-error", Static).update(message)
+        self.query_one("#dialog-error", Static).update(RichText(message))
 
     def _done(self, path: Path) -> None:
         self.query_one("#progress", ProgressBar).update(total=2, progress=2)

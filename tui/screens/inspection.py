@@ -630,26 +630,35 @@ class InspectionScreen(TenkenScreen):
         if self.info is None or self._locked():
             return
         self.flush()
+        from tui.domain import inspection as _insp
+        from tui.screens.finalize import FinalizeDialog, FinalizeRequest, JumpTo
+        from tui.workspace import UserError
 
-        def done(officer: str | None) -> None:
-            if not officer or not officer.strip():
+        today = _insp.today()
+        try:
+            issues = self.tenken.ws.readiness(self.inspection_id, today=today)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+
+        def done(choice: FinalizeRequest | JumpTo | None) -> None:
+            if isinstance(choice, JumpTo):
+                self._go(choice.item_id)
+                return
+            if choice is None:
                 return
             try:
-                self.info = self.tenken.ws.finalize(self.inspection_id, officer.strip())
-            except StoreError as exc:
+                self.info = self.tenken.ws.finalize(
+                    self.inspection_id, choice.officer, choice.submitted_on, choice.allow_incomplete, today
+                )
+            except (StoreError, UserError) as exc:
                 self.notify(str(exc), severity="error", timeout=10)
                 return
             self.notify(_("Finalized and locked; signed off by {who}.").format(who=self.info.finalized_by))
             self.call_later(self.on_language_changed)
 
         self.app.push_screen(
-            InputDialog(
-                _("Finalize the inspection"),
-                _("The answers are locked and the report is no longer a draft. Who signs off?"),
-                value=self.profile.responsible_officer or "",
-                check=lambda t: None if t.strip() else _("Write the name of the officer who signs off."),
-            ),
-            done,
+            FinalizeDialog(issues, self.profile.responsible_officer or "", self.info.received_on, today), done
         )
 
     def action_plan(self) -> None:

@@ -197,5 +197,12 @@ def _v6(db: SqliteDatabase) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: SqliteDatabase) -> None:
+    """Finalizing records what it locked: the points left open when the readiness check was overridden, and the
+    SHA-256 of the locked revision's canonical content (for `tenken verify`)."""
+    db.execute_sql("ALTER TABLE inspection ADD COLUMN open_points INTEGER NOT NULL DEFAULT 0")
+    db.execute_sql("ALTER TABLE inspection ADD COLUMN content_sha256 VARCHAR(64) NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -60,6 +60,8 @@ class Inspection(BaseModel):
     finalized_by = TextField(default="")
     revision = IntegerField(default=1)
     addressee = TextField(default="")
+    open_points = IntegerField(default=0)  # v5: readiness points left open by an overridden finalize
+    content_sha256 = CharField(default="")  # v5: of the locked revision's canonical content
     previous = ForeignKeyField("self", null=True, backref="revisions", on_delete="SET NULL")
 
 

@@ -148,7 +148,8 @@ def _datetime(value: str | None) -> dt.datetime | None:
 _INSPECTIONS_SQL = """
 SELECT i.id, i.firm_id, f.name, i.title, i.templates, i.received_on, i.due_on, i.created_at, i.finalized_at,
        i.finalized_by, i.revision, i.submitted_on, i.addressee,
-       COUNT(a.id), SUM(a.status != 'unanswered'), SUM(a.status IN ('partial', 'noncompliant'))
+       COUNT(a.id), SUM(a.status != 'unanswered'), SUM(a.status IN ('partial', 'noncompliant')),
+       i.open_points, i.content_sha256
 FROM inspection AS i
 JOIN firm AS f ON f.id = i.firm_id
 LEFT OUTER JOIN answer AS a ON a.inspection_id = i.id
@@ -457,6 +458,8 @@ class Store:
                 submitted_on=_date(row[11]),
                 addressee=row[12],
                 progress=Progress(int(row[14] or 0), int(row[13] or 0), int(row[15] or 0)),
+                open_points=int(row[16] or 0),
+                content_sha256=row[17] or "",
             )
             for row in rows
         ]
@@ -517,8 +520,13 @@ class Store:
         )
         return [(r.item_id, r.section, r.level) for r in rows]
 
-    def finalize(self, inspection_id: int, officer: str, submitted_on: dt.date | None = None) -> InspectionInfo:
-        """Lock the inspection with the responsible officer's sign-off (who and when)."""
+    def finalize(
+        self, inspection_id: int, officer: str, submitted_on: dt.date | None = None, open_points: int = 0
+    ) -> InspectionInfo:
+        """Lock the inspection with the responsible officer's sign-off (who and when), the points the readiness
+        check left open when it was overridden, and the fingerprint of what was locked."""
+        from tui.domain.finalize import content_sha256
+
         m = self.models
         if not officer.strip():
             raise StoreError(_("Finalizing needs the name of the officer who signs off."))
@@ -531,6 +539,9 @@ class Store:
             insp.finalized_at = m.now()
             insp.finalized_by = officer.strip()
             insp.submitted_on = submitted_on
+            insp.open_points = max(0, int(open_points))
+            rows = m.Answer.select().where(m.Answer.inspection == inspection_id)
+            insp.content_sha256 = content_sha256(_answer(r) for r in rows)
             insp.save()
         return self._written(inspection_id)
 
@@ -588,6 +599,22 @@ class Store:
                 ]
             ).execute()
         return self._written(new.id)
+
+    def set_addressee(self, inspection_id: int, addressee: str) -> None:
+        """Whom the report is addressed to ("" = the default for its templates)."""
+        with guarded(_("save the addressee")), self.db.atomic():
+            insp = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
+            if insp is None:
+                raise StoreError(_("Inspection {id} does not exist.").format(id=inspection_id))
+            if insp.finalized_at is not None:
+                raise StoreError(_("This inspection is finalized; reopen it as a new revision to change answers."))
+            insp.addressee = addressee
+            insp.save()
+
+    def locked_revisions(self) -> list[InspectionInfo]:
+        """Every finalized inspection, newest first."""
+        with guarded(_("read the database")):
+            return [i for i in self._inspection_infos(None) if i.finalized]
 
     def set_submitted(self, inspection_id: int, submitted_on: dt.date | None) -> None:
         m = self.models
