@@ -68,7 +68,7 @@ class ExportDialog(FormDialog):
 
     def _show_addressee(self) -> None:
         """The stored addressee, or the default for the report's language as the field's placeholder."""
-        from tui.store import StoreError
+        from tui.workspace import StoreError
         from tui.workspace import UserError
 
         ws = self.tenken.ws
