@@ -68,8 +68,7 @@ class ExportDialog(FormDialog):
 
     def _show_addressee(self) -> None:
         """The stored addressee, or the default for the report's language as the field's placeholder."""
-        from tui.workspace import StoreError
-        from tui.workspace import UserError
+        from tui.workspace import StoreError, UserError
 
         ws = self.tenken.ws
         field = self.query_one("#addressee", Input)
