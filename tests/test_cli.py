@@ -137,3 +137,16 @@ def test_report_for_missing_inspection():
     proc = run_cli("report", "99", "--format", "md", "--out", "x.md")
     assert proc.returncode == 1
     _no_traceback(proc)
+
+
+def test_scope_of_a_firm_already_in_tenken(demo, data_dir):
+    """A firm made in the TUI has no profile file: `tenken scope --firm ID` lists its scope all the same."""
+    import json
+
+    env = {"TENKEN_HOME": str(data_dir)}
+    out = run_cli("scope", "--firm", str(demo.firm_id), "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    items = {row["id"] for row in json.loads(out.stdout)}
+    assert any(i.startswith("jvcea.") for i in items) and any(i.startswith("notice.") for i in items)
+    out = run_cli("scope", "--firm", "99", env=env)
+    assert out.returncode == 1 and out.stderr.count("\n") == 1

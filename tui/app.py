@@ -113,7 +113,7 @@ class TenkenApp(App[int]):
                 message,
                 title=_("This week"),
                 severity="warning" if week.overdue else "information",
-                timeout=15,
+                timeout=10,
                 markup=False,
             )
 

@@ -129,7 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("scope", help=_("which inspection items apply to a firm profile, and why"))
-    s.add_argument("--profile", metavar="FILE", type=Path, required=True)
+    which = s.add_mutually_exclusive_group(required=True)
+    which.add_argument("--profile", metavar="FILE", type=Path, help=_("a profile YAML file"))
+    which.add_argument(
+        "--firm", type=_id, metavar="FIRM", help=_("a firm already in tenken (`tenken list` shows the ids)")
+    )
     s.add_argument(
         "--template",
         action="append",
@@ -455,7 +459,7 @@ def cmd_scope(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     try:
-        profile = load_profile(args.profile, ws.thresholds())
+        profile = ws.firm(args.firm).profile if args.firm else load_profile(args.profile, ws.thresholds())
         scoped = ws.scope(profile, args.template or ws.templates_for(profile))
         lang = ws.language()
         shown = [s for s in scoped if s.included or args.all]

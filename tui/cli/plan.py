@@ -189,6 +189,9 @@ def cmd_due(args: argparse.Namespace) -> int:
             return 0
         if not lines:
             print(_("Nothing is overdue.") if args.overdue else _("No problems with a remediation to track."))
+        else:
+            columns = (_("Inspection"), _("Item"), _("Firm"), _("No."), _("Target date"), _("Progress"), _("Owner"))
+            print("  " + "  ".join(columns))
         for r in lines:
             mark = "!" if r.overdue(on) else ("✓" if r.state == "done" else "·")
             target = format_date(r.target_date) if r.target_date else _("no target date")

@@ -156,6 +156,19 @@ def short_title(report: Report, limit: int = 255) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: The problems table's columns (msgids), the same in every format.
+PROBLEM_COLUMNS = (
+    N_("No."),
+    N_("Item"),
+    N_("Cited provisions"),
+    N_("Status"),
+    N_("Problems and vulnerabilities"),
+    N_("Risk rating"),
+    N_("Remediation plan"),
+    N_("Owner"),
+    N_("Target date"),
+)
+
 #: format → file name extensions it is written to (the first is the default).
 EXTENSIONS = {
     "md": (".md", ".markdown", ".txt"),

@@ -22,7 +22,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import STATUS_COLORS, fit_cells, header_fields, short_title, xml_text
+from tui.export import PROBLEM_COLUMNS, STATUS_COLORS, fit_cells, header_fields, short_title, xml_text
 from tui.i18n import N_
 
 EAST_ASIAN_FONT = "Yu Gothic"  # 游ゴシック: on every Windows since 8.1 and in Office for Mac
@@ -289,17 +289,7 @@ def _problems(document, report: Report) -> None:
     if not report.problems:
         document.add_paragraph(xml_text(t(N_("No problems or vulnerabilities were found."))))
         return
-    cols = [
-        N_("No."),
-        N_("Item"),
-        N_("Cited provisions"),
-        N_("Status"),
-        N_("Problems and vulnerabilities"),
-        N_("Risk rating"),
-        N_("Remediation plan"),
-        N_("Owner"),
-        N_("Target date"),
-    ]
+    cols = list(PROBLEM_COLUMNS)
     rows = []
     for row in report.problems:
         a = row.answer

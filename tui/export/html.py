@@ -13,7 +13,7 @@ from jinja2 import Environment, select_autoescape
 from rich.cells import cell_len
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import STATUS_COLORS, fit_cells, header_fields, report_heading
+from tui.export import PROBLEM_COLUMNS, STATUS_COLORS, fit_cells, header_fields, report_heading
 from tui.i18n import N_
 
 TEMPLATE = (Path(__file__).parent / "report.html.j2").read_text(encoding="utf-8")
@@ -102,17 +102,7 @@ def render_html(report: Report) -> str:
         "sources": t(N_("Rules cited")),
         "what_happened": t(N_("What happened")),
     }
-    columns = [
-        N_("No."),
-        N_("Item"),
-        N_("Cited provisions"),
-        N_("Status"),
-        N_("Problems and vulnerabilities"),
-        N_("Risk rating"),
-        N_("Remediation plan"),
-        N_("Owner"),
-        N_("Target date"),
-    ]
+    columns = list(PROBLEM_COLUMNS)
     fields = ("status", "note", "finding", "risk", "remediation", "owner", "target_date", "justification", "evidence")
     header = [
         (label, value if isinstance(value, str) else report.date(value)) for label, value in header_fields(report)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import header_fields, report_heading
+from tui.export import PROBLEM_COLUMNS, header_fields, report_heading
 from tui.i18n import N_
 
 
@@ -74,17 +74,7 @@ def render_markdown(r: Report) -> str:
     if not r.problems:
         out.append(t(N_("No problems or vulnerabilities were found.")))
     else:
-        cols = [
-            N_("No."),
-            N_("Item"),
-            N_("Cited provisions"),
-            N_("Status"),
-            N_("Problems and vulnerabilities"),
-            N_("Risk rating"),
-            N_("Remediation plan"),
-            N_("Owner"),
-            N_("Target date"),
-        ]
+        cols = list(PROBLEM_COLUMNS)
         out.append("| " + " | ".join(t(c) for c in cols) + " |")
         out.append("|" + "---|" * len(cols))
         for row in r.problems:

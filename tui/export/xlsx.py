@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import STATUS_COLORS, header_fields, safe_cell_value, short_title, xml_text
+from tui.export import PROBLEM_COLUMNS, STATUS_COLORS, header_fields, safe_cell_value, short_title, xml_text
 from tui.i18n import N_
 
 MAX_CELL = 32767  # Excel's limit on the characters in one cell
@@ -293,17 +293,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     _summary(_Sheet(summary, report), report)
 
     findings = _Sheet(wb.create_sheet(_sheet_title(t(N_("Findings")), taken)), report)
-    cols = [
-        N_("No."),
-        N_("Item"),
-        N_("Cited provisions"),
-        N_("Status"),
-        N_("Problems and vulnerabilities"),
-        N_("Risk rating"),
-        N_("Remediation plan"),
-        N_("Owner"),
-        N_("Target date"),
-    ]
+    cols = list(PROBLEM_COLUMNS)
     findings.data_sheet(
         [t(c) for c in cols],
         [

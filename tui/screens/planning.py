@@ -3,6 +3,7 @@ portfolio (home, `p`). The rules live in tui.domain.plan / tui.domain.portfolio 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text as RichText
@@ -20,6 +21,27 @@ from tui.screens.base import STYLES, TenkenScreen
 def _plain(text: str, style: str = "") -> RichText:
     """User and content text as text, never as markup."""
     return RichText(text, style=style)
+
+
+def _ask_and_write(
+    screen: TenkenScreen[None], title: str, default_name: str, produce: Callable[[Path], object]
+) -> None:
+    """Ask where to write (a file in the user's home folder by default), write it atomically, say what happened."""
+    from tui.screens.dialogs import InputDialog
+
+    def write(path: str | None) -> None:
+        if not path:
+            return
+        from tui.export import ExportError, write_atomically
+
+        try:
+            written = write_atomically(Path(path).expanduser(), produce)
+        except ExportError as exc:
+            screen.notify(str(exc), severity="error", markup=False)
+            return
+        screen.notify(_("Written to {path}.").format(path=written), markup=False)
+
+    screen.app.push_screen(InputDialog(title, _("File"), str(Path.home() / default_name)), write)
 
 
 class PlanScreen(TenkenScreen[None]):
@@ -80,26 +102,15 @@ class PlanScreen(TenkenScreen[None]):
         self.dismiss(None)
 
     def action_calendar(self) -> None:
-        from tui.screens.dialogs import InputDialog
+        from tui.export.ics import plan_calendar
 
-        default = str(Path.home() / f"tenken-plan-{self.inspection_id}.ics")
-        self.app.push_screen(
-            InputDialog(_("Write the plan as a calendar (.ics)"), _("File"), default), self._write_calendar
+        data = plan_calendar(self.plan, self.inspection_id, self.title_text, get_language())
+        _ask_and_write(
+            self,
+            _("Write the plan as a calendar (.ics)"),
+            f"tenken-plan-{self.inspection_id}.ics",
+            lambda tmp: tmp.write_bytes(data),
         )
-
-    def _write_calendar(self, path: str | None) -> None:
-        if not path:
-            return
-        from tui.export import ExportError
-        from tui.export.ics import plan_calendar, write_calendar
-
-        try:
-            data = plan_calendar(self.plan, self.inspection_id, self.title_text, get_language())
-            written = write_calendar(Path(path).expanduser(), data)
-        except ExportError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.notify(_("Calendar written to {path}.").format(path=written), markup=False)
 
 
 class DueScreen(TenkenScreen[None]):
@@ -186,45 +197,27 @@ class DueScreen(TenkenScreen[None]):
         self.overdue_only = not self.overdue_only
         self._fill()
 
-    def _ask_path(self, title: str, default: str, then) -> None:
-        from tui.screens.dialogs import InputDialog
-
-        self.app.push_screen(InputDialog(title, _("File"), str(Path.home() / default)), then)
-
     def action_calendar(self) -> None:
-        self._ask_path(_("Write the target dates as a calendar (.ics)"), "tenken-remediation.ics", self._calendar)
+        from tui.export.ics import remediation_calendar
 
-    def _calendar(self, path: str | None) -> None:
-        if not path:
-            return
-        from tui.export import ExportError
-        from tui.export.ics import remediation_calendar, write_calendar
-
-        try:
-            written = write_calendar(Path(path).expanduser(), remediation_calendar(self.lines, get_language()))
-        except ExportError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.notify(_("Calendar written to {path}.").format(path=written), markup=False)
+        data = remediation_calendar(self.lines, get_language())
+        _ask_and_write(
+            self,
+            _("Write the target dates as a calendar (.ics)"),
+            "tenken-remediation.ics",
+            lambda p: p.write_bytes(data),
+        )
 
     def action_report(self) -> None:
-        self._ask_path(_("Write the remediation progress report"), "tenken-remediation.xlsx", self._report)
+        from tui.export.progress import write_progress_xlsx
 
-    def _report(self, path: str | None) -> None:
-        if not path:
-            return
-        from tui.export import ExportError, write_atomically
-        from tui.export.progress import write_progress_docx, write_progress_xlsx
-
-        target = Path(path).expanduser()
-        writer = write_progress_docx if target.suffix.lower() == ".docx" else write_progress_xlsx
         lines, lang, on = list(self.lines), get_language(), today()
-        try:
-            written = write_atomically(target, lambda tmp: writer(tmp, lines, lang, on))
-        except ExportError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.notify(_("Written to {path}.").format(path=written), markup=False)
+        _ask_and_write(
+            self,
+            _("Write the remediation progress report"),
+            "tenken-remediation.xlsx",
+            lambda p: write_progress_xlsx(p, lines, lang, on),
+        )
 
 
 class PortfolioScreen(TenkenScreen[None]):
@@ -257,12 +250,13 @@ class PortfolioScreen(TenkenScreen[None]):
     def on_mount(self) -> None:
         p = self.portfolio
         t = self.query_one("#provisions", DataTable)
-        t.add_column(_("Provision"), key="ref")
+        t.add_column(_("Provision"), key="ref", width=60)
         t.add_column(_("Non-compliant"), key="nc")
         t.add_column(_("Partial"), key="partial")
         t.add_column(_("Firms asked"), key="firms")
         for line in [x for x in p.provisions if x.noncompliant + x.partial][:30]:
-            t.add_row(_plain(line.label), str(line.noncompliant), str(line.partial), str(line.firms))
+            label = line.label if len(line.label) <= 60 else line.label[:59] + "…"
+            t.add_row(_plain(label), str(line.noncompliant), str(line.partial), str(line.firms))
         f = self.query_one("#firms", DataTable)
         for key, label in (("firm", _("Firm")), ("rate", _("Share with a problem")), ("n", _("Problems"))):
             f.add_column(label, key=key)
@@ -282,26 +276,15 @@ class PortfolioScreen(TenkenScreen[None]):
         self.dismiss(None)
 
     def action_workbook(self) -> None:
-        from tui.screens.dialogs import InputDialog
-
-        self.app.push_screen(
-            InputDialog(_("Write the portfolio workbook"), _("File"), str(Path.home() / "tenken-portfolio.xlsx")),
-            self._workbook,
-        )
-
-    def _workbook(self, path: str | None) -> None:
-        if not path:
-            return
-        from tui.export import ExportError, write_atomically
         from tui.export.progress import write_portfolio_xlsx
 
         portfolio, lang = self.portfolio, get_language()
-        try:
-            written = write_atomically(Path(path).expanduser(), lambda tmp: write_portfolio_xlsx(tmp, portfolio, lang))
-        except ExportError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.notify(_("Written to {path}.").format(path=written), markup=False)
+        _ask_and_write(
+            self,
+            _("Write the portfolio workbook"),
+            "tenken-portfolio.xlsx",
+            lambda p: write_portfolio_xlsx(p, portfolio, lang),
+        )
 
 
 def this_week_message(week) -> str | None:
