@@ -495,7 +495,9 @@ class Workspace:
         people = self.persons()
         if not people:
             return
-        if not any(p.name == officer.strip() and p.can_sign_off for p in people):
+        signer = " ".join(officer.split())
+        # the officer as the profile writes it may carry a title: 「システム統括管理責任者 田中花子」 is 田中花子
+        if not any(p.can_sign_off and (signer == p.name or signer.endswith(" " + p.name)) for p in people):
             officers = ", ".join(p.name for p in people if p.can_sign_off) or "—"
             raise UserError(
                 _("Only a person with the officer role signs off; officers: {names}.").format(names=officers)
