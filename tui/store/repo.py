@@ -602,6 +602,7 @@ class Store:
 
     def set_addressee(self, inspection_id: int, addressee: str) -> None:
         """Whom the report is addressed to ("" = the default for its templates)."""
+        m = self.models
         with guarded(_("save the addressee")), self.db.atomic():
             insp = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
             if insp is None:
