@@ -11,15 +11,18 @@ from textual.widgets import DataTable, Input, Static
 from tests.conftest import PINNED_TODAY
 from tui.domain.training import EXERCISE, CardState
 from tui.i18n import gettext_in
-from tui.screens.quiz import CitesDialog, ExerciseScreen, QuizScreen, wrap_offsets
 from tui.screens.training import (
+    ExerciseScreen,
     LessonViewer,
     ModuleScreen,
     NewSessionDialog,
+    QuizScreen,
     SessionScreen,
     TraineeScreen,
     TrainingScreen,
 )
+from tui.widgets.cites import CitesDialog
+from tui.widgets.linebreak import wrap_offsets
 from tui.workspace import Workspace
 
 pytestmark = pytest.mark.usefixtures("pinned")

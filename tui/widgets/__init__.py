@@ -1,0 +1,1 @@
+"""Widgets and renderables that several screens share."""

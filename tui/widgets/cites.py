@@ -1,0 +1,75 @@
+"""Citations under a question, inject or lesson: their labels, and opening one in the rule browser."""
+
+from __future__ import annotations
+
+from rich.text import Text as RichText
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from tui.domain.corpus import Corpus, article_label
+from tui.i18n import N_, _
+from tui.screens.base import TenkenModal, TenkenScreen
+
+
+def cite_label(corpus: Corpus, ref: str, lang: str) -> str:
+    """「交換業規則 第9条第3項第3号」 / "Exchange Rules Art. 9(3)(iii)"; the bare ref when unknown."""
+    prov = corpus.get(ref)
+    if prov is None:
+        return ref
+    sep = "" if lang == "ja" else " "
+    return f"{corpus.rulebooks[prov.rulebook].name.get(lang)}{sep}{article_label(prov, lang)}"
+
+
+def cites_text(corpus: Corpus, refs: tuple[str, ...], lang: str) -> RichText:
+    out = RichText(_("Provisions cited:") + " ", style="dim")
+    out.append(" / ".join(cite_label(corpus, r, lang) for r in refs), style="italic")
+    return out
+
+
+class CitesDialog(TenkenModal[str | None]):
+    """Choose one of several cited provisions to open in the rule browser."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="training.cites.cancel")]
+
+    def __init__(self, refs: tuple[str, ...], lang: str) -> None:
+        super().__init__()
+        self.refs = refs
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        corpus = self.tenken.ws.corpus
+        with Vertical(classes="dialog"):
+            yield Label(_("Open which provision?"), classes="dialog-title")
+            yield OptionList(*[Option(cite_label(corpus, r, self.lang), id=r) for r in self.refs], id="cites")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def open_cited(screen: TenkenScreen, refs: tuple[str, ...], lang: str) -> None:
+    """Open the cited provision in the rule browser; ask which one when there are several."""
+    corpus = screen.tenken.ws.corpus
+    refs = tuple(r for r in refs if r in corpus)
+    if not refs:
+        screen.notify(_("Nothing is cited here."), severity="warning")
+        return
+    if len(refs) == 1:
+        screen.app.action_browse(refs[0])  # type: ignore[attr-defined]
+        return
+
+    def chosen(ref: str | None) -> None:
+        if ref:
+            screen.app.action_browse(ref)  # type: ignore[attr-defined]
+
+    screen.app.push_screen(CitesDialog(refs, lang), chosen)
