@@ -14,6 +14,7 @@ from tests.conftest import PINNED_TODAY, run_cli
 from tui.domain.text import Text
 from tui.domain.training import (
     EXERCISE,
+    FAILED,
     IN_PROGRESS,
     NOT_STARTED,
     PASSED,
@@ -281,8 +282,12 @@ def test_history_across_two_sessions(ws, pinned):
     assert [(a.id, s.id) for a, s in history] == [(a1.id, first.id), (a2.id, second.id)]
     assert not history[0][0].passed and history[1][0].passed
     assert [s.id for s in ws.training.sessions_of(t.id)] == [first.id, second.id]
+    # Each session counts its own attempts: the October fail is not part of November's result and vice versa
+    # (this test used to expect attempts == 2, i.e. every attempt ever, which made a yearly refresher no evidence).
     result = ws.session_results(second.id)[0]
-    assert result.status == PASSED and result.attempts == 2 and result.best_percent == 100
+    assert result.status == PASSED and result.attempts == 1 and result.best_percent == 100
+    earlier = ws.session_results(first.id)[0]
+    assert earlier.status == FAILED and earlier.attempts == 1 and earlier.best_percent == 69
 
 
 def test_exercise_attempt_is_stored_with_its_decisions(ws, pinned):

@@ -427,14 +427,26 @@ class Workspace:
         return trainee.lang or (session.lang if session is not None else "") or get_language()
 
     def create_training_session(
-        self, module_id: str, held_on: dt.date, trainer: str, lang: str, firm_id: int | None = None, note: str = ""
+        self,
+        module_id: str,
+        held_on: dt.date,
+        trainer: str,
+        lang: str,
+        firm_id: int | None = None,
+        note: str = "",
+        mode: str = "practice",
     ):
+        """A trainer's session; in an `exam` session quizzes show no verdict or explanation until the end."""
+        from tui.domain.training import MODES
+
         self.training_module(module_id)
         if not trainer.strip():
             raise UserError(_("A training session needs the trainer's name."))
         if lang not in ("ja", "en"):
             raise UserError(_("The session language must be ja or en."))
-        return self.training.create_session(module_id, held_on, trainer, lang, firm_id, note)
+        if mode not in MODES:
+            raise UserError(_("The session mode must be practice or exam."))
+        return self.training.create_session(module_id, held_on, trainer, lang, firm_id, note, mode)
 
     def training_sessions(self, module_id: str | None = None) -> list:
         return self.training.sessions(module_id)
@@ -463,9 +475,15 @@ class Workspace:
         session_id: int | None = None,
         lang: str | None = None,
         resume: bool = True,
+        mode: str | None = None,
+        rng=None,
     ):
-        """A new attempt, or the trainee's unfinished one for this module (answers given before are kept)."""
-        from tui.domain.training import EXERCISE, QUIZ
+        """A new attempt, or the trainee's unfinished one for this module (answers given before are kept).
+
+        A new attempt shuffles every question's choices (an exercise's decisions) and stores that order; its mode is
+        `mode`, else the session's, else practice. An unfinished attempt resumes only in the same session.
+        """
+        from tui.domain.training import EXERCISE, MODES, PRACTICE, QUIZ, make_layout
 
         module = self.training_module(module_id)
         trainee = self.trainee(trainee_id)
@@ -473,14 +491,18 @@ class Workspace:
             raise UserError(_("An attempt is a quiz or an exercise."))
         if kind == EXERCISE and module.exercise is None:
             raise UserError(_("The module {id} has no exercise.").format(id=module_id))
+        if mode is not None and mode not in MODES:
+            raise UserError(_("The session mode must be practice or exam."))
         if resume:
             found = self.training.unfinished_attempt(trainee_id, module_id, kind)
-            if found is not None:
+            if found is not None and found.session_id == session_id:
                 return found
         session = self.training_session(session_id) if session_id is not None else None
         lang = lang or self.trainee_language(trainee, session)
+        mode = mode or (session.mode if session is not None else PRACTICE)
         total = len(module.quiz) if kind == QUIZ else module.exercise.max_score  # type: ignore[union-attr]
-        return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id)
+        layout = make_layout(module, kind, rng)
+        return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id, layout, mode)
 
     def _attempt(self, attempt_id: int):
         found = self.training.attempt(attempt_id)
@@ -566,8 +588,21 @@ class Workspace:
         self.trainee(trainee_id)
         return self.training.history(trainee_id)
 
-    def training_records(self, module_id: str | None = None, trainee_ids=None) -> list:
-        """One Completion per trainee × module (every module, or `module_id`), by trainee name then module order."""
+    def training_records(
+        self,
+        module_id: str | None = None,
+        trainee_ids=None,
+        session_id: int | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        firm_id: int | None = None,
+    ) -> list:
+        """One Completion per trainee × module (every module, or `module_id`), by trainee name then module order.
+
+        Only the attempts that count are used: those taken in `session_id`, and those started between `since` and
+        `until` (both days included), so a 2027 refresher is not completed by a 2026 pass. `firm_id` keeps the
+        trainees of one firm.
+        """
         from tui.domain.training import completion
 
         modules = [self.training_module(module_id)] if module_id else self.training_modules()
@@ -575,16 +610,43 @@ class Workspace:
         if trainee_ids is not None:
             wanted = set(trainee_ids)
             trainees = [t for t in trainees if t.id in wanted]
+        if firm_id is not None:
+            trainees = [t for t in trainees if t.firm_id == firm_id]
         by_trainee: dict[int, list] = {}
         for a in self.training.attempts(module_id=module_id):
+            if session_id is not None and a.session_id != session_id:
+                continue
+            if (since is not None and a.started_at.date() < since) or (
+                until is not None and a.started_at.date() > until
+            ):
+                continue
             by_trainee.setdefault(a.trainee_id, []).append(a)
         return [completion(mod, t, by_trainee.get(t.id, ())) for t in trainees for mod in modules]
 
     def session_results(self, session_id: int) -> list:
-        """Scores, pass and completion of everyone on a session's roster, for the session's module."""
+        """Scores, pass and completion of everyone on a session's roster, from the attempts taken in that session."""
         session = self.training_session(session_id)
-        by_id = {c.trainee.id: c for c in self.training_records(session.module_id, [t.id for t in session.roster])}
+        by_id = {
+            c.trainee.id: c
+            for c in self.training_records(session.module_id, [t.id for t in session.roster], session_id=session_id)
+        }
         return [by_id[t.id] for t in session.roster if t.id in by_id]
+
+    def session_passed_counts(self) -> dict[int, int]:
+        """Session id → how many on its roster passed the session's module in that session."""
+        from tui.domain.training import PASSED, completion
+
+        out: dict[int, int] = {}
+        by_key: dict[tuple[int, int], list] = {}
+        for a in self.training.attempts():
+            if a.session_id is not None:
+                by_key.setdefault((a.session_id, a.trainee_id), []).append(a)
+        for s in self.training_sessions():
+            module = self.modules.get(s.module_id)
+            if module is None:
+                continue
+            out[s.id] = sum(1 for t in s.roster if completion(module, t, by_key.get((s.id, t.id), ())).status == PASSED)
+        return out
 
     def training_evidence(self, module_id: str):
         """Evidence for an inspection item on training or drills: 「研修記録: <module> <n>名修了 (<date>)」."""
@@ -603,8 +665,29 @@ class Workspace:
         )
 
     def export_training_records(
-        self, fmt: str, path: Path, lang: str | None = None, module_id: str | None = None, force: bool = False
+        self,
+        fmt: str,
+        path: Path,
+        lang: str | None = None,
+        module_id: str | None = None,
+        force: bool = False,
+        session_id: int | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        firm_id: int | None = None,
     ) -> Path:
+        """Write the records: every trainee × module, or one session's roster and attempts, one period's, one firm's."""
         from tui.export.records import export_records
 
-        return export_records(self.training_records(module_id), fmt, path, lang or self.language(), force=force)
+        if since is not None and until is not None and since > until:
+            raise UserError(_("The period starts after it ends."))
+        if session_id is not None:
+            session = self.training_session(session_id)
+            if module_id is not None and module_id != session.module_id:
+                raise UserError(_("Session {id} is not a session of {module}.").format(id=session_id, module=module_id))
+            module_id = session.module_id
+            trainee_ids = [t.id for t in session.roster]
+        else:
+            trainee_ids = None
+        rows = self.training_records(module_id, trainee_ids, session_id, since, until, firm_id)
+        return export_records(rows, fmt, path, lang or self.language(), force=force)

@@ -1,7 +1,8 @@
 """`tenken train`: the training modules, and the completion records exported as evidence.
 
     tenken train list [--json]
-    tenken train export --format csv|xlsx|json --out PATH [--lang ja|en] [--module ID] [--force]
+    tenken train export --format csv|xlsx|json --out PATH [--lang ja|en] [--module ID] [--session ID]
+                        [--from DATE] [--to DATE] [--firm ID] [--force]
 
 Registered by tui/cli/main.py (`add_parser` in build_parser, `run` in its COMMANDS). Errors follow main.py: one
 sentence on stderr, exit status 1 for bad input (UserError, StoreError, ExportError), 2 for bad usage.
@@ -30,6 +31,10 @@ def add_parser(sub) -> argparse.ArgumentParser:
     a.add_argument("--out", required=True, type=Path, metavar="PATH")
     a.add_argument("--lang", choices=("ja", "en"), help=_("language of the headers and titles (default: the app's)"))
     a.add_argument("--module", metavar="ID", help=_("only this module"))
+    a.add_argument("--session", type=int, metavar="ID", help=_("only this session: its roster and its attempts"))
+    a.add_argument("--from", dest="since", metavar="DATE", help=_("only attempts started on or after this day"))
+    a.add_argument("--to", dest="until", metavar="DATE", help=_("only attempts started on or before this day"))
+    a.add_argument("--firm", type=int, metavar="ID", help=_("only the trainees of this firm"))
     a.add_argument("--force", action="store_true", help=_("replace an existing file"))
     return s
 
@@ -88,11 +93,30 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from tui.cli.main import _workspace
+    from tui.domain.inspection import parse_date
+    from tui.workspace import UserError
 
+    days = {}
+    for key in ("since", "until"):
+        text = getattr(args, key)
+        try:
+            days[key] = parse_date(text) if text else None
+        except ValueError:
+            days[key] = None
+        if text and days[key] is None:
+            raise UserError(_("Type the date like 2026-11-23."))
     ws = _workspace(args)
     try:
         path = ws.export_training_records(
-            args.format, args.out, lang=args.lang, module_id=args.module, force=args.force
+            args.format,
+            args.out,
+            lang=args.lang,
+            module_id=args.module,
+            force=args.force,
+            session_id=args.session,
+            since=days["since"],
+            until=days["until"],
+            firm_id=args.firm,
         )
         print(_("Wrote {path}.").format(path=path))
         return 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tui.domain.text import Text
@@ -178,6 +179,8 @@ class Trainee:
     department: str = ""
     firm_id: int | None = None
     lang: str = ""  # the language the trainee takes lessons and quizzes in; "" follows the session or the UI
+    uid: str = ""  # stable across laptops and bundles (the xAPI account name)
+    email: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +195,47 @@ class TrainingSession:
     note: str = ""
     firm_id: int | None = None
     roster: tuple[Trainee, ...] = ()
+    mode: str = "practice"
 
 
 QUIZ, EXERCISE = "quiz", "exercise"
+PRACTICE, EXAM = "practice", "exam"  # exam: no explanation or verdict until the end of the quiz
+MODES = (PRACTICE, EXAM)
+MODE_LABELS = {PRACTICE: N_("practice"), EXAM: N_("exam")}
+
+
+def shuffle_order(
+    groups: Iterable[tuple[str, Sequence[Choice] | Sequence[Decision]]], rng: random.Random | None = None
+):
+    """Key → the ids of its options in a random order, e.g. question id → choice ids."""
+    rng = rng or random.SystemRandom()
+    out: dict[str, list[str]] = {}
+    for key, options in groups:
+        ids = [o.id for o in options]
+        rng.shuffle(ids)
+        out[key] = ids
+    return out
+
+
+def make_layout(module: Module, kind: str, rng: random.Random | None = None) -> dict[str, list[str]]:
+    """The order one attempt shows its options in: every question's choices (or every inject's decisions) shuffled.
+
+    Stored with the attempt, so resuming it and reviewing it later show the same order; a new attempt gets a new
+    order, so the position of the right answer teaches nothing.
+    """
+    if kind == EXERCISE:
+        injects = module.exercise.injects if module.exercise is not None else ()
+        return shuffle_order(((i.id, i.decisions) for i in injects), rng)
+    return shuffle_order(((q.id, q.choices) for q in module.quiz), rng)
+
+
+def in_order(items: Iterable, order: Sequence[str] | None) -> tuple:
+    """`items` (choices or decisions, each with an `id`) in the stored `order`; any not named keep content order."""
+    items = tuple(items)
+    if not order:
+        return items
+    rank = {item_id: n for n, item_id in enumerate(order)}
+    return tuple(sorted(items, key=lambda item: rank.get(item.id, len(rank) + items.index(item))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +254,17 @@ class Attempt:
     passed: bool = False
     answers: Mapping[str, object] = field(default_factory=dict)  # question id → [choice ids]; inject id → decision id
     session_id: int | None = None
+    layout: Mapping[str, Sequence[str]] = field(default_factory=dict)  # question id → choice ids as shown
+    mode: str = PRACTICE
+    uid: str = ""
+
+    def choices(self, question: Question) -> tuple[Choice, ...]:
+        """The question's choices in the order this attempt showed them."""
+        return in_order(question.choices, self.layout.get(question.id))
+
+    def decisions(self, inject: Inject) -> tuple[Decision, ...]:
+        """The inject's decisions in the order this attempt showed them."""
+        return in_order(inject.decisions, self.layout.get(inject.id))
 
     @property
     def finished(self) -> bool:
@@ -254,9 +306,14 @@ def score_attempt(module: Module, attempt: Attempt) -> tuple[int, int, bool]:
     return quiz_score(module, {q.id: set(picked(attempt, q.id)) for q in module.quiz})
 
 
-NOT_STARTED, IN_PROGRESS, PASSED = "not_started", "in_progress", "passed"
-COMPLETION_STATUSES = (NOT_STARTED, IN_PROGRESS, PASSED)
-COMPLETION_LABELS = {NOT_STARTED: N_("not started"), IN_PROGRESS: N_("in progress"), PASSED: N_("passed")}
+NOT_STARTED, IN_PROGRESS, PASSED, FAILED = "not_started", "in_progress", "passed", "failed"
+COMPLETION_STATUSES = (NOT_STARTED, IN_PROGRESS, PASSED, FAILED)
+COMPLETION_LABELS = {
+    NOT_STARTED: N_("not started"),
+    IN_PROGRESS: N_("in progress"),
+    PASSED: N_("passed"),
+    FAILED: N_("not passed"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +323,7 @@ class Completion:
     trainee: Trainee
     module_id: str
     module_title: Text
-    status: str  # not_started | in_progress | passed
+    status: str  # not_started | in_progress | passed | failed
     attempts: int  # quiz and exercise attempts started
     best_percent: int | None  # the best finished quiz, in percent
     best_score: int  # that quiz's correct answers …
@@ -288,8 +345,10 @@ class Completion:
 def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) -> Completion:
     """A trainee's completion of `module` from their attempts (attempts of other trainees or modules are ignored).
 
-    Not started: no attempt. Passed: a finished quiz scored at least the module's pass mark. In progress:
-    anything between. Minutes are the real time of finished attempts; dates are the days attempts started.
+    Not started: no attempt. Passed: a finished quiz scored at least the module's pass mark. Not passed: every
+    finished quiz scored below it and none is open. In progress: anything between. Minutes are the real time of
+    finished attempts; dates are the days attempts started. Pass only the attempts that count (one session's, one
+    period's): results of another year must not complete this year's refresher.
     """
     mine = sorted(
         (a for a in attempts if a.trainee_id == trainee.id and a.module_id == module.id),
@@ -304,6 +363,8 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
         status = NOT_STARTED
     elif passes:
         status = PASSED
+    elif quizzes and not any(a.kind == QUIZ and not a.finished for a in mine):
+        status = FAILED
     else:
         status = IN_PROGRESS
     ends = [a.finished_at or a.started_at for a in mine]

@@ -115,8 +115,10 @@ class AnswerHistory(BaseModel):
 
 class Trainee(BaseModel):
     id = AutoField()
+    uid = CharField(default=new_uid, unique=True)
     name = TextField()
     department = TextField(default="")
+    email = TextField(default="")
     firm = ForeignKeyField(Firm, null=True, backref="trainees", on_delete="SET NULL")
     created_at = DateTimeField(default=now)
 
@@ -129,6 +131,7 @@ class TrainingSession(BaseModel):
     lang = CharField()
     note = TextField(default="")
     firm = ForeignKeyField(Firm, null=True, backref="training_sessions", on_delete="SET NULL")
+    mode = CharField(default="practice")  # practice | exam
     created_at = DateTimeField(default=now)
 
 
@@ -140,6 +143,7 @@ class Roster(BaseModel):
 
 class Attempt(BaseModel):
     id = AutoField()
+    uid = CharField(default=new_uid, unique=True)  # the xAPI registration of this attempt
     trainee = ForeignKeyField(Trainee, backref="attempts", on_delete="CASCADE")
     session = ForeignKeyField(TrainingSession, null=True, backref="attempts", on_delete="SET NULL")
     module_id = CharField()
@@ -151,6 +155,8 @@ class Attempt(BaseModel):
     total = IntegerField(default=0)
     passed = IntegerField(default=0)
     answers = TextField(default="{}")  # JSON: question id → picked choice ids (or inject id → decision id)
+    layout = TextField(default="{}")  # JSON: question id → choice ids in the order shown (inject id → decision ids)
+    mode = CharField(default="practice")  # practice | exam (no explanation until the end)
 
 
 class ReviewCard(BaseModel):

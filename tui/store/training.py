@@ -12,7 +12,7 @@ import json
 import unicodedata
 from collections.abc import Sequence
 
-from tui.domain.training import Attempt, CardState, Trainee, TrainingSession
+from tui.domain.training import MODES, PRACTICE, Attempt, CardState, Trainee, TrainingSession
 from tui.i18n import LANGUAGES, _
 from tui.store import models as m
 from tui.store.db import StoreError
@@ -52,6 +52,9 @@ def _attempt(row: m.Attempt) -> Attempt:
         passed=bool(row.passed),
         answers=_loads(row.answers),
         session_id=row.session_id,
+        layout=_loads(row.layout),
+        mode=row.mode,
+        uid=row.uid,
     )
 
 
@@ -82,7 +85,7 @@ class TrainingStore:
 
     def _trainee(self, row: m.Trainee, langs: dict[int, str] | None = None) -> Trainee:
         lang = self.store.get_setting(LANG_KEY.format(id=row.id)) or "" if langs is None else langs.get(row.id, "")
-        return Trainee(row.id, row.name, row.department, row.firm_id, lang)
+        return Trainee(row.id, row.name, row.department, row.firm_id, lang, row.uid, row.email)
 
     def create_trainee(self, name: str, department: str = "", firm_id: int | None = None, lang: str = "") -> Trainee:
         name = normalize_name(name)
@@ -92,7 +95,7 @@ class TrainingStore:
             row = m.Trainee.create(name=name, department=department.strip(), firm=firm_id)
             if lang in LANGUAGES:
                 m.Setting.insert(key=LANG_KEY.format(id=row.id), value=lang).on_conflict_replace().execute()
-        return Trainee(row.id, row.name, row.department, firm_id, lang if lang in LANGUAGES else "")
+        return Trainee(row.id, row.name, row.department, firm_id, lang if lang in LANGUAGES else "", row.uid, row.email)
 
     def update_trainee(self, trainee_id: int, name: str | None = None, department: str | None = None) -> Trainee:
         with guarded(_("save the trainee")), self.db.atomic():
@@ -153,11 +156,18 @@ class TrainingStore:
     @staticmethod
     def _session(row: m.TrainingSession, roster: Sequence[Trainee]) -> TrainingSession:
         return TrainingSession(
-            row.id, row.module_id, row.held_on, row.trainer, row.lang, row.note, row.firm_id, tuple(roster)
+            row.id, row.module_id, row.held_on, row.trainer, row.lang, row.note, row.firm_id, tuple(roster), row.mode
         )
 
     def create_session(
-        self, module_id: str, held_on: dt.date, trainer: str, lang: str, firm_id: int | None = None, note: str = ""
+        self,
+        module_id: str,
+        held_on: dt.date,
+        trainer: str,
+        lang: str,
+        firm_id: int | None = None,
+        note: str = "",
+        mode: str = PRACTICE,
     ) -> TrainingSession:
         with guarded(_("save the training session")), self.db.atomic():
             row = m.TrainingSession.create(
@@ -167,6 +177,7 @@ class TrainingStore:
                 lang=lang if lang in LANGUAGES else "ja",
                 note=note,
                 firm=firm_id,
+                mode=mode if mode in MODES else PRACTICE,
             )
         return self._session(row, ())
 
@@ -204,8 +215,18 @@ class TrainingStore:
     # --- attempts -------------------------------------------------------------------------
 
     def start_attempt(
-        self, trainee_id: int, module_id: str, kind: str, lang: str, total: int, session_id: int | None = None
+        self,
+        trainee_id: int,
+        module_id: str,
+        kind: str,
+        lang: str,
+        total: int,
+        session_id: int | None = None,
+        layout: dict[str, list[str]] | None = None,
+        mode: str = PRACTICE,
     ) -> Attempt:
+        """A new attempt with the order its options are shown in (`layout`) and its mode, saved before the first
+        question is shown."""
         with guarded(_("start the attempt")), self.db.atomic():
             row = m.Attempt.create(
                 trainee=trainee_id,
@@ -216,6 +237,8 @@ class TrainingStore:
                 session=session_id,
                 started_at=m.now(),
                 answers="{}",
+                layout=json.dumps(layout or {}, ensure_ascii=False),
+                mode=mode if mode in MODES else PRACTICE,
             )
         return _attempt(row)
 

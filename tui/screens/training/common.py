@@ -18,7 +18,7 @@ LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}  # endonyms: the same in e
 MAX_CHOICES = 8
 
 
-STATUS_STYLE = {"not_started": "dim", "in_progress": "yellow", "passed": "bold green"}
+STATUS_STYLE = {"not_started": "dim", "in_progress": "yellow", "passed": "bold green", "failed": "bold red"}
 KIND_LABELS = {QUIZ: N_("quiz"), EXERCISE: N_("exercise")}
 
 

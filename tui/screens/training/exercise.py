@@ -74,13 +74,13 @@ class ExerciseScreen(_Runner):
         i = self.inject
         if self.stage == "inject" and i is not None and number <= len(i.decisions):
             self.cursor = number - 1
-            self.choice = i.decisions[number - 1].id
+            self.choice = self.attempt.decisions(i)[number - 1].id
             self.render_all()
 
     def action_toggle(self) -> None:
         i = self.inject
         if self.stage == "inject" and i is not None:
-            self.choice = i.decisions[self.cursor].id
+            self.choice = self.attempt.decisions(i)[self.cursor].id
             self.render_all()
 
     def action_move(self, step: int) -> None:
@@ -210,7 +210,7 @@ class ExerciseScreen(_Runner):
     def _decisions(self, i: Inject) -> Table:
         rows = []
         decided = self._decided(i) if self.stage == "debrief" else None
-        for n, d in enumerate(i.decisions):
+        for n, d in enumerate(self.attempt.decisions(i)):
             if self.stage == "debrief":
                 chosen = decided is not None and d.id == decided.id
                 style = "bold" if chosen else ("green" if d.score == i.best else "dim")

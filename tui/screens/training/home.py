@@ -117,6 +117,7 @@ class TrainingScreen(TenkenScreen[None]):
         try:
             sessions = ws.training_sessions()
             records = ws.training_records()
+            session_passed = ws.session_passed_counts()
             due = ws.training.due_counts(_today())
         except _errors() as exc:
             self.notify(str(exc), severity="error")
@@ -145,7 +146,7 @@ class TrainingScreen(TenkenScreen[None]):
         keep = t.cursor_row
         t.clear()
         for s in sessions:
-            passed = sum(1 for tr in s.roster if status.get((tr.id, s.module_id)) == PASSED)
+            passed = session_passed.get(s.id, 0)  # in this session, not some earlier year
             t.add_row(
                 str(s.id),
                 format_date(s.held_on),

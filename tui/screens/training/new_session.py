@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tui.domain.training import (
+    EXAM,
+    PRACTICE,
     Module,
 )
 from tui.i18n import N_, _, get_language
@@ -46,6 +48,16 @@ class NewSessionDialog(TenkenModal[int | None]):
                 allow_blank=False,
                 id="session-lang",
             )
+            yield Label(_("Mode"), classes="field-label")
+            yield Select(
+                [
+                    (_("practice: the answer and its explanation after each question"), PRACTICE),
+                    (_("exam: answers and explanations only at the end"), EXAM),
+                ],
+                value=PRACTICE,
+                allow_blank=False,
+                id="session-mode",
+            )
             yield Static("", id="dialog-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("OK"), variant="primary", id="ok")
@@ -71,6 +83,7 @@ class NewSessionDialog(TenkenModal[int | None]):
                 held_on,
                 self.query_one("#session-trainer", Input).value,
                 str(self.query_one("#session-lang", Select).value),
+                mode=str(self.query_one("#session-mode", Select).value),
             )
         except _errors() as exc:
             error.update(str(exc))

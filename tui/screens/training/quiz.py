@@ -12,10 +12,14 @@ from rich.text import Text as RichText
 from textual.binding import Binding
 
 from tui.domain.training import (
+    EXAM,
     Attempt,
+    Choice,
     Module,
     Question,
     Trainee,
+    in_order,
+    shuffle_order,
 )
 from tui.i18n import N_, _
 from tui.screens.training.common import LANGUAGE_NAMES
@@ -60,6 +64,15 @@ class QuizScreen(_Runner):
         self.picked: set[str] = set()
         self.stage = "question"  # question | feedback | result
         self.resumed = 0
+        self.exam = attempt is not None and attempt.mode == EXAM
+        # A review round is not stored as an attempt: its choices are shuffled once for the round.
+        self.review_order = shuffle_order((q.id, q.choices) for _m, q in self.items) if self.review else {}
+
+    def choices(self, q: Question) -> tuple[Choice, ...]:
+        """The question's choices in the order this attempt (or review round) shows them."""
+        if self.attempt is not None:
+            return self.attempt.choices(q)
+        return in_order(q.choices, self.review_order.get(q.id))
 
     def on_mount(self) -> None:
         if self.attempt is not None and self.stage == "question" and not self.results:
@@ -99,12 +112,12 @@ class QuizScreen(_Runner):
         if self.stage != "question" or q is None or number > len(q.choices):
             return
         self.cursor = number - 1
-        self._toggle(q.choices[number - 1].id, q)
+        self._toggle(self.choices(q)[number - 1].id, q)
 
     def action_toggle(self) -> None:
         q = self.question
         if self.stage == "question" and q is not None:
-            self._toggle(q.choices[self.cursor].id, q)
+            self._toggle(self.choices(q)[self.cursor].id, q)
 
     def _toggle(self, choice_id: str, q: Question) -> None:
         if q.kind == "single":
@@ -141,19 +154,27 @@ class QuizScreen(_Runner):
                 self.notify(str(exc), severity="error", timeout=10)
                 return
             self.results[self.index] = correct
+            if self.exam:  # no verdict and no explanation until the end
+                self._advance()
+                self.render_all()
+                return
             self.stage = "feedback"
         elif self.stage == "feedback":
-            self.index = self._next_open(self.index + 1)
-            self.picked, self.cursor = set(), 0
-            if self.index >= len(self.items):
-                self._finish()
-            else:
-                self.stage = "question"
-            self._top()
+            self._advance()
         else:
             self.dismiss(self.attempt.id if self.attempt is not None else None)
             return
         self.render_all()
+
+    def _advance(self) -> None:
+        """On to the next unanswered question, or to the result after the last one."""
+        self.index = self._next_open(self.index + 1)
+        self.picked, self.cursor = set(), 0
+        if self.index >= len(self.items):
+            self._finish()
+        else:
+            self.stage = "question"
+        self._top()
 
     def action_article(self) -> None:
         q = self.question
@@ -204,7 +225,7 @@ class QuizScreen(_Runner):
         rows = []
         feedback = self.stage == "feedback"
         shown = self._stored(q) if feedback and self.attempt is not None else self.picked
-        for n, c in enumerate(q.choices):
+        for n, c in enumerate(self.choices(q)):
             chosen = c.id in shown
             box = ("(•)" if chosen else "( )") if q.kind == "single" else ("[x]" if chosen else "[ ]")
             if feedback:
@@ -230,7 +251,7 @@ class QuizScreen(_Runner):
         if self.results.get(self.index):
             out.append(" " + _("Correct") + " ", style="bold black on green")
             return out
-        right = ", ".join(str(n + 1) for n, c in enumerate(q.choices) if c.correct)
+        right = ", ".join(str(n + 1) for n, c in enumerate(self.choices(q)) if c.correct)
         out.append(" " + _("Not quite") + " ", style="bold white on dark_red")
         out.append("  " + _("The correct answer: {numbers}").format(numbers=right))
         out.append("  " + _("This question comes back for review tomorrow."), style="dim")
@@ -265,4 +286,20 @@ class QuizScreen(_Runner):
             out.append("\n" + _("Missed questions, which come back for review:") + "\n", style="bold")
             for q in missed:
                 out.append(f"  • {q.text.get(self.lang)}\n")
+        if self.exam:
+            out.append("\n" + _("Answers and explanations:") + "\n", style="bold")
+            for n, (_m, q) in enumerate(self.items, 1):
+                self._explained(out, n, q)
         return out
+
+    def _explained(self, out: RichText, n: int, q: Question) -> None:
+        """One question of an exam, after the end: the question, every choice marked, the explanations that matter."""
+        chosen = self._stored(q)
+        out.append(f"\n{n}. {q.text.get(self.lang)}\n", style="bold")
+        for k, c in enumerate(self.choices(q), 1):
+            picked = c.id in chosen
+            mark = "✓" if c.correct else ("✗" if picked else " ")
+            style = "green" if c.correct else ("bold red" if picked else "dim")
+            out.append(f"  {mark} {k} {'▶' if picked else ' '} {c.text.get(self.lang)}\n", style=style)
+            if c.correct or picked:
+                out.append(f"      {c.explanation.get(self.lang)}\n", style="italic")

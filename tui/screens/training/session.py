@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.domain.training import (
+    EXAM,
     EXERCISE,
     QUIZ,
     Completion,
@@ -93,6 +94,7 @@ class SessionScreen(TenkenScreen[None]):
                 trainer=s.trainer,
                 language=LANGUAGE_NAMES.get(s.lang, s.lang),
             )
+            + (" — " + _("exam") if s.mode == EXAM else "")
         )
         t = self.query_one(DataTable)
         keep = t.cursor_row

@@ -1,0 +1,175 @@
+"""Training records that stand as evidence (issue 18): an answer key that cannot be guessed, results per session
+and per period, exams without hints. Each test fails on the code before the issue."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+
+import pytest
+
+from tests.conftest import PINNED_TODAY, run_cli
+from tui.domain.training import EXAM, EXERCISE, FAILED, NOT_STARTED, PASSED, make_layout
+from tui.store import models
+from tui.workspace import Workspace
+
+MODULE = "security-awareness"
+
+
+def _answer_all(ws: Workspace, attempt_id: int, wrong: frozenset[str] = frozenset()):
+    module = ws.training_module(MODULE)
+    for q in module.quiz:
+        picked = [next(c.id for c in q.choices if not c.correct)] if q.id in wrong else sorted(q.correct_ids)
+        ws.answer_question(attempt_id, q.id, picked, today=PINNED_TODAY)
+    return ws.finish_attempt(attempt_id)
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> None:
+    """The clock the store stamps attempts with."""
+    monkeypatch.setattr(models, "now", lambda: when)
+
+
+# --- 1. the answer key cannot be guessed -----------------------------------------------------------------------
+
+
+def test_each_attempt_stores_its_own_choice_order_and_resumes_with_it(data_dir, pinned):
+    ws = Workspace(data_dir)
+    module = ws.training_module(MODULE)
+    t = ws.add_trainee("山田太郎")
+    first = ws.start_attempt(t.id, MODULE)
+    for q in module.quiz:
+        assert sorted(first.layout[q.id]) == sorted(c.id for c in q.choices)  # every choice, once
+        assert [c.id for c in first.choices(q)] == list(first.layout[q.id])
+    q1 = module.quiz[0]
+    ws.answer_question(first.id, q1.id, sorted(q1.correct_ids), today=PINNED_TODAY)
+    ws.close()
+    again = Workspace(data_dir)
+    resumed = again.start_attempt(t.id, MODULE)  # a killed app: the same attempt, in the same order
+    assert resumed.id == first.id and resumed.layout == first.layout
+    orders = set()
+    for _n in range(12):
+        a = again.start_attempt(t.id, MODULE, resume=False)
+        orders.add(tuple(a.layout[q1.id]))
+    assert len(orders) > 1, "a new attempt must get a new order"
+    again.close()
+
+
+def test_pressing_1_every_time_no_longer_passes(ws, pinned):
+    """Pressing the first shown choice on every question: with the order shuffled the score is chance, not 100%."""
+    t = ws.add_trainee("山田太郎")
+    module = ws.training_module(MODULE)
+    scores = []
+    for seed in range(20):
+        a = ws.start_attempt(t.id, MODULE, resume=False, rng=random.Random(seed))
+        for q in module.quiz:
+            ws.answer_question(a.id, q.id, [a.choices(q)[0].id], today=PINNED_TODAY)
+        scores.append(ws.finish_attempt(a.id).percent)
+    assert sum(scores) / len(scores) < 50
+    assert sum(1 for s in scores if s >= module.pass_mark) <= 1
+
+
+def test_exercise_decisions_are_shuffled_too(ws, pinned):
+    module = ws.training_module("csirt-onboarding")
+    layouts = {
+        tuple(tuple(v) for v in make_layout(module, EXERCISE, random.Random(seed)).values()) for seed in range(5)
+    }
+    assert len(layouts) > 1
+    t = ws.add_trainee("山田太郎")
+    a = ws.start_attempt(t.id, module.id, EXERCISE)
+    assert set(a.layout) == {i.id for i in module.exercise.injects}
+
+
+def test_an_old_attempt_without_a_stored_order_shows_the_content_order(ws, pinned):
+    module = ws.training_module(MODULE)
+    t = ws.add_trainee("山田太郎")
+    a = ws.start_attempt(t.id, MODULE)
+    models.Attempt.update(layout="{}").where(models.Attempt.id == a.id).execute()
+    old = ws.training.attempt(a.id)
+    assert [c.id for c in old.choices(module.quiz[0])] == [c.id for c in module.quiz[0].choices]
+
+
+def test_an_exam_session_gives_exam_attempts(ws, pinned):
+    s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤", "ja", mode=EXAM)
+    t = ws.add_to_roster(s.id, "山田太郎")
+    assert ws.training_session(s.id).mode == EXAM
+    assert ws.start_attempt(t.id, MODULE, session_id=s.id).mode == EXAM
+    assert ws.start_attempt(t.id, MODULE, resume=False).mode == "practice"
+
+
+# --- 3. results per session and per period ----------------------------------------------------------------------
+
+
+def test_a_2027_session_does_not_inherit_a_2026_pass(ws, monkeypatch, pinned):
+    """The issue's case: a trainee showed 「修了 92%」 in the 2027 refresher before taking anything."""
+    s2026 = ws.create_training_session(MODULE, dt.date(2026, 11, 1), "佐藤", "ja")
+    s2027 = ws.create_training_session(MODULE, dt.date(2027, 11, 1), "佐藤", "ja")
+    hanako = ws.add_to_roster(s2026.id, "田中花子")
+    ws.add_to_roster(s2027.id, "田中花子")
+    _at(monkeypatch, dt.datetime(2026, 11, 1, 10, 0))
+    _answer_all(ws, ws.start_attempt(hanako.id, MODULE, session_id=s2026.id).id)
+    [now] = ws.session_results(s2027.id)
+    assert now.status == NOT_STARTED and now.attempts == 0 and now.best_percent is None
+    [then] = ws.session_results(s2026.id)
+    assert then.status == PASSED and then.attempts == 1
+    assert ws.session_passed_counts() == {s2026.id: 1, s2027.id: 0}
+
+
+def test_a_failed_trainee_is_not_passed_not_in_progress(ws, pinned):
+    s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤", "ja")
+    t = ws.add_to_roster(s.id, "山田太郎")
+    _answer_all(ws, ws.start_attempt(t.id, MODULE, session_id=s.id).id, wrong=frozenset({"q01", "q02", "q03"}))
+    [r] = ws.session_results(s.id)
+    assert r.status == FAILED
+    ws.start_attempt(t.id, MODULE, session_id=s.id)  # trying again: in progress
+    [r] = ws.session_results(s.id)
+    assert r.status != FAILED and r.status != PASSED
+
+
+def test_an_unfinished_attempt_of_another_session_does_not_resume_in_this_one(ws, monkeypatch, pinned):
+    old = ws.create_training_session(MODULE, dt.date(2026, 11, 1), "佐藤", "ja")
+    new = ws.create_training_session(MODULE, dt.date(2027, 11, 1), "佐藤", "ja")
+    t = ws.add_to_roster(old.id, "山田太郎")
+    ws.add_to_roster(new.id, "山田太郎")
+    left = ws.start_attempt(t.id, MODULE, session_id=old.id)
+    fresh = ws.start_attempt(t.id, MODULE, session_id=new.id)
+    assert fresh.id != left.id and fresh.session_id == new.id
+
+
+def test_records_and_exports_filter_by_session_and_period(ws, monkeypatch, pinned, tmp_path):
+    s2026 = ws.create_training_session(MODULE, dt.date(2026, 11, 1), "佐藤", "ja")
+    s2027 = ws.create_training_session(MODULE, dt.date(2027, 11, 1), "佐藤", "ja")
+    a = ws.add_to_roster(s2026.id, "田中花子")
+    b = ws.add_to_roster(s2027.id, "鈴木一郎")
+    ws.add_to_roster(s2027.id, "田中花子")
+    _at(monkeypatch, dt.datetime(2026, 11, 1, 10, 0))
+    _answer_all(ws, ws.start_attempt(a.id, MODULE, session_id=s2026.id).id)
+    _at(monkeypatch, dt.datetime(2027, 11, 1, 10, 0))
+    _answer_all(ws, ws.start_attempt(b.id, MODULE, session_id=s2027.id).id)
+
+    in_2027 = ws.training_records(MODULE, since=dt.date(2027, 1, 1), until=dt.date(2027, 12, 31))
+    assert {c.trainee.name: c.status for c in in_2027} == {"田中花子": NOT_STARTED, "鈴木一郎": PASSED}
+
+    path = ws.export_training_records("csv", tmp_path / "s2027.csv", lang="ja", session_id=s2027.id)
+    rows = list(csv.reader(path.open(encoding="utf-8-sig", newline="")))[1:]
+    assert {r[0]: r[4] for r in rows} == {"鈴木一郎": "修了", "田中花子": "未受講"}
+
+
+def test_cli_export_by_session_and_dates(data_dir, tmp_path):
+    ws = Workspace(data_dir)
+    s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤", "ja")
+    ws.add_to_roster(s.id, "山田太郎")
+    ws.close()
+    env = {"TENKEN_HOME": str(data_dir)}
+    out = tmp_path / "r.json"
+    r = run_cli("train", "export", "--format", "csv", "--out", str(out), "--session", str(s.id), env=env)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("train", "export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--from", "yesterday", env=env)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and not (tmp_path / "x.csv").exists()
+    r = run_cli(
+        "train", "export", "--format", "csv", "--out", str(tmp_path / "y.csv"),
+        "--from", "2027-01-01", "--to", "2026-01-01", env=env,
+    )  # fmt: skip
+    assert r.returncode == 1 and not (tmp_path / "y.csv").exists()
+    r = run_cli("train", "export", "--format", "csv", "--out", str(tmp_path / "z.csv"), "--session", "999", env=env)
+    assert r.returncode == 1 and "999" in r.stderr
