@@ -1,0 +1,82 @@
+"""Structure of every shipped training module: an answer key that cannot be guessed from position or length,
+both languages present, every citation resolving in the corpus (the loader refuses an unknown one)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import pytest
+from rich.cells import cell_len
+
+from tui.content.loader import build_corpus, load_modules
+from tui.domain.text import Text
+from tui.domain.training import Module
+
+#: At most this share of a module's single-choice questions may have the right answer on any one position, or as
+#: the longest choice (chance is 1/4 with four choices; the content had 18 of 18 on position 1, 17 longest).
+MAX_SHARE = 0.4
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return build_corpus()
+
+
+@pytest.fixture(scope="module")
+def modules(corpus) -> dict[str, Module]:
+    return load_modules(corpus)
+
+
+def _width(text: Text, lang: str) -> int:
+    return cell_len(text.get(lang)) if lang == "ja" else len(text.get(lang))
+
+
+def _limit(n: int) -> int:
+    return max(2, math.ceil(n * MAX_SHARE))
+
+
+def _singles(module: Module):
+    return [q for q in module.quiz if q.kind == "single"]
+
+
+def test_right_answers_do_not_cluster_on_one_position(modules):
+    for m in modules.values():
+        singles = _singles(m)
+        positions = Counter(next(n for n, c in enumerate(q.choices) if c.correct) for q in singles)
+        assert max(positions.values()) <= _limit(len(singles)), (m.id, dict(positions))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_right_answer_is_not_usually_the_longest(modules, lang):
+    for m in modules.values():
+        singles = _singles(m)
+        longest = [
+            q.id
+            for q in singles
+            if _width(next(c for c in q.choices if c.correct).text, lang)
+            >= max(_width(c.text, lang) for c in q.choices)
+        ]
+        assert len(longest) <= _limit(len(singles)), (m.id, lang, longest)
+
+
+def test_every_text_exists_in_both_languages(modules):
+    for m in modules.values():
+        texts: list[Text] = [m.title, m.summary, m.audience, *m.objectives]
+        for q in m.quiz:
+            texts += [q.text, *(c.text for c in q.choices), *(c.explanation for c in q.choices)]
+        if m.exercise is not None:
+            texts += [m.exercise.title, m.exercise.scenario]
+            for i in m.exercise.injects:
+                texts += [i.title, i.situation, *(d.text for d in i.decisions), *(d.debrief for d in i.decisions)]
+        for t in texts:
+            assert t.ja.strip() and t.en.strip(), (m.id, t)
+            assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in t.ja), (m.id, t.ja)
+
+
+def test_every_citation_resolves_in_the_corpus(modules, corpus):
+    for m in modules.values():
+        refs = [r for q in m.quiz for r in q.cites] + [r for lesson in m.lessons for r in lesson.cites]
+        if m.exercise is not None:
+            refs += [r for i in m.exercise.injects for r in i.cites]
+        assert refs and all(r in corpus for r in refs), m.id
