@@ -60,6 +60,23 @@ def test_the_right_answer_is_not_usually_the_longest(modules, lang):
         assert len(longest) <= _limit(len(singles)), (m.id, lang, longest)
 
 
+def test_the_best_decision_is_neither_first_nor_longest_by_habit(modules):
+    for m in modules.values():
+        if m.exercise is None:
+            continue
+        injects = m.exercise.injects
+        best_at = Counter(next(n for n, d in enumerate(i.decisions) if d.score == i.best) for i in injects)
+        assert max(best_at.values()) <= math.ceil(len(injects) / 2), (m.id, dict(best_at))
+        for lang in ("ja", "en"):
+            longest = [
+                i.id
+                for i in injects
+                if _width(next(d for d in i.decisions if d.score == i.best).text, lang)
+                >= max(_width(d.text, lang) for d in i.decisions)
+            ]
+            assert len(longest) <= _limit(len(injects)), (m.id, lang, longest)
+
+
 def test_every_text_exists_in_both_languages(modules):
     for m in modules.values():
         texts: list[Text] = [m.title, m.summary, m.audience, *m.objectives]

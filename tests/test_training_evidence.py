@@ -10,7 +10,16 @@ import random
 import pytest
 
 from tests.conftest import PINNED_TODAY, run_cli
-from tui.domain.training import EXAM, EXERCISE, FAILED, NOT_STARTED, PASSED, make_layout
+from tui.domain.training import (
+    EXAM,
+    EXERCISE,
+    FAILED,
+    NOT_STARTED,
+    PASSED,
+    critical_decisions,
+    exercise_score,
+    make_layout,
+)
 from tui.store import models
 from tui.workspace import Workspace
 
@@ -173,3 +182,106 @@ def test_cli_export_by_session_and_dates(data_dir, tmp_path):
     assert r.returncode == 1 and not (tmp_path / "y.csv").exists()
     r = run_cli("train", "export", "--format", "csv", "--out", str(tmp_path / "z.csv"), "--session", "999", env=env)
     assert r.returncode == 1 and "999" in r.stderr
+
+
+# --- 2. the tabletop exercises branch, and critical decisions fail ----------------------------------------------
+
+
+def _best(inject):
+    return max(inject.decisions, key=lambda d: (d.score, not d.critical))
+
+
+def _play(exercise, pick) -> dict[str, str]:
+    """Decisions along the exercise's own path: `pick(inject)` returns the decision taken at each inject."""
+    chosen: dict[str, str] = {}
+    while (inject := exercise.next_inject(chosen)) is not None:
+        chosen[inject.id] = pick(inject).id
+    return chosen
+
+
+def _decision(exercise, inject_id: str, text_en: str):
+    inject = next(i for i in exercise.injects if i.id == inject_id)
+    return next(d for d in inject.decisions if text_en in d.text.en)
+
+
+@pytest.fixture(scope="module")
+def exercises():
+    from tui.content.loader import build_corpus, load_modules
+
+    modules = load_modules(build_corpus())
+    return {m.exercise.id: m.exercise for m in modules.values() if m.exercise is not None}
+
+
+def test_two_scenarios_hot_wallet_and_back_office_ransomware(exercises):
+    assert {"hot-wallet-outflow", "back-office-ransomware"} <= set(exercises)
+    for ex in exercises.values():
+        assert {"csirt", "operations", "legal", "comms", "management"} <= set(ex.roles)
+        assert all(i.clock and i.lead in ex.roles and i.facilitator.ja and i.facilitator.en for i in ex.injects)
+        assert any(d.critical for i in ex.injects for d in i.decisions)
+        assert any(i.when for i in ex.injects), "at least one inject depends on an earlier decision"
+        best = _play(ex, _best)
+        assert exercise_score(ex, best) == (ex.max_score, ex.max_score, True)
+
+
+def test_hiding_the_incident_or_calling_it_maintenance_fails_whatever_the_score(exercises):
+    ex = exercises["hot-wallet-outflow"]
+    for inject_id, text in (("i5", "Keep it inside the firm"), ("i6", "system maintenance")):
+        bad = _decision(ex, inject_id, text)
+        chosen = _play(ex, lambda i, inject_id=inject_id, bad=bad: bad if i.id == inject_id else _best(i))
+        score, best, passed = exercise_score(ex, chosen)
+        assert score * 100 >= ex.pass_mark * best, "the score alone would pass"
+        assert not passed
+        assert [(i.id, d.id) for i, d in critical_decisions(ex, chosen)] == [(inject_id, bad.id)]
+
+
+def test_waiting_till_morning_moves_the_next_inject_to_the_morning(exercises):
+    ex = exercises["hot-wallet-outflow"]
+    wait = _decision(ex, "i1", "watch until the start of business")
+    after = ex.next_inject({"i1": wait.id})
+    assert after.id == "i2m" and after.clock == "07:30"  # no CSIRT lead joining at 02:30
+    chosen = _play(ex, lambda i: wait if i.id == "i1" else _best(i))
+    assert "i2" not in chosen and "i2m" in chosen
+    stop = _play(ex, _best)
+    assert "i2" in stop and "i2m" not in stop
+
+
+def test_waiting_and_keeping_withdrawals_running_fails(exercises):
+    ex = exercises["hot-wallet-outflow"]
+    wait = _decision(ex, "i1", "watch until the start of business")
+    keep = _decision(ex, "i3", "keep customer withdrawals running")
+    chosen = _play(ex, lambda i: wait if i.id == "i1" else keep if i.id == "i3" else _best(i))
+    assert not exercise_score(ex, chosen)[2]
+
+
+def test_every_critical_decision_fails_even_with_the_best_everywhere_else(exercises):
+    for ex in exercises.values():
+        for inject in ex.injects:
+            for bad in (d for d in inject.decisions if d.critical):
+                # reach the inject: take a flag-setting decision where the inject needs it, the best otherwise
+                def pick(i, inject=inject, bad=bad):
+                    if i.id == inject.id:
+                        return bad
+                    needed = [d for d in i.decisions if set(d.sets) & set(inject.when) and not d.critical]
+                    return needed[0] if needed else _best(i)
+
+                chosen = _play(ex, pick)
+                assert chosen.get(inject.id) == bad.id, (ex.id, inject.id)
+                assert not exercise_score(ex, chosen)[2], (ex.id, inject.id, bad.id)
+
+
+def test_pressing_the_first_decision_every_time_fails(exercises):
+    for ex in exercises.values():
+        chosen = _play(ex, lambda i: i.decisions[0])
+        assert not exercise_score(ex, chosen)[2], ex.id
+
+
+def test_a_decision_the_path_does_not_lead_to_is_refused(ws, pinned):
+    from tui.workspace import UserError
+
+    module = ws.training_module("csirt-onboarding")
+    t = ws.add_trainee("山田太郎")
+    a = ws.start_attempt(t.id, module.id, EXERCISE)
+    morning = next(i for i in module.exercise.injects if i.id == "i2m")
+    with pytest.raises(UserError):
+        ws.choose_decision(a.id, morning.id, morning.decisions[0].id)
+    assert ws.training.attempt(a.id).answers == {}

@@ -216,12 +216,23 @@ async def test_run_the_tabletop_exercise_to_the_end(ws, app_factory):
         await pilot.pause()
         ex = app.screen
         assert isinstance(ex, ExerciseScreen) and ex.stage == "scenario"
+        assert "CSIRT" in _text(ex, "run-feedback")  # the roles around the table
         await pilot.press("enter")
-        expected = 0
-        for n, inject in enumerate(module.exercise.injects):
+        expected, seen = 0, []
+        for n in range(len(module.exercise.injects)):
+            inject = ex.current
+            if inject is None:
+                break
+            seen.append(inject.id)
+            assert inject.clock in _text(ex, "run-question")
             pick = n % len(inject.decisions)
             shown = ex.attempt.decisions(inject)  # shuffled for this attempt
+            if shown[pick].critical:
+                pick = (pick + 1) % len(shown)
             expected += shown[pick].score
+            await pilot.press("f")  # the facilitator's notes
+            assert inject.facilitator.ja[:8] in _text(ex, "run-question").replace("\n", "").replace(" ", "")
+            await pilot.press("f")
             await pilot.press(str(pick + 1), "enter")
             assert ex.stage == "debrief"
             debrief = _text(ex, "run-feedback").replace("\n", "").replace(" ", "")
@@ -229,13 +240,20 @@ async def test_run_the_tabletop_exercise_to_the_end(ws, app_factory):
             assert "根拠" in _text(ex, "run-after") or "Provisions" in _text(ex, "run-after")
             await pilot.press("enter")
         assert ex.stage == "result"
+        result = _text(ex, "run-question").replace("\n", "").replace(" ", "")
+        for inject_id in seen:  # the debrief: every decision, its consequence, the provisions it touches
+            inject = next(i for i in module.exercise.injects if i.id == inject_id)
+            decided = next(d for d in inject.decisions if d.id == ex.chosen[inject_id])
+            assert inject.title.ja in result and decided.debrief.ja[:12] in result
+        assert "交換業規則" in result
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
     (attempt,) = ws.training.attempts(trainee.id, module.id)
     assert attempt.kind == EXERCISE and attempt.finished and attempt.session_id == session.id
-    assert attempt.score == expected and attempt.total == module.exercise.max_score
-    assert attempt.passed == (expected >= module.exercise.pass_score)
+    met = [i for i in module.exercise.injects if i.id in seen]
+    assert attempt.score == expected and attempt.total == sum(i.best for i in met)
+    assert attempt.passed == (expected * 100 >= module.exercise.pass_mark * attempt.total)
 
 
 async def test_review_mode_asks_the_due_questions_and_reschedules_them(ws, app_factory):

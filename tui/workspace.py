@@ -546,6 +546,9 @@ class Workspace:
             raise UserError(
                 _("The exercise has no decision {id} for inject {inject}.").format(id=decision_id, inject=inject_id)
             )
+        chosen = {k: str(v) for k, v in attempt.answers.items() if isinstance(v, str)}
+        if inject.id not in chosen and not inject.reached(exercise.flags(chosen)):  # type: ignore[union-attr]
+            raise UserError(_("The decisions so far do not lead to inject {inject}.").format(inject=inject_id))
         return self.training.save_answer(attempt_id, inject.id, decision_id)
 
     def finish_attempt(self, attempt_id: int):

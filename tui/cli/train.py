@@ -55,8 +55,9 @@ def module_json(module) -> dict:
             "id": ex.id,
             "title": {"ja": ex.title.ja, "en": ex.title.en},
             "injects": len(ex.injects),
-            "pass_score": ex.pass_score,
+            "pass_mark": ex.pass_mark,
             "max_score": ex.max_score,
+            "roles": list(ex.roles),
         },
     }
 
@@ -81,11 +82,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         if m.exercise is not None:
             print(
                 f"{'':<22} "
-                + _("exercise: {title} ({injects} injects, pass at {score} of {max})").format(
-                    title=m.exercise.title.get(lang),
-                    injects=len(m.exercise.injects),
-                    score=m.exercise.pass_score,
-                    max=m.exercise.max_score,
+                + _("exercise: {title} ({injects} injects, pass at {mark}% with no critical decision)").format(
+                    title=m.exercise.title.get(lang), injects=len(m.exercise.injects), mark=m.exercise.pass_mark
                 )
             )
     return 0

@@ -205,6 +205,24 @@ def _fingerprint(files: list[Path]) -> str:
     return h.hexdigest()[:32]
 
 
+def check_flags(path: Path, exercise) -> None:
+    """Every flag an inject waits for is set by some earlier decision, and every inject id is unique."""
+    ids = [i.id for i in exercise.injects]
+    if len(set(ids)) != len(ids):
+        raise ContentError(path, _("duplicate inject id {id}").format(id=next(i for i in ids if ids.count(i) > 1)))
+    set_before: set[str] = set()
+    for n, inject in enumerate(exercise.injects):
+        for flag in (*inject.when, *inject.unless):
+            if flag not in set_before:
+                raise ContentError(
+                    path,
+                    _("no earlier decision sets the flag '{flag}'").format(flag=flag),
+                    field=f"exercise.injects.{n}.when",
+                )
+        for d in inject.decisions:
+            set_before.update(d.sets)
+
+
 def build_corpus(root: Path | None = None) -> Corpus:
     """Parse and validate every rulebook and the equivalence links (no cache)."""
     root = root or checklists_dir()
@@ -487,13 +505,23 @@ def load_module(folder: Path, corpus: Corpus | None) -> Module:
                     i.id,
                     Text.of(i.title),
                     Text.of(i.situation),
-                    tuple(Decision(d.id, Text(d.ja, d.en), d.score, Text.of(d.debrief)) for d in i.decisions),
+                    tuple(
+                        Decision(d.id, Text(d.ja, d.en), d.score, Text.of(d.debrief), d.critical, tuple(d.sets))
+                        for d in i.decisions
+                    ),
                     check_refs(i.cites, ("exercise", "injects", n, "cites")),
+                    i.clock,
+                    i.lead,
+                    Text.of(i.facilitator),
+                    tuple(i.when),
+                    tuple(i.unless),
                 )
                 for n, i in enumerate(e.injects)
             ),
-            e.pass_score,
+            e.pass_mark,
+            tuple(e.roles),
         )
+        check_flags(path, exercise)
     if m.id != folder.name:
         raise ContentError(path, _("the id '{id}' does not match the folder name").format(id=m.id), field="id")
     return Module(

@@ -52,7 +52,19 @@ class Decision:
     id: str
     text: Text
     score: int
-    debrief: Text
+    debrief: Text  # what happens because of it, and which provisions it touches
+    critical: bool = False  # fails the exercise whatever the score (hiding the incident, lying to customers, …)
+    sets: tuple[str, ...] = ()  # flags later injects depend on ("waited", "kept-withdrawals", …)
+
+
+#: Who speaks for the team at an inject, when a team takes the exercise around one laptop.
+ROLES = {
+    "csirt": N_("CSIRT lead"),
+    "operations": N_("Operations"),
+    "legal": N_("Legal and compliance"),
+    "comms": N_("Communications"),
+    "management": N_("Management"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,23 +74,76 @@ class Inject:
     situation: Text
     decisions: tuple[Decision, ...]
     cites: tuple[str, ...]
+    clock: str = ""  # the scenario's time, for the facilitator's clock ("02:10", "D+1 09:00")
+    lead: str = ""  # a key of ROLES
+    facilitator: Text | None = None  # notes for the facilitator: what to ask, what to watch for
+    when: tuple[str, ...] = ()  # shown only when every one of these flags was set by an earlier decision
+    unless: tuple[str, ...] = ()  # and none of these
 
     @property
     def best(self) -> int:
         return max(d.score for d in self.decisions)
 
+    def reached(self, flags: set[str] | frozenset[str]) -> bool:
+        return all(f in flags for f in self.when) and not any(f in flags for f in self.unless)
+
 
 @dataclass(frozen=True, slots=True)
 class Exercise:
+    """A tabletop exercise whose injects depend on earlier decisions.
+
+    Passed when no critical decision was taken and the score reaches `pass_mark` percent of the best score of the
+    injects the team actually met.
+    """
+
     id: str
     title: Text
     scenario: Text
     injects: tuple[Inject, ...]
-    pass_score: int
+    pass_mark: int
+    roles: tuple[str, ...] = ()
+
+    def next_inject(self, chosen: Mapping[str, str]) -> Inject | None:
+        """The first inject not yet decided that the decisions so far lead to; None at the end."""
+        flags = self.flags(chosen)
+        for inject in self.injects:
+            if inject.id not in chosen and inject.reached(flags):
+                return inject
+        return None
+
+    def flags(self, chosen: Mapping[str, str]) -> set[str]:
+        out: set[str] = set()
+        for inject in self.injects:
+            d = inject_decision(inject, chosen)
+            if d is not None:
+                out.update(d.sets)
+        return out
+
+    def path(self, chosen: Mapping[str, str]) -> list[Inject]:
+        """The injects the decisions lead to, in order: those decided and those still open on the way."""
+        out: list[Inject] = []
+        flags: set[str] = set()
+        for inject in self.injects:
+            if not inject.reached(flags):
+                continue
+            out.append(inject)
+            d = inject_decision(inject, chosen)
+            if d is not None:
+                flags.update(d.sets)
+        return out
 
     @property
     def max_score(self) -> int:
-        return sum(i.best for i in self.injects)
+        """The best score possible: the best decision at every inject along the path those decisions lead to."""
+        chosen: dict[str, str] = {}
+        while (inject := self.next_inject(chosen)) is not None:
+            best = max(inject.decisions, key=lambda d: (d.score, not d.critical))
+            chosen[inject.id] = best.id
+        return sum(i.best for i in self.injects if i.id in chosen)
+
+
+def inject_decision(inject: Inject, chosen: Mapping[str, str]) -> Decision | None:
+    return next((d for d in inject.decisions if d.id == chosen.get(inject.id)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +168,22 @@ def quiz_score(module: Module, answers: dict[str, set[str]]) -> tuple[int, int, 
 
 
 def exercise_score(exercise: Exercise, chosen: Mapping[str, str]) -> tuple[int, int, bool]:
-    """(score, max, passed) for a tabletop exercise: the sum of the chosen decisions' scores; pass at ≥ pass_score.
+    """(score, max, passed) for a tabletop exercise.
 
-    `chosen` maps inject id → decision id; an inject without a decision scores 0.
+    `chosen` maps inject id → decision id. Only the injects the decisions lead to count: score is the sum of the
+    chosen decisions there, max the sum of their best decisions (an inject left open scores 0). A critical decision
+    fails the exercise whatever the score.
     """
-    score = sum(d.score for i in exercise.injects for d in i.decisions if chosen.get(i.id) == d.id)
-    return score, exercise.max_score, score >= exercise.pass_score
+    met = exercise.path(chosen)
+    score = sum(d.score for i in met if (d := inject_decision(i, chosen)) is not None)
+    best = sum(i.best for i in met)
+    passed = bool(met) and not critical_decisions(exercise, chosen) and score * 100 >= exercise.pass_mark * best
+    return score, best, passed
+
+
+def critical_decisions(exercise: Exercise, chosen: Mapping[str, str]) -> list[tuple[Inject, Decision]]:
+    """The decisions taken that fail the exercise on their own."""
+    return [(i, d) for i in exercise.path(chosen) if (d := inject_decision(i, chosen)) is not None and d.critical]
 
 
 def percent(score: int, total: int) -> int:

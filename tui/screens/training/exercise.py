@@ -1,4 +1,11 @@
-"""A tabletop exercise: the scenario, then each inject in turn, a decision, its score and the debrief."""
+"""A tabletop exercise: the scenario, then each inject the team's decisions lead to, a decision and its debrief.
+
+A team takes it around one laptop: each inject names the role that speaks for the team (CSIRT lead, operations,
+legal and compliance, communications, management), shows the scenario's clock, and `f` shows the facilitator's
+notes. Which inject comes next depends on earlier decisions; a critical decision (hiding the incident, lying to
+customers) fails the exercise whatever the score. The end is a debrief of every decision: its consequence and the
+provisions it touches.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +14,26 @@ from rich.text import Text as RichText
 from textual.binding import Binding
 
 from tui.domain.training import (
+    ROLES,
     Attempt,
     Decision,
     Inject,
     Module,
     Trainee,
+    critical_decisions,
     exercise_score,
+    inject_decision,
     percent,
 )
 from tui.i18n import N_, _
 from tui.screens.training.common import LANGUAGE_NAMES
 from tui.screens.training.runner import _number_bindings, _Runner
-from tui.widgets.cites import cites_text, open_cited
+from tui.widgets.cites import cite_label, cites_text, open_cited
 from tui.widgets.wrapped import option_grid
 
 
 class ExerciseScreen(_Runner):
-    """A tabletop exercise: the scenario, then each inject in turn, a decision, its score and the debrief."""
+    """A tabletop exercise: the scenario, then each inject in turn, a decision, its debrief, and the final debrief."""
 
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="training.exercise.back"),
@@ -32,6 +42,7 @@ class ExerciseScreen(_Runner):
         Binding("up", "move(-1)", N_("Previous decision"), id="training.exercise.up", show=False, priority=True),
         Binding("down", "move(1)", N_("Next decision"), id="training.exercise.down", show=False, priority=True),
         Binding("a", "article", N_("Cited article"), id="training.exercise.article"),
+        Binding("f", "facilitator", N_("Facilitator notes"), id="training.exercise.facilitator"),
         Binding("g", "trainee_language", N_("Trainee language"), id="training.exercise.language"),
         *_number_bindings("training.exercise"),
     ]
@@ -42,33 +53,30 @@ class ExerciseScreen(_Runner):
         self.attempt = attempt
         self.module = module
         self.exercise = module.exercise
-        self.index = 0
+        self.current: Inject | None = None
         self.choice: str | None = None
+        self.notes = False  # the facilitator's notes shown
         self.stage = "scenario"  # scenario | inject | debrief | result
 
     def on_mount(self) -> None:
-        done = [i for i in self.exercise.injects if i.id in self.attempt.answers]
-        if done and self.stage == "scenario":
-            self.notify(_("Resuming: {n} decisions were already saved.").format(n=len(done)))
-            self.index = self._next_open(0)
+        if self.attempt.answers and self.stage == "scenario":
+            self.notify(_("Resuming: {n} decisions were already saved.").format(n=len(self.attempt.answers)))
+            self.current = self.exercise.next_inject(self.chosen)
             self.stage = "inject"
-            if self.index >= len(self.exercise.injects):
+            if self.current is None:
                 self._finish()
         super().on_mount()
 
-    def _next_open(self, start: int) -> int:
-        n = start
-        while n < len(self.exercise.injects) and self.exercise.injects[n].id in self.attempt.answers:
-            n += 1
-        return n
+    @property
+    def chosen(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.attempt.answers.items() if isinstance(v, str)}
 
     @property
     def inject(self) -> Inject | None:
-        return self.exercise.injects[self.index] if self.index < len(self.exercise.injects) else None
+        return self.current
 
     def _decided(self, inject: Inject) -> Decision | None:
-        chosen = self.attempt.answers.get(inject.id)
-        return next((d for d in inject.decisions if d.id == chosen), None)
+        return inject_decision(inject, self.chosen)
 
     def action_pick(self, number: int) -> None:
         i = self.inject
@@ -89,8 +97,13 @@ class ExerciseScreen(_Runner):
             self.cursor = (self.cursor + step) % len(i.decisions)
             self.render_all()
 
+    def action_facilitator(self) -> None:
+        self.notes = not self.notes
+        self.render_all()
+
     def action_submit(self) -> None:
         if self.stage == "scenario":
+            self.current = self.exercise.next_inject(self.chosen)
             self.stage = "inject"
         elif self.stage == "inject":
             i = self.inject
@@ -108,9 +121,9 @@ class ExerciseScreen(_Runner):
                 return
             self.stage = "debrief"
         elif self.stage == "debrief":
-            self.index = self._next_open(self.index + 1)
+            self.current = self.exercise.next_inject(self.chosen)
             self.choice, self.cursor = None, 0
-            if self.index >= len(self.exercise.injects):
+            if self.current is None:
                 self._finish()
             else:
                 self.stage = "inject"
@@ -130,12 +143,6 @@ class ExerciseScreen(_Runner):
             self.notify(_("Your decisions are saved; the exercise resumes where you left it."))
         self.dismiss(self.attempt.id if self.stage == "result" else None)
 
-    def _running_score(self) -> tuple[int, int]:
-        chosen = {k: str(v) for k, v in self.attempt.answers.items()}
-        score, _max, _ok = exercise_score(self.exercise, chosen)
-        so_far = sum(i.best for i in self.exercise.injects if i.id in chosen)
-        return score, so_far
-
     def render_all(self) -> None:
         lang = self.lang
         head = _("{what}: {title} — {name} ({language})").format(
@@ -147,18 +154,19 @@ class ExerciseScreen(_Runner):
         self._set("run-head", head)
         if self.stage == "scenario":
             self._set("run-question", RichText(self.exercise.scenario.get(lang)))
-            self._set(
-                "run-feedback",
-                RichText(
-                    _("{n} injects; pass at {score} of {max} points.").format(
-                        n=len(self.exercise.injects), score=self.exercise.pass_score, max=self.exercise.max_score
-                    ),
-                    style="dim",
-                ),
+            about = RichText(
+                _("Roles around the table: {roles}.").format(roles=", ".join(_(ROLES[r]) for r in self.exercise.roles))
+                + "\n",
+                style="dim",
             )
+            about.append(
+                _("Pass at {mark}% of the best score, with no critical decision.").format(mark=self.exercise.pass_mark),
+                style="dim",
+            )
+            self._set("run-feedback", about)
             self._set("run-options", "")
             self._set("run-after", "")
-            self._set("run-hint", _("Enter: begin"))
+            self._set("run-hint", _("Enter: begin · f: facilitator notes"))
         elif self.stage == "result":
             self._set("run-question", self._result())
             for widget_id in ("run-feedback", "run-options", "run-after"):
@@ -167,28 +175,31 @@ class ExerciseScreen(_Runner):
         else:
             i = self.inject
             assert i is not None
-            score, so_far = self._running_score()
+            score, best, _passed = exercise_score(self.exercise, self.chosen)
             top = RichText()
-            top.append(
-                _("Inject {n} of {total}").format(n=self.index + 1, total=len(self.exercise.injects)), style="dim"
-            )
-            top.append(" · " + _("score so far: {score} of {max}").format(score=score, max=so_far) + "\n", style="dim")
+            top.append(f"⏱ {i.clock}  ", style="bold")
+            top.append(_("{role} speaks for the team").format(role=_(ROLES.get(i.lead, i.lead))), style="bold cyan")
+            top.append("  · " + _("score so far: {score} of {max}").format(score=score, max=best) + "\n", style="dim")
             top.append(i.title.get(lang) + "\n", style="bold")
             top.append(i.situation.get(lang))
+            if self.notes and i.facilitator is not None:
+                top.append("\n\n" + _("Facilitator notes:") + " ", style="bold magenta")
+                top.append(i.facilitator.get(lang), style="magenta")
             self._set("run-question", top)
             self._set("run-options", self._decisions(i))
             if self.stage == "debrief":
                 self._set("run-feedback", self._debrief(i))
                 self._set("run-after", cites_text(self.tenken.ws.corpus, i.cites, lang))
-                self._set("run-hint", _("Enter: next inject · a: read the cited provision"))
+                self._set("run-hint", _("Enter: next inject · a: read the cited provision · f: facilitator notes"))
             else:
                 self._set("run-feedback", "")
                 self._set("run-after", "")
-                self._set("run-hint", _("Number keys or ↑ ↓ and space: choose · Enter: decide"))
+                self._set("run-hint", _("Number keys or ↑ ↓ and space: choose · Enter: decide · f: facilitator notes"))
 
     def _result(self) -> RichText:
         a = self.attempt
         lang = self.lang
+        corpus = self.tenken.ws.corpus
         out = RichText(
             _("Final score: {score} of {max} points ({percent}%)").format(
                 score=a.score, max=a.total, percent=percent(a.score, a.total)
@@ -199,12 +210,29 @@ class ExerciseScreen(_Runner):
         if a.passed:
             out.append(" " + _("Passed") + " ", style="bold black on green")
         else:
-            out.append(" " + _("Not passed yet") + " ", style="bold white on dark_red")
-        out.append("  " + _("pass score {score}").format(score=self.exercise.pass_score) + "\n\n")
-        for i in self.exercise.injects:
+            out.append(" " + _("Not passed") + " ", style="bold white on dark_red")
+        out.append("  " + _("pass mark {mark}%").format(mark=self.exercise.pass_mark) + "\n")
+        critical = critical_decisions(self.exercise, self.chosen)
+        if critical:
+            out.append(
+                "\n" + _("Failed on a critical decision, whatever the score:") + "\n", style="bold white on dark_red"
+            )
+            for i, d in critical:
+                out.append(f"  ✗ {i.clock} {i.title.get(lang)}: {d.text.get(lang)}\n", style="bold red")
+        out.append(
+            "\n" + _("Debrief: each decision, its consequence and the provisions it touches") + "\n", style="bold"
+        )
+        for i in self.exercise.path(self.chosen):
             d = self._decided(i)
-            out.append(f"  {i.title.get(lang)}: ", style="bold")
-            out.append(f"{d.score if d else 0} / {i.best}\n")
+            out.append(f"\n⏱ {i.clock} {i.title.get(lang)} ", style="bold")
+            out.append(f"({_(ROLES.get(i.lead, i.lead))}) ", style="cyan")
+            out.append(f"{d.score if d else 0} / {i.best}\n", style="bold red" if d is not None and d.critical else "")
+            if d is None:
+                out.append("  " + _("No decision.") + "\n", style="dim")
+                continue
+            out.append(f"  ▶ {d.text.get(lang)}\n")
+            out.append(f"  {d.debrief.get(lang)}\n", style="italic")
+            out.append("  " + " / ".join(cite_label(corpus, r, lang) for r in i.cites) + "\n", style="dim")
         return out
 
     def _decisions(self, i: Inject) -> Table:
@@ -214,9 +242,10 @@ class ExerciseScreen(_Runner):
             if self.stage == "debrief":
                 chosen = decided is not None and d.id == decided.id
                 style = "bold" if chosen else ("green" if d.score == i.best else "dim")
+                flag = " ✗" if d.critical else ""
                 rows.append(
                     (
-                        RichText(f"{'▶' if chosen else ' '} {n + 1} [{d.score:>2}/{i.best}]", style=style),
+                        RichText(f"{'▶' if chosen else ' '} {n + 1} [{d.score:>2}/{i.best}]{flag}", style=style),
                         RichText(d.text.get(self.lang), style=style),
                     )
                 )
@@ -236,6 +265,9 @@ class ExerciseScreen(_Runner):
         out = RichText()
         if d is None:
             return out
+        if d.critical:
+            out.append(" " + _("Critical: this decision fails the exercise") + " ", style="bold white on dark_red")
+            out.append("\n")
         style = (
             "bold black on green"
             if d.score == i.best

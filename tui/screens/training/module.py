@@ -67,11 +67,8 @@ class ModuleScreen(TenkenScreen[None]):
             if m.exercise is not None:
                 info.append(
                     "\n"
-                    + _("Tabletop exercise: {title} ({n} injects, pass at {score} of {max})").format(
-                        title=m.exercise.title.get(lang),
-                        n=len(m.exercise.injects),
-                        score=m.exercise.pass_score,
-                        max=m.exercise.max_score,
+                    + _("Tabletop exercise: {title} ({n} injects, pass at {mark}% with no critical decision)").format(
+                        title=m.exercise.title.get(lang), n=len(m.exercise.injects), mark=m.exercise.pass_mark
                     ),
                     style="dim",
                 )
