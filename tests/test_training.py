@@ -93,11 +93,15 @@ def test_intervals_grow_on_success_and_shrink_on_lapses(card, today):
     old = card.stability if card else 0.0
     right = schedule(card, True, today)
     wrong = schedule(card, False, today)
-    assert right.stability > old or right.stability == 365
+    # FSRS counts the time since the last review: answered again the same day, stability holds rather than grows
+    same_day = card is not None and (card.last_reviewed is None or card.last_reviewed >= today)  # None: unknown
+    assert right.stability > old or right.stability == 365 or (same_day and right.stability >= min(old, 365))
     assert right.stability <= 365
     assert wrong.stability <= max(old, 1.0)
     assert 1 <= right.difficulty <= 10 and 1 <= wrong.difficulty <= 10
-    assert wrong.lapses == (card.lapses if card else 0) + 1 and wrong.reps == 0
+    # a second miss on the same day is not a second lapse (the issue: two misses in one day counted twice)
+    missed_today = card is not None and card.last_reviewed == today and card.reps == 0
+    assert wrong.lapses == (card.lapses if card else 0) + (0 if missed_today else 1) and wrong.reps == 0
     assert right.reps == (card.reps if card else 0) + 1
     assert right.last_reviewed == wrong.last_reviewed == today
 

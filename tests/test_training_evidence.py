@@ -285,3 +285,55 @@ def test_a_decision_the_path_does_not_lead_to_is_refused(ws, pinned):
     with pytest.raises(UserError):
         ws.choose_decision(a.id, morning.id, morning.decisions[0].id)
     assert ws.training.attempt(a.id).answers == {}
+
+
+# --- 6. spaced review with FSRS ---------------------------------------------------------------------------------
+
+DAY0 = dt.date(2026, 11, 2)
+
+
+def test_a_question_remembered_30_days_late_grows_more_than_one_reviewed_on_time():
+    from tui.domain.training import schedule
+
+    card = schedule(schedule(None, False, DAY0), True, DAY0 + dt.timedelta(days=1))
+    on_time = schedule(card, True, card.due_on)
+    late = schedule(card, True, card.due_on + dt.timedelta(days=30))
+    assert late.stability > on_time.stability  # the old scheduler gave both the same +interval
+
+
+def test_two_misses_on_one_day_are_one_lapse():
+    from tui.domain.training import schedule
+
+    once = schedule(None, False, DAY0)
+    twice = schedule(once, False, DAY0)
+    assert once.lapses == twice.lapses == 1 and twice.due_on == DAY0 + dt.timedelta(days=1)
+    next_day = schedule(twice, False, DAY0 + dt.timedelta(days=1))
+    assert next_day.lapses == 2
+
+
+def test_hard_good_easy_space_the_next_review_further_apart():
+    from tui.domain.training import EASY, GOOD, HARD, schedule
+
+    card = schedule(schedule(None, False, DAY0), True, DAY0 + dt.timedelta(days=1))
+    due = {r: schedule(card, r, card.due_on).due_on for r in (HARD, GOOD, EASY)}
+    assert due[HARD] <= due[GOOD] <= due[EASY] and due[HARD] < due[EASY]
+
+
+def test_review_answers_take_a_rating_and_due_reviews_are_listed_per_trainee(ws, pinned):
+    from tui.workspace import UserError
+
+    module = ws.training_module(MODULE)
+    q = module.quiz[0]
+    wrong = [next(c.id for c in q.choices if not c.correct)]
+    yamada, suzuki = ws.add_trainee("山田太郎"), ws.add_trainee("鈴木一郎")
+    for t in (yamada, suzuki):
+        a = ws.start_attempt(t.id, MODULE)
+        ws.answer_question(a.id, q.id, wrong, today=PINNED_TODAY)
+    tomorrow = PINNED_TODAY + dt.timedelta(days=1)
+    assert [(t.name, n) for t, n in ws.due_review_summary(tomorrow)] == [("山田太郎", 1), ("鈴木一郎", 1)]
+    assert ws.due_review_summary(PINNED_TODAY) == []
+    with pytest.raises(UserError):
+        ws.review_answer(yamada.id, MODULE, q.id, sorted(q.correct_ids), today=tomorrow, rating="again")
+    _ok, easy = ws.review_answer(yamada.id, MODULE, q.id, sorted(q.correct_ids), today=tomorrow, rating="easy")
+    _ok, good = ws.review_answer(suzuki.id, MODULE, q.id, sorted(q.correct_ids), today=tomorrow)
+    assert easy.due_on > good.due_on > tomorrow

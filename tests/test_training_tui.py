@@ -273,6 +273,11 @@ async def test_review_mode_asks_the_due_questions_and_reschedules_them(ws, app_f
         assert isinstance(review, QuizScreen) and review.review and len(review.items) == 1
         await pilot.press(*_keys(app.screen, question), "enter")
         await pilot.pause()
+        assert review.stage == "rate" and "4" in _text(review, "run-feedback")  # Again / Hard / Good / Easy
+        assert ws.training.card(trainee.id, MODULE, question.id).reps == 0  # nothing saved before the rating
+        await pilot.press("4")  # easy
+        await pilot.pause()
+        assert review.stage == "feedback"
         await pilot.press("enter")
         await pilot.pause()
         assert review.stage == "result"
@@ -281,6 +286,25 @@ async def test_review_mode_asks_the_due_questions_and_reschedules_them(ws, app_f
         assert isinstance(app.screen, TraineeScreen)
     card = ws.training.card(trainee.id, MODULE, question.id)
     assert card.due_on > PINNED_TODAY + dt.timedelta(days=1) and card.reps == 1
+
+
+async def test_due_reviews_are_shown_when_tenken_starts(ws, app_factory, monkeypatch):
+    trainee = ws.add_trainee("山田太郎")
+    ws.training.save_card(trainee.id, MODULE, "q01", CardState(PINNED_TODAY, 1.0, 6.0, 0, 1, PINNED_TODAY))
+    app = app_factory()
+    said: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        said.append(str(message))
+        return original(message, *args, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.settled()
+        await pilot.pause()
+    assert any("山田太郎 (1)" in m for m in said), said
 
 
 async def test_lessons_page_with_arrows_and_cited_articles_open_in_the_browser(ws, app_factory):

@@ -571,20 +571,44 @@ class Workspace:
                 out.append((module, question, card))
         return out
 
-    def review_answer(self, trainee_id: int, module_id: str, question_id: str, picked, today: dt.date | None = None):
-        """Answer a review card: (correct, the card's new state), saved at once."""
+    def review_answer(
+        self,
+        trainee_id: int,
+        module_id: str,
+        question_id: str,
+        picked,
+        today: dt.date | None = None,
+        rating: str | None = None,
+    ):
+        """Answer a review card: (correct, the card's new state), saved at once.
+
+        A wrong answer is rated Again; a right one as the trainee rates it (hard / good / easy; good if not said).
+        """
         from tui.domain import inspection as _insp
-        from tui.domain.training import schedule
+        from tui.domain.training import AGAIN, GOOD, RATINGS, schedule
 
         module = self.training_module(module_id)
         question = next((q for q in module.quiz if q.id == question_id), None)
         if question is None:
             raise UserError(_("The module has no question {id}.").format(id=question_id))
+        if rating is not None and (rating not in RATINGS or rating == AGAIN):
+            raise UserError(_("Rate a right answer as hard, good or easy."))
         today = today or _insp.today()
         correct = question.is_correct(set(picked))
-        state = schedule(self.training.card(trainee_id, module_id, question_id), correct, today)
+        grade = (rating or GOOD) if correct else AGAIN
+        state = schedule(self.training.card(trainee_id, module_id, question_id), grade, today)
         self.training.save_card(trainee_id, module_id, question_id, state)
         return correct, state
+
+    def due_review_summary(self, today: dt.date | None = None) -> list:
+        """(trainee, number of review questions due by today) for every trainee with any, most due first."""
+        from tui.domain import inspection as _insp
+
+        counts = self.training.due_counts(today or _insp.today())
+        if not counts:
+            return []
+        by_id = {t.id: t for t in self.trainees()}
+        return sorted(((by_id[i], n) for i, n in counts.items() if i in by_id), key=lambda p: (-p[1], p[0].name))
 
     def trainee_history(self, trainee_id: int) -> list:
         """(attempt, session or None) for everything the trainee took, oldest first."""

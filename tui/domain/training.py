@@ -7,6 +7,7 @@ import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tui.domain.text import Text
 from tui.i18n import N_
@@ -196,52 +197,72 @@ def percent(score: int, total: int) -> int:
 MIN_DIFFICULTY, MAX_DIFFICULTY, NEW_DIFFICULTY = 1.0, 10.0, 5.0
 MAX_INTERVAL = 365  # days: a well-known question still comes back once a year
 
+AGAIN, HARD, GOOD, EASY = "again", "hard", "good", "easy"
+RATINGS = (AGAIN, HARD, GOOD, EASY)
+RATING_LABELS = {AGAIN: N_("Again"), HARD: N_("Hard"), GOOD: N_("Good"), EASY: N_("Easy")}
+
 
 @dataclass(frozen=True, slots=True)
 class CardState:
     """Where a missed question stands in review: when it is due and how well it is known."""
 
     due_on: dt.date
-    stability: float = 0.0  # the current interval in days (0: never scheduled)
-    difficulty: float = NEW_DIFFICULTY  # 1 (easy) … 10 (hard)
+    stability: float = 0.0  # FSRS stability: days until recall falls to 90 % (0: never scheduled)
+    difficulty: float = NEW_DIFFICULTY  # FSRS difficulty, 1 (easy) … 10 (hard)
     reps: int = 0  # correct reviews in a row
-    lapses: int = 0  # times the question was missed
+    lapses: int = 0  # days on which the question was missed
     last_reviewed: dt.date | None = None
 
 
-def growth(difficulty: float) -> float:
-    """How much an interval grows on a correct answer: ×4.0 for the easiest question, ×1.3 for the hardest."""
-    d = min(MAX_DIFFICULTY, max(MIN_DIFFICULTY, difficulty))
-    return 1.0 + (MAX_DIFFICULTY + 1 - d) * 0.3
+@lru_cache(maxsize=1)
+def _scheduler():
+    """FSRS (the `fsrs` package) in whole days: no same-day learning steps, intervals up to a year, no fuzz."""
+    from fsrs import Scheduler
+
+    return Scheduler(learning_steps=(), relearning_steps=(), maximum_interval=MAX_INTERVAL, enable_fuzzing=False)
 
 
-def schedule(card: CardState | None, correct: bool, today: dt.date) -> CardState:
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
+def schedule(card: CardState | None, answer: bool | str, today: dt.date) -> CardState:
     """The card's next state after one answer given on `today` (a pure function; `None` is a new card).
 
-    A small SM-2-style scheduler, with FSRS names for its two numbers: *stability* S is the interval in days
-    the question is expected to be remembered, *difficulty* D runs from 1 (easy) to 10 (hard).
-
-    - Wrong (a lapse): the question is due **tomorrow**; S halves (never below 1 day; 1 for a new card),
-      D rises by 1 (at most 10), the run of correct answers restarts and the lapse is counted.
-    - Right: S grows by the factor ``1 + (11 − D) × 0.3`` (×2.8 at D = 5) and by at least one day, capped
-      at 365 days; D falls by 0.5 (at least 1); the question is due in round(S) days, so never before the
-      day after tomorrow.
-
-    Dates count from `today`, not from the old due date, so reviewing early or late never schedules a card in
-    the past, and a correct answer always puts the next review later than a wrong one would.
+    `answer` is a rating (again / hard / good / easy) or, from a quiz, right (good) / wrong (again). FSRS computes
+    stability and difficulty from the rating *and the time since the last review*: a question remembered 30 days
+    late grows more than one reviewed on the day. A wrong answer is due tomorrow; a right one never sooner than
+    the day after. Two misses on the same day count as one lapse.
     """
-    old_s = card.stability if card is not None else 0.0
-    old_d = card.difficulty if card is not None and card.difficulty > 0 else NEW_DIFFICULTY
+    from fsrs import Card, Rating, State
+
+    rating = answer if isinstance(answer, str) else (GOOD if answer else AGAIN)
+    if rating not in RATINGS:
+        raise ValueError(rating)
+    fsrs_rating = {AGAIN: Rating.Again, HARD: Rating.Hard, GOOD: Rating.Good, EASY: Rating.Easy}[rating]
     reps = card.reps if card is not None else 0
     lapses = card.lapses if card is not None else 0
-    if not correct:
-        s = max(1.0, old_s / 2)
-        d = min(MAX_DIFFICULTY, old_d + 1)
-        return CardState(today + dt.timedelta(days=1), s, d, 0, lapses + 1, today)
-    base = max(1.0, old_s)
-    s = min(float(MAX_INTERVAL), max(base + 1, base * growth(old_d)))
-    d = max(MIN_DIFFICULTY, old_d - 0.5)
-    return CardState(today + dt.timedelta(days=max(2, round(s))), s, d, reps + 1, lapses, today)
+    if card is None or card.stability <= 0:
+        before = Card()
+    else:  # a card saved before FSRS may lack its last review: its interval, counted back from the due day
+        last = card.last_reviewed or card.due_on - dt.timedelta(days=max(1, round(card.stability)))
+        before = Card(
+            state=State.Review,
+            stability=min(float(MAX_INTERVAL), card.stability),
+            difficulty=min(MAX_DIFFICULTY, max(MIN_DIFFICULTY, card.difficulty)),
+            due=_noon(card.due_on),
+            last_review=_noon(min(last, today)),
+        )
+    after, _log = _scheduler().review_card(before, fsrs_rating, _noon(today))
+    stability = min(float(MAX_INTERVAL), float(after.stability or 0.0))
+    difficulty = min(MAX_DIFFICULTY, max(MIN_DIFFICULTY, float(after.difficulty or NEW_DIFFICULTY)))
+    if rating == AGAIN:
+        missed_today_already = card is not None and card.last_reviewed == today and card.reps == 0
+        return CardState(
+            today + dt.timedelta(days=1), stability, difficulty, 0, lapses + (0 if missed_today_already else 1), today
+        )
+    days = max(2, min(MAX_INTERVAL, (after.due.date() - today).days))
+    return CardState(today + dt.timedelta(days=days), stability, difficulty, reps + 1, lapses, today)
 
 
 # --- trainees, sessions, attempts and completion ------------------------------------------------

@@ -12,7 +12,11 @@ from rich.text import Text as RichText
 from textual.binding import Binding
 
 from tui.domain.training import (
+    EASY,
     EXAM,
+    GOOD,
+    HARD,
+    RATING_LABELS,
     Attempt,
     Choice,
     Module,
@@ -109,6 +113,11 @@ class QuizScreen(_Runner):
 
     def action_pick(self, number: int) -> None:
         q = self.question
+        if self.stage == "rate":
+            rating = {2: HARD, 3: GOOD, 4: EASY}.get(number)
+            if rating is not None:
+                self._rate(rating)
+            return
         if self.stage != "question" or q is None or number > len(q.choices):
             return
         self.cursor = number - 1
@@ -144,6 +153,10 @@ class QuizScreen(_Runner):
                 )
                 return
             module = self.items[self.index][0]
+            if self.attempt is None and q.is_correct(self.picked):
+                self.stage = "rate"  # a right review answer: the trainee says how well they knew it (FSRS)
+                self.render_all()
+                return
             try:
                 if self.attempt is not None:
                     self.attempt = ws.answer_question(self.attempt.id, q.id, sorted(self.picked))
@@ -159,11 +172,31 @@ class QuizScreen(_Runner):
                 self.render_all()
                 return
             self.stage = "feedback"
+        elif self.stage == "rate":
+            self._rate(GOOD)
+            return
         elif self.stage == "feedback":
             self._advance()
         else:
             self.dismiss(self.attempt.id if self.attempt is not None else None)
             return
+        self.render_all()
+
+    def _rate(self, rating: str) -> None:
+        """Save a right review answer with the trainee's rating, then show the explanations."""
+        q = self.question
+        if q is None:
+            return
+        module = self.items[self.index][0]
+        try:
+            correct, _card = self.tenken.ws.review_answer(
+                self.trainee.id, module.id, q.id, sorted(self.picked), rating=rating
+            )
+        except Exception as exc:  # StoreError or UserError
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.results[self.index] = correct
+        self.stage = "feedback"
         self.render_all()
 
     def _advance(self) -> None:
@@ -212,7 +245,21 @@ class QuizScreen(_Runner):
         top.append(q.text.get(lang), style="bold")
         self._set("run-question", top)
         self._set("run-options", self._choices(q))
-        if self.stage == "feedback":
+        if self.stage == "rate":
+            prompt = RichText(" " + _("Correct") + " ", style="bold black on green")
+            prompt.append(
+                "  "
+                + _("How well did you know it? {hard} · {good} · {easy} (Enter: {default})").format(
+                    hard="2 " + _(RATING_LABELS[HARD]),
+                    good="3 " + _(RATING_LABELS[GOOD]),
+                    easy="4 " + _(RATING_LABELS[EASY]),
+                    default=_(RATING_LABELS[GOOD]),
+                )
+            )
+            self._set("run-feedback", prompt)
+            self._set("run-after", "")
+            self._set("run-hint", _("2 hard · 3 good · 4 easy · Enter: good"))
+        elif self.stage == "feedback":
             self._set("run-feedback", self._verdict(q))
             self._set("run-after", cites_text(self.tenken.ws.corpus, q.cites, lang))
             self._set("run-hint", _("Enter: next question · a: read the cited provision"))
