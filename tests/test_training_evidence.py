@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import random
 
 import pytest
@@ -337,3 +338,107 @@ def test_review_answers_take_a_rating_and_due_reviews_are_listed_per_trainee(ws,
     _ok, easy = ws.review_answer(yamada.id, MODULE, q.id, sorted(q.correct_ids), today=tomorrow, rating="easy")
     _ok, good = ws.review_answer(suzuki.id, MODULE, q.id, sorted(q.correct_ids), today=tomorrow)
     assert easy.due_on > good.due_on > tomorrow
+
+
+# --- 4. trainees with a stable id, e-mail and firm; edit, merge, delete, roster import -----------------------------
+
+
+def test_same_name_in_another_department_is_another_person(ws, pinned):
+    s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤", "ja")
+    soumu = ws.add_to_roster(s.id, "山田太郎", "総務部")
+    eigyo = ws.add_to_roster(s.id, "山田太郎", "営業部")
+    assert soumu.id != eigyo.id and soumu.uid != eigyo.uid
+    assert ws.add_to_roster(s.id, "山田太郎", "営業部").id == eigyo.id
+    assert [(t.name, t.department) for t in ws.training_session(s.id).roster] == [
+        ("山田太郎", "総務部"),
+        ("山田太郎", "営業部"),
+    ]
+
+
+def test_edit_merge_and_delete_a_trainee(ws, pinned):
+    from tui.workspace import UserError
+
+    s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤", "ja")
+    a = ws.add_to_roster(s.id, "山田太郎", "総務部")
+    b = ws.add_to_roster(s.id, "山田 太郎x", "総務部")  # the same person, mistyped
+    _answer_all(ws, ws.start_attempt(b.id, MODULE, session_id=s.id).id)
+    with pytest.raises(UserError):
+        ws.edit_trainee(a.id, email="not-an-address")
+    assert ws.trainee(a.id).email == ""
+    edited = ws.edit_trainee(a.id, email="yamada@example.co.jp", department="総務部 法務課")
+    assert edited.email == "yamada@example.co.jp" and edited.department == "総務部 法務課" and edited.uid == a.uid
+    merged = ws.merge_trainees(a.id, b.id)
+    assert merged.id == a.id and [t.id for t in ws.training_session(s.id).roster] == [a.id]
+    assert ws.session_results(s.id)[0].status == PASSED  # b's pass now belongs to a
+    with pytest.raises(UserError):
+        ws.trainee(b.id)
+    ws.delete_trainee(a.id)
+    assert all(t.id != a.id for t in ws.trainees())
+    [row] = ws.session_results(s.id)  # the count stays, anonymous
+    assert row.trainee.deleted and "山田" not in row.trainee.name and row.trainee.email == ""
+    assert row.status == PASSED and ws.session_passed_counts() == {s.id: 1}
+    stored = models.Trainee.get_by_id(a.id)
+    assert stored.name == "" and stored.email == "" and stored.uid != a.uid
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_roster_import_from_csv_or_xlsx(ws, pinned, tmp_path, suffix):
+    rows = [
+        ["氏名", "部署", "メール"],
+        ["山田太郎", "総務部", "yamada@example.co.jp"],
+        ["", "", ""],
+        ["鈴木一郎", "営業部", ""],
+    ]
+    path = tmp_path / f"roster{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8-sig")
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        for r in rows:
+            wb.active.append(r)
+        wb.save(path)
+    s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤", "ja")
+    ws.add_trainee("山田太郎", "総務部")
+    assert ws.import_roster(path, session_id=s.id) == (1, 1)
+    roster = ws.training_session(s.id).roster
+    assert [(t.name, t.department, t.email) for t in roster] == [
+        ("山田太郎", "総務部", "yamada@example.co.jp"),
+        ("鈴木一郎", "営業部", ""),
+    ]
+
+
+def test_a_bad_roster_changes_nothing(ws, tmp_path):
+    from tui.workspace import UserError
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,email\n山田太郎,yamada@example.co.jp\n鈴木一郎,=cmd|calc\n", encoding="utf-8")
+    with pytest.raises(UserError, match="3"):
+        ws.import_roster(bad)
+    assert ws.trainees() == []
+    nohead = tmp_path / "nohead.csv"
+    nohead.write_text("山田太郎,総務部\n", encoding="utf-8")
+    with pytest.raises(UserError):
+        ws.import_roster(nohead)
+    with pytest.raises(UserError):
+        ws.import_roster(tmp_path / "roster.txt")
+
+
+def test_cli_roster_import_and_trainee_housekeeping(data_dir, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "name,department,email\n山田太郎,総務部,yamada@example.co.jp\n鈴木一郎,営業部,\n", encoding="utf-8"
+    )
+    env = {"TENKEN_HOME": str(data_dir)}
+    r = run_cli("train", "roster", str(roster), env=env)
+    assert r.returncode == 0, r.stderr
+    listed = json.loads(run_cli("train", "trainee", "list", "--json", env=env).stdout)
+    assert [(t["name"], t["email"]) for t in listed] == [("山田太郎", "yamada@example.co.jp"), ("鈴木一郎", "")]
+    suzuki = next(t for t in listed if t["name"] == "鈴木一郎")
+    r = run_cli("train", "trainee", "edit", str(suzuki["id"]), "--email", "bad", env=env)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    r = run_cli("train", "trainee", "delete", str(suzuki["id"]), env=env)
+    assert r.returncode == 0, r.stderr
+    listed = json.loads(run_cli("train", "trainee", "list", "--json", env=env).stdout)
+    assert [t["name"] for t in listed] == ["山田太郎"]

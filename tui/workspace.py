@@ -37,6 +37,28 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+MAX_NAME = 100  # characters in a trainee's name or department
+
+
+def valid_email(text: str) -> bool:
+    import re
+
+    return len(text) <= 254 and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) is not None
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise UserError(_("{path} is not a readable .xlsx file.").format(path=path.name)) from exc
+    sheet = wb.worksheets[0]
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(max_row=1001, values_only=True)]
+    wb.close()
+    return rows
+
+
 class UserError(Exception):
     """Bad input from the user: one sentence, exit status 1."""
 
@@ -405,15 +427,95 @@ class Workspace:
             raise UserError(_("There is no trainee with id {id}.").format(id=trainee_id))
         return found
 
-    def add_trainee(self, name: str, department: str = "", lang: str = ""):
+    def add_trainee(self, name: str, department: str = "", lang: str = "", firm_id: int | None = None):
         if not name.strip():
             raise UserError(_("A trainee needs a name."))
-        return self.training.create_trainee(name, department, lang=lang)
+        if len(name) > MAX_NAME or len(department) > MAX_NAME:
+            raise UserError(_("A trainee needs a name of at most {n} characters.").format(n=MAX_NAME))
+        return self.training.create_trainee(name, department, firm_id=firm_id, lang=lang)
 
-    def trainee_named(self, name: str, department: str = ""):
-        """The trainee with this name, created when there is none yet."""
-        found = self.training.find_trainee(name)
-        return found if found is not None else self.add_trainee(name, department)
+    def trainee_named(self, name: str, department: str = "", firm_id: int | None = None):
+        """The trainee with this name (and department, when one is given), created when there is none yet."""
+        found = self.training.find_trainee(name, department or None)
+        return found if found is not None else self.add_trainee(name, department, firm_id=firm_id)
+
+    def edit_trainee(
+        self,
+        trainee_id: int,
+        name: str | None = None,
+        department: str | None = None,
+        email: str | None = None,
+        firm_id: int | None | bool = False,
+    ):
+        """Correct a trainee's name, department, e-mail or firm (checked first; nothing changes on a bad value)."""
+        self.trainee(trainee_id)
+        if name is not None and (not name.strip() or len(name) > MAX_NAME):
+            raise UserError(_("A trainee needs a name of at most {n} characters.").format(n=MAX_NAME))
+        if department is not None and len(department) > MAX_NAME:
+            raise UserError(_("A department name has at most {n} characters.").format(n=MAX_NAME))
+        if email is not None and email.strip() and not valid_email(email.strip()):
+            raise UserError(_("{email} is not an e-mail address.").format(email=email.strip()[:80]))
+        if firm_id not in (False, None):
+            self.firm(int(firm_id))
+        return self.training.update_trainee(trainee_id, name, department, email, firm_id)
+
+    def merge_trainees(self, keep_id: int, drop_id: int):
+        """The same person entered twice: everything of `drop_id` moves to `keep_id`."""
+        self.trainee(keep_id)
+        self.trainee(drop_id)
+        if keep_id == drop_id:
+            raise UserError(_("Choose two different trainees to merge."))
+        return self.training.merge_trainees(keep_id, drop_id)
+
+    def delete_trainee(self, trainee_id: int) -> None:
+        """Erase the trainee's personal data; their attempts stay as anonymous counts."""
+        self.trainee(trainee_id)
+        self.training.delete_trainee(trainee_id)
+
+    def import_roster(self, path: Path, session_id: int | None = None, firm_id: int | None = None) -> tuple[int, int]:
+        """Trainees from a CSV or xlsx roster (columns name/氏名, department/部署, email/メール); (added, known).
+
+        Every row is checked before anything is saved: one bad row, nothing changes. With a session, everyone
+        goes on its roster.
+        """
+        from tui.domain.training import parse_roster
+
+        path = Path(path)
+        if not path.is_file():
+            raise UserError(_("There is no file {path}.").format(path=path))
+        if path.stat().st_size > 5_000_000:
+            raise UserError(_("The roster file is larger than 5 MB."))
+        if path.suffix.lower() == ".xlsx":
+            rows = _xlsx_rows(path)
+        elif path.suffix.lower() == ".csv":
+            import csv
+
+            try:
+                with open(path, encoding="utf-8-sig", newline="") as fh:
+                    rows = [list(r) for r in csv.reader(fh)]
+            except UnicodeDecodeError as exc:
+                raise UserError(_("Save the roster as UTF-8 CSV (Excel: CSV UTF-8).")) from exc
+        else:
+            raise UserError(_("A roster is a .csv or .xlsx file."))
+        people, problem = parse_roster(rows)
+        if problem:
+            raise UserError(problem)
+        session = self.training_session(session_id) if session_id is not None else None
+        if firm_id is not None:
+            self.firm(firm_id)
+        added = known = 0
+        for name, department, email in people:
+            found = self.training.find_trainee(name, department or None)
+            if found is None:
+                found = self.add_trainee(name, department, firm_id=firm_id or (session.firm_id if session else None))
+                added += 1
+            else:
+                known += 1
+            if email and not found.email:
+                self.training.update_trainee(found.id, email=email)
+            if session is not None:
+                self.training.add_to_roster(session.id, found.id)
+        return added, known
 
     def set_trainee_language(self, trainee_id: int, lang: str):
         self.trainee(trainee_id)
@@ -651,13 +753,14 @@ class Workspace:
         return [completion(mod, t, by_trainee.get(t.id, ())) for t in trainees for mod in modules]
 
     def session_results(self, session_id: int) -> list:
-        """Scores, pass and completion of everyone on a session's roster, from the attempts taken in that session."""
+        """Scores, pass and completion of everyone on a session's roster, from the attempts taken in that session
+        (a trainee whose personal data was erased stays as an anonymous row)."""
+        from tui.domain.training import completion
+
         session = self.training_session(session_id)
-        by_id = {
-            c.trainee.id: c
-            for c in self.training_records(session.module_id, [t.id for t in session.roster], session_id=session_id)
-        }
-        return [by_id[t.id] for t in session.roster if t.id in by_id]
+        module = self.training_module(session.module_id)
+        attempts = [a for a in self.training.attempts(module_id=module.id) if a.session_id == session_id]
+        return [completion(module, t, attempts) for t in session.roster]
 
     def session_passed_counts(self) -> dict[int, int]:
         """Session id → how many on its roster passed the session's module in that session."""
@@ -708,6 +811,8 @@ class Workspace:
 
         if since is not None and until is not None and since > until:
             raise UserError(_("The period starts after it ends."))
+        if module_id is not None:
+            self.training_module(module_id)
         if session_id is not None:
             session = self.training_session(session_id)
             if module_id is not None and module_id != session.module_id:
@@ -716,5 +821,91 @@ class Workspace:
             trainee_ids = [t.id for t in session.roster]
         else:
             trainee_ids = None
+        if fmt == "json":
+            from tui.export.records import statements, write_statements
+
+            records = self.training_attempt_records(module_id, trainee_ids, session_id, since, until, firm_id)
+            return write_statements(statements(records, self.xapi_options()), path, force=force)
         rows = self.training_records(module_id, trainee_ids, session_id, since, until, firm_id)
         return export_records(rows, fmt, path, lang or self.language(), force=force)
+
+    def training_attempt_records(
+        self,
+        module_id: str | None = None,
+        trainee_ids=None,
+        session_id: int | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        firm_id: int | None = None,
+    ) -> list:
+        """Every attempt that counts (same filters as training_records), with its trainee, module and session."""
+        from tui.export.records import AttemptRecord
+
+        trainees = {t.id: t for t in self.trainees()}
+        wanted = set(trainee_ids) if trainee_ids is not None else None
+        sessions = {s.id: s for s in self.training_sessions()}
+        out = []
+        for a in self.training.attempts(module_id=module_id):
+            t = trainees.get(a.trainee_id)
+            module = self.modules.get(a.module_id)
+            if t is None or module is None or (wanted is not None and t.id not in wanted):
+                continue
+            if (session_id is not None and a.session_id != session_id) or (
+                firm_id is not None and t.firm_id != firm_id
+            ):
+                continue
+            if (since is not None and a.started_at.date() < since) or (
+                until is not None and a.started_at.date() > until
+            ):
+                continue
+            out.append(AttemptRecord(a, t, module, sessions.get(a.session_id) if a.session_id else None))
+        return out
+
+    def xapi_options(self):
+        """How statements name trainees: the settings `xapi.actor` (account | mbox) and `xapi.home_page`."""
+        from tui.export.records import ACTORS, HOME_PAGE, XapiOptions
+
+        actor = self.store.get_setting("xapi.actor") or "account"
+        return XapiOptions(
+            actor if actor in ACTORS else "account", self.store.get_setting("xapi.home_page") or HOME_PAGE
+        )
+
+    def set_xapi_options(self, actor: str | None = None, home_page: str | None = None):
+        from urllib.parse import urlsplit
+
+        from tui.export.records import ACTORS
+
+        if actor is not None:
+            if actor not in ACTORS:
+                raise UserError(_("The actor is account or mbox."))
+            self.store.set_setting("xapi.actor", actor)
+        if home_page is not None:
+            parts = urlsplit(home_page)
+            if parts.scheme not in ("http", "https") or not parts.netloc or len(home_page) > 300:
+                raise UserError(_("The home page must be an http(s) address such as https://example.co.jp/."))
+            self.store.set_setting("xapi.home_page", home_page)
+        return self.xapi_options()
+
+    def send_training_statements(
+        self, url: str, user: str = "", password: str = "", batch: int = 50, retries: int = 3, **filters
+    ) -> tuple[int, int]:
+        """Post the statements not yet sent to this LRS; (sent now, already sent before). Sent ids are kept."""
+        import json
+
+        from tui.export.lrs import post_statements
+        from tui.export.records import statements
+
+        key = "xapi.sent." + url.rstrip("/")
+        try:
+            done = set(json.loads(self.store.get_setting(key) or "[]"))
+        except ValueError:
+            done = set()
+        items = statements(self.training_attempt_records(**filters), self.xapi_options())
+        todo = [st for st in items if st["id"] not in done]
+
+        def sent(ids: list[str]) -> None:  # after each accepted batch, so a failure later loses nothing
+            done.update(ids)
+            self.store.set_setting(key, json.dumps(sorted(done)))
+
+        post_statements(url, todo, user=user, password=password, batch=batch, retries=retries, on_sent=sent)
+        return len(todo), len(items) - len(todo)

@@ -277,6 +277,7 @@ class Trainee:
     lang: str = ""  # the language the trainee takes lessons and quizzes in; "" follows the session or the UI
     uid: str = ""  # stable across laptops and bundles (the xAPI account name)
     email: str = ""
+    deleted: bool = False  # personal data erased: only anonymous counts remain
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,3 +483,55 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
         exercise_percent=best_ex.percent if best_ex else None,
         exercise_passed=any(a.passed for a in exercises),
     )
+
+
+# --- roster import ------------------------------------------------------------------------------
+
+ROSTER_HEADERS = {
+    "name": ("name", "氏名", "名前", "受講者"),
+    "department": ("department", "部署", "所属"),
+    "email": ("email", "e-mail", "メール", "メールアドレス"),
+}
+MAX_ROSTER = 1000
+
+
+def parse_roster(rows: Sequence[Sequence[str]]) -> tuple[list[tuple[str, str, str]], str]:
+    """(name, department, email) per row of a roster table whose first row names the columns; or an error sentence.
+
+    Blank rows are skipped; a row without a name, an over-long value or a malformed e-mail refuses the whole file.
+    """
+    import re
+    import unicodedata
+
+    from tui.i18n import _
+
+    if not rows:
+        return [], _("The roster is empty.")
+    header = [unicodedata.normalize("NFKC", str(h)).strip().lower() for h in rows[0]]
+    cols: dict[str, int] = {}
+    for key, names in ROSTER_HEADERS.items():
+        for n, h in enumerate(header):
+            if h in names:
+                cols[key] = n
+                break
+    if "name" not in cols:
+        return [], _("The first row must name the columns: name (氏名), department (部署), email (メール).")
+    body = [r for r in rows[1:] if any(str(v).strip() for v in r)]
+    if len(body) > MAX_ROSTER:
+        return [], _("A roster has at most {n} rows.").format(n=MAX_ROSTER)
+    out: list[tuple[str, str, str]] = []
+    for line, r in enumerate(body, 2):
+
+        def cell(key: str, r: Sequence[str] = r) -> str:
+            n = cols.get(key)
+            return str(r[n]).strip() if n is not None and n < len(r) else ""
+
+        name, dept, email = cell("name"), cell("department"), cell("email")
+        if not name:
+            return [], _("Row {n} has no name.").format(n=line)
+        if len(name) > 100 or len(dept) > 100:
+            return [], _("Row {n}: a name or department longer than 100 characters.").format(n=line)
+        if email and (len(email) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)):
+            return [], _("Row {n}: {email} is not an e-mail address.").format(n=line, email=email[:80])
+        out.append((name, dept, email))
+    return out, ""

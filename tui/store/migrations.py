@@ -127,6 +127,7 @@ def _v5(db: SqliteDatabase) -> None:
     db.execute_sql("ALTER TABLE attempt ADD COLUMN mode VARCHAR(16) NOT NULL DEFAULT 'practice'")
     db.execute_sql("ALTER TABLE training_session ADD COLUMN mode VARCHAR(16) NOT NULL DEFAULT 'practice'")
     db.execute_sql("ALTER TABLE trainee ADD COLUMN email TEXT NOT NULL DEFAULT ''")
+    db.execute_sql("ALTER TABLE trainee ADD COLUMN deleted_at DATETIME")  # personal data erased, counts kept
     for table in ("trainee", "attempt"):
         db.execute_sql(f"ALTER TABLE {table} ADD COLUMN uid VARCHAR(36) NOT NULL DEFAULT ''")
         for (row_id,) in db.execute_sql(f"SELECT id FROM {table}").fetchall():

@@ -119,6 +119,7 @@ class Trainee(BaseModel):
     name = TextField()
     department = TextField(default="")
     email = TextField(default="")
+    deleted_at = DateTimeField(null=True)  # set when the trainee's personal data was erased (APPI)
     firm = ForeignKeyField(Firm, null=True, backref="trainees", on_delete="SET NULL")
     created_at = DateTimeField(default=now)
 

@@ -23,9 +23,10 @@ KIND_LABELS = {QUIZ: N_("quiz"), EXERCISE: N_("exercise")}
 
 
 def _errors():
+    from tui.export import ExportError
     from tui.workspace import UserError
 
-    return (StoreError, UserError)
+    return (StoreError, UserError, ExportError)
 
 
 def language_name(lang: str) -> str:

@@ -39,6 +39,8 @@ class SessionScreen(TenkenScreen[None]):
         Binding("h", "history", N_("History"), id="training.session.history"),
         Binding("r", "review", N_("Review"), id="training.session.review"),
         Binding("g", "trainee_language", N_("Trainee language"), id="training.session.language", show=False),
+        Binding("i", "import_roster", N_("Import roster"), id="training.session.import"),
+        Binding("o", "export", N_("Export records"), id="training.session.export"),
     ]
 
     def __init__(self, session_id: int) -> None:
@@ -212,6 +214,66 @@ class SessionScreen(TenkenScreen[None]):
             _("{name} now takes training in {language}.").format(name=trainee.name, language=LANGUAGE_NAMES[new])
         )
         self.reload(select=trainee.id)
+
+    def action_import_roster(self) -> None:
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            from pathlib import Path
+
+            try:
+                added, known = self.tenken.ws.import_roster(Path(text.strip()).expanduser(), self.session_id)
+            except _errors() as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.notify(
+                _("Roster imported: {added} new trainees, {known} already known.").format(added=added, known=known)
+            )
+            self.reload()
+
+        self.app.push_screen(
+            InputDialog(
+                _("Import a roster"),
+                _("Path of a .csv or .xlsx file with the columns name (氏名), department (部署), email (メール):"),
+                check=lambda v: None if v.strip() else _("Type a path."),
+            ),
+            done,
+        )
+
+    def action_export(self) -> None:
+        """This session's records (roster and attempts in this session) as xlsx, csv or json (xAPI)."""
+        from pathlib import Path
+
+        s = self.session
+        if s is None:
+            return
+        default = str(Path.home() / f"tenken-session-{s.id}-{s.held_on.isoformat()}.xlsx")
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            path = Path(text.strip()).expanduser()
+            fmt = path.suffix.lower().lstrip(".")
+            try:
+                written = self.tenken.ws.export_training_records(fmt, path, session_id=s.id)
+            except _errors() as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.notify(_("Wrote {path}.").format(path=written), timeout=10)
+
+        self.app.push_screen(
+            InputDialog(
+                _("Export this session's records"),
+                _("File to write (.xlsx, .csv, or .json for xAPI statements):"),
+                value=default,
+                check=lambda v: (
+                    None
+                    if Path(v.strip()).suffix.lower() in (".xlsx", ".csv", ".json")
+                    else _("The file must end in .xlsx, .csv or .json.")
+                ),
+            ),
+            done,
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -12,7 +12,16 @@ from tui.domain.training import (
 )
 from tui.i18n import N_, _, format_date, get_language, other_language
 from tui.screens.base import TenkenScreen
-from tui.screens.training.common import KIND_LABELS, LANGUAGE_NAMES, _errors, language_name, score_cell, status_cell
+from tui.screens.dialogs import InputDialog
+from tui.screens.training.common import (
+    KIND_LABELS,
+    LANGUAGE_NAMES,
+    _errors,
+    language_name,
+    score_cell,
+    split_name,
+    status_cell,
+)
 from tui.screens.training.launch import run_review
 
 
@@ -29,6 +38,9 @@ class TraineeScreen(TenkenScreen[None]):
         Binding("escape", "back", N_("Back"), id="training.trainee.back"),
         Binding("r", "review", N_("Review"), id="training.trainee.review"),
         Binding("g", "trainee_language", N_("Trainee language"), id="training.trainee.language"),
+        Binding("e", "edit", N_("Edit"), id="training.trainee.edit"),
+        Binding("m", "merge", N_("Merge a duplicate"), id="training.trainee.merge"),
+        Binding("D", "delete", N_("Erase personal data"), id="training.trainee.delete"),
     ]
 
     def __init__(self, trainee_id: int) -> None:
@@ -151,6 +163,96 @@ class TraineeScreen(TenkenScreen[None]):
             _("{name} now takes training in {language}.").format(name=self.trainee.name, language=LANGUAGE_NAMES[new])
         )
         self.reload()
+
+    def action_edit(self) -> None:
+        """Name, department and e-mail in one line: 「山田太郎, 総務部, yamada@example.co.jp」."""
+        t = self.trainee
+        if t is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            parts = [p.strip() for p in text.replace("，", ",").split(",")]
+            name, dept, email = (parts + ["", "", ""])[:3]
+            try:
+                self.trainee = self.tenken.ws.edit_trainee(t.id, name=name, department=dept, email=email)
+            except _errors() as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(_("Saved {name}.").format(name=self.trainee.name))
+            self.reload()
+
+        self.app.push_screen(
+            InputDialog(
+                _("Edit trainee"),
+                _("Name, department and e-mail, separated by commas:"),
+                value=", ".join((t.name, t.department, t.email)),
+                check=lambda v: None if v.split(",")[0].strip() else _("Type a name."),
+            ),
+            done,
+        )
+
+    def action_merge(self) -> None:
+        t = self.trainee
+        if t is None:
+            return
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            name, dept = split_name(text)
+            ws = self.tenken.ws
+            other = ws.training.find_trainee(name, dept or None)
+            if other is None or other.id == t.id:
+                self.notify(_("There is no other trainee called {name}.").format(name=name), severity="warning")
+                return
+            try:
+                self.trainee = ws.merge_trainees(t.id, other.id)
+            except _errors() as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(_("Merged {other} into {name}.").format(other=other.name, name=t.name))
+            self.reload()
+
+        self.app.push_screen(
+            InputDialog(
+                _("Merge a duplicate"),
+                _("The duplicate's name (and department after a comma); its records move to {name}:").format(
+                    name=t.name
+                ),
+                check=lambda v: None if v.strip() else _("Type a name."),
+            ),
+            done,
+        )
+
+    def action_delete(self) -> None:
+        t = self.trainee
+        if t is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self.tenken.ws.delete_trainee(t.id)
+            except _errors() as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(_("Erased the personal data of {name}; anonymous counts remain.").format(name=t.name))
+            self.dismiss(None)
+
+        self.app.push_screen(
+            InputDialog(
+                _("Erase personal data"),
+                _(
+                    "This erases {name}'s name, department and e-mail for good; attempts stay as anonymous counts. "
+                    "Type the name to confirm:"
+                ).format(name=t.name),
+                check=lambda v: None if v.strip() == t.name else _("Type the name exactly as shown."),
+            ),
+            done,
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
