@@ -442,3 +442,46 @@ def test_cli_roster_import_and_trainee_housekeeping(data_dir, tmp_path):
     assert r.returncode == 0, r.stderr
     listed = json.loads(run_cli("train", "trainee", "list", "--json", env=env).stdout)
     assert [t["name"] for t in listed] == ["山田太郎"]
+
+
+# --- 7. classroom workflow ----------------------------------------------------------------------------------------
+
+
+def test_the_trainer_is_never_the_os_login(ws, pinned, monkeypatch):
+    import getpass
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "root")
+    assert ws.default_trainer() != "root"
+    ws.create_training_session(MODULE, PINNED_TODAY, "佐藤花子", "ja")
+    assert ws.default_trainer() == "佐藤花子"  # the last session's trainer, next time
+
+
+def test_a_session_can_be_edited_and_keeps_its_attempts(ws, pinned):
+    from tui.workspace import UserError
+
+    s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤", "ja")
+    t = ws.add_to_roster(s.id, "山田太郎")
+    _answer_all(ws, ws.start_attempt(t.id, MODULE, session_id=s.id).id)
+    edited = ws.edit_training_session(s.id, held_on=dt.date(2026, 11, 24), trainer="鈴木", mode=EXAM)
+    assert (edited.held_on, edited.trainer, edited.mode) == (dt.date(2026, 11, 24), "鈴木", EXAM)
+    assert ws.session_results(s.id)[0].status == PASSED
+    with pytest.raises(UserError):
+        ws.edit_training_session(s.id, trainer=" ")
+
+
+def test_a_certificate_only_for_a_pass_in_that_session(ws, pinned, tmp_path):
+    from docx import Document
+
+    from tui.workspace import UserError
+
+    s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤花子", "ja")
+    good = ws.add_to_roster(s.id, "山田太郎", "総務部")
+    bad = ws.add_to_roster(s.id, "鈴木一郎")
+    _answer_all(ws, ws.start_attempt(good.id, MODULE, session_id=s.id).id)
+    _answer_all(ws, ws.start_attempt(bad.id, MODULE, session_id=s.id).id, frozenset({"q01", "q02", "q03"}))
+    path = ws.training_certificate(s.id, good.id, tmp_path / "cert.docx")
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "修了証" in text and "山田太郎" in text and "佐藤花子" in text and "2026年11月23日" in text
+    with pytest.raises(UserError):
+        ws.training_certificate(s.id, bad.id, tmp_path / "no.docx")
+    assert not (tmp_path / "no.docx").exists()

@@ -548,7 +548,40 @@ class Workspace:
             raise UserError(_("The session language must be ja or en."))
         if mode not in MODES:
             raise UserError(_("The session mode must be practice or exam."))
+        self.store.set_setting("training.trainer", trainer.strip())
         return self.training.create_session(module_id, held_on, trainer, lang, firm_id, note, mode)
+
+    def default_trainer(self) -> str:
+        """Who runs a new session: the trainer of the last one, else the name set for the person using tenken, else
+        the firm's responsible officer; never the operating-system login (「root」 is nobody's name)."""
+        for key in ("training.trainer", "user_name"):
+            name = self.store.get_setting(key)
+            if name:
+                return name
+        firms = self.firms()
+        officer = getattr(firms[0].profile, "responsible_officer", None) if len(firms) == 1 else None
+        return officer or ""
+
+    def edit_training_session(
+        self,
+        session_id: int,
+        held_on: dt.date | None = None,
+        trainer: str | None = None,
+        lang: str | None = None,
+        mode: str | None = None,
+        note: str | None = None,
+    ):
+        """Correct a session's date, trainer, language, mode or note; its module and attempts stay."""
+        from tui.domain.training import MODES
+
+        self.training_session(session_id)
+        if trainer is not None and not trainer.strip():
+            raise UserError(_("A training session needs the trainer's name."))
+        if lang is not None and lang not in ("ja", "en"):
+            raise UserError(_("The session language must be ja or en."))
+        if mode is not None and mode not in MODES:
+            raise UserError(_("The session mode must be practice or exam."))
+        return self.training.update_session(session_id, held_on, trainer, lang, mode, note)
 
     def training_sessions(self, module_id: str | None = None) -> list:
         return self.training.sessions(module_id)
@@ -828,6 +861,37 @@ class Workspace:
             return write_statements(statements(records, self.xapi_options()), path, force=force)
         rows = self.training_records(module_id, trainee_ids, session_id, since, until, firm_id)
         return export_records(rows, fmt, path, lang or self.language(), force=force)
+
+    def training_certificate(
+        self, session_id: int, trainee_id: int, path: Path, lang: str | None = None, force: bool = False
+    ) -> Path:
+        """A certificate (docx) for a trainee who passed the session's module in that session."""
+        from tui.domain.training import PASSED
+        from tui.export.records import write_certificate
+
+        session = self.training_session(session_id)
+        result = next((c for c in self.session_results(session_id) if c.trainee.id == trainee_id), None)
+        if result is None or result.trainee.deleted:
+            raise UserError(_("The trainee is not on this session's roster."))
+        if result.status != PASSED or result.passed_on is None:
+            raise UserError(
+                _("{name} has not passed in this session; no certificate.").format(name=result.trainee.name)
+            )
+        firm = ""
+        if session.firm_id is not None:
+            firm = self.firm(session.firm_id).name
+        score = f"{result.best_score}/{result.best_total} ({result.best_percent}%)"
+        return write_certificate(
+            path,
+            lang or session.lang,
+            result.trainee,
+            self.training_module(session.module_id),
+            result.passed_on,
+            score,
+            session.trainer,
+            firm,
+            force=force,
+        )
 
     def training_attempt_records(
         self,

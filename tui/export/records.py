@@ -284,3 +284,56 @@ def export_records(rows: Sequence[Completion], fmt: str, path: Path, lang: str, 
         )
     writer = WRITERS[fmt]
     return write_atomically(Path(path), lambda p: writer(rows, p, lang), force=force)
+
+
+# --- certificate (docx) ---------------------------------------------------------------------------
+
+
+def write_certificate(
+    path: Path,
+    lang: str,
+    trainee: Trainee,
+    module: Module,
+    passed_on: dt.date,
+    score: str,
+    trainer: str,
+    firm: str = "",
+    force: bool = False,
+) -> Path:
+    """A one-page certificate of completion for a trainee who passed a module."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from tui.i18n import format_date
+
+    def produce(target: Path) -> None:
+        doc = Document()
+        font = "Yu Mincho" if lang == "ja" else "Times New Roman"
+        for text, size, bold in (
+            (gettext_in(lang, N_("Certificate of completion")), 28, True),
+            ("", 12, False),
+            (xml_text(trainee.name), 22, True),
+            (xml_text(trainee.department), 14, False),
+            ("", 12, False),
+            (
+                gettext_in(lang, N_("has completed the training module “{module}”.")).format(
+                    module=module.title.get(lang)
+                ),
+                14,
+                False,
+            ),
+            (gettext_in(lang, N_("Score: {score}")).format(score=score), 12, False),
+            (gettext_in(lang, N_("Date passed: {date}")).format(date=format_date(passed_on, lang)), 12, False),
+            (gettext_in(lang, N_("Trainer: {name}")).format(name=xml_text(trainer)), 12, False),
+            (xml_text(firm), 12, False),
+        ):
+            para = doc.add_paragraph()
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = para.add_run(text)
+            run.bold = bold
+            run.font.size = Pt(size)
+            run.font.name = font
+        doc.save(target)
+
+    return write_atomically(Path(path), produce, force=force)

@@ -246,6 +246,32 @@ class TrainingStore:
             )
         return self._session(row, ())
 
+    def update_session(
+        self,
+        session_id: int,
+        held_on: dt.date | None = None,
+        trainer: str | None = None,
+        lang: str | None = None,
+        mode: str | None = None,
+        note: str | None = None,
+    ) -> TrainingSession:
+        with guarded(_("save the training session")), self.db.atomic():
+            row = m.TrainingSession.get_or_none(m.TrainingSession.id == session_id)
+            if row is None:
+                raise StoreError(_("There is no training session with id {id}.").format(id=session_id))
+            if held_on is not None:
+                row.held_on = held_on
+            if trainer is not None and trainer.strip():
+                row.trainer = trainer.strip()
+            if lang in LANGUAGES:
+                row.lang = lang
+            if mode in MODES:
+                row.mode = mode
+            if note is not None:
+                row.note = note
+            row.save()
+            return self._session(row, self._roster([row.id]).get(row.id, ()))
+
     def session(self, session_id: int) -> TrainingSession | None:
         with guarded(_("read the database")):
             row = m.TrainingSession.get_or_none(m.TrainingSession.id == session_id)

@@ -40,7 +40,7 @@ class NewSessionDialog(TenkenModal[int | None]):
             yield Label(_("Date"), classes="field-label")
             yield Input(_today().isoformat(), placeholder="2026-11-23", id="session-date")
             yield Label(_("Trainer"), classes="field-label")
-            yield Input(self.tenken.ws.store.user_name(), id="session-trainer")
+            yield Input(self.tenken.ws.default_trainer(), placeholder=_("the trainer's name"), id="session-trainer")
             yield Label(_("Language of the session"), classes="field-label")
             yield Select(
                 [(LANGUAGE_NAMES["ja"], "ja"), (LANGUAGE_NAMES["en"], "en")],

@@ -41,6 +41,8 @@ class SessionScreen(TenkenScreen[None]):
         Binding("g", "trainee_language", N_("Trainee language"), id="training.session.language", show=False),
         Binding("i", "import_roster", N_("Import roster"), id="training.session.import"),
         Binding("o", "export", N_("Export records"), id="training.session.export"),
+        Binding("E", "edit_session", N_("Edit session"), id="training.session.edit"),
+        Binding("c", "certificate", N_("Certificate"), id="training.session.certificate"),
     ]
 
     def __init__(self, session_id: int) -> None:
@@ -214,6 +216,57 @@ class SessionScreen(TenkenScreen[None]):
             _("{name} now takes training in {language}.").format(name=trainee.name, language=LANGUAGE_NAMES[new])
         )
         self.reload(select=trainee.id)
+
+    def action_edit_session(self) -> None:
+        """Date and trainer in one line: 「2026-11-23, 佐藤花子」."""
+        s = self.session
+        if s is None:
+            return
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            from tui.domain.inspection import parse_date
+
+            day, _sep, trainer = text.partition(",")
+            try:
+                held_on = parse_date(day)
+            except ValueError:
+                held_on = None
+            if held_on is None:
+                self.notify(_("Type the date like 2026-11-23."), severity="error")
+                return
+            try:
+                self.tenken.ws.edit_training_session(s.id, held_on=held_on, trainer=trainer.strip() or None)
+            except _errors() as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.reload()
+
+        self.app.push_screen(
+            InputDialog(
+                _("Edit session"),
+                _("Date and trainer, separated by a comma:"),
+                value=f"{s.held_on.isoformat()}, {s.trainer}",
+                check=lambda v: None if v.strip() else _("Type the date like 2026-11-23."),
+            ),
+            done,
+        )
+
+    def action_certificate(self) -> None:
+        """A certificate of completion (docx) for the selected trainee, in the session's language."""
+        from pathlib import Path
+
+        trainee, s = self.selected(), self.session
+        if trainee is None or s is None:
+            return
+        path = Path.home() / f"tenken-certificate-{s.id}-{trainee.id}.docx"
+        try:
+            written = self.tenken.ws.training_certificate(s.id, trainee.id, path, force=True)
+        except _errors() as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.notify(_("Wrote {path}.").format(path=written), timeout=10)
 
     def action_import_roster(self) -> None:
         def done(text: str | None) -> None:
