@@ -4,6 +4,7 @@ both languages present, every citation resolving in the corpus (the loader refus
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 
 import pytest
@@ -12,6 +13,7 @@ from rich.cells import cell_len
 from tui.content.loader import build_corpus, load_modules
 from tui.domain.text import Text
 from tui.domain.training import Module
+from tui.paths import training_dir
 
 #: At most this share of a module's single-choice questions may have the right answer on any one position, or as
 #: the longest choice (chance is 1/4 with four choices; the content had 18 of 18 on position 1, 17 longest).
@@ -97,3 +99,44 @@ def test_every_citation_resolves_in_the_corpus(modules, corpus):
         if m.exercise is not None:
             refs += [r for i in m.exercise.injects for r in i.cites]
         assert refs and all(r in corpus for r in refs), m.id
+
+
+CITATION = re.compile(r"(Exchange Rules|FSI Rules|Derivatives Rules|E-Payment Rules) Art\. (\d+)((?:\([0-9ivxl]+\))*)")
+CITATION_JA = re.compile(
+    r"(交換業規則|仲介業者規則|デリバティブ規則|電子決済手段規則) ?(第\d+条(?:第\d+項)?(?:第\d+号)?)"
+)
+
+
+def test_citations_in_the_text_use_the_forms_on_screen_and_resolve(corpus):
+    """ "Art. 4(xiii)" in an explanation next to "Art. 4(1)(13)" under it was the issue: one form, and it exists."""
+    from tui.widgets.cites import cite_label
+
+    labels = {
+        lang: {cite_label(corpus, ref, lang).replace(" ", "") for ref in corpus.provisions} for lang in ("en", "ja")
+    }
+    bad = []
+    for path in sorted(training_dir().rglob("*")):
+        if path.suffix not in (".yaml", ".md"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for lang, pattern in (("en", CITATION), ("ja", CITATION_JA)):
+            for m in pattern.finditer(text):
+                cited = m.group(0).replace(" ", "")
+                if cited not in labels[lang] and not any(label.startswith(cited) for label in labels[lang]):
+                    bad.append((path.name, m.group(0)))
+    assert not bad, sorted(set(bad))
+
+
+def test_one_english_spelling_and_the_notice_cited_by_its_own_markers():
+    """American spelling throughout (the glossary's "information-sharing organisation" is kept as a term); the
+    2020 Notice cited as ⑤ト, the form its readers know, not "(5) to"."""
+    british = re.compile(r"\b(analys(?:e|ed|ing)|centre|behaviour|recognis\w*|authoris\w*|minimis\w*|prioritis\w*)\b")
+    bad = []
+    for path in sorted(training_dir().rglob("*")):
+        if path.suffix not in (".yaml", ".md") or path.name.endswith(".ja.md"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        bad += [(path.name, m.group(0)) for m in british.finditer(text)]
+        bad += [(path.name, m.group(0)) for m in re.finditer(r"2020 Notice \(\d\)", text)]
+        bad += [(path.name, m.group(0)) for m in re.finditer(r"(?<!information-sharing )organisation", text)]
+    assert not bad, sorted(set(bad))

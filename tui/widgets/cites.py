@@ -15,12 +15,28 @@ from tui.screens.base import TenkenModal, TenkenScreen
 
 
 def cite_label(corpus: Corpus, ref: str, lang: str) -> str:
-    """「交換業規則 第9条第3項第3号」 / "Exchange Rules Art. 9(3)(iii)"; the bare ref when unknown."""
+    """「交換業規則第9条第3項第3号」 / "Exchange Rules Art. 9(3)(iii)"; the bare ref when unknown.
+
+    An article with a single paragraph is cited without it, as readers do: 「仲介業者規則第4条第13号」,
+    "FSI Rules Art. 4(xiii)", not 第4条第1項第13号 / Art. 4(1)(xiii).
+    """
+    import dataclasses
+
     prov = corpus.get(ref)
     if prov is None:
         return ref
+    if prov.paragraph is not None and prov.kind in ("paragraph", "item") and _single_paragraph(corpus, prov):
+        prov = dataclasses.replace(prov, paragraph=None)
     sep = "" if lang == "ja" else " "
     return f"{corpus.rulebooks[prov.rulebook].name.get(lang)}{sep}{article_label(prov, lang)}"
+
+
+def _single_paragraph(corpus: Corpus, prov) -> bool:
+    article = corpus.get(f"{prov.rulebook}:{prov.article}")
+    if article is None:
+        return False
+    paragraphs = [c for c in article.children if (child := corpus.get(c)) is not None and child.kind == "paragraph"]
+    return len(paragraphs) == 1
 
 
 def cites_text(corpus: Corpus, refs: tuple[str, ...], lang: str) -> RichText:
