@@ -242,6 +242,9 @@ def test_waiting_till_morning_moves_the_next_inject_to_the_morning(exercises):
     assert after.id == "i2m" and after.clock == "07:30"  # no CSIRT lead joining at 02:30
     chosen = _play(ex, lambda i: wait if i.id == "i1" else _best(i))
     assert "i2" not in chosen and "i2m" in chosen
+    flags = ex.flags(chosen)
+    clocks = [i.clock_for(flags) for i in ex.path(chosen)]
+    assert clocks[:3] == ["02:10", "07:30", "07:50"] and all(c >= "07:30" for c in clocks[1:] if ":" in c[:3])
     stop = _play(ex, _best)
     assert "i2" in stop and "i2m" not in stop
 

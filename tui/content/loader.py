@@ -515,6 +515,7 @@ def load_module(folder: Path, corpus: Corpus | None) -> Module:
                     Text.of(i.facilitator),
                     tuple(i.when),
                     tuple(i.unless),
+                    tuple(i.clock_if.items()),
                 )
                 for n, i in enumerate(e.injects)
             ),

@@ -231,6 +231,7 @@ class InjectSchema(Strict):
     facilitator: Bilingual  # notes for the facilitator
     when: list[Flag] = []  # shown only when an earlier decision set every one of these flags
     unless: list[Flag] = []  # and none of these
+    clock_if: dict[Flag, str] = {}  # the clock instead, when an earlier decision set that flag
 
 
 class ExerciseSchema(Strict):

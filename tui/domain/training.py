@@ -80,6 +80,11 @@ class Inject:
     facilitator: Text | None = None  # notes for the facilitator: what to ask, what to watch for
     when: tuple[str, ...] = ()  # shown only when every one of these flags was set by an earlier decision
     unless: tuple[str, ...] = ()  # and none of these
+    clock_if: tuple[tuple[str, str], ...] = ()  # (flag, clock): the time when an earlier decision set the flag
+
+    def clock_for(self, flags: set[str] | frozenset[str]) -> str:
+        """The scenario's time at this inject on the path taken (waiting till morning moves every later clock)."""
+        return next((clock for flag, clock in self.clock_if if flag in flags), self.clock)
 
     @property
     def best(self) -> int:

@@ -25,7 +25,7 @@ from tui.domain.training import (
     inject_decision,
     percent,
 )
-from tui.i18n import N_, _
+from tui.i18n import N_, _, get_language
 from tui.screens.training.common import LANGUAGE_NAMES
 from tui.screens.training.runner import _number_bindings, _Runner
 from tui.widgets.cites import cite_label, cites_text, open_cited
@@ -155,7 +155,9 @@ class ExerciseScreen(_Runner):
         if self.stage == "scenario":
             self._set("run-question", RichText(self.exercise.scenario.get(lang)))
             about = RichText(
-                _("Roles around the table: {roles}.").format(roles=", ".join(_(ROLES[r]) for r in self.exercise.roles))
+                _("Roles around the table: {roles}.").format(
+                    roles=("、" if get_language() == "ja" else ", ").join(_(ROLES[r]) for r in self.exercise.roles)
+                )
                 + "\n",
                 style="dim",
             )
@@ -175,9 +177,11 @@ class ExerciseScreen(_Runner):
         else:
             i = self.inject
             assert i is not None
-            score, best, _passed = exercise_score(self.exercise, self.chosen)
+            chosen = self.chosen
+            score = exercise_score(self.exercise, chosen)[0]
+            best = sum(j.best for j in self.exercise.path(chosen) if j.id in chosen)  # the injects decided so far
             top = RichText()
-            top.append(f"⏱ {i.clock}  ", style="bold")
+            top.append(f"⏱ {i.clock_for(self.exercise.flags(chosen))}  ", style="bold")
             top.append(_("{role} speaks for the team").format(role=_(ROLES.get(i.lead, i.lead))), style="bold cyan")
             top.append("  · " + _("score so far: {score} of {max}").format(score=score, max=best) + "\n", style="dim")
             top.append(i.title.get(lang) + "\n", style="bold")
@@ -218,13 +222,14 @@ class ExerciseScreen(_Runner):
                 "\n" + _("Failed on a critical decision, whatever the score:") + "\n", style="bold white on dark_red"
             )
             for i, d in critical:
-                out.append(f"  ✗ {i.clock} {i.title.get(lang)}: {d.text.get(lang)}\n", style="bold red")
+                out.append(f"  ✗ {i.title.get(lang)}: {d.text.get(lang)}\n", style="bold red")
         out.append(
             "\n" + _("Debrief: each decision, its consequence and the provisions it touches") + "\n", style="bold"
         )
+        flags = self.exercise.flags(self.chosen)
         for i in self.exercise.path(self.chosen):
             d = self._decided(i)
-            out.append(f"\n⏱ {i.clock} {i.title.get(lang)} ", style="bold")
+            out.append(f"\n⏱ {i.clock_for(flags)} {i.title.get(lang)} ", style="bold")
             out.append(f"({_(ROLES.get(i.lead, i.lead))}) ", style="cyan")
             out.append(f"{d.score if d else 0} / {i.best}\n", style="bold red" if d is not None and d.critical else "")
             if d is None:
