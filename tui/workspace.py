@@ -768,22 +768,31 @@ class Workspace:
         from tui.domain.training import completion
 
         modules = [self.training_module(module_id)] if module_id else self.training_modules()
+        trainees, attempts = self._counted(module_id, trainee_ids, session_id, since, until, firm_id)
+        by_trainee: dict[int, list] = {}
+        for a in attempts:
+            by_trainee.setdefault(a.trainee_id, []).append(a)
+        return [completion(mod, t, by_trainee.get(t.id, ())) for t in trainees for mod in modules]
+
+    def _counted(self, module_id, trainee_ids, session_id, since, until, firm_id) -> tuple[list, list]:
+        """The trainees (of `trainee_ids`, of `firm_id`) and their attempts that count (in the session, started in
+        the period): the one filter behind the records, the exports and the xAPI statements."""
         trainees = self.trainees()
         if trainee_ids is not None:
             wanted = set(trainee_ids)
             trainees = [t for t in trainees if t.id in wanted]
         if firm_id is not None:
             trainees = [t for t in trainees if t.firm_id == firm_id]
-        by_trainee: dict[int, list] = {}
-        for a in self.training.attempts(module_id=module_id):
-            if session_id is not None and a.session_id != session_id:
-                continue
-            if (since is not None and a.started_at.date() < since) or (
-                until is not None and a.started_at.date() > until
-            ):
-                continue
-            by_trainee.setdefault(a.trainee_id, []).append(a)
-        return [completion(mod, t, by_trainee.get(t.id, ())) for t in trainees for mod in modules]
+        ids = {t.id for t in trainees}
+        attempts = [
+            a
+            for a in self.training.attempts(module_id=module_id)
+            if a.trainee_id in ids
+            and (session_id is None or a.session_id == session_id)
+            and (since is None or a.started_at.date() >= since)
+            and (until is None or a.started_at.date() <= until)
+        ]
+        return trainees, attempts
 
     def session_results(self, session_id: int) -> list:
         """Scores, pass and completion of everyone on a session's roster, from the attempts taken in that session
@@ -905,25 +914,14 @@ class Workspace:
         """Every attempt that counts (same filters as training_records), with its trainee, module and session."""
         from tui.export.records import AttemptRecord
 
-        trainees = {t.id: t for t in self.trainees()}
-        wanted = set(trainee_ids) if trainee_ids is not None else None
+        trainees, attempts = self._counted(module_id, trainee_ids, session_id, since, until, firm_id)
+        by_id = {t.id: t for t in trainees}
         sessions = {s.id: s for s in self.training_sessions()}
-        out = []
-        for a in self.training.attempts(module_id=module_id):
-            t = trainees.get(a.trainee_id)
-            module = self.modules.get(a.module_id)
-            if t is None or module is None or (wanted is not None and t.id not in wanted):
-                continue
-            if (session_id is not None and a.session_id != session_id) or (
-                firm_id is not None and t.firm_id != firm_id
-            ):
-                continue
-            if (since is not None and a.started_at.date() < since) or (
-                until is not None and a.started_at.date() > until
-            ):
-                continue
-            out.append(AttemptRecord(a, t, module, sessions.get(a.session_id) if a.session_id else None))
-        return out
+        return [
+            AttemptRecord(a, by_id[a.trainee_id], self.modules[a.module_id], sessions.get(a.session_id or 0))
+            for a in attempts
+            if a.module_id in self.modules
+        ]
 
     def xapi_options(self):
         """How statements name trainees: the settings `xapi.actor` (account | mbox) and `xapi.home_page`."""
