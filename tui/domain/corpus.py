@@ -185,9 +185,10 @@ def article_label(prov: Provision, lang: str) -> str:
         return f"要請{num}" if lang == "ja" else f"Request {num}"
     if prov.rulebook == "fsa-notice-2020" or (prov.item and not str(prov.item).isdigit()):
         circ = CIRCLED.get(int(prov.article), prov.article) if prov.article.isdigit() else prov.article
-        if prov.item:  # the notice's own markers (⑤ト) in both languages: the form readers of the notice know
-            return f"{circ}{ROMAJI_KANA.get(prov.item, prov.item)}"
-        return str(circ)
+        if prov.item:
+            kana = ROMAJI_KANA.get(prov.item, prov.item)
+            return f"{circ}{kana}" if lang == "ja" else f"({prov.article}) {prov.item}"
+        return str(circ) if lang == "ja" else f"({prov.article})"
     if lang == "ja":
         s = f"第{prov.article}条"
         if prov.paragraph is not None:
@@ -198,19 +199,9 @@ def article_label(prov: Provision, lang: str) -> str:
     s = f"Art. {prov.article}"
     if prov.paragraph is not None:
         s += f"({prov.paragraph})"
-    if prov.item is not None:  # items in lower-case roman numerals, as in Japanese law in English: Art. 9(3)(iii)
-        s += f"({roman(int(prov.item))})" if str(prov.item).isdigit() else f"({prov.item})"
+    if prov.item is not None:
+        s += f"({prov.item})"
     return s
-
-
-def roman(n: int) -> str:
-    """1 → i, 4 → iv, 13 → xiii (item numbers in English citations)."""
-    out = ""
-    for value, letters in ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out += letters
-            n -= value
-    return out
 
 
 def _guideline_label_en(prov: Provision) -> str:

@@ -28,7 +28,23 @@ def cite_label(corpus: Corpus, ref: str, lang: str) -> str:
     if prov.paragraph is not None and prov.kind in ("paragraph", "item") and _single_paragraph(corpus, prov):
         prov = dataclasses.replace(prov, paragraph=None)
     sep = "" if lang == "ja" else " "
-    return f"{corpus.rulebooks[prov.rulebook].name.get(lang)}{sep}{article_label(prov, lang)}"
+    label = article_label(prov, lang)
+    if lang == "en" and prov.kind != "guideline":
+        if prov.rulebook == "fsa-notice-2020" and not prov.article.startswith("part"):
+            label = article_label(prov, "ja")  # the notice's own markers (⑤ト), the form its readers know
+        elif prov.item is not None and str(prov.item).isdigit():  # items in roman numerals: Art. 9(3)(iii)
+            label = article_label(dataclasses.replace(prov, item=None), "en") + f"({roman(int(prov.item))})"
+    return f"{corpus.rulebooks[prov.rulebook].name.get(lang)}{sep}{label}"
+
+
+def roman(n: int) -> str:
+    """1 → i, 4 → iv, 13 → xiii (item numbers in English citations)."""
+    out = ""
+    for value, letters in ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
 
 
 def _single_paragraph(corpus: Corpus, prov) -> bool:
