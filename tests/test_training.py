@@ -14,6 +14,7 @@ from tests.conftest import PINNED_TODAY, run_cli
 from tui.domain.text import Text
 from tui.domain.training import (
     EXERCISE,
+    FAILED,
     IN_PROGRESS,
     NOT_STARTED,
     PASSED,
@@ -59,7 +60,7 @@ def _exercise() -> Exercise:
     def inject(iid: str) -> Inject:
         return Inject(iid, T, T, (Decision("a", T, 10, T), Decision("b", T, 4, T), Decision("c", T, 0, T)), ("x:1",))
 
-    return Exercise("ex", T, T, (inject("i1"), inject("i2"), inject("i3")), 20)
+    return Exercise("ex", T, T, (inject("i1"), inject("i2"), inject("i3")), 66)  # pass at 66% (was 20 of 30 points)
 
 
 # --- scheduling ------------------------------------------------------------------------------
@@ -92,11 +93,15 @@ def test_intervals_grow_on_success_and_shrink_on_lapses(card, today):
     old = card.stability if card else 0.0
     right = schedule(card, True, today)
     wrong = schedule(card, False, today)
-    assert right.stability > old or right.stability == 365
+    # FSRS counts the time since the last review: answered again the same day, stability holds rather than grows
+    same_day = card is not None and (card.last_reviewed is None or card.last_reviewed >= today)  # None: unknown
+    assert right.stability > old or right.stability == 365 or (same_day and right.stability >= min(old, 365))
     assert right.stability <= 365
     assert wrong.stability <= max(old, 1.0)
     assert 1 <= right.difficulty <= 10 and 1 <= wrong.difficulty <= 10
-    assert wrong.lapses == (card.lapses if card else 0) + 1 and wrong.reps == 0
+    # a second miss on the same day is not a second lapse (the issue: two misses in one day counted twice)
+    missed_today = card is not None and card.last_reviewed == today and card.reps == 0
+    assert wrong.lapses == (card.lapses if card else 0) + (0 if missed_today else 1) and wrong.reps == 0
     assert right.reps == (card.reps if card else 0) + 1
     assert right.last_reviewed == wrong.last_reviewed == today
 
@@ -139,7 +144,7 @@ def test_exercise_scoring_sums_the_chosen_decisions():
     ex = _exercise()
     assert ex.max_score == 30
     assert exercise_score(ex, {"i1": "a", "i2": "a", "i3": "a"}) == (30, 30, True)
-    assert exercise_score(ex, {"i1": "a", "i2": "a", "i3": "c"}) == (20, 30, True)  # ≥ pass_score passes
+    assert exercise_score(ex, {"i1": "a", "i2": "a", "i3": "c"}) == (20, 30, True)  # ≥ 66 % passes
     assert exercise_score(ex, {"i1": "a", "i2": "b", "i3": "b"}) == (18, 30, False)
     assert exercise_score(ex, {"i1": "zz"}) == (0, 30, False)
 
@@ -281,17 +286,22 @@ def test_history_across_two_sessions(ws, pinned):
     assert [(a.id, s.id) for a, s in history] == [(a1.id, first.id), (a2.id, second.id)]
     assert not history[0][0].passed and history[1][0].passed
     assert [s.id for s in ws.training.sessions_of(t.id)] == [first.id, second.id]
+    # Each session counts its own attempts: the October fail is not part of November's result and vice versa
+    # (this test used to expect attempts == 2, i.e. every attempt ever, which made a yearly refresher no evidence).
     result = ws.session_results(second.id)[0]
-    assert result.status == PASSED and result.attempts == 2 and result.best_percent == 100
+    assert result.status == PASSED and result.attempts == 1 and result.best_percent == 100
+    earlier = ws.session_results(first.id)[0]
+    assert earlier.status == FAILED and earlier.attempts == 1 and earlier.best_percent == 69
 
 
 def test_exercise_attempt_is_stored_with_its_decisions(ws, pinned):
     module = ws.training_module("csirt-onboarding")
     t = ws.add_trainee("山田太郎")
     attempt = ws.start_attempt(t.id, module.id, EXERCISE)
-    for inject in module.exercise.injects:
+    chosen: dict[str, str] = {}
+    while (inject := module.exercise.next_inject(chosen)) is not None:  # the injects branch on earlier decisions
         best = max(inject.decisions, key=lambda d: d.score)
-        ws.choose_decision(attempt.id, inject.id, best.id)
+        chosen = {k: str(v) for k, v in ws.choose_decision(attempt.id, inject.id, best.id).answers.items()}
     done = ws.finish_attempt(attempt.id)
     assert done.kind == EXERCISE and done.score == module.exercise.max_score and done.passed
     with pytest.raises(UserError):
@@ -416,7 +426,7 @@ def test_cli_train_list_json():
     sa = modules["security-awareness"]
     assert sa["lessons"] == 5 and sa["questions"] == 13 and sa["pass_mark"] == 80 and sa["exercise"] is None
     ex = modules["csirt-onboarding"]["exercise"]
-    assert ex["injects"] >= 3 and ex["pass_score"] <= ex["max_score"]
+    assert ex["injects"] >= 3 and 0 < ex["pass_mark"] <= 100 and ex["max_score"] > 0 and len(ex["roles"]) >= 2
 
 
 def test_cli_train_export_and_its_errors(records_ws, tmp_path, data_dir):

@@ -11,15 +11,18 @@ from textual.widgets import DataTable, Input, Static
 from tests.conftest import PINNED_TODAY
 from tui.domain.training import EXERCISE, CardState
 from tui.i18n import gettext_in
-from tui.screens.quiz import CitesDialog, ExerciseScreen, QuizScreen, wrap_offsets
 from tui.screens.training import (
+    ExerciseScreen,
     LessonViewer,
     ModuleScreen,
     NewSessionDialog,
+    QuizScreen,
     SessionScreen,
     TraineeScreen,
     TrainingScreen,
 )
+from tui.widgets.cites import CitesDialog
+from tui.widgets.linebreak import wrap_offsets
 from tui.workspace import Workspace
 
 pytestmark = pytest.mark.usefixtures("pinned")
@@ -44,9 +47,9 @@ async def _answer_dialog(app, pilot, text: str) -> None:
     await pilot.pause()
 
 
-def _keys(question, wrong: bool = False) -> list[str]:
-    """The number keys that pick the right answer (or one wrong choice)."""
-    ids = [c.id for c in question.choices]
+def _keys(screen, question, wrong: bool = False) -> list[str]:
+    """The number keys that pick the right answer (or one wrong choice) in the order the quiz screen shows them."""
+    ids = [c.id for c in screen.choices(question)]
     if wrong:
         return [str(ids.index(next(c.id for c in question.choices if not c.correct)) + 1)]
     return [str(ids.index(c) + 1) for c in sorted(question.correct_ids)]
@@ -96,7 +99,7 @@ async def test_take_a_quiz_by_keyboard_to_the_end_and_the_score_is_stored(app_fa
         await pilot.press("enter")  # nothing chosen: refused, nothing saved
         assert quiz.stage == "question"
         for n, question in enumerate(module.quiz):
-            await pilot.press(*_keys(question, wrong=(question is missed)), "enter")
+            await pilot.press(*_keys(app.screen, question, wrong=(question is missed)), "enter")
             assert quiz.stage == "feedback"
             if n == 0:
                 feedback = _text(quiz, "run-options")
@@ -131,7 +134,7 @@ async def test_leaving_mid_quiz_keeps_the_answers_and_resumes(ws, app_factory):
         await pilot.press("s")
         await _answer_dialog(app, pilot, "鈴木一郎")
         for question in module.quiz[:2]:
-            await pilot.press(*_keys(question), "enter", "enter")
+            await pilot.press(*_keys(app.screen, question), "enter", "enter")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ModuleScreen)
@@ -183,7 +186,7 @@ async def test_trainer_creates_a_session_adds_trainees_and_runs_a_quiz_in_englis
         assert gettext_in("ja", "Question {n} of {total}").format(
             n=1, total=len(ws.training_module(MODULE).quiz)
         ) in _text(quiz, "run-question")
-        await pilot.press(*_keys(question), "enter")
+        await pilot.press(*_keys(app.screen, question), "enter")
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
@@ -213,25 +216,44 @@ async def test_run_the_tabletop_exercise_to_the_end(ws, app_factory):
         await pilot.pause()
         ex = app.screen
         assert isinstance(ex, ExerciseScreen) and ex.stage == "scenario"
+        assert "CSIRT" in _text(ex, "run-feedback")  # the roles around the table
         await pilot.press("enter")
-        expected = 0
-        for n, inject in enumerate(module.exercise.injects):
+        expected, seen = 0, []
+        for n in range(len(module.exercise.injects)):
+            inject = ex.current
+            if inject is None:
+                break
+            seen.append(inject.id)
+            assert inject.clock in _text(ex, "run-question")
             pick = n % len(inject.decisions)
-            expected += inject.decisions[pick].score
+            shown = ex.attempt.decisions(inject)  # shuffled for this attempt
+            if shown[pick].critical:
+                pick = (pick + 1) % len(shown)
+            expected += shown[pick].score
+            await pilot.press("f")  # the facilitator's notes
+            assert inject.facilitator.ja[:8] in _text(ex, "run-question").replace("\n", "").replace(" ", "")
+            await pilot.press("f")
             await pilot.press(str(pick + 1), "enter")
             assert ex.stage == "debrief"
             debrief = _text(ex, "run-feedback").replace("\n", "").replace(" ", "")
-            assert inject.decisions[pick].debrief.ja[:10] in debrief
+            assert shown[pick].debrief.ja[:10] in debrief
             assert "根拠" in _text(ex, "run-after") or "Provisions" in _text(ex, "run-after")
             await pilot.press("enter")
         assert ex.stage == "result"
+        result = _text(ex, "run-question").replace("\n", "").replace(" ", "")
+        for inject_id in seen:  # the debrief: every decision, its consequence, the provisions it touches
+            inject = next(i for i in module.exercise.injects if i.id == inject_id)
+            decided = next(d for d in inject.decisions if d.id == ex.chosen[inject_id])
+            assert inject.title.ja in result and decided.debrief.ja[:12] in result
+        assert "交換業規則" in result
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
     (attempt,) = ws.training.attempts(trainee.id, module.id)
     assert attempt.kind == EXERCISE and attempt.finished and attempt.session_id == session.id
-    assert attempt.score == expected and attempt.total == module.exercise.max_score
-    assert attempt.passed == (expected >= module.exercise.pass_score)
+    met = [i for i in module.exercise.injects if i.id in seen]
+    assert attempt.score == expected and attempt.total == sum(i.best for i in met)
+    assert attempt.passed == (expected * 100 >= module.exercise.pass_mark * attempt.total)
 
 
 async def test_review_mode_asks_the_due_questions_and_reschedules_them(ws, app_factory):
@@ -249,8 +271,13 @@ async def test_review_mode_asks_the_due_questions_and_reschedules_them(ws, app_f
         await pilot.pause()
         review = app.screen
         assert isinstance(review, QuizScreen) and review.review and len(review.items) == 1
-        await pilot.press(*_keys(question), "enter")
+        await pilot.press(*_keys(app.screen, question), "enter")
         await pilot.pause()
+        assert review.stage == "rate" and "4" in _text(review, "run-feedback")  # Again / Hard / Good / Easy
+        assert ws.training.card(trainee.id, MODULE, question.id).reps == 0  # nothing saved before the rating
+        await pilot.press("4")  # easy
+        await pilot.pause()
+        assert review.stage == "feedback"
         await pilot.press("enter")
         await pilot.pause()
         assert review.stage == "result"
@@ -259,6 +286,25 @@ async def test_review_mode_asks_the_due_questions_and_reschedules_them(ws, app_f
         assert isinstance(app.screen, TraineeScreen)
     card = ws.training.card(trainee.id, MODULE, question.id)
     assert card.due_on > PINNED_TODAY + dt.timedelta(days=1) and card.reps == 1
+
+
+async def test_due_reviews_are_shown_when_tenken_starts(ws, app_factory, monkeypatch):
+    trainee = ws.add_trainee("山田太郎")
+    ws.training.save_card(trainee.id, MODULE, "q01", CardState(PINNED_TODAY, 1.0, 6.0, 0, 1, PINNED_TODAY))
+    app = app_factory()
+    said: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        said.append(str(message))
+        return original(message, *args, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.settled()
+        await pilot.pause()
+    assert any("山田太郎 (1)" in m for m in said), said
 
 
 async def test_lessons_page_with_arrows_and_cited_articles_open_in_the_browser(ws, app_factory):
@@ -302,3 +348,34 @@ def test_japanese_lines_break_between_characters_not_only_at_spaces():
         for a, b in zip([0, *wrap_offsets(english, 20)], [*wrap_offsets(english, 20), len(english)], strict=True)
     ]
     assert "".join(pieces) == english and all(p.strip() in english.split(" ") or " " in p.strip() for p in pieces)
+
+
+async def test_an_exam_shows_no_verdict_or_explanation_until_the_end(ws, app_factory):
+    module = ws.training_module(MODULE)
+    session = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤花子", "ja", mode="exam")
+    ws.add_to_roster(session.id, "山田太郎")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(SessionScreen(session.id))
+        await pilot.pause()
+        assert "試験" in _text(app.screen, "session-head")
+        await pilot.press("enter")
+        await pilot.pause()
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen) and quiz.exam
+        first = module.quiz[0]
+        await pilot.press(*_keys(quiz, first, wrong=True), "enter")
+        await pilot.pause()
+        assert quiz.stage == "question" and quiz.index == 1  # straight on: no verdict, no explanation
+        shown = " ".join(_text(quiz, w) for w in ("run-question", "run-feedback", "run-options", "run-after"))
+        assert "正解" not in shown and "不正解" not in shown
+        assert not any(c.explanation.ja[:12] in shown.replace(" ", "") for c in first.choices)
+        for question in module.quiz[1:]:
+            await pilot.press(*_keys(quiz, question), "enter")
+            await pilot.pause()
+        assert quiz.stage == "result"
+        result = _text(quiz, "run-question").replace("\n", "").replace(" ", "")
+        for question in module.quiz:  # every question comes back with the right answer's explanation
+            right = next(c for c in question.choices if c.correct)
+            assert right.explanation.ja[:12].replace(" ", "") in result

@@ -73,6 +73,7 @@ class TenkenApp(App[int]):
         compete with the first paint)."""
         gc.enable()
         self._ask_who()
+        self.notify_due_reviews()
         if self.warm_corpus:
             threading.Thread(target=self._warm, daemon=True, name="content").start()
 
@@ -87,6 +88,22 @@ class TenkenApp(App[int]):
                 self.ws.use_person(uid)
 
         self.push_screen(PersonDialog(), chosen)
+
+    def notify_due_reviews(self) -> None:
+        """Trainees with review questions due today, said once when tenken starts."""
+        from tui.workspace import StoreError
+
+        try:
+            due = self.ws.due_review_summary()
+        except StoreError:
+            return
+        if due:
+            names = ", ".join(f"{t.name} ({n})" for t, n in due[:5]) + (" …" if len(due) > 5 else "")
+            self.notify(
+                _("Reviews due today: {names}. Open Training (r) to take them.").format(names=names),
+                title=_("Spaced review"),
+                timeout=15,
+            )
 
     def _warm(self) -> None:
         problems = self.ws.warm()

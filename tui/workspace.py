@@ -98,6 +98,27 @@ class NotReady(UserError):
 
 ADDRESSEE_MAX = 300
 
+MAX_NAME = 100  # characters in a trainee's name or department
+
+
+def valid_email(text: str) -> bool:
+    import re
+
+    return len(text) <= 254 and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) is not None
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise UserError(_("{path} is not a readable .xlsx file.").format(path=path.name)) from exc
+    sheet = wb.worksheets[0]
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(max_row=1001, values_only=True)]
+    wb.close()
+    return rows
+
 
 DEFAULT_TEMPLATE = "fsa-notice-2020"
 #: The setting that remembers the last bundle import (its backup and the database's state right after it).
@@ -812,21 +833,101 @@ class Workspace:
             raise UserError(_("There is no trainee with id {id}.").format(id=trainee_id))
         return found
 
-    def add_trainee(self, name: str, department: str = "", lang: str = ""):
+    def add_trainee(self, name: str, department: str = "", lang: str = "", firm_id: int | None = None):
         from tui.textsafe import strip_controls
 
         name, department = strip_controls(name).strip(), strip_controls(department).strip()
         if not name:
             raise UserError(_("A trainee needs a name."))
-        return self.training.create_trainee(name, department, lang=lang)
+        if len(name) > MAX_NAME or len(department) > MAX_NAME:
+            raise UserError(_("A trainee needs a name of at most {n} characters.").format(n=MAX_NAME))
+        return self.training.create_trainee(name, department, firm_id=firm_id, lang=lang)
 
-    def trainee_named(self, name: str, department: str = ""):
-        """The trainee with this name, created when there is none yet."""
+    def trainee_named(self, name: str, department: str = "", firm_id: int | None = None):
+        """The trainee with this name (and department, when one is given), created when there is none yet."""
         from tui.textsafe import strip_controls
 
         name = strip_controls(name).strip()
-        found = self.training.find_trainee(name)
-        return found if found is not None else self.add_trainee(name, department)
+        found = self.training.find_trainee(name, department or None)
+        return found if found is not None else self.add_trainee(name, department, firm_id=firm_id)
+
+    def edit_trainee(
+        self,
+        trainee_id: int,
+        name: str | None = None,
+        department: str | None = None,
+        email: str | None = None,
+        firm_id: int | None | bool = False,
+    ):
+        """Correct a trainee's name, department, e-mail or firm (checked first; nothing changes on a bad value)."""
+        self.trainee(trainee_id)
+        if name is not None and (not name.strip() or len(name) > MAX_NAME):
+            raise UserError(_("A trainee needs a name of at most {n} characters.").format(n=MAX_NAME))
+        if department is not None and len(department) > MAX_NAME:
+            raise UserError(_("A department name has at most {n} characters.").format(n=MAX_NAME))
+        if email is not None and email.strip() and not valid_email(email.strip()):
+            raise UserError(_("{email} is not an e-mail address.").format(email=email.strip()[:80]))
+        if firm_id not in (False, None):
+            self.firm(int(firm_id))
+        return self.training.update_trainee(trainee_id, name, department, email, firm_id)
+
+    def merge_trainees(self, keep_id: int, drop_id: int):
+        """The same person entered twice: everything of `drop_id` moves to `keep_id`."""
+        self.trainee(keep_id)
+        self.trainee(drop_id)
+        if keep_id == drop_id:
+            raise UserError(_("Choose two different trainees to merge."))
+        return self.training.merge_trainees(keep_id, drop_id)
+
+    def delete_trainee(self, trainee_id: int) -> None:
+        """Erase the trainee's personal data; their attempts stay as anonymous counts."""
+        self.trainee(trainee_id)
+        self.training.delete_trainee(trainee_id)
+
+    def import_roster(self, path: Path, session_id: int | None = None, firm_id: int | None = None) -> tuple[int, int]:
+        """Trainees from a CSV or xlsx roster (columns name/氏名, department/部署, email/メール); (added, known).
+
+        Every row is checked before anything is saved: one bad row, nothing changes. With a session, everyone
+        goes on its roster.
+        """
+        from tui.domain.training import parse_roster
+
+        path = Path(path)
+        if not path.is_file():
+            raise UserError(_("There is no file {path}.").format(path=path))
+        if path.stat().st_size > 5_000_000:
+            raise UserError(_("The roster file is larger than 5 MB."))
+        if path.suffix.lower() == ".xlsx":
+            rows = _xlsx_rows(path)
+        elif path.suffix.lower() == ".csv":
+            import csv
+
+            try:
+                with open(path, encoding="utf-8-sig", newline="") as fh:
+                    rows = [list(r) for r in csv.reader(fh)]
+            except UnicodeDecodeError as exc:
+                raise UserError(_("Save the roster as UTF-8 CSV (Excel: CSV UTF-8).")) from exc
+        else:
+            raise UserError(_("A roster is a .csv or .xlsx file."))
+        people, problem = parse_roster(rows)
+        if problem:
+            raise UserError(problem)
+        session = self.training_session(session_id) if session_id is not None else None
+        if firm_id is not None:
+            self.firm(firm_id)
+        added = known = 0
+        for name, department, email in people:
+            found = self.training.find_trainee(name, department or None)
+            if found is None:
+                found = self.add_trainee(name, department, firm_id=firm_id or (session.firm_id if session else None))
+                added += 1
+            else:
+                known += 1
+            if email and not found.email:
+                self.training.update_trainee(found.id, email=email)
+            if session is not None:
+                self.training.add_to_roster(session.id, found.id)
+        return added, known
 
     def set_trainee_language(self, trainee_id: int, lang: str):
         self.trainee(trainee_id)
@@ -840,8 +941,17 @@ class Workspace:
         return trainee.lang or (session.lang if session is not None else "") or get_language()
 
     def create_training_session(
-        self, module_id: str, held_on: dt.date, trainer: str, lang: str, firm_id: int | None = None, note: str = ""
+        self,
+        module_id: str,
+        held_on: dt.date,
+        trainer: str,
+        lang: str,
+        firm_id: int | None = None,
+        note: str = "",
+        mode: str = "practice",
     ):
+        """A trainer's session; in an `exam` session quizzes show no verdict or explanation until the end."""
+        from tui.domain.training import MODES
         from tui.textsafe import strip_controls
 
         self.training_module(module_id)
@@ -850,7 +960,42 @@ class Workspace:
             raise UserError(_("A training session needs the trainer's name."))
         if lang not in ("ja", "en"):
             raise UserError(_("The session language must be ja or en."))
-        return self.training.create_session(module_id, held_on, trainer, lang, firm_id, note)
+        if mode not in MODES:
+            raise UserError(_("The session mode must be practice or exam."))
+        self.store.set_setting("training.trainer", trainer.strip())
+        return self.training.create_session(module_id, held_on, trainer, lang, firm_id, note, mode)
+
+    def default_trainer(self) -> str:
+        """Who runs a new session: the trainer of the last one, else the name set for the person using tenken, else
+        the firm's responsible officer; never the operating-system login (「root」 is nobody's name)."""
+        for key in ("training.trainer", "user_name"):
+            name = self.store.get_setting(key)
+            if name:
+                return name
+        firms = self.firms()
+        officer = getattr(firms[0].profile, "responsible_officer", None) if len(firms) == 1 else None
+        return officer or ""
+
+    def edit_training_session(
+        self,
+        session_id: int,
+        held_on: dt.date | None = None,
+        trainer: str | None = None,
+        lang: str | None = None,
+        mode: str | None = None,
+        note: str | None = None,
+    ):
+        """Correct a session's date, trainer, language, mode or note; its module and attempts stay."""
+        from tui.domain.training import MODES
+
+        self.training_session(session_id)
+        if trainer is not None and not trainer.strip():
+            raise UserError(_("A training session needs the trainer's name."))
+        if lang is not None and lang not in ("ja", "en"):
+            raise UserError(_("The session language must be ja or en."))
+        if mode is not None and mode not in MODES:
+            raise UserError(_("The session mode must be practice or exam."))
+        return self.training.update_session(session_id, held_on, trainer, lang, mode, note)
 
     def training_sessions(self, module_id: str | None = None) -> list:
         return self.training.sessions(module_id)
@@ -879,9 +1024,15 @@ class Workspace:
         session_id: int | None = None,
         lang: str | None = None,
         resume: bool = True,
+        mode: str | None = None,
+        rng=None,
     ):
-        """A new attempt, or the trainee's unfinished one for this module (answers given before are kept)."""
-        from tui.domain.training import EXERCISE, QUIZ
+        """A new attempt, or the trainee's unfinished one for this module (answers given before are kept).
+
+        A new attempt shuffles every question's choices (an exercise's decisions) and stores that order; its mode is
+        `mode`, else the session's, else practice. An unfinished attempt resumes only in the same session.
+        """
+        from tui.domain.training import EXERCISE, MODES, PRACTICE, QUIZ, make_layout
 
         module = self.training_module(module_id)
         trainee = self.trainee(trainee_id)
@@ -890,14 +1041,18 @@ class Workspace:
         exercise = module.exercise
         if kind == EXERCISE and exercise is None:
             raise UserError(_("The module {id} has no exercise.").format(id=module_id))
+        if mode is not None and mode not in MODES:
+            raise UserError(_("The session mode must be practice or exam."))
         if resume:
             found = self.training.unfinished_attempt(trainee_id, module_id, kind)
-            if found is not None:
+            if found is not None and found.session_id == session_id:
                 return found
         session = self.training_session(session_id) if session_id is not None else None
         lang = lang or self.trainee_language(trainee, session)
-        total = exercise.max_score if kind == EXERCISE and exercise is not None else len(module.quiz)
-        return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id)
+        mode = mode or (session.mode if session is not None else PRACTICE)
+        total = len(module.quiz) if kind == QUIZ else module.exercise.max_score  # type: ignore[union-attr]
+        layout = make_layout(module, kind, rng)
+        return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id, layout, mode)
 
     def _attempt(self, attempt_id: int):
         found = self.training.attempt(attempt_id)
@@ -941,6 +1096,9 @@ class Workspace:
             raise UserError(
                 _("The exercise has no decision {id} for inject {inject}.").format(id=decision_id, inject=inject_id)
             )
+        chosen = {k: str(v) for k, v in attempt.answers.items() if isinstance(v, str)}
+        if inject.id not in chosen and not inject.reached(exercise.flags(chosen)):  # type: ignore[union-attr]
+            raise UserError(_("The decisions so far do not lead to inject {inject}.").format(inject=inject_id))
         return self.training.save_answer(attempt_id, inject.id, decision_id)
 
     def finish_attempt(self, attempt_id: int):
@@ -963,45 +1121,119 @@ class Workspace:
                 out.append((module, question, card))
         return out
 
-    def review_answer(self, trainee_id: int, module_id: str, question_id: str, picked, today: dt.date | None = None):
-        """Answer a review card: (correct, the card's new state), saved at once."""
+    def review_answer(
+        self,
+        trainee_id: int,
+        module_id: str,
+        question_id: str,
+        picked,
+        today: dt.date | None = None,
+        rating: str | None = None,
+    ):
+        """Answer a review card: (correct, the card's new state), saved at once.
+
+        A wrong answer is rated Again; a right one as the trainee rates it (hard / good / easy; good if not said).
+        """
         from tui.domain import inspection as _insp
-        from tui.domain.training import schedule
+        from tui.domain.training import AGAIN, GOOD, RATINGS, schedule
 
         module = self.training_module(module_id)
         question = next((q for q in module.quiz if q.id == question_id), None)
         if question is None:
             raise UserError(_("The module has no question {id}.").format(id=question_id))
+        if rating is not None and (rating not in RATINGS or rating == AGAIN):
+            raise UserError(_("Rate a right answer as hard, good or easy."))
         today = today or _insp.today()
         correct = question.is_correct(set(picked))
-        state = schedule(self.training.card(trainee_id, module_id, question_id), correct, today)
+        grade = (rating or GOOD) if correct else AGAIN
+        state = schedule(self.training.card(trainee_id, module_id, question_id), grade, today)
         self.training.save_card(trainee_id, module_id, question_id, state)
         return correct, state
+
+    def due_review_summary(self, today: dt.date | None = None) -> list:
+        """(trainee, number of review questions due by today) for every trainee with any, most due first."""
+        from tui.domain import inspection as _insp
+
+        counts = self.training.due_counts(today or _insp.today())
+        if not counts:
+            return []
+        by_id = {t.id: t for t in self.trainees()}
+        return sorted(((by_id[i], n) for i, n in counts.items() if i in by_id), key=lambda p: (-p[1], p[0].name))
 
     def trainee_history(self, trainee_id: int) -> list:
         """(attempt, session or None) for everything the trainee took, oldest first."""
         self.trainee(trainee_id)
         return self.training.history(trainee_id)
 
-    def training_records(self, module_id: str | None = None, trainee_ids=None) -> list:
-        """One Completion per trainee × module (every module, or `module_id`), by trainee name then module order."""
+    def training_records(
+        self,
+        module_id: str | None = None,
+        trainee_ids=None,
+        session_id: int | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        firm_id: int | None = None,
+    ) -> list:
+        """One Completion per trainee × module (every module, or `module_id`), by trainee name then module order.
+
+        Only the attempts that count are used: those taken in `session_id`, and those started between `since` and
+        `until` (both days included), so a 2027 refresher is not completed by a 2026 pass. `firm_id` keeps the
+        trainees of one firm.
+        """
         from tui.domain.training import completion
 
         modules = [self.training_module(module_id)] if module_id else self.training_modules()
+        trainees, attempts = self._counted(module_id, trainee_ids, session_id, since, until, firm_id)
+        by_trainee: dict[int, list] = {}
+        for a in attempts:
+            by_trainee.setdefault(a.trainee_id, []).append(a)
+        return [completion(mod, t, by_trainee.get(t.id, ())) for t in trainees for mod in modules]
+
+    def _counted(self, module_id, trainee_ids, session_id, since, until, firm_id) -> tuple[list, list]:
+        """The trainees (of `trainee_ids`, of `firm_id`) and their attempts that count (in the session, started in
+        the period): the one filter behind the records, the exports and the xAPI statements."""
         trainees = self.trainees()
         if trainee_ids is not None:
             wanted = set(trainee_ids)
             trainees = [t for t in trainees if t.id in wanted]
-        by_trainee: dict[int, list] = {}
-        for a in self.training.attempts(module_id=module_id):
-            by_trainee.setdefault(a.trainee_id, []).append(a)
-        return [completion(mod, t, by_trainee.get(t.id, ())) for t in trainees for mod in modules]
+        if firm_id is not None:
+            trainees = [t for t in trainees if t.firm_id == firm_id]
+        ids = {t.id for t in trainees}
+        attempts = [
+            a
+            for a in self.training.attempts(module_id=module_id)
+            if a.trainee_id in ids
+            and (session_id is None or a.session_id == session_id)
+            and (since is None or a.started_at.date() >= since)
+            and (until is None or a.started_at.date() <= until)
+        ]
+        return trainees, attempts
 
     def session_results(self, session_id: int) -> list:
-        """Scores, pass and completion of everyone on a session's roster, for the session's module."""
+        """Scores, pass and completion of everyone on a session's roster, from the attempts taken in that session
+        (a trainee whose personal data was erased stays as an anonymous row)."""
+        from tui.domain.training import completion
+
         session = self.training_session(session_id)
-        by_id = {c.trainee.id: c for c in self.training_records(session.module_id, [t.id for t in session.roster])}
-        return [by_id[t.id] for t in session.roster if t.id in by_id]
+        module = self.training_module(session.module_id)
+        attempts = [a for a in self.training.attempts(module_id=module.id) if a.session_id == session_id]
+        return [completion(module, t, attempts) for t in session.roster]
+
+    def session_passed_counts(self) -> dict[int, int]:
+        """Session id → how many on its roster passed the session's module in that session."""
+        from tui.domain.training import PASSED, completion
+
+        out: dict[int, int] = {}
+        by_key: dict[tuple[int, int], list] = {}
+        for a in self.training.attempts():
+            if a.session_id is not None:
+                by_key.setdefault((a.session_id, a.trainee_id), []).append(a)
+        for s in self.training_sessions():
+            module = self.modules.get(s.module_id)
+            if module is None:
+                continue
+            out[s.id] = sum(1 for t in s.roster if completion(module, t, by_key.get((s.id, t.id), ())).status == PASSED)
+        return out
 
     def training_evidence(self, module_id: str):
         """Evidence for an inspection item on training or drills: 「研修記録: <module> <n>名修了 (<date>)」."""
@@ -1020,9 +1252,138 @@ class Workspace:
         )
 
     def export_training_records(
-        self, fmt: str, path: Path, lang: str | None = None, module_id: str | None = None, force: bool = False
+        self,
+        fmt: str,
+        path: Path,
+        lang: str | None = None,
+        module_id: str | None = None,
+        force: bool = False,
+        session_id: int | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        firm_id: int | None = None,
     ) -> Path:
+        """Write the records: every trainee × module, or one session's roster and attempts, one period's, one firm's."""
         from tui.export.records import export_records
 
         self.check_output(path)
-        return export_records(self.training_records(module_id), fmt, path, lang or self.language(), force=force)
+        if since is not None and until is not None and since > until:
+            raise UserError(_("The period starts after it ends."))
+        if module_id is not None:
+            self.training_module(module_id)
+        if session_id is not None:
+            session = self.training_session(session_id)
+            if module_id is not None and module_id != session.module_id:
+                raise UserError(_("Session {id} is not a session of {module}.").format(id=session_id, module=module_id))
+            module_id = session.module_id
+            trainee_ids = [t.id for t in session.roster]
+        else:
+            trainee_ids = None
+        if fmt == "json":
+            from tui.export.records import statements, write_statements
+
+            records = self.training_attempt_records(module_id, trainee_ids, session_id, since, until, firm_id)
+            return write_statements(statements(records, self.xapi_options()), path, force=force)
+        rows = self.training_records(module_id, trainee_ids, session_id, since, until, firm_id)
+        return export_records(rows, fmt, path, lang or self.language(), force=force)
+
+    def training_certificate(
+        self, session_id: int, trainee_id: int, path: Path, lang: str | None = None, force: bool = False
+    ) -> Path:
+        """A certificate (docx) for a trainee who passed the session's module in that session."""
+        from tui.domain.training import PASSED
+        from tui.export.records import write_certificate
+
+        session = self.training_session(session_id)
+        result = next((c for c in self.session_results(session_id) if c.trainee.id == trainee_id), None)
+        if result is None or result.trainee.deleted:
+            raise UserError(_("The trainee is not on this session's roster."))
+        if result.status != PASSED or result.passed_on is None:
+            raise UserError(
+                _("{name} has not passed in this session; no certificate.").format(name=result.trainee.name)
+            )
+        firm = ""
+        if session.firm_id is not None:
+            firm = self.firm(session.firm_id).name
+        score = f"{result.best_score}/{result.best_total} ({result.best_percent}%)"
+        return write_certificate(
+            path,
+            lang or session.lang,
+            result.trainee,
+            self.training_module(session.module_id),
+            result.passed_on,
+            score,
+            session.trainer,
+            firm,
+            force=force,
+        )
+
+    def training_attempt_records(
+        self,
+        module_id: str | None = None,
+        trainee_ids=None,
+        session_id: int | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        firm_id: int | None = None,
+    ) -> list:
+        """Every attempt that counts (same filters as training_records), with its trainee, module and session."""
+        from tui.export.records import AttemptRecord
+
+        trainees, attempts = self._counted(module_id, trainee_ids, session_id, since, until, firm_id)
+        by_id = {t.id: t for t in trainees}
+        sessions = {s.id: s for s in self.training_sessions()}
+        return [
+            AttemptRecord(a, by_id[a.trainee_id], self.modules[a.module_id], sessions.get(a.session_id or 0))
+            for a in attempts
+            if a.module_id in self.modules
+        ]
+
+    def xapi_options(self):
+        """How statements name trainees: the settings `xapi.actor` (account | mbox) and `xapi.home_page`."""
+        from tui.export.records import ACTORS, HOME_PAGE, XapiOptions
+
+        actor = self.store.get_setting("xapi.actor") or "account"
+        return XapiOptions(
+            actor if actor in ACTORS else "account", self.store.get_setting("xapi.home_page") or HOME_PAGE
+        )
+
+    def set_xapi_options(self, actor: str | None = None, home_page: str | None = None):
+        from urllib.parse import urlsplit
+
+        from tui.export.records import ACTORS
+
+        if actor is not None:
+            if actor not in ACTORS:
+                raise UserError(_("The actor is account or mbox."))
+            self.store.set_setting("xapi.actor", actor)
+        if home_page is not None:
+            parts = urlsplit(home_page)
+            if parts.scheme not in ("http", "https") or not parts.netloc or len(home_page) > 300:
+                raise UserError(_("The home page must be an http(s) address such as https://example.co.jp/."))
+            self.store.set_setting("xapi.home_page", home_page)
+        return self.xapi_options()
+
+    def send_training_statements(
+        self, url: str, user: str = "", password: str = "", batch: int = 50, retries: int = 3, **filters
+    ) -> tuple[int, int]:
+        """Post the statements not yet sent to this LRS; (sent now, already sent before). Sent ids are kept."""
+        import json
+
+        from tui.export.lrs import post_statements
+        from tui.export.records import statements
+
+        key = "xapi.sent." + url.rstrip("/")
+        try:
+            done = set(json.loads(self.store.get_setting(key) or "[]"))
+        except ValueError:
+            done = set()
+        items = statements(self.training_attempt_records(**filters), self.xapi_options())
+        todo = [st for st in items if st["id"] not in done]
+
+        def sent(ids: list[str]) -> None:  # after each accepted batch, so a failure later loses nothing
+            done.update(ids)
+            self.store.set_setting(key, json.dumps(sorted(done)))
+
+        post_statements(url, todo, user=user, password=password, batch=batch, retries=retries, on_sent=sent)
+        return len(todo), len(items) - len(todo)

@@ -22,7 +22,7 @@ from tui.paths import checklists_dir
 
 if TYPE_CHECKING:
     from tui.domain.search import SearchIndex, Synonyms
-    from tui.domain.training import Module
+    from tui.domain.training import Exercise, Module
 
 
 def _t(x: Bilingual | None) -> Text | None:
@@ -194,6 +194,24 @@ def _content_files(root: Path) -> list[Path]:
     if eq.exists():
         files.append(eq)
     return files
+
+
+def check_flags(path: Path, exercise: Exercise) -> None:
+    """Every flag an inject waits for is set by some earlier decision, and every inject id is unique."""
+    ids = [i.id for i in exercise.injects]
+    if len(set(ids)) != len(ids):
+        raise ContentError(path, _("duplicate inject id {id}").format(id=next(i for i in ids if ids.count(i) > 1)))
+    set_before: set[str] = set()
+    for n, inject in enumerate(exercise.injects):
+        for flag in (*inject.when, *inject.unless):
+            if flag not in set_before:
+                raise ContentError(
+                    path,
+                    _("no earlier decision sets the flag '{flag}'").format(flag=flag),
+                    field=f"exercise.injects.{n}.when",
+                )
+        for d in inject.decisions:
+            set_before.update(d.sets)
 
 
 def build_corpus(root: Path | None = None) -> Corpus:
@@ -470,13 +488,24 @@ def load_module(folder: Path, corpus: Corpus | None) -> Module:
                     i.id,
                     Text.of(i.title),
                     Text.of(i.situation),
-                    tuple(Decision(d.id, Text(d.ja, d.en), d.score, Text.of(d.debrief)) for d in i.decisions),
+                    tuple(
+                        Decision(d.id, Text(d.ja, d.en), d.score, Text.of(d.debrief), d.critical, tuple(d.sets))
+                        for d in i.decisions
+                    ),
                     check_refs(i.cites, ("exercise", "injects", n, "cites")),
+                    i.clock,
+                    i.lead,
+                    Text.of(i.facilitator),
+                    tuple(i.when),
+                    tuple(i.unless),
+                    tuple(i.clock_if.items()),
                 )
                 for n, i in enumerate(e.injects)
             ),
-            e.pass_score,
+            e.pass_mark,
+            tuple(e.roles),
         )
+        check_flags(path, exercise)
     if m.id != folder.name:
         raise ContentError(path, _("the id '{id}' does not match the folder name").format(id=m.id), field="id")
     return Module(

@@ -7,7 +7,7 @@ domain's plain objects. Every model forbids unknown fields so a typo is reported
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -222,10 +222,16 @@ class QuestionSchema(Strict):
     lesson: str | None = None  # the lesson that teaches it
 
 
+Role = Literal["csirt", "operations", "legal", "comms", "management"]  # = tui.domain.training.ROLES
+Flag = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
 class DecisionSchema(Bilingual):
     id: str = Field(pattern=r"^[a-z]$")
     score: int = Field(ge=0, le=10)
-    debrief: Bilingual
+    debrief: Bilingual  # the consequence, and the provisions it touches
+    critical: bool = False  # fails the exercise whatever the score
+    sets: list[Flag] = []  # flags that later injects' `when` / `unless` test
 
 
 class InjectSchema(Strict):
@@ -234,14 +240,21 @@ class InjectSchema(Strict):
     situation: Bilingual
     decisions: list[DecisionSchema] = Field(min_length=2, max_length=6)
     cites: list[str] = Field(min_length=1)
+    clock: str = Field(min_length=1, max_length=20)  # the scenario's time, e.g. "02:10" or "D+1 09:00"
+    lead: Role  # who speaks for the team at this inject
+    facilitator: Bilingual  # notes for the facilitator
+    when: list[Flag] = []  # shown only when an earlier decision set every one of these flags
+    unless: list[Flag] = []  # and none of these
+    clock_if: dict[Flag, str] = {}  # the clock instead, when an earlier decision set that flag
 
 
 class ExerciseSchema(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: Bilingual
     scenario: Bilingual
+    roles: list[Role] = Field(min_length=2)
     injects: list[InjectSchema] = Field(min_length=3)
-    pass_score: int = Field(ge=0)
+    pass_mark: int = Field(ge=1, le=100)  # percent of the best score of the injects met; critical decisions fail
 
 
 class ModuleSchema(Strict):

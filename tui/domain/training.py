@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from tui.domain.text import Text
 from tui.i18n import N_
@@ -51,7 +54,19 @@ class Decision:
     id: str
     text: Text
     score: int
-    debrief: Text
+    debrief: Text  # what happens because of it, and which provisions it touches
+    critical: bool = False  # fails the exercise whatever the score (hiding the incident, lying to customers, …)
+    sets: tuple[str, ...] = ()  # flags later injects depend on ("waited", "kept-withdrawals", …)
+
+
+#: Who speaks for the team at an inject, when a team takes the exercise around one laptop.
+ROLES = {
+    "csirt": N_("CSIRT lead"),
+    "operations": N_("Operations"),
+    "legal": N_("Legal and compliance"),
+    "comms": N_("Communications"),
+    "management": N_("Management"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,23 +76,81 @@ class Inject:
     situation: Text
     decisions: tuple[Decision, ...]
     cites: tuple[str, ...]
+    clock: str = ""  # the scenario's time, for the facilitator's clock ("02:10", "D+1 09:00")
+    lead: str = ""  # a key of ROLES
+    facilitator: Text | None = None  # notes for the facilitator: what to ask, what to watch for
+    when: tuple[str, ...] = ()  # shown only when every one of these flags was set by an earlier decision
+    unless: tuple[str, ...] = ()  # and none of these
+    clock_if: tuple[tuple[str, str], ...] = ()  # (flag, clock): the time when an earlier decision set the flag
+
+    def clock_for(self, flags: set[str] | frozenset[str]) -> str:
+        """The scenario's time at this inject on the path taken (waiting till morning moves every later clock)."""
+        return next((clock for flag, clock in self.clock_if if flag in flags), self.clock)
 
     @property
     def best(self) -> int:
         return max(d.score for d in self.decisions)
 
+    def reached(self, flags: set[str] | frozenset[str]) -> bool:
+        return all(f in flags for f in self.when) and not any(f in flags for f in self.unless)
+
 
 @dataclass(frozen=True, slots=True)
 class Exercise:
+    """A tabletop exercise whose injects depend on earlier decisions.
+
+    Passed when no critical decision was taken and the score reaches `pass_mark` percent of the best score of the
+    injects the team actually met.
+    """
+
     id: str
     title: Text
     scenario: Text
     injects: tuple[Inject, ...]
-    pass_score: int
+    pass_mark: int
+    roles: tuple[str, ...] = ()
+
+    def next_inject(self, chosen: Mapping[str, str]) -> Inject | None:
+        """The first inject not yet decided that the decisions so far lead to; None at the end."""
+        flags = self.flags(chosen)
+        for inject in self.injects:
+            if inject.id not in chosen and inject.reached(flags):
+                return inject
+        return None
+
+    def flags(self, chosen: Mapping[str, str]) -> set[str]:
+        out: set[str] = set()
+        for inject in self.injects:
+            d = inject_decision(inject, chosen)
+            if d is not None:
+                out.update(d.sets)
+        return out
+
+    def path(self, chosen: Mapping[str, str]) -> list[Inject]:
+        """The injects the decisions lead to, in order: those decided and those still open on the way."""
+        out: list[Inject] = []
+        flags: set[str] = set()
+        for inject in self.injects:
+            if not inject.reached(flags):
+                continue
+            out.append(inject)
+            d = inject_decision(inject, chosen)
+            if d is not None:
+                flags.update(d.sets)
+        return out
 
     @property
     def max_score(self) -> int:
-        return sum(i.best for i in self.injects)
+        """The best score possible: the best decision at every inject along the path those decisions lead to."""
+        chosen: dict[str, str] = {}
+        while (inject := self.next_inject(chosen)) is not None:
+            best = max(inject.decisions, key=lambda d: (d.score, not d.critical))
+            chosen[inject.id] = best.id
+        return sum(i.best for i in self.injects if i.id in chosen)
+
+
+def inject_decision(inject: Inject, chosen: Mapping[str, str]) -> Decision | None:
+    return next((d for d in inject.decisions if d.id == chosen.get(inject.id)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +175,22 @@ def quiz_score(module: Module, answers: dict[str, set[str]]) -> tuple[int, int, 
 
 
 def exercise_score(exercise: Exercise, chosen: Mapping[str, str]) -> tuple[int, int, bool]:
-    """(score, max, passed) for a tabletop exercise: the sum of the chosen decisions' scores; pass at ≥ pass_score.
+    """(score, max, passed) for a tabletop exercise.
 
-    `chosen` maps inject id → decision id; an inject without a decision scores 0.
+    `chosen` maps inject id → decision id. Only the injects the decisions lead to count: score is the sum of the
+    chosen decisions there, max the sum of their best decisions (an inject left open scores 0). A critical decision
+    fails the exercise whatever the score.
     """
-    score = sum(d.score for i in exercise.injects for d in i.decisions if chosen.get(i.id) == d.id)
-    return score, exercise.max_score, score >= exercise.pass_score
+    met = exercise.path(chosen)
+    score = sum(d.score for i in met if (d := inject_decision(i, chosen)) is not None)
+    best = sum(i.best for i in met)
+    passed = bool(met) and not critical_decisions(exercise, chosen) and score * 100 >= exercise.pass_mark * best
+    return score, best, passed
+
+
+def critical_decisions(exercise: Exercise, chosen: Mapping[str, str]) -> list[tuple[Inject, Decision]]:
+    """The decisions taken that fail the exercise on their own."""
+    return [(i, d) for i in exercise.path(chosen) if (d := inject_decision(i, chosen)) is not None and d.critical]
 
 
 def percent(score: int, total: int) -> int:
@@ -120,52 +203,72 @@ def percent(score: int, total: int) -> int:
 MIN_DIFFICULTY, MAX_DIFFICULTY, NEW_DIFFICULTY = 1.0, 10.0, 5.0
 MAX_INTERVAL = 365  # days: a well-known question still comes back once a year
 
+AGAIN, HARD, GOOD, EASY = "again", "hard", "good", "easy"
+RATINGS = (AGAIN, HARD, GOOD, EASY)
+RATING_LABELS = {AGAIN: N_("Again"), HARD: N_("Hard"), GOOD: N_("Good"), EASY: N_("Easy")}
+
 
 @dataclass(frozen=True, slots=True)
 class CardState:
     """Where a missed question stands in review: when it is due and how well it is known."""
 
     due_on: dt.date
-    stability: float = 0.0  # the current interval in days (0: never scheduled)
-    difficulty: float = NEW_DIFFICULTY  # 1 (easy) … 10 (hard)
+    stability: float = 0.0  # FSRS stability: days until recall falls to 90 % (0: never scheduled)
+    difficulty: float = NEW_DIFFICULTY  # FSRS difficulty, 1 (easy) … 10 (hard)
     reps: int = 0  # correct reviews in a row
-    lapses: int = 0  # times the question was missed
+    lapses: int = 0  # days on which the question was missed
     last_reviewed: dt.date | None = None
 
 
-def growth(difficulty: float) -> float:
-    """How much an interval grows on a correct answer: ×4.0 for the easiest question, ×1.3 for the hardest."""
-    d = min(MAX_DIFFICULTY, max(MIN_DIFFICULTY, difficulty))
-    return 1.0 + (MAX_DIFFICULTY + 1 - d) * 0.3
+@lru_cache(maxsize=1)
+def _scheduler() -> Any:
+    """FSRS (the `fsrs` package) in whole days: no same-day learning steps, intervals up to a year, no fuzz."""
+    from fsrs import Scheduler
+
+    return Scheduler(learning_steps=(), relearning_steps=(), maximum_interval=MAX_INTERVAL, enable_fuzzing=False)
 
 
-def schedule(card: CardState | None, correct: bool, today: dt.date) -> CardState:
+def _noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
+def schedule(card: CardState | None, answer: bool | str, today: dt.date) -> CardState:
     """The card's next state after one answer given on `today` (a pure function; `None` is a new card).
 
-    A small SM-2-style scheduler, with FSRS names for its two numbers: *stability* S is the interval in days
-    the question is expected to be remembered, *difficulty* D runs from 1 (easy) to 10 (hard).
-
-    - Wrong (a lapse): the question is due **tomorrow**; S halves (never below 1 day; 1 for a new card),
-      D rises by 1 (at most 10), the run of correct answers restarts and the lapse is counted.
-    - Right: S grows by the factor ``1 + (11 − D) × 0.3`` (×2.8 at D = 5) and by at least one day, capped
-      at 365 days; D falls by 0.5 (at least 1); the question is due in round(S) days, so never before the
-      day after tomorrow.
-
-    Dates count from `today`, not from the old due date, so reviewing early or late never schedules a card in
-    the past, and a correct answer always puts the next review later than a wrong one would.
+    `answer` is a rating (again / hard / good / easy) or, from a quiz, right (good) / wrong (again). FSRS computes
+    stability and difficulty from the rating *and the time since the last review*: a question remembered 30 days
+    late grows more than one reviewed on the day. A wrong answer is due tomorrow; a right one never sooner than
+    the day after. Two misses on the same day count as one lapse.
     """
-    old_s = card.stability if card is not None else 0.0
-    old_d = card.difficulty if card is not None and card.difficulty > 0 else NEW_DIFFICULTY
+    from fsrs import Card, Rating, State
+
+    rating = answer if isinstance(answer, str) else (GOOD if answer else AGAIN)
+    if rating not in RATINGS:
+        raise ValueError(rating)
+    fsrs_rating = {AGAIN: Rating.Again, HARD: Rating.Hard, GOOD: Rating.Good, EASY: Rating.Easy}[rating]
     reps = card.reps if card is not None else 0
     lapses = card.lapses if card is not None else 0
-    if not correct:
-        s = max(1.0, old_s / 2)
-        d = min(MAX_DIFFICULTY, old_d + 1)
-        return CardState(today + dt.timedelta(days=1), s, d, 0, lapses + 1, today)
-    base = max(1.0, old_s)
-    s = min(float(MAX_INTERVAL), max(base + 1, base * growth(old_d)))
-    d = max(MIN_DIFFICULTY, old_d - 0.5)
-    return CardState(today + dt.timedelta(days=max(2, round(s))), s, d, reps + 1, lapses, today)
+    if card is None or card.stability <= 0:
+        before = Card()
+    else:  # a card saved before FSRS may lack its last review: its interval, counted back from the due day
+        last = card.last_reviewed or card.due_on - dt.timedelta(days=max(1, round(card.stability)))
+        before = Card(
+            state=State.Review,
+            stability=min(float(MAX_INTERVAL), card.stability),
+            difficulty=min(MAX_DIFFICULTY, max(MIN_DIFFICULTY, card.difficulty)),
+            due=_noon(card.due_on),
+            last_review=_noon(min(last, today)),
+        )
+    after, _log = _scheduler().review_card(before, fsrs_rating, _noon(today))
+    stability = min(float(MAX_INTERVAL), float(after.stability or 0.0))
+    difficulty = min(MAX_DIFFICULTY, max(MIN_DIFFICULTY, float(after.difficulty or NEW_DIFFICULTY)))
+    if rating == AGAIN:
+        missed_today_already = card is not None and card.last_reviewed == today and card.reps == 0
+        return CardState(
+            today + dt.timedelta(days=1), stability, difficulty, 0, lapses + (0 if missed_today_already else 1), today
+        )
+    days = max(2, min(MAX_INTERVAL, (after.due.date() - today).days))
+    return CardState(today + dt.timedelta(days=days), stability, difficulty, reps + 1, lapses, today)
 
 
 # --- trainees, sessions, attempts and completion ------------------------------------------------
@@ -178,6 +281,9 @@ class Trainee:
     department: str = ""
     firm_id: int | None = None
     lang: str = ""  # the language the trainee takes lessons and quizzes in; "" follows the session or the UI
+    uid: str = ""  # stable across laptops and bundles (the xAPI account name)
+    email: str = ""
+    deleted: bool = False  # personal data erased: only anonymous counts remain
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +298,47 @@ class TrainingSession:
     note: str = ""
     firm_id: int | None = None
     roster: tuple[Trainee, ...] = ()
+    mode: str = "practice"
 
 
 QUIZ, EXERCISE = "quiz", "exercise"
+PRACTICE, EXAM = "practice", "exam"  # exam: no explanation or verdict until the end of the quiz
+MODES = (PRACTICE, EXAM)
+MODE_LABELS = {PRACTICE: N_("practice"), EXAM: N_("exam")}
+
+
+def shuffle_order(
+    groups: Iterable[tuple[str, Sequence[Choice] | Sequence[Decision]]], rng: random.Random | None = None
+) -> dict[str, list[str]]:
+    """Key → the ids of its options in a random order, e.g. question id → choice ids."""
+    rng = rng or random.SystemRandom()
+    out: dict[str, list[str]] = {}
+    for key, options in groups:
+        ids = [o.id for o in options]
+        rng.shuffle(ids)
+        out[key] = ids
+    return out
+
+
+def make_layout(module: Module, kind: str, rng: random.Random | None = None) -> dict[str, list[str]]:
+    """The order one attempt shows its options in: every question's choices (or every inject's decisions) shuffled.
+
+    Stored with the attempt, so resuming it and reviewing it later show the same order; a new attempt gets a new
+    order, so the position of the right answer teaches nothing.
+    """
+    if kind == EXERCISE:
+        injects = module.exercise.injects if module.exercise is not None else ()
+        return shuffle_order(((i.id, i.decisions) for i in injects), rng)
+    return shuffle_order(((q.id, q.choices) for q in module.quiz), rng)
+
+
+def in_order(items: Iterable[Any], order: Sequence[str] | None) -> tuple[Any, ...]:
+    """`items` (choices or decisions, each with an `id`) in the stored `order`; any not named keep content order."""
+    items = tuple(items)
+    if not order:
+        return items
+    rank = {item_id: n for n, item_id in enumerate(order)}
+    return tuple(sorted(items, key=lambda item: rank.get(item.id, len(rank) + items.index(item))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +357,17 @@ class Attempt:
     passed: bool = False
     answers: Mapping[str, object] = field(default_factory=dict)  # question id → [choice ids]; inject id → decision id
     session_id: int | None = None
+    layout: Mapping[str, Sequence[str]] = field(default_factory=dict)  # question id → choice ids as shown
+    mode: str = PRACTICE
+    uid: str = ""
+
+    def choices(self, question: Question) -> tuple[Choice, ...]:
+        """The question's choices in the order this attempt showed them."""
+        return in_order(question.choices, self.layout.get(question.id))
+
+    def decisions(self, inject: Inject) -> tuple[Decision, ...]:
+        """The inject's decisions in the order this attempt showed them."""
+        return in_order(inject.decisions, self.layout.get(inject.id))
 
     @property
     def finished(self) -> bool:
@@ -254,9 +409,14 @@ def score_attempt(module: Module, attempt: Attempt) -> tuple[int, int, bool]:
     return quiz_score(module, {q.id: set(picked(attempt, q.id)) for q in module.quiz})
 
 
-NOT_STARTED, IN_PROGRESS, PASSED = "not_started", "in_progress", "passed"
-COMPLETION_STATUSES = (NOT_STARTED, IN_PROGRESS, PASSED)
-COMPLETION_LABELS = {NOT_STARTED: N_("not started"), IN_PROGRESS: N_("in progress"), PASSED: N_("passed")}
+NOT_STARTED, IN_PROGRESS, PASSED, FAILED = "not_started", "in_progress", "passed", "failed"
+COMPLETION_STATUSES = (NOT_STARTED, IN_PROGRESS, PASSED, FAILED)
+COMPLETION_LABELS = {
+    NOT_STARTED: N_("not started"),
+    IN_PROGRESS: N_("in progress"),
+    PASSED: N_("passed"),
+    FAILED: N_("not passed"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +426,7 @@ class Completion:
     trainee: Trainee
     module_id: str
     module_title: Text
-    status: str  # not_started | in_progress | passed
+    status: str  # not_started | in_progress | passed | failed
     attempts: int  # quiz and exercise attempts started
     best_percent: int | None  # the best finished quiz, in percent
     best_score: int  # that quiz's correct answers …
@@ -288,8 +448,10 @@ class Completion:
 def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) -> Completion:
     """A trainee's completion of `module` from their attempts (attempts of other trainees or modules are ignored).
 
-    Not started: no attempt. Passed: a finished quiz scored at least the module's pass mark. In progress:
-    anything between. Minutes are the real time of finished attempts; dates are the days attempts started.
+    Not started: no attempt. Passed: a finished quiz scored at least the module's pass mark. Not passed: every
+    finished quiz scored below it and none is open. In progress: anything between. Minutes are the real time of
+    finished attempts; dates are the days attempts started. Pass only the attempts that count (one session's, one
+    period's): results of another year must not complete this year's refresher.
     """
     mine = sorted(
         (a for a in attempts if a.trainee_id == trainee.id and a.module_id == module.id),
@@ -304,6 +466,8 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
         status = NOT_STARTED
     elif passes:
         status = PASSED
+    elif quizzes and not any(a.kind == QUIZ and not a.finished for a in mine):
+        status = FAILED
     else:
         status = IN_PROGRESS
     ends = [a.finished_at or a.started_at for a in mine]
@@ -325,3 +489,55 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
         exercise_percent=best_ex.percent if best_ex else None,
         exercise_passed=any(a.passed for a in exercises),
     )
+
+
+# --- roster import ------------------------------------------------------------------------------
+
+ROSTER_HEADERS = {
+    "name": ("name", "氏名", "名前", "受講者"),
+    "department": ("department", "部署", "所属"),
+    "email": ("email", "e-mail", "メール", "メールアドレス"),
+}
+MAX_ROSTER = 1000
+
+
+def parse_roster(rows: Sequence[Sequence[str]]) -> tuple[list[tuple[str, str, str]], str]:
+    """(name, department, email) per row of a roster table whose first row names the columns; or an error sentence.
+
+    Blank rows are skipped; a row without a name, an over-long value or a malformed e-mail refuses the whole file.
+    """
+    import re
+    import unicodedata
+
+    from tui.i18n import _
+
+    if not rows:
+        return [], _("The roster is empty.")
+    header = [unicodedata.normalize("NFKC", str(h)).strip().lower() for h in rows[0]]
+    cols: dict[str, int] = {}
+    for key, names in ROSTER_HEADERS.items():
+        for n, h in enumerate(header):
+            if h in names:
+                cols[key] = n
+                break
+    if "name" not in cols:
+        return [], _("The first row must name the columns: name (氏名), department (部署), email (メール).")
+    body = [r for r in rows[1:] if any(str(v).strip() for v in r)]
+    if len(body) > MAX_ROSTER:
+        return [], _("A roster has at most {n} rows.").format(n=MAX_ROSTER)
+    out: list[tuple[str, str, str]] = []
+    for line, r in enumerate(body, 2):
+
+        def cell(key: str, r: Sequence[str] = r) -> str:
+            n = cols.get(key)
+            return str(r[n]).strip() if n is not None and n < len(r) else ""
+
+        name, dept, email = cell("name"), cell("department"), cell("email")
+        if not name:
+            return [], _("Row {n} has no name.").format(n=line)
+        if len(name) > 100 or len(dept) > 100:
+            return [], _("Row {n}: a name or department longer than 100 characters.").format(n=line)
+        if email and (len(email) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)):
+            return [], _("Row {n}: {email} is not an e-mail address.").format(n=line, email=email[:80])
+        out.append((name, dept, email))
+    return out, ""

@@ -6,8 +6,10 @@ Three formats, each written through `write_atomically` (never over an existing f
   `safe_cell_value`, so a name such as "=cmd|…" is never run as a formula.
 - ``xlsx``: one sheet with a frozen header row, an autofilter and column widths measured in terminal cells
   (a Japanese character is two), text stored as text.
-- ``json``: a list of xAPI statements (actor, verb passed / failed / attempted, object, result, timestamp) for a
-  learning record store; trainees who have not started a module have no statement.
+- ``json``: a list of xAPI 1.0.3 statements, one per attempt (verb passed / failed / attempted, the module or its
+  exercise, score, registration = the attempt's id, the language it was taken in, the trainer as instructor, the
+  time it finished); trainees who have not started a module have none. `tenken train send` posts the same
+  statements to a Learning Record Store (tui/export/lrs.py).
 """
 
 from __future__ import annotations
@@ -16,10 +18,21 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.domain.training import COMPLETION_LABELS, PASSED, Completion
+from tui.domain.training import (
+    COMPLETION_LABELS,
+    EXERCISE,
+    PASSED,
+    Attempt,
+    Completion,
+    Module,
+    Trainee,
+    TrainingSession,
+    critical_decisions,
+)
 from tui.export import ExportError, safe_cell_value, write_atomically, xml_text
 from tui.i18n import N_, _, gettext_in
 
@@ -150,6 +163,29 @@ def iso_duration(minutes: int) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest or not hours else "")
 
 
+SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
+ACTORS = ("account", "mbox")
+
+
+@dataclass(frozen=True, slots=True)
+class XapiOptions:
+    """How trainees are identified: an account (their stable id) on the firm's own home page, or their e-mail
+    (mbox) where one is recorded. Set with `tenken train send --actor … --home-page …` (kept in the settings)."""
+
+    actor: str = "account"
+    home_page: str = HOME_PAGE
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    """One attempt with what its statement needs: who, which module, which session (trainer, language)."""
+
+    attempt: Attempt
+    trainee: Trainee
+    module: Module
+    session: TrainingSession | None = None
+
+
 def verb_of(c: Completion) -> str | None:
     """passed, failed (finished the quiz without passing), attempted (started, nothing finished), None (not started)."""
     if c.attempts == 0:
@@ -159,69 +195,145 @@ def verb_of(c: Completion) -> str | None:
     return "failed" if c.failed else "attempted"
 
 
-def statement(c: Completion, lang: str) -> dict[str, Any] | None:
-    """The xAPI statement for one record, or None when the trainee has not started the module."""
-    verb = verb_of(c)
-    if verb is None:
-        return None
-    when = c.last_at or dt.datetime.combine(c.last_on or dt.date.today(), dt.time())
-    stamp = when.astimezone().isoformat(timespec="seconds")
-    result: dict[str, Any] = {"completion": verb == "passed", "duration": iso_duration(c.minutes)}
-    if c.best_percent is not None and c.best_total:
-        result["score"] = {
-            "scaled": round(c.best_score / c.best_total, 4),
-            "raw": c.best_score,
-            "min": 0,
-            "max": c.best_total,
+def _stamp(when: dt.datetime) -> str:
+    return when.astimezone().isoformat(timespec="seconds")
+
+
+def agent(trainee: Trainee, options: XapiOptions) -> dict[str, Any]:
+    """The trainee as an xAPI Agent with exactly one identifier: mbox when asked for and known, else the account."""
+    out: dict[str, Any] = {"objectType": "Agent", "name": trainee.name}
+    if options.actor == "mbox" and trainee.email:
+        out["mbox"] = f"mailto:{trainee.email}"
+    else:
+        out["account"] = {"homePage": options.home_page, "name": trainee.uid or f"trainee-{trainee.id}"}
+    return out
+
+
+def attempt_statement(r: AttemptRecord, options: XapiOptions) -> dict[str, Any]:
+    """The xAPI 1.0.3 statement of one attempt: passed / failed when finished, attempted while open.
+
+    Its id comes from the attempt's registration and the verb, so sending it twice sends the same statement.
+    """
+    a, module = r.attempt, r.module
+    verb = ("passed" if a.passed else "failed") if a.finished else "attempted"
+    module_iri = f"{HOME_PAGE}/modules/{module.id}"
+    if a.kind == EXERCISE and module.exercise is not None:
+        ex = module.exercise
+        object_iri = f"{module_iri}/exercises/{ex.id}"
+        definition = {"name": {"ja": ex.title.ja, "en": ex.title.en}, "type": SIMULATION}
+    else:
+        object_iri, definition = module_iri, {"name": {"ja": module.title.ja, "en": module.title.en}, "type": COURSE}
+    result: dict[str, Any] = {"completion": a.finished, "duration": f"PT{a.seconds}S"}
+    if a.finished and a.total > 0:
+        result["score"] = {"scaled": round(a.score / a.total, 4), "raw": a.score, "min": 0, "max": a.total}
+        result["success"] = a.passed
+    if a.kind == EXERCISE and module.exercise is not None and a.finished:
+        chosen = {k: str(v) for k, v in a.answers.items() if isinstance(v, str)}
+        result["extensions"] = {
+            f"{HOME_PAGE}/xapi/decisions": chosen,
+            f"{HOME_PAGE}/xapi/critical": [i.id for i, _d in critical_decisions(module.exercise, chosen)],
         }
-        result["success"] = verb == "passed"
-    object_id = f"{HOME_PAGE}/modules/{c.module_id}"
-    return {
-        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{object_id}/trainees/{c.trainee.id}/{verb}/{stamp}")),
-        "actor": {
+    context: dict[str, Any] = {
+        "registration": a.uid or str(uuid.uuid5(uuid.NAMESPACE_URL, f"{object_iri}/attempts/{a.id}")),
+        "language": a.lang,
+        "extensions": {f"{HOME_PAGE}/xapi/department": r.trainee.department, f"{HOME_PAGE}/xapi/mode": a.mode},
+    }
+    if a.kind == EXERCISE:
+        context["contextActivities"] = {"parent": [{"objectType": "Activity", "id": module_iri}]}
+    if r.session is not None and r.session.trainer:
+        context["instructor"] = {
             "objectType": "Agent",
-            "name": c.trainee.name,
-            "account": {"homePage": f"{HOME_PAGE}/trainees", "name": f"trainee-{c.trainee.id}"},
-        },
+            "name": r.session.trainer,
+            "account": {"homePage": options.home_page, "name": f"trainer:{r.session.trainer}"},
+        }
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{object_iri}/registration/{context['registration']}/{verb}")),
+        "actor": agent(r.trainee, options),
         "verb": VERBS[verb],
-        "object": {
-            "objectType": "Activity",
-            "id": object_id,
-            "definition": {"name": {"ja": c.module_title.ja, "en": c.module_title.en}, "type": COURSE},
-        },
+        "object": {"objectType": "Activity", "id": object_iri, "definition": definition},
         "result": result,
-        "context": {
-            "language": lang,
-            "extensions": {
-                f"{HOME_PAGE}/xapi/department": c.trainee.department,
-                f"{HOME_PAGE}/xapi/attempts": c.attempts,
-            },
-        },
-        "timestamp": stamp,
+        "context": context,
+        "timestamp": _stamp(a.finished_at or a.started_at),
     }
 
 
-def statements(rows: Sequence[Completion], lang: str) -> list[dict[str, Any]]:
-    return [s for s in (statement(c, lang) for c in rows) if s is not None]
+def statements(records: Sequence[AttemptRecord], options: XapiOptions | None = None) -> list[dict[str, Any]]:
+    options = options or XapiOptions()
+    return [attempt_statement(r, options) for r in records]
 
 
-def write_json(rows: Sequence[Completion], path: Path, lang: str) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(statements(rows, lang), fh, ensure_ascii=False, indent=2)
-        fh.write("\n")
+def write_statements(items: list[dict[str, Any]], path: Path, force: bool = False) -> Path:
+    def produce(target: Path) -> None:
+        with open(target, "w", encoding="utf-8") as fh:
+            json.dump(items, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+
+    return write_atomically(Path(path), produce, force=force)
 
 
 WRITERS: dict[str, Callable[[Sequence[Completion], Path, str], None]] = {
     "csv": write_csv,
     "xlsx": write_xlsx,
-    "json": write_json,
 }
 
 
 def export_records(rows: Sequence[Completion], fmt: str, path: Path, lang: str, force: bool = False) -> Path:
-    if fmt not in WRITERS:
+    if fmt not in WRITERS:  # json: the workspace writes xAPI statements per attempt
         raise ExportError(
             _("Unknown format {fmt}; choose one of: {formats}.").format(fmt=fmt, formats=", ".join(RECORD_FORMATS))
         )
     writer = WRITERS[fmt]
     return write_atomically(Path(path), lambda p: writer(rows, p, lang), force=force)
+
+
+# --- certificate (docx) ---------------------------------------------------------------------------
+
+
+def write_certificate(
+    path: Path,
+    lang: str,
+    trainee: Trainee,
+    module: Module,
+    passed_on: dt.date,
+    score: str,
+    trainer: str,
+    firm: str = "",
+    force: bool = False,
+) -> Path:
+    """A one-page certificate of completion for a trainee who passed a module."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from tui.i18n import format_date
+
+    def produce(target: Path) -> None:
+        doc = Document()
+        font = "Yu Mincho" if lang == "ja" else "Times New Roman"
+        for text, size, bold in (
+            (gettext_in(lang, N_("Certificate of completion")), 28, True),
+            ("", 12, False),
+            (xml_text(trainee.name), 22, True),
+            (xml_text(trainee.department), 14, False),
+            ("", 12, False),
+            (
+                gettext_in(lang, N_("has completed the training module “{module}”.")).format(
+                    module=module.title.get(lang)
+                ),
+                14,
+                False,
+            ),
+            (gettext_in(lang, N_("Score: {score}")).format(score=score), 12, False),
+            (gettext_in(lang, N_("Date passed: {date}")).format(date=format_date(passed_on, lang)), 12, False),
+            (gettext_in(lang, N_("Trainer: {name}")).format(name=xml_text(trainer)), 12, False),
+            (xml_text(firm), 12, False),
+        ):
+            para = doc.add_paragraph()
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = para.add_run(text)
+            run.bold = bold
+            run.font.size = Pt(size)
+            run.font.name = font
+        doc.save(str(target))
+
+    return write_atomically(Path(path), produce, force=force)

@@ -204,5 +204,23 @@ def _v7(db: SqliteDatabase) -> None:
     db.execute_sql("ALTER TABLE inspection ADD COLUMN content_sha256 VARCHAR(64) NOT NULL DEFAULT ''")
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(db: SqliteDatabase) -> None:
+    """Training records as evidence: the choice order each attempt showed (shuffled per attempt) and its mode (exam
+    or practice), a session's mode, and stable ids (uid) for trainees and attempts with an optional e-mail, so
+    records from several laptops never collide (xAPI actor and registration)."""
+    import uuid
+
+    db.execute_sql("ALTER TABLE attempt ADD COLUMN layout TEXT NOT NULL DEFAULT '{}'")
+    db.execute_sql("ALTER TABLE attempt ADD COLUMN mode VARCHAR(16) NOT NULL DEFAULT 'practice'")
+    db.execute_sql("ALTER TABLE training_session ADD COLUMN mode VARCHAR(16) NOT NULL DEFAULT 'practice'")
+    db.execute_sql("ALTER TABLE trainee ADD COLUMN email TEXT NOT NULL DEFAULT ''")
+    db.execute_sql("ALTER TABLE trainee ADD COLUMN deleted_at DATETIME")  # personal data erased, counts kept
+    for table in ("trainee", "attempt"):
+        db.execute_sql(f"ALTER TABLE {table} ADD COLUMN uid VARCHAR(36) NOT NULL DEFAULT ''")
+        for (row_id,) in db.execute_sql(f"SELECT id FROM {table}").fetchall():
+            db.execute_sql(f"UPDATE {table} SET uid = ? WHERE id = ?", (str(uuid.uuid4()), row_id))
+        db.execute_sql(f"CREATE UNIQUE INDEX {table}_uid ON {table} (uid)")
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -128,8 +128,11 @@ class Person(BaseModel):
 
 class Trainee(BaseModel):
     id = AutoField()
+    uid = CharField(default=new_uid, unique=True)
     name = TextField()
     department = TextField(default="")
+    email = TextField(default="")
+    deleted_at = DateTimeField(null=True)  # set when the trainee's personal data was erased (APPI)
     firm = ForeignKeyField(Firm, null=True, backref="trainees", on_delete="SET NULL")
     firm_id: int | None  # peewee's column attribute of `firm` (declared for the type checker)
     created_at = DateTimeField(default=now)
@@ -144,6 +147,7 @@ class TrainingSession(BaseModel):
     note = TextField(default="")
     firm = ForeignKeyField(Firm, null=True, backref="training_sessions", on_delete="SET NULL")
     firm_id: int | None
+    mode = CharField(default="practice")  # practice | exam
     created_at = DateTimeField(default=now)
 
 
@@ -157,6 +161,7 @@ class Roster(BaseModel):
 
 class Attempt(BaseModel):
     id = AutoField()
+    uid = CharField(default=new_uid, unique=True)  # the xAPI registration of this attempt
     trainee = ForeignKeyField(Trainee, backref="attempts", on_delete="CASCADE")
     session = ForeignKeyField(TrainingSession, null=True, backref="attempts", on_delete="SET NULL")
     trainee_id: int
@@ -170,6 +175,8 @@ class Attempt(BaseModel):
     total = IntegerField(default=0)
     passed = IntegerField(default=0)
     answers = TextField(default="{}")  # JSON: question id → picked choice ids (or inject id → decision id)
+    layout = TextField(default="{}")  # JSON: question id → choice ids in the order shown (inject id → decision ids)
+    mode = CharField(default="practice")  # practice | exam (no explanation until the end)
 
 
 class ReviewCard(BaseModel):

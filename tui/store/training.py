@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from tui.domain.training import Attempt, CardState, Trainee, TrainingSession
+from tui.domain.training import MODES, PRACTICE, Attempt, CardState, Trainee, TrainingSession
 from tui.i18n import LANGUAGES, _
 from tui.store import models as m
 from tui.store.db import StoreError
@@ -56,6 +56,9 @@ def _attempt(row: m.Attempt) -> Attempt:
         passed=bool(row.passed),
         answers=_loads(row.answers),
         session_id=row.session_id,
+        layout=_loads(row.layout),
+        mode=row.mode,
+        uid=row.uid,
     )
 
 
@@ -93,7 +96,9 @@ class TrainingStore:
 
     def _trainee(self, row: m.Trainee, langs: dict[int, str] | None = None) -> Trainee:
         lang = self.store.get_setting(LANG_KEY.format(id=row.id)) or "" if langs is None else langs.get(row.id, "")
-        return Trainee(row.id, row.name, row.department, row.firm_id, lang)
+        if row.deleted_at is not None:
+            return Trainee(row.id, _("(deleted trainee)"), "", None, "", row.uid, "", True)
+        return Trainee(row.id, row.name, row.department, row.firm_id, lang, row.uid, row.email)
 
     def create_trainee(self, name: str, department: str = "", firm_id: int | None = None, lang: str = "") -> Trainee:
         m = self.models
@@ -104,20 +109,75 @@ class TrainingStore:
             row = m.Trainee.create(name=name, department=department.strip(), firm=firm_id)
             if lang in LANGUAGES:
                 m.Setting.insert(key=LANG_KEY.format(id=row.id), value=lang).on_conflict_replace().execute()
-        return Trainee(row.id, row.name, row.department, firm_id, lang if lang in LANGUAGES else "")
+        return Trainee(row.id, row.name, row.department, firm_id, lang if lang in LANGUAGES else "", row.uid, row.email)
 
-    def update_trainee(self, trainee_id: int, name: str | None = None, department: str | None = None) -> Trainee:
+    def update_trainee(
+        self,
+        trainee_id: int,
+        name: str | None = None,
+        department: str | None = None,
+        email: str | None = None,
+        firm_id: int | None | bool = False,
+    ) -> Trainee:
+        """Change what is given (firm_id=False: leave the firm as it is; None: no firm)."""
         m = self.models
         with guarded(_("save the trainee")), self.db.atomic():
-            row = m.Trainee.get_or_none(m.Trainee.id == trainee_id)
+            row = m.Trainee.get_or_none((m.Trainee.id == trainee_id) & m.Trainee.deleted_at.is_null())
             if row is None:
                 raise StoreError(_("There is no trainee with id {id}.").format(id=trainee_id))
             if name is not None and normalize_name(name):
                 row.name = normalize_name(name)
             if department is not None:
                 row.department = department.strip()
+            if email is not None:
+                row.email = email.strip()
+            if firm_id is not False:
+                row.firm = firm_id
             row.save()
         return self._trainee(row)
+
+    def merge_trainees(self, keep_id: int, drop_id: int) -> Trainee:
+        """One person entered twice: `drop`'s attempts, rosters and review cards move to `keep`; `drop` goes."""
+        m = self.models
+        with guarded(_("merge the trainees")), self.db.atomic():
+            keep = m.Trainee.get_or_none((m.Trainee.id == keep_id) & m.Trainee.deleted_at.is_null())
+            drop = m.Trainee.get_or_none((m.Trainee.id == drop_id) & m.Trainee.deleted_at.is_null())
+            if keep is None or drop is None or keep_id == drop_id:
+                raise StoreError(_("Choose two different trainees to merge."))
+            m.Attempt.update(trainee=keep_id).where(m.Attempt.trainee == drop_id).execute()
+            for r in m.Roster.select().where(m.Roster.trainee == drop_id):
+                m.Roster.insert(session=r.session_id, trainee=keep_id).on_conflict_ignore().execute()
+            m.Roster.delete().where(m.Roster.trainee == drop_id).execute()
+            mine = {(c.module_id, c.question_id) for c in m.ReviewCard.select().where(m.ReviewCard.trainee == keep_id)}
+            for c in m.ReviewCard.select().where(m.ReviewCard.trainee == drop_id):
+                if (c.module_id, c.question_id) not in mine:
+                    m.ReviewCard.update(trainee=keep_id).where(m.ReviewCard.id == c.id).execute()
+            m.ReviewCard.delete().where(m.ReviewCard.trainee == drop_id).execute()
+            if not keep.email and drop.email:
+                keep.email = drop.email
+            if not keep.department and drop.department:
+                keep.department = drop.department
+            keep.save()
+            m.Setting.delete().where(m.Setting.key == LANG_KEY.format(id=drop_id)).execute()
+            drop.delete_instance()
+        return self._trainee(keep)
+
+    def delete_trainee(self, trainee_id: int) -> None:
+        """Erase a trainee's personal data (APPI): name, department, e-mail, firm, language, review cards and a new
+        uid, so no statement links to them. Their attempts stay, anonymous, so session counts still add up."""
+        m = self.models
+        import uuid
+
+        with guarded(_("delete the trainee")), self.db.atomic():
+            row = m.Trainee.get_or_none((m.Trainee.id == trainee_id) & m.Trainee.deleted_at.is_null())
+            if row is None:
+                raise StoreError(_("There is no trainee with id {id}.").format(id=trainee_id))
+            row.name, row.department, row.email, row.firm = "", "", "", None
+            row.uid = str(uuid.uuid4())
+            row.deleted_at = m.now()
+            row.save()
+            m.ReviewCard.delete().where(m.ReviewCard.trainee == trainee_id).execute()
+            m.Setting.delete().where(m.Setting.key == LANG_KEY.format(id=trainee_id)).execute()
 
     def set_trainee_language(self, trainee_id: int, lang: str) -> None:
         m = self.models
@@ -138,19 +198,29 @@ class TrainingStore:
         m = self.models
         with guarded(_("read the database")):
             langs = self._languages()
-            return [self._trainee(r, langs) for r in m.Trainee.select().order_by(m.Trainee.name, m.Trainee.id)]
+            rows = m.Trainee.select().where(m.Trainee.deleted_at.is_null()).order_by(m.Trainee.name, m.Trainee.id)
+            return [self._trainee(r, langs) for r in rows]
 
-    def find_trainee(self, name: str) -> Trainee | None:
-        """The trainee with this name (compared after normalisation); the oldest one when names repeat."""
+    def find_trainee(self, name: str, department: str | None = None) -> Trainee | None:
+        """The trainee with this name (compared after normalisation); the oldest one when names repeat.
+
+        With a department, only a trainee of that department, or one with none recorded: 「山田太郎, 営業部」 is
+        not 総務部's 山田太郎.
+        """
         m = self.models
         wanted = normalize_name(name)
         if not wanted:
             return None
+        dept = normalize_name(department or "")
         with guarded(_("read the database")):
-            for row in m.Trainee.select().order_by(m.Trainee.id):
-                if normalize_name(row.name) == wanted:
-                    return self._trainee(row)
-        return None
+            same = [
+                row
+                for row in m.Trainee.select().where(m.Trainee.deleted_at.is_null()).order_by(m.Trainee.id)
+                if normalize_name(row.name) == wanted
+            ]
+        if dept:
+            same = [r for r in same if normalize_name(r.department) == dept] or [r for r in same if not r.department]
+        return self._trainee(same[0]) if same else None
 
     # --- sessions and rosters --------------------------------------------------------------
 
@@ -171,11 +241,18 @@ class TrainingStore:
     @staticmethod
     def _session(row: m.TrainingSession, roster: Sequence[Trainee]) -> TrainingSession:
         return TrainingSession(
-            row.id, row.module_id, row.held_on, row.trainer, row.lang, row.note, row.firm_id, tuple(roster)
+            row.id, row.module_id, row.held_on, row.trainer, row.lang, row.note, row.firm_id, tuple(roster), row.mode
         )
 
     def create_session(
-        self, module_id: str, held_on: dt.date, trainer: str, lang: str, firm_id: int | None = None, note: str = ""
+        self,
+        module_id: str,
+        held_on: dt.date,
+        trainer: str,
+        lang: str,
+        firm_id: int | None = None,
+        note: str = "",
+        mode: str = PRACTICE,
     ) -> TrainingSession:
         m = self.models
         with guarded(_("save the training session")), self.db.atomic():
@@ -186,8 +263,36 @@ class TrainingStore:
                 lang=lang if lang in LANGUAGES else "ja",
                 note=note,
                 firm=firm_id,
+                mode=mode if mode in MODES else PRACTICE,
             )
         return self._session(row, ())
+
+    def update_session(
+        self,
+        session_id: int,
+        held_on: dt.date | None = None,
+        trainer: str | None = None,
+        lang: str | None = None,
+        mode: str | None = None,
+        note: str | None = None,
+    ) -> TrainingSession:
+        m = self.models
+        with guarded(_("save the training session")), self.db.atomic():
+            row = m.TrainingSession.get_or_none(m.TrainingSession.id == session_id)
+            if row is None:
+                raise StoreError(_("There is no training session with id {id}.").format(id=session_id))
+            if held_on is not None:
+                row.held_on = held_on
+            if trainer is not None and trainer.strip():
+                row.trainer = trainer.strip()
+            if lang in LANGUAGES:
+                row.lang = lang
+            if mode in MODES:
+                row.mode = mode
+            if note is not None:
+                row.note = note
+            row.save()
+            return self._session(row, self._roster([row.id]).get(row.id, ()))
 
     def session(self, session_id: int) -> TrainingSession | None:
         m = self.models
@@ -227,8 +332,18 @@ class TrainingStore:
     # --- attempts -------------------------------------------------------------------------
 
     def start_attempt(
-        self, trainee_id: int, module_id: str, kind: str, lang: str, total: int, session_id: int | None = None
+        self,
+        trainee_id: int,
+        module_id: str,
+        kind: str,
+        lang: str,
+        total: int,
+        session_id: int | None = None,
+        layout: dict[str, list[str]] | None = None,
+        mode: str = PRACTICE,
     ) -> Attempt:
+        """A new attempt with the order its options are shown in (`layout`) and its mode, saved before the first
+        question is shown."""
         m = self.models
         with guarded(_("start the attempt")), self.db.atomic():
             row = m.Attempt.create(
@@ -240,6 +355,8 @@ class TrainingStore:
                 session=session_id,
                 started_at=m.now(),
                 answers="{}",
+                layout=json.dumps(layout or {}, ensure_ascii=False),
+                mode=mode if mode in MODES else PRACTICE,
             )
         return _attempt(row)
 

@@ -1,1 +1,1 @@
-"""Widgets tenken uses on several screens."""
+"""Widgets and renderables that several screens share."""
