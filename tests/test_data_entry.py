@@ -37,6 +37,17 @@ def _stored(data_dir: Path, inspection_id: int, item: str):
         ws.close()
 
 
+async def _type(pilot, text: str) -> None:
+    """Type as a terminal delivers keys: each with its own character (Pilot.press cannot rebuild 「－」 or 「−」
+    from their key names)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for ch in text:
+        pilot.app.post_message(events.Key(_character_to_key(ch), ch))
+        await pilot.pause()
+
+
 async def _open(pilot) -> InspectionScreen:
     await pilot.press("enter")
     await pilot.pause()
@@ -129,7 +140,7 @@ async def test_dates_are_accepted_as_people_write_them(demo, app_factory, data_d
         item = await _problem_item_with_date(pilot, screen)
         field = screen.query_one("#target_date", Input)
         field.value = ""
-        await pilot.press(*typed)
+        await _type(pilot, typed)
         screen.flush()
         await pilot.pause()
         assert not field.has_class("-invalid")
@@ -306,6 +317,7 @@ async def test_evidence_file_picker_records_the_file(demo, app_factory, data_dir
         await pilot.press("ctrl+o")  # choose a file
         await pilot.pause()
         picker = app.screen
+        assert app.focused is picker.query_one("#picker-path", Input)  # type or paste a path, or Tab to the tree
         picker.query_one("#picker-path", Input).value = str(chosen)
         await pilot.press("enter")
         await pilot.pause()
@@ -321,7 +333,9 @@ async def test_evidence_is_visible_without_scrolling_at_80x24(demo, app_factory,
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot)
-        screen.tenken.ws.add_evidence(demo.id, screen.current, "情報セキュリティ規程 第3版")
+        screen.answers[screen.current] = screen.tenken.ws.add_evidence(
+            demo.id, screen.current, "情報セキュリティ規程 第3版"
+        )
         screen.show_item(screen.current)
         await pilot.pause()
         found = [w for w in screen.query("#evidence") if "情報セキュリティ規程" in str(w.render())]
@@ -342,7 +356,9 @@ async def test_jump_accepts_full_width_item_numbers(demo, app_factory, typed):
         numbers = {p.number for p in screen.placed.values()}
         target = next(n for n in sorted(numbers) if "-" in n and n.split("-")[1] == "2")
         typed = typed.replace("6", target.split("-")[0]).replace("６", chr(0xFF10 + int(target.split("-")[0])))
-        await pilot.press("g", *typed, "enter")
+        await pilot.press("g")
+        await _type(pilot, typed)
+        await pilot.press("enter")
         await pilot.pause()
         assert screen.placed[screen.current].number == target
 

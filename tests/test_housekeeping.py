@@ -33,16 +33,23 @@ outsourcing: none
 def test_editing_a_profile_rescopes_open_inspections_and_keeps_answers(ws, demo):
     firm = ws.firm(demo.firm_id)
     items_before = {i for i, _s, _l in ws.store.inspection_items(demo.id)}
+    ws.save_answer(demo.id, "notice.8.ro.1", status="compliant", note="委託先の管理台帳あり")
     answers_before = ws.store.answers(demo.id)
-    wider = dataclasses.replace(firm.profile, system_integration_planned=True, bank_api=True, in_house_development=True)
-    preview = ws.rescope_preview(firm.id, wider)
+    narrower = dataclasses.replace(firm.profile, outsourcing="none")  # no outsourcing: section 8 drops out
+    preview = ws.rescope_preview(firm.id, narrower)
     [(info, change)] = preview
     assert info.id == demo.id
-    assert change.added or change.removed  # what will change, before anything does
+    assert "notice.8.ro.1" in change.removed and not change.added  # what will change, before anything does
     assert {i for i, _s, _l in ws.store.inspection_items(demo.id)} == items_before  # a preview changes nothing
-    ws.edit_firm(firm.id, wider)
+    ws.edit_firm(firm.id, narrower)
     items_after = {i for i, _s, _l in ws.store.inspection_items(demo.id)}
-    assert items_after == (items_before | set(change.added)) - set(change.removed)
+    assert items_after == items_before - set(change.removed)
+    assert ws.inspection(demo.id).progress.total == len(items_after)
+    # back as it was: the items return with their answers
+    [(_info, back)] = ws.rescope_preview(firm.id, firm.profile)
+    assert set(back.added) == set(change.removed)
+    ws.edit_firm(firm.id, firm.profile)
+    assert {i for i, _s, _l in ws.store.inspection_items(demo.id)} == items_before
     kept = ws.store.answers(demo.id)
     for item_id, answer in answers_before.items():
         assert kept[item_id] == answer

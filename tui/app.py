@@ -38,7 +38,7 @@ class TenkenApp(App[int]):
         Binding("b", "browse", N_("Rules"), id="app.browse"),
         Binding("l", "toggle_language", N_("日本語"), id="app.language"),
         Binding("t", "toggle_theme", N_("Theme"), id="app.theme", show=False),
-        Binding("question_mark,f1", "help", N_("Help"), id="app.help", key_display="?"),
+        Binding("question_mark,f1,fullwidth_question_mark", "help", N_("Help"), id="app.help", key_display="?"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
     ]
 
@@ -174,6 +174,16 @@ class TenkenApp(App[int]):
                 self.new_inspection(firm_id)
 
         self.push_screen(FirmScreen(), done)
+
+    def edit_firm(self, firm_id: int) -> None:
+        """The firm's profile form; saving rescopes its open inspections after showing what changes."""
+        from tui.screens.firm import FirmScreen
+
+        def done(saved: int | None) -> None:
+            if saved is not None:
+                self.go_home()
+
+        self.push_screen(FirmScreen(firm_id), done)
 
     def new_inspection(self, firm_id: int) -> None:
         from tui.screens.firm import NewInspectionDialog

@@ -6,12 +6,13 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from tui.domain.corpus import ROMAJI_KANA, Corpus, article_label
 from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, get_language, gettext_in, other_language
 from tui.screens.base import TenkenModal
+from tui.widgets.footer import TenkenFooter
 
 LEVEL_STYLE = {
     "shall": "bold white on dark_red",
@@ -98,7 +99,7 @@ class CitedProvisionsScreen(TenkenModal[None]):
                     yield Static(provision_text(corpus, ref, lang), classes="provision")
                     if self.both:
                         yield Static(provision_text(corpus, ref, other_language(lang)), classes="provision other")
-        yield Footer()
+        yield TenkenFooter()
 
     async def action_other_language(self) -> None:
         self.both = not self.both

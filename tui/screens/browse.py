@@ -6,13 +6,14 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, Static, Tree
+from textual.widgets import Header, Label, Static, Tree
 
 from tui.domain.corpus import Corpus, article_label
 from tui.domain.equivalence import diff_texts, missing_counterparts
 from tui.i18n import N_, _, get_language, other_language
 from tui.screens.article import provision_text
 from tui.screens.base import STYLES, TenkenModal, TenkenScreen
+from tui.widgets.footer import TenkenFooter
 
 RELATION_LABELS = {"equal": N_("equal"), "similar": N_("similar"), "broader": N_("broader"), "narrower": N_("narrower")}
 
@@ -50,7 +51,7 @@ class BrowseScreen(TenkenScreen[None]):
             yield Tree(_("Rulebooks"), id="toc")
             with VerticalScroll(id="article-pane"):
                 yield Horizontal(id="article-columns")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self._build_tree()
@@ -204,7 +205,7 @@ class EquivalentsScreen(TenkenModal[None]):
                         )
                 if not found:
                     yield Static(_("No equivalent provisions are linked to this article."))
-        yield Footer()
+        yield TenkenFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -227,7 +228,7 @@ class LessonScreen(TenkenModal[None]):
             yield Label(self.title_text, classes="dialog-title")
             with VerticalScroll():
                 yield Markdown(self.body)
-        yield Footer()
+        yield TenkenFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -31,7 +31,7 @@ class FormDialog(TenkenModal):
         if event.button.id == "ok":
             self.accept()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -75,6 +75,40 @@ class InputDialog(FormDialog):
             self.query_one("#dialog-error", Static).update(problem)
             return
         self.dismiss(text)
+
+
+class ConfirmDialog(TenkenModal[bool]):
+    """Ask a yes/no question: y or the first button says yes; n, Escape or the second button says no."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, question: str, yes: str | None = None, no: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.question, classes="dialog-prompt", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes or _("Yes (y)"), variant="warning", id="yes")
+                yield Button(self.no or _("No (n)"), variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()  # the safe answer is the default
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class MessageDialog(TenkenModal[None]):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
-from tui.domain.inspection import FirmInfo, days_left, days_left_text
+from tui.domain.inspection import FirmInfo, by_urgency, days_left, days_left_text, distinct_names
 from tui.i18n import N_, _, format_date, format_percent
 from tui.screens.base import TenkenScreen
+from tui.widgets.footer import TenkenFooter
 
 
 class HomeScreen(TenkenScreen):
@@ -19,6 +21,10 @@ class HomeScreen(TenkenScreen):
         Binding("f", "new_firm", N_("New firm"), id="home.new_firm"),
         Binding("d", "demo", N_("Demo"), id="home.demo", show=False),
         Binding("r", "training", N_("Training"), id="home.training"),
+        Binding("e", "edit_firm", N_("Edit firm"), id="home.edit_firm", show=False),
+        Binding("R", "rename", N_("Rename inspection"), id="home.rename", show=False),
+        Binding("delete,x", "delete", N_("Delete"), id="home.delete", show=False),
+        Binding("z", "undo", N_("Undo delete"), id="home.undo", show=False),
     ]
 
     def __init__(self) -> None:
@@ -33,7 +39,7 @@ class HomeScreen(TenkenScreen):
         yield Static(_("Firms and inspections"), classes="screen-title")
         yield DataTable(id="inspections", cursor_type="row", zebra_stripes=True)
         yield Static("", id="home-empty", classes="hint")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self._fill()  # the firms compose just read
@@ -47,42 +53,66 @@ class HomeScreen(TenkenScreen):
 
     def _fill(self, select: int | None = None) -> None:
         table = self.query_one(DataTable)
+        width = self.app.size.width
+        wide = width >= 110  # the received date only where there is room for it
         if not table.columns:  # columns once per compose: re-adding them garbles Textual's width cache
             table.add_column(_("ID"), key="id")
             table.add_column(_("Firm"), key="firm")
             table.add_column(_("Due"), key="due")
             table.add_column(_("Days left"), key="left")
             table.add_column(_("Progress"), key="progress")
-            table.add_column(_("Received"), key="received")
+            if wide:
+                table.add_column(_("Received"), key="received")
             table.add_column(_("Inspection"), key="title")
+        wide = "received" in table.columns
         table.clear()
         self.row_keys.clear()
         target_row = 0
-        for firm in self.firms:
-            if not firm.inspections:
-                key = f"f{firm.id}"
-                table.add_row(
-                    "", firm.name, "", "", "", "", RichText(_("no inspection yet — press n"), style="dim"), key=key
+        names = distinct_names(self.firms)
+        rows = []
+        for firm, i in by_urgency(self.firms):
+            if i is None:
+                rows.append(
+                    (
+                        f"f{firm.id}",
+                        firm.id,
+                        None,
+                        ["", names[firm.id], "", "", ""],
+                        RichText(_("no inspection yet — press n"), style="dim"),
+                        "",
+                    )
                 )
-                self.row_keys[key] = (firm.id, None)
-            for i in firm.inspections:
-                key = f"i{i.id}"
-                left = days_left(i.due_on)
+                continue
+            left = days_left(i.due_on)
+            if i.finalized:
+                state = RichText(_("finalized (revision {n})").format(n=i.revision), style="green")
+            else:
                 style = "bold red" if left < 0 else ("yellow" if left <= 7 else "")
-                status = _("finalized") if i.finalized else format_percent(i.progress.ratio)
-                table.add_row(
-                    str(i.id),
-                    firm.name,
-                    format_date(i.due_on),
-                    RichText(days_left_text(i.due_on), style=style),
-                    f"{i.progress.answered}/{i.progress.total} ({status})",
-                    format_date(i.received_on),
-                    self.tenken.ws.inspection_title(i),
-                    key=key,
-                )
-                if select == i.id:
-                    target_row = table.row_count - 1
-                self.row_keys[key] = (firm.id, i.id)
+                state = RichText(days_left_text(i.due_on), style=style)
+            status = _("finalized") if i.finalized else format_percent(i.progress.ratio)
+            cells = [
+                str(i.id),
+                names[firm.id],
+                format_date(i.due_on),
+                state,
+                f"{i.progress.answered}/{i.progress.total} ({status})",
+            ]
+            rows.append(
+                (f"i{i.id}", firm.id, i.id, cells, self.tenken.ws.inspection_title(i), format_date(i.received_on))
+            )
+        # The title takes what is left of the width, cut on a character boundary (never half a wide character).
+        used = sum(max(cell_len(str(c)) for c in col) for col in zip(*[r[3] for r in rows], strict=True)) if rows else 0
+        used += max((cell_len(r[5]) for r in rows), default=0) if wide else 0
+        columns = 7 if wide else 6
+        room = max(12, width - used - 2 * columns - 4)
+        for key, firm_id, inspection_id, cells, title, received in rows:
+            shown = title if isinstance(title, RichText) else RichText(title)
+            shown.truncate(room, overflow="ellipsis")
+            extra = [received] if wide else []
+            table.add_row(*cells, *extra, shown, key=key)
+            if select is not None and select == inspection_id:
+                target_row = table.row_count - 1
+            self.row_keys[key] = (firm_id, inspection_id)
         empty = self.query_one("#home-empty", Static)
         empty.update("" if self.firms else _("No firms yet. Press f to create a firm profile, or d to load the demo."))
         empty.display = not self.firms
@@ -99,7 +129,21 @@ class HomeScreen(TenkenScreen):
         return self.row_keys.get(str(row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in ("open", "new_inspection") and not self.firms)
+        return not (action in ("open", "new_inspection", "edit_firm", "delete", "rename") and not self.firms)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.firms:
+            self.call_after_refresh(self._refit)
+
+    async def _refit(self) -> None:
+        table = self.query_one(DataTable)
+        if table.columns and (self.app.size.width >= 110) != ("received" in table.columns):
+            await self.recompose()  # the received date comes or goes with the width
+        self._fill(select=self._selected_inspection())
+
+    def _selected_inspection(self) -> int | None:
+        sel = self.selected()
+        return sel[1] if sel else None
 
     def action_open(self) -> None:
         sel = self.selected()
@@ -126,6 +170,76 @@ class HomeScreen(TenkenScreen):
 
     def action_training(self) -> None:
         self.tenken.open_training()
+
+    def action_edit_firm(self) -> None:
+        sel = self.selected()
+        if sel is not None:
+            self.tenken.edit_firm(sel[0])
+
+    def action_rename(self) -> None:
+        sel = self.selected()
+        if sel is None or sel[1] is None:
+            return
+        from tui.screens.dialogs import InputDialog
+
+        inspection_id = sel[1]
+        info = self.tenken.ws.inspection(inspection_id)
+
+        def done(title: str | None) -> None:
+            if title is not None:
+                self.tenken.ws.rename_inspection(inspection_id, title)
+                self.reload(select=inspection_id)
+
+        self.app.push_screen(
+            InputDialog(
+                _("Rename inspection"),
+                _("A title for inspection #{id} (blank: the names of its templates):").format(id=inspection_id),
+                value=info.title,
+            ),
+            done,
+        )
+
+    def action_delete(self) -> None:
+        """Delete the selected inspection (or a firm without inspections, or with ctrl the whole firm) to the trash."""
+        sel = self.selected()
+        if sel is None:
+            return
+        from tui.screens.dialogs import ConfirmDialog
+
+        firm_id, inspection_id = sel
+        ws = self.tenken.ws
+        if inspection_id is not None:
+            info = ws.inspection(inspection_id)
+            what = _("inspection #{id} {title} of {firm}").format(
+                id=info.id, title=ws.inspection_title(info), firm=info.firm_name
+            )
+        else:
+            what = _("the firm {name} (it has no inspections)").format(name=ws.firm(firm_id).name)
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            if inspection_id is not None:
+                ws.delete_inspection(inspection_id)
+            else:
+                ws.delete_firm(firm_id)
+            self.reload()
+            self.notify(_("Moved {what} to the trash; press z to undo.").format(what=what))
+
+        self.app.push_screen(
+            ConfirmDialog(_("Delete"), _("Move {what} to the trash? z brings it back.").format(what=what)), done
+        )
+
+    def action_undo(self) -> None:
+        from tui.workspace import UserError
+
+        try:
+            entry = self.tenken.ws.undo_delete()
+        except UserError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.reload(select=entry.id if entry.kind == "inspection" else None)
+        self.notify(_("Brought back {what}.").format(what=entry.describe()))
 
     async def on_language_changed(self) -> None:
         await self.recompose()  # reads the firms again
