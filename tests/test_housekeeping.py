@@ -114,7 +114,7 @@ def test_cli_firm_edit_with_a_profile_shows_the_rescope(demo, data_dir, tmp_path
     path = tmp_path / "wider.yaml"
     path.write_text(
         "name: 株式会社サンプル\nbusiness: [crypto-exchange, online-securities]\nstaff: 12\nuses_cloud: true\n"
-        "outsourcing: multi-tier\nonline_transactions: true\ncustody: true\nbank_api: true\n"
+        "outsourcing: none\nonline_transactions: true\ncustody: true\nbank_api: true\n"
         "system_integration_planned: true\nin_house_development: true\n",
         encoding="utf-8",
     )

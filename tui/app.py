@@ -123,6 +123,13 @@ class TenkenApp(App[int]):
 
         return await asyncio.to_thread(lambda: self.ws.search_index)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its placeholder in the user's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
         self.ws.store.set_setting("theme", self.theme)

@@ -280,6 +280,13 @@ class Workspace:
             self.store.set_inspection_items(info.id, self._scoped_items(profile, info))
         return firm, changes
 
+    def set_due_date(self, inspection_id: int, due_on: dt.date) -> InspectionInfo:
+        info = self.inspection(inspection_id)
+        if info.finalized:
+            raise UserError(_("This inspection is finalized; reopen it as a new revision to change it."))
+        self.store.set_due_date(inspection_id, due_on)
+        return self.inspection(inspection_id)
+
     def rename_inspection(self, inspection_id: int, title: str) -> InspectionInfo:
         self.inspection(inspection_id)
         self.store.rename_inspection(inspection_id, title.strip())
@@ -302,7 +309,7 @@ class Workspace:
     def _trash_entry(self, kind: str, row_id: int) -> TrashEntry:
         found = next((e for e in self.trash() if e.kind == kind and e.id == row_id), None)
         if found is None:
-            raise UserError(_("There is no {kind} {id} in the trash.").format(kind=_(kind), id=row_id))
+            raise UserError(_("Firm or inspection {id} is not in the trash.").format(id=row_id))
         return found
 
     def undo_delete(self, kind: str | None = None, row_id: int | None = None) -> TrashEntry:

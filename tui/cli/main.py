@@ -40,9 +40,22 @@ def _date(text: str) -> dt.date:
     return value
 
 
+def _translate_argparse() -> None:
+    """argparse prints its own words ("usage:", "options", its errors) through gettext's global domain; point that
+    domain at tenken's catalog of them (locales/*/LC_MESSAGES/argparse.po), in the language the environment asks for."""
+    import gettext
+
+    from tui.paths import locales_dir
+
+    gettext.bindtextdomain("argparse", str(locales_dir()))
+    gettext.textdomain("argparse")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from tui.cli import train as train_cli
     from tui.export import FORMATS
+
+    _translate_argparse()
 
     p = _Parser(
         prog="tenken",
@@ -50,12 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"tenken {__version__}")
     p.add_argument("--data-dir", metavar="DIR", help=_("where the database lives (also TENKEN_HOME)"))
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        parser_class=_Parser,
+        help=_("one of the commands below; `tenken COMMAND --help` tells more"),
+    )
 
     sub.add_parser("demo", help=_("create a sample firm with a partly answered inspection"))
 
     s = sub.add_parser("list", help=_("firms and their inspections, with ids"))
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("init", help=_("create a firm profile (wizard, or --profile FILE)"))
     s.add_argument("--profile", metavar="FILE", type=Path, help=_("a profile YAML file; no questions asked"))
@@ -66,32 +84,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--template", action="append", metavar="ID", help=_("template id (repeatable); default fsa-notice-2020")
     )
     s.add_argument("--received", type=_date, metavar="DATE", help=_("the date the notice was received (default today)"))
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("show", help=_("show provisions with guideline comments and equivalents"))
-    s.add_argument("refs", nargs="+", metavar="REF")
-    s.add_argument("--lang", choices=("ja", "en"))
-    s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "refs", nargs="+", metavar="REF", help=_("a reference such as jvcea-exchange:10.2 or 交換業 10条2項")
+    )
+    s.add_argument("--lang", choices=("ja", "en"), help=_("the language to show (default: the UI language)"))
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("search", help=_("fuzzy search over provisions, guideline comments, items and lessons"))
-    s.add_argument("query", nargs="?", metavar="QUERY")
+    s.add_argument(
+        "query", nargs="?", metavar="QUERY", help=_("words, a sentence, or a reference such as 交換業 10条2項")
+    )
     s.add_argument(
         "--stdin", action="store_true", help=_("read one query a line; with --json, print one JSON line each")
     )
-    s.add_argument("--limit", type=int, default=10, metavar="N")
-    s.add_argument("--rulebook", metavar="SLUG")
-    s.add_argument("--kind", choices=("provision", "guideline", "item", "lesson"))
+    s.add_argument("--limit", type=int, default=10, metavar="N", help=_("at most N results (default 10)"))
+    s.add_argument("--rulebook", metavar="SLUG", help=_("only this rulebook, e.g. jvcea-exchange"))
+    s.add_argument("--kind", choices=("provision", "guideline", "item", "lesson"), help=_("only this kind of result"))
     s.add_argument("--lang", choices=("ja", "en"), help=_("only hits in this language"))
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("scope", help=_("which inspection items apply to a firm profile, and why"))
-    s.add_argument("--profile", metavar="FILE", type=Path, required=True)
-    s.add_argument("--template", action="append", metavar="ID")
+    s.add_argument("--profile", metavar="FILE", type=Path, required=True, help=_("the firm profile (YAML file)"))
+    s.add_argument(
+        "--template", action="append", metavar="ID", help=_("template id (repeatable); default fsa-notice-2020")
+    )
     s.add_argument("--all", action="store_true", help=_("also list excluded items"))
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("bundle", help=_("move an inspection between laptops in one file"))
-    bsub = s.add_subparsers(dest="bundle_command", metavar="ACTION", parser_class=_Parser, required=True)
+    bsub = s.add_subparsers(
+        dest="bundle_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("export or import")
+    )
     b = bsub.add_parser("export", help=_("write an inspection, its firm profile, answers and history to PATH"))
     b.add_argument("inspection", type=int, metavar="INSPECTION")
     b.add_argument("path", type=Path, metavar="PATH")
@@ -102,26 +128,57 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("path", type=Path, metavar="PATH")
 
     s = sub.add_parser("finalize", help=_("lock an inspection with the responsible officer's sign-off"))
-    s.add_argument("inspection", type=int, metavar="INSPECTION")
+    s.add_argument("inspection", type=int, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
     s.add_argument("--officer", required=True, help=_("who signs off"))
     s.add_argument("--submitted", type=_date, metavar="DATE", help=_("the date the report was submitted"))
+
+    s = sub.add_parser("firm", help=_("edit or delete a firm (deletions go to the trash)"))
+    fsub = s.add_subparsers(
+        dest="firm_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("edit or delete")
+    )
+    f = fsub.add_parser("edit", help=_("change a firm's name or profile; open inspections are rescoped, answers kept"))
+    f.add_argument("firm", type=int, metavar="FIRM", help=_("firm id (see `tenken list`)"))
+    f.add_argument("--name", metavar="NAME", help=_("the firm's new name"))
+    f.add_argument("--profile", metavar="FILE", type=Path, help=_("a profile YAML file to replace the profile with"))
+    f.add_argument("--dry-run", action="store_true", help=_("only show which items would be added and removed"))
+    f = fsub.add_parser("delete", help=_("move a firm and its inspections to the trash"))
+    f.add_argument("firm", type=int, metavar="FIRM", help=_("firm id (see `tenken list`)"))
+
+    s = sub.add_parser("inspection", help=_("rename or delete an inspection (deletions go to the trash)"))
+    isub = s.add_subparsers(
+        dest="inspection_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("edit or delete")
+    )
+    f = isub.add_parser("edit", help=_("change an inspection's title or due date"))
+    f.add_argument("inspection", type=int, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
+    f.add_argument("--title", metavar="TITLE", help=_("the new title (blank: the names of its templates)"))
+    f.add_argument("--due", type=_date, metavar="DATE", help=_("the new due date"))
+    f = isub.add_parser("delete", help=_("move an inspection to the trash"))
+    f.add_argument("inspection", type=int, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
+
+    s = sub.add_parser("trash", help=_("what was deleted, and undo"))
+    tsub = s.add_subparsers(
+        dest="trash_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("list or undo")
+    )
+    tsub.add_parser("list", help=_("list deleted firms and inspections, newest first"))
+    f = tsub.add_parser("undo", help=_("bring back the latest deletion, or the numbered one"))
+    f.add_argument("number", type=int, nargs="?", metavar="N", help=_("a number from `tenken trash list`"))
 
     s = sub.add_parser("reopen", help=_("open a finalized inspection again as a new revision"))
     s.add_argument("inspection", type=int, metavar="INSPECTION")
 
     s = sub.add_parser("compare", help=_("differences item by item between two inspections"))
-    s.add_argument("left", type=int, metavar="OLDER")
-    s.add_argument("right", type=int, metavar="NEWER")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("left", type=int, metavar="OLDER", help=_("the older inspection's id"))
+    s.add_argument("right", type=int, metavar="NEWER", help=_("the newer inspection's id"))
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("restore", help=_("list the automatic backups, or put one back in place of the database"))
     s.add_argument("backup", nargs="?", metavar="BACKUP", help=_("a number from the list, or a backup file"))
 
     s = sub.add_parser("report", help=_("write the response report of an inspection"))
-    s.add_argument("inspection", type=int, metavar="INSPECTION")
-    s.add_argument("--format", required=True, choices=FORMATS)
-    s.add_argument("--out", required=True, type=Path, metavar="PATH")
-    s.add_argument("--lang", choices=("ja", "en"))
+    s.add_argument("inspection", type=int, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
+    s.add_argument("--format", required=True, choices=FORMATS, help=_("the file format"))
+    s.add_argument("--out", required=True, type=Path, metavar="PATH", help=_("where to write the report"))
+    s.add_argument("--lang", choices=("ja", "en"), help=_("the report's language (default: the UI language)"))
     s.add_argument("--force", action="store_true", help=_("replace an existing file"))
     train_cli.add_parser(sub)
     return p
@@ -257,7 +314,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             if profile is None:
                 print(_("Cancelled; nothing was saved."))
                 return EXIT_OK
-        firm = ws.add_firm(profile)
+        firm = ws.add_firm(profile, allow_duplicate=False)
         print(
             _("Created firm {id}: {name} ({size}, {n} staff).").format(
                 id=firm.id, name=firm.name, size=_(profile.size_tier), n=profile.staff
@@ -547,6 +604,97 @@ class InputError(Exception):
     """Bad input: exit status 1."""
 
 
+def _rescope_lines(changes) -> list[str]:
+    out = []
+    for info, change in changes:
+        parts = []
+        if change.added:
+            parts.append(_("added {items}").format(items=", ".join(change.added)))
+        if change.removed:
+            parts.append(_("removed {items}").format(items=", ".join(change.removed)))
+        out.append(_("  inspection #{id}: {changes}").format(id=info.id, changes="; ".join(parts)))
+    return out
+
+
+def cmd_firm(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from tui.content.profile import load_profile
+
+    ws = _workspace(args)
+    try:
+        firm = ws.firm(args.firm)
+        if args.firm_command == "delete":
+            entry = ws.delete_firm(firm.id)
+            print(_("Moved {what} to the trash; `tenken trash undo` brings it back.").format(what=entry.describe()))
+            return EXIT_OK
+        if args.profile is None and args.name is None:
+            raise UsageError(_("say what to change: --name NAME and/or --profile FILE"))
+        profile = load_profile(args.profile, ws.thresholds()) if args.profile is not None else firm.profile
+        if args.name is not None:
+            profile = dataclasses.replace(profile, name=args.name.strip())
+        if args.dry_run:
+            changes = ws.rescope_preview(firm.id, profile)
+            print(_("Nothing changed (--dry-run). With this profile:") if changes else _("No inspection would change."))
+        else:
+            firm, changes = ws.edit_firm(firm.id, profile)
+            print(_("Saved firm {id}: {name}.").format(id=firm.id, name=firm.name))
+            if changes:
+                print(_("Open inspections rescoped (answers are kept):"))
+        for line in _rescope_lines(changes):
+            print(line)
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_inspection(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    try:
+        info = ws.inspection(args.inspection)
+        if args.inspection_command == "delete":
+            entry = ws.delete_inspection(info.id)
+            print(_("Moved {what} to the trash; `tenken trash undo` brings it back.").format(what=entry.describe()))
+            return EXIT_OK
+        if args.title is None and args.due is None:
+            raise UsageError(_("say what to change: --title TITLE and/or --due DATE"))
+        if args.title is not None:
+            info = ws.rename_inspection(info.id, args.title)
+        if args.due is not None:
+            info = ws.set_due_date(info.id, args.due)
+        print(_("Saved inspection {id}: {title}.").format(id=info.id, title=ws.inspection_title(info)))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_trash(args: argparse.Namespace) -> int:
+    from tui.i18n import format_datetime
+
+    ws = _workspace(args)
+    try:
+        entries = ws.trash()
+        if args.trash_command == "list":
+            if not entries:
+                print(_("The trash is empty."))
+            for n, e in enumerate(entries, start=1):
+                print(f"{n:>3}  {format_datetime(e.deleted_at)}  {e.describe()}")
+            return EXIT_OK
+        if args.number is None:
+            entry = ws.undo_delete()
+        else:
+            if not 1 <= args.number <= len(entries):
+                raise InputError(
+                    _("There is no entry {n} in the trash; `tenken trash list` shows them.").format(n=args.number)
+                )
+            chosen = entries[args.number - 1]
+            entry = ws.undo_delete(chosen.kind, chosen.id)
+        print(_("Brought back {what}.").format(what=entry.describe()))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from tui.cli import train as train_cli
 
@@ -569,6 +717,9 @@ COMMANDS = {
     "finalize": cmd_finalize,
     "reopen": cmd_reopen,
     "compare": cmd_compare,
+    "firm": cmd_firm,
+    "inspection": cmd_inspection,
+    "trash": cmd_trash,
 }
 
 

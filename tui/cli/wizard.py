@@ -19,7 +19,10 @@ from tui.domain.profile import (
     Profile,
     SizeThresholds,
 )
-from tui.i18n import _
+from tui.i18n import N_, _
+
+#: questionary's own hint is English ("(Use arrow keys to move, <space> to select…)"): ours goes through gettext.
+CHECKBOX_HINT = N_("(arrow keys to move, space to select, a to toggle all, enter to confirm)")
 
 
 def _staff_ok(text: str) -> bool | str:
@@ -41,6 +44,7 @@ def ask_profile(thresholds: SizeThresholds) -> Profile | None:
         _("Business lines (space to select, enter to confirm):"),
         choices=[questionary.Choice(_(BUSINESS_LABELS[b]), value=b) for b in BUSINESS_LINES],
         validate=lambda chosen: bool(chosen) or _("Choose at least one business line."),
+        instruction=_(CHECKBOX_HINT),
     ).ask()
     if business is None:
         return None
@@ -56,12 +60,14 @@ def ask_profile(thresholds: SizeThresholds) -> Profile | None:
     outsourcing = questionary.select(
         _("Outsourcing of system development or operation:"),
         choices=[questionary.Choice(_(OUTSOURCING_LABELS[o]), value=o) for o in OUTSOURCING],
+        instruction=_("(arrow keys to move, enter to choose)"),
     ).ask()
     if outsourcing is None:
         return None
     traits = questionary.checkbox(
         _("Characteristics that apply (space to select, enter to confirm):"),
         choices=[questionary.Choice(_(CHARACTERISTIC_LABELS[c]), value=c) for c in CHARACTERISTICS],
+        instruction=_(CHECKBOX_HINT),
     ).ask()
     if traits is None:
         return None

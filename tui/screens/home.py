@@ -90,21 +90,25 @@ class HomeScreen(TenkenScreen):
                 style = "bold red" if left < 0 else ("yellow" if left <= 7 else "")
                 state = RichText(days_left_text(i.due_on), style=style)
             status = _("finalized") if i.finalized else format_percent(i.progress.ratio)
+            progress = f"{i.progress.answered}/{i.progress.total}"
             cells = [
                 str(i.id),
                 names[firm.id],
                 format_date(i.due_on),
                 state,
-                f"{i.progress.answered}/{i.progress.total} ({status})",
+                f"{progress} ({status})" if wide or i.finalized else progress,  # the percentage where there is room
             ]
             rows.append(
                 (f"i{i.id}", firm.id, i.id, cells, self.tenken.ws.inspection_title(i), format_date(i.received_on))
             )
         # The title takes what is left of the width, cut on a character boundary (never half a wide character).
-        used = sum(max(cell_len(str(c)) for c in col) for col in zip(*[r[3] for r in rows], strict=True)) if rows else 0
-        used += max((cell_len(r[5]) for r in rows), default=0) if wide else 0
+        headers = [str(c.label) for c in table.columns.values()]
+        columns_cells = list(zip(*[r[3] for r in rows], strict=True)) if rows else []
+        used = sum(max(cell_len(headers[n]), *(cell_len(str(c)) for c in col)) for n, col in enumerate(columns_cells))
+        if wide:
+            used += max(cell_len(headers[5]), *(cell_len(r[5]) for r in rows)) if rows else 0
         columns = 7 if wide else 6
-        room = max(12, width - used - 2 * columns - 4)
+        room = max(8, width - used - 2 * columns - 6)
         for key, firm_id, inspection_id, cells, title, received in rows:
             shown = title if isinstance(title, RichText) else RichText(title)
             shown.truncate(room, overflow="ellipsis")

@@ -12,12 +12,12 @@ from textual.widgets._footer import FooterKey  # the footer's own key widget (no
 #: Kept whatever the width: a user who sees nothing else can still ask for help and leave.
 ESSENTIAL = ("app.help", "app.quit")
 #: Dropped first, in this order, when the keys do not fit (the command palette and `?` list them all).
-EXPENDABLE = ("app.theme", "app.browse", "app.search", "app.language", "<palette>")
+EXPENDABLE = ("app.theme", "app.browse", "app.search", "<palette>", "app.language")
 
 
 def _width(key_display: str, description: str) -> int:
-    """Cells a compact FooterKey takes: key, space, description, then a one-cell margin."""
-    return cell_len(key_display) + (1 + cell_len(description) if description else 0) + 1
+    """Cells a compact FooterKey takes: a space either side of key, space and description."""
+    return cell_len(key_display) + (1 + cell_len(description) if description else 0) + 2
 
 
 class TenkenFooter(Footer):
@@ -36,12 +36,12 @@ class TenkenFooter(Footer):
             found = active.get(self.app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 palette = found
-        budget = self.app.size.width - 1
+        budget = self.app.size.width
 
         def total() -> int:
             used = sum(_width(self.app.get_key_display(b), b.description) for b, _e, _t in keys)
             if palette is not None:
-                used += _width(self.app.get_key_display(palette[1]), palette[1].description) + 2
+                used += _width(self.app.get_key_display(palette[1]), palette[1].description) + 1  # its border
             return used
 
         for victim in EXPENDABLE:
