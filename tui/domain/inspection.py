@@ -275,7 +275,7 @@ FILTER_LABELS = {
     "all": N_("all items"),
     "unanswered": N_("unanswered only"),
     "problems": N_("problems only"),
-    "attention": N_("problems missing a plan, owner or target date, or past their target date"),
+    "attention": N_("problems to act on (no plan, owner or date, or overdue)"),
 }
 
 

@@ -174,7 +174,7 @@ class InspectionScreen(TenkenScreen):
         yield TenkenFooter()
 
     def _filter_text(self) -> str:
-        return _("Showing: {what} (u: unanswered, p: problems)").format(what=_(FILTER_LABELS[self.filter]))
+        return _("Showing {what} (u, p)").format(what=_(FILTER_LABELS[self.filter]))
 
     @property
     def only_unanswered(self) -> bool:
@@ -246,10 +246,11 @@ class InspectionScreen(TenkenScreen):
             header = RichText()
             header.append(f"{section.title.get()}  ", style="bold")
             header.append(f"{prog.answered}/{prog.total}", style="green" if prog.answered == prog.total else "yellow")
+            shown = [p for p in items if self._shown(p.item.id)]
+            if not shown:
+                continue  # a filter that leaves a section empty leaves its heading out too
             options.append(Option(header, id=f"section:{section.id}", disabled=True))
-            for p in items:
-                if self._shown(p.item.id):
-                    options.append(Option(self._item_prompt(p), id=p.item.id))
+            options.extend(Option(self._item_prompt(p), id=p.item.id) for p in shown)
         ol = self.query_one("#items", OptionList)
         ol.clear_options()
         ol.add_options([o for o in options if o is not None])
@@ -271,7 +272,8 @@ class InspectionScreen(TenkenScreen):
                 header.append(
                     f"{prog.answered}/{prog.total}", style="green" if prog.answered == prog.total else "yellow"
                 )
-                ol.replace_option_prompt(f"section:{section.id}", header)
+                with contextlib.suppress(OptionDoesNotExist):  # a filter may have left the section out
+                    ol.replace_option_prompt(f"section:{section.id}", header)
 
     def show_item(self, item_id: str | None) -> None:
         if item_id is None or item_id not in self.placed:
