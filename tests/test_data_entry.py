@@ -389,3 +389,36 @@ async def test_full_width_digit_keys_set_the_status(demo, app_factory, data_dir)
 
         assert isinstance(app.screen, HelpScreen)
     assert _stored(data_dir, demo.id, item).status == "partial"
+
+
+async def test_moving_through_items_quickly_changes_no_answer(demo, app_factory, data_dir):
+    """Filling the fields of the item shown must never read as typing: a late Changed message from the previous
+    item once set the next item's status to the previous one's (seen in a snapshot: 1-2 turned compliant)."""
+    ws = Workspace(data_dir)
+    before = {
+        k: (a.status, a.note, a.finding, a.risk, a.owner, a.target_date) for k, a in ws.store.answers(demo.id).items()
+    }
+    ws.close()
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "pagedown", "pagedown", "pageup", "pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        await pilot.press("pageup", "pageup", "pagedown")
+        await pilot.pause()
+        screen = app.screen
+        # A Changed message from the item shown before, arriving late (as it did under load), changes nothing.
+        status = screen.query_one("#status", Select)
+        stale = "compliant" if status.value != "compliant" else "partial"
+        status.post_message(Select.Changed(status, stale))
+        await pilot.pause()
+        await pilot.pause()
+        screen.flush()  # anything wrongly queued is saved now
+    ws = Workspace(data_dir)
+    try:
+        after = {
+            k: (a.status, a.note, a.finding, a.risk, a.owner, a.target_date)
+            for k, a in ws.store.answers(demo.id).items()
+        }
+        assert after == before
+    finally:
+        ws.close()

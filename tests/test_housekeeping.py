@@ -303,3 +303,44 @@ async def test_new_revision_asks_first(demo, app_factory, data_dir):
         assert len([i for f in ws.firms() for i in f.inspections]) == 1
     finally:
         ws.close()
+
+
+async def test_palette_tells_same_named_firms_apart(ws, app_factory):
+    from tui.commands import TenkenCommands
+
+    ws.add_firm(Profile(name="株式会社テスト", business=("crypto-exchange",), staff=12))
+    ws.add_firm(Profile(name="株式会社テスト", business=("e-payment",), staff=80))
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        shown = [c.display() for c in TenkenCommands(app.screen).commands() if c.title == "New inspection: "]
+        assert len(shown) == 2 and len(set(shown)) == 2, shown
+
+
+async def test_delete_a_whole_firm_from_home_and_undo(demo, app_factory):
+    from tui.screens.dialogs import ConfirmDialog
+
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "株式会社サンプル" in str(app.screen.query_one(".dialog-prompt").render())
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen.query_one(DataTable).row_count == 0 or not app.screen.query_one(DataTable).display
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.query_one(DataTable).row_count == 1
+
+
+def test_cli_evidence_add_list_remove(demo, data_dir, tmp_path):
+    env = {"TENKEN_HOME": str(data_dir), "LANG": "ja_JP.UTF-8"}
+    r = run_cli("evidence", "add", str(demo.id), "1-1", str(tmp_path / "none.pdf"), env=env)
+    assert r.returncode == 1 and "none.pdf" in r.stderr  # a path to nothing is refused
+    r = run_cli("evidence", "add", str(demo.id), "１－１", "規程 第1版", env=env)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("evidence", "add", str(demo.id), "1-1", "規程 第2版", env=env)
+    r = run_cli("evidence", "remove", str(demo.id), "1-1", "1", env=env)
+    assert r.returncode == 0 and "規程 第2版" in r.stdout and "第1版" not in r.stdout

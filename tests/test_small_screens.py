@@ -205,3 +205,51 @@ def test_wizard_hints_are_in_japanese(monkeypatch):
     instruction = seen[0].get("instruction") or ""
     assert instruction and "arrow" not in instruction.lower()
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in instruction)
+
+
+async def test_equivalents_called_identical_show_no_differences(demo, app_factory):
+    """An equivalent labelled 同一 (identical) must not come with highlighted differences: either the words are the
+    same, or the label says the wording differs."""
+    from textual.widgets import Static
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        pilot.app.action_browse("jvcea-exchange:27")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        statics = list(app.screen.query(Static))
+        checked = 0
+        for head, body in zip(statics, statics[1:], strict=False):
+            text = head.render()
+            if "→" in str(text) and "同一" in str(text):
+                checked += 1
+                styled = [
+                    span for span in body.render().spans if "strike" in str(span.style) or "green" in str(span.style)
+                ]
+                assert not styled, str(text)
+        labels = " ".join(str(s.render()) for s in statics)
+        assert checked or "文言に違いあり" in labels
+
+
+async def test_tui_export_asks_before_replacing_a_file(demo, app_factory, tmp_path):
+    from tui.screens.dialogs import ConfirmDialog
+
+    target = tmp_path / "report.md"
+    target.write_text("old", encoding="utf-8")
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#format", Select).value = "md"
+        app.screen.query_one("#path", Input).value = str(target)
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "--force" not in str(app.screen.query_one(".dialog-prompt").render())
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert target.read_text(encoding="utf-8") != "old"

@@ -450,6 +450,19 @@ class Workspace:
             raise MissingEvidenceFile(_("There is no file at {path}.").format(path=path))
         return self.add_evidence(inspection_id, item_id, raw)
 
+    def find_item(self, inspection_id: int, text: str) -> str:
+        """The inspection's item that `text` names (number, id or a cited provision); UserError when none."""
+        from tui.domain.template import find_item, lay_out
+
+        info = self.inspection(inspection_id)
+        sections = lay_out(self.inspection_templates(info), self.store.inspection_items(inspection_id))
+        found = find_item(text, [p for _s, items in sections for p in items], self.corpus)
+        if found is None:
+            raise UserError(
+                _("No item {text}; write a number such as 2-3, or an article such as 第10条.").format(text=text.strip())
+            )
+        return found
+
     def remove_evidence(self, inspection_id: int, item_id: str, index: int) -> Answer:
         """Remove one evidence entry (0-based); the change history keeps what it was."""
         current = self.store.answer(inspection_id, item_id)

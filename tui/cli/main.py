@@ -155,6 +155,26 @@ def build_parser() -> argparse.ArgumentParser:
     f = isub.add_parser("delete", help=_("move an inspection to the trash"))
     f.add_argument("inspection", type=int, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
 
+    s = sub.add_parser("evidence", help=_("list, add or remove the evidence of an inspection item"))
+    esub = s.add_subparsers(
+        dest="evidence_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("list, add or remove")
+    )
+    for name, text in (
+        ("list", _("the evidence of an item, numbered")),
+        ("add", _("a file (its SHA-256 is recorded), a description, or a training module id")),
+        ("remove", _("remove one entry; the change history keeps it")),
+    ):
+        f = esub.add_parser(name, help=text)
+        f.add_argument("inspection", type=int, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
+        f.add_argument("item", metavar="ITEM", help=_("item number (2-3), item id, or an article it cites"))
+        if name == "add":
+            f.add_argument("text", metavar="TEXT", help=_("a file path, a description or a training module id"))
+            f.add_argument(
+                "--description", action="store_true", help=_("keep TEXT as a description even if it looks like a path")
+            )
+        if name == "remove":
+            f.add_argument("number", type=int, metavar="N", help=_("a number from `tenken evidence list`"))
+
     s = sub.add_parser("trash", help=_("what was deleted, and undo"))
     tsub = s.add_subparsers(
         dest="trash_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("list or undo")
@@ -668,6 +688,25 @@ def cmd_inspection(args: argparse.Namespace) -> int:
         ws.close()
 
 
+def cmd_evidence(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    try:
+        item = ws.find_item(args.inspection, args.item)
+        if args.evidence_command == "add":
+            answer = ws.add_evidence_text(args.inspection, item, args.text, as_description=args.description)
+        elif args.evidence_command == "remove":
+            answer = ws.remove_evidence(args.inspection, item, args.number - 1)
+        else:
+            answer = ws.store.answer(args.inspection, item)
+        if not answer.evidence:
+            print(_("No evidence on {item} yet.").format(item=item))
+        for n, e in enumerate(answer.evidence, start=1):
+            print(f"{n:>3}  {e.label}" + (f"  {e.path}  sha256:{e.sha256}" if e.path else ""))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
 def cmd_trash(args: argparse.Namespace) -> int:
     from tui.i18n import format_datetime
 
@@ -720,6 +759,7 @@ COMMANDS = {
     "firm": cmd_firm,
     "inspection": cmd_inspection,
     "trash": cmd_trash,
+    "evidence": cmd_evidence,
 }
 
 

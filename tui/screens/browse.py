@@ -181,13 +181,17 @@ class EquivalentsScreen(TenkenModal[None]):
                     )
                     for e in eqs:
                         q = corpus[e.ref]
+                        mine, theirs = corpus.full_text(part.ref, "ja"), corpus.full_text(e.ref, "ja")
+                        relation = _(RELATION_LABELS[e.relation])
+                        if e.relation == "equal" and mine != theirs:
+                            # "equal" is about the duty; when the words differ, say so rather than "identical"
+                            relation = _("the same duty, worded differently")
                         head = RichText(
-                            f"  → {corpus.rulebooks[q.rulebook].name.get(lang)} {article_label(q, lang)} "
-                            f"({_(RELATION_LABELS[e.relation])})",
+                            f"  → {corpus.rulebooks[q.rulebook].name.get(lang)} {article_label(q, lang)} ({relation})",
                             style="italic",
                         )
                         body = RichText("    ")
-                        body.append_text(diff_text(corpus.full_text(part.ref, "ja"), corpus.full_text(e.ref, "ja")))
+                        body.append_text(diff_text(mine, theirs))
                         if e.note:
                             body.append("\n    " + e.note.get(lang), style="dim")
                         yield Static(head)

@@ -24,6 +24,7 @@ class HomeScreen(TenkenScreen):
         Binding("e", "edit_firm", N_("Edit firm"), id="home.edit_firm", show=False),
         Binding("R", "rename", N_("Rename inspection"), id="home.rename", show=False),
         Binding("delete,x", "delete", N_("Delete"), id="home.delete", show=False),
+        Binding("D", "delete_firm", N_("Delete the firm"), id="home.delete_firm", show=False),
         Binding("z", "undo", N_("Undo delete"), id="home.undo", show=False),
     ]
 
@@ -133,7 +134,8 @@ class HomeScreen(TenkenScreen):
         return self.row_keys.get(str(row_key.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in ("open", "new_inspection", "edit_firm", "delete", "rename") and not self.firms)
+        needs_a_firm = ("open", "new_inspection", "edit_firm", "delete", "delete_firm", "rename")
+        return not (action in needs_a_firm and not self.firms)
 
     def on_resize(self) -> None:
         if self.is_mounted and self.firms:
@@ -229,6 +231,27 @@ class HomeScreen(TenkenScreen):
                 ws.delete_firm(firm_id)
             self.reload()
             self.notify(_("Moved {what} to the trash; press z to undo.").format(what=what))
+
+        self.app.push_screen(
+            ConfirmDialog(_("Delete"), _("Move {what} to the trash? z brings it back.").format(what=what)), done
+        )
+
+    def action_delete_firm(self) -> None:
+        """The selected row's firm, with all its inspections, to the trash."""
+        sel = self.selected()
+        if sel is None:
+            return
+        from tui.screens.dialogs import ConfirmDialog
+
+        firm = self.tenken.ws.firm(sel[0])
+        count = len(self.tenken.ws.firm_inspections(firm.id))
+        what = _("the firm {name} and its {n} inspections").format(name=firm.name, n=count)
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.tenken.ws.delete_firm(firm.id)
+                self.reload()
+                self.notify(_("Moved {what} to the trash; press z to undo.").format(what=what))
 
         self.app.push_screen(
             ConfirmDialog(_("Delete"), _("Move {what} to the trash? z brings it back.").format(what=what)), done

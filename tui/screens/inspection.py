@@ -35,7 +35,14 @@ from tui.domain.inspection import (
     shown_by_filter,
 )
 from tui.domain.scope import level_label
-from tui.domain.template import PlacedItem, TemplateSection, cites_for, inspection_rulebooks, lay_out
+from tui.domain.template import (
+    PlacedItem,
+    TemplateSection,
+    cites_for,
+    find_item,
+    inspection_rulebooks,
+    lay_out,
+)
 from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
 from tui.screens.base import STYLES, TenkenScreen
@@ -314,22 +321,26 @@ class InspectionScreen(TenkenScreen):
             exp_text += "\n" + _("Evidence, for example: ") + " / ".join(e.get() for e in p.item.evidence)
         self.query_one("#expectation", Static).update(exp_text)
         self._loading = True
-        try:
-            self.query_one("#status", Select).value = answer.status
-            risk = self.query_one("#risk", Select)
-            risk.value = answer.risk if answer.risk else Select.NULL
-            for name in TEXT_AREAS:
-                self.query_one(f"#{name}", TextArea).load_text(getattr(answer, name))
-            self.query_one("#owner", Input).value = answer.owner
-            self.query_one("#target_date", Input).value = answer.target_date.isoformat() if answer.target_date else ""
-        finally:
-            self.call_after_refresh(self._done_loading)
+        # Filling the fields must not read as the user typing: a Changed message handled after the next item is
+        # shown would apply this item's value to that one.
+        with self.prevent(Select.Changed, TextArea.Changed, Input.Changed):
+            self._fill_fields(answer)
+        self.call_after_refresh(self._done_loading)
         self._show_fields(answer.status)
         self._save_state(answer)
         locked = bool(self.info and self.info.finalized)
         for widget in self.query("#detail Select, #detail TextArea, #detail Input"):
             widget.disabled = locked
         self._keep_focus_visible()
+
+    def _fill_fields(self, answer: Answer) -> None:
+        self.query_one("#status", Select).value = answer.status
+        risk = self.query_one("#risk", Select)
+        risk.value = answer.risk if answer.risk else Select.NULL
+        for name in TEXT_AREAS:
+            self.query_one(f"#{name}", TextArea).load_text(getattr(answer, name))
+        self.query_one("#owner", Input).value = answer.owner
+        self.query_one("#target_date", Input).value = answer.target_date.isoformat() if answer.target_date else ""
 
     def _keep_focus_visible(self) -> None:
         """Hidden fields never hold focus: keys typed there would change an answer the user cannot see."""
@@ -443,7 +454,7 @@ class InspectionScreen(TenkenScreen):
 
     @on(Select.Changed, "#risk")
     def _risk_changed(self, event: Select.Changed) -> None:
-        if self._loading or self.current is None:
+        if self._loading or self.current is None or event.value != event.select.value:
             return
         value = "" if event.value is Select.NULL else str(event.value)
         self.flush()
@@ -451,8 +462,8 @@ class InspectionScreen(TenkenScreen):
 
     @on(Select.Changed, "#status")
     def _status_changed(self, event: Select.Changed) -> None:
-        if self._loading or self.current is None:
-            return
+        if self._loading or self.current is None or event.value != event.select.value:
+            return  # while filling the fields, or a stale message about a value the field no longer holds
         self.set_status(str(event.value))
 
     def set_status(self, status: str) -> None:
@@ -551,25 +562,7 @@ class InspectionScreen(TenkenScreen):
         self.refresh_list()  # highlights the current item and shows the filter above the list
 
     def _find_item(self, text: str) -> str | None:
-        """An item by its number (「６－２」 too), its id, or a provision it cites (「第26条」)."""
-        from tui.domain.refs import resolve
-
-        t = normalize_item_number(text)
-        by_number = {p.number: p.item.id for p in self.placed.values()}
-        if t in by_number:
-            return by_number[t]
-        if text.strip() in self.placed:
-            return text.strip()
-        try:
-            refs = resolve(text, self.tenken.ws.corpus)
-        except ValueError:  # an unreadable reference is simply not found
-            refs = []
-        for ref in refs:
-            for item_id in self.placed:
-                cites = self.placed[item_id].item.cites
-                if any(c == ref or c.startswith(ref + ".") for c in cites):
-                    return item_id
-        return None
+        return find_item(text, list(self.placed.values()), self.tenken.ws.corpus)
 
     def action_jump(self) -> None:
         def check(text: str) -> str | None:

@@ -117,11 +117,13 @@ def _v4(db: SqliteDatabase) -> None:
         db.execute_sql(f"CREATE UNIQUE INDEX {table}_uid ON {table} (uid)")
 
 
-def _v5(db: SqliteDatabase) -> None:
-    """A trash: a deleted firm or inspection keeps its rows, marked with when it was deleted, until undone."""
+def _v6(db: SqliteDatabase) -> None:
+    """A trash: a deleted firm or inspection keeps its rows, marked with when it was deleted, until undone.
+
+    Number 6: main's number 5 is remediation progress; merged, the list reads _v1 … _v5, _v6."""
     for table in ("firm", "inspection"):
         db.execute_sql(f"ALTER TABLE {table} ADD COLUMN deleted_at DATETIME")
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5]
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)

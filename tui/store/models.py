@@ -48,7 +48,7 @@ class Firm(BaseModel):
     profile = TextField()  # JSON of tui.domain.profile.Profile
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
-    deleted_at = DateTimeField(null=True)  # in the trash since then (migration 5)
+    deleted_at = DateTimeField(null=True)  # in the trash since then (migration 6)
 
 
 class Inspection(BaseModel):
@@ -66,7 +66,7 @@ class Inspection(BaseModel):
     revision = IntegerField(default=1)
     addressee = TextField(default="")
     previous = ForeignKeyField("self", null=True, backref="revisions", on_delete="SET NULL")
-    deleted_at = DateTimeField(null=True)  # in the trash since then (migration 5)
+    deleted_at = DateTimeField(null=True)  # in the trash since then (migration 6)
 
 
 class InspectionItem(BaseModel):
