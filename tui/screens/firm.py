@@ -54,7 +54,9 @@ class FirmScreen(TenkenScreen[int | None]):
         yield Static(_("Firm profile") if p else _("New firm profile"), classes="screen-title")
         with VerticalScroll(id="firm-form"):
             yield Label(_("Firm name"), classes="field-label")
-            yield Input(p.name if p else "", id="name", placeholder="株式会社サンプル")
+            yield Input(
+                p.name if p else "", id="name"
+            )  # no wide placeholder: the cursor would split its first character
             yield Label(_("Business lines"), classes="field-label")
             yield SelectionList[str](
                 *[(_(BUSINESS_LABELS[b]), b, bool(p and b in p.business)) for b in BUSINESS_LINES], id="business"
