@@ -422,3 +422,18 @@ async def test_moving_through_items_quickly_changes_no_answer(demo, app_factory,
         assert after == before
     finally:
         ws.close()
+
+
+async def test_saving_an_incomplete_firm_form_says_what_is_missing_where_the_user_looks(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"テスト証券")
+        app.screen.query_one("#business", SelectionList).select("online-securities")
+        await pilot.press("ctrl+s")  # the staff count is missing
+        await pilot.pause()
+        assert isinstance(app.screen, FirmScreen)
+        assert app.focused is app.screen.query_one("#staff", Input)
+        assert any("staff" in str(n.message) for n in app._notifications)

@@ -625,15 +625,9 @@ class InputError(Exception):
 
 
 def _rescope_lines(changes) -> list[str]:
-    out = []
-    for info, change in changes:
-        parts = []
-        if change.added:
-            parts.append(_("added {items}").format(items=", ".join(change.added)))
-        if change.removed:
-            parts.append(_("removed {items}").format(items=", ".join(change.removed)))
-        out.append(_("  inspection #{id}: {changes}").format(id=info.id, changes="; ".join(parts)))
-    return out
+    from tui.domain.inspection import rescope_text
+
+    return ["  " + rescope_text(info.id, change) for info, change in changes]
 
 
 def cmd_firm(args: argparse.Namespace) -> int:

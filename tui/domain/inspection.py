@@ -351,6 +351,16 @@ class Rescope:
         return bool(self.added or self.removed)
 
 
+def rescope_text(inspection_id: int, change: Rescope) -> str:
+    """One line for a preview (TUI and CLI alike): which items an inspection gains and loses."""
+    parts = []
+    if change.added:
+        parts.append(_("adds {n} ({items})").format(n=len(change.added), items=", ".join(change.added)))
+    if change.removed:
+        parts.append(_("removes {n} ({items})").format(n=len(change.removed), items=", ".join(change.removed)))
+    return _("Inspection #{id}: {changes}.").format(id=inspection_id, changes="; ".join(parts))
+
+
 def rescope_change(current: list[str], wanted: list[str]) -> Rescope:
     have, want = set(current), set(wanted)
     return Rescope(tuple(i for i in wanted if i not in have), tuple(i for i in current if i not in want))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,9 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.i18n import N_, _
 from tui.screens.base import TenkenModal
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 class FormDialog(TenkenModal):
@@ -109,6 +113,16 @@ class ConfirmDialog(TenkenModal[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def confirm_then(app: App, title: str, question: str, then: Callable[[], object]) -> None:
+    """Ask a yes/no question; `then()` runs only on yes."""
+
+    def answer(yes: bool | None) -> None:
+        if yes:
+            then()
+
+    app.push_screen(ConfirmDialog(title, question), answer)
 
 
 class MessageDialog(TenkenModal[None]):

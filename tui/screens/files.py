@@ -19,7 +19,7 @@ from textual.widgets import Button, DirectoryTree, Input, Label, Static, TextAre
 
 from tui.i18n import N_, _
 from tui.screens.base import TenkenModal, TenkenScreen
-from tui.screens.dialogs import ConfirmDialog, InputDialog
+from tui.screens.dialogs import InputDialog, confirm_then
 from tui.widgets.footer import TenkenFooter
 
 if TYPE_CHECKING:
@@ -153,12 +153,11 @@ class EditorScreen(TenkenScreen[str | None]):
             self.dismiss(None)
             return
 
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(_("Discard the changes?"), _("The text you changed here is not kept. Leave anyway?")), answer
+        confirm_then(
+            self.app,
+            _("Discard the changes?"),
+            _("The text you changed here is not kept. Leave anyway?"),
+            lambda: self.dismiss(None),
         )
 
     def on_language_changed(self) -> None:

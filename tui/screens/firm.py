@@ -11,7 +11,7 @@ from textual.widgets import Button, Header, Input, Label, Select, SelectionList,
 from tui.content.errors import ContentError
 from tui.content.profile import profile_from_dict
 from tui.domain import inspection
-from tui.domain.inspection import Rescope, add_one_month, date_problem, days_left_text, parse_date
+from tui.domain.inspection import add_one_month, date_problem, days_left_text, parse_date, rescope_text
 from tui.domain.profile import (
     BUSINESS_LABELS,
     BUSINESS_LINES,
@@ -23,7 +23,7 @@ from tui.domain.profile import (
 )
 from tui.i18n import N_, _, format_date
 from tui.screens.base import STYLES, TenkenScreen
-from tui.screens.dialogs import ConfirmDialog, FormDialog
+from tui.screens.dialogs import FormDialog, confirm_then
 from tui.widgets.date_input import DateInput
 from tui.widgets.footer import TenkenFooter
 
@@ -196,9 +196,12 @@ class FirmScreen(TenkenScreen[int | None]):
         try:
             profile = profile_from_dict(self._data(), self.tenken.ws.thresholds())
         except ContentError as exc:
-            self.query_one("#form-error", Static).update(
-                _("Check the field {field}: {message}").format(field=exc.field or "", message=exc.message)
-            )
+            message = _("Check the field {field}: {message}").format(field=exc.field or "", message=exc.message)
+            self.query_one("#form-error", Static).update(message)
+            self.notify(message, severity="error", timeout=8)  # the form may be scrolled away from its error line
+            field_id = (exc.field or "").split(".")[0]
+            if field_id and self.query(f"#{field_id}"):
+                self.query_one(f"#{field_id}").focus()  # to the field that needs fixing
             return
         ws = self.tenken.ws
         twins = ws.firms_named(profile.name, exclude=self.firm_id)
@@ -220,11 +223,7 @@ class FirmScreen(TenkenScreen[int | None]):
             self._save(profile)
             return
 
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._save(profile)
-
-        self.app.push_screen(ConfirmDialog(_("Save the firm profile?"), "\n\n".join(questions)), answer)
+        confirm_then(self.app, _("Save the firm profile?"), "\n\n".join(questions), lambda: self._save(profile))
 
     def _save(self, profile: Profile) -> None:
         ws = self.tenken.ws
@@ -248,24 +247,12 @@ class FirmScreen(TenkenScreen[int | None]):
             self.dismiss(None)
             return
 
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(_("Discard the changes?"), _("What you typed in this form is not saved. Leave anyway?")),
-            answer,
+        confirm_then(
+            self.app,
+            _("Discard the changes?"),
+            _("What you typed in this form is not saved. Leave anyway?"),
+            lambda: self.dismiss(None),
         )
-
-
-def rescope_text(inspection_id: int, change: Rescope) -> str:
-    """One line for a preview: which items an inspection gains and loses."""
-    parts = []
-    if change.added:
-        parts.append(_("adds {n} ({items})").format(n=len(change.added), items=", ".join(change.added)))
-    if change.removed:
-        parts.append(_("removes {n} ({items})").format(n=len(change.removed), items=", ".join(change.removed)))
-    return _("Inspection #{id}: {changes}.").format(id=inspection_id, changes="; ".join(parts))
 
 
 class NewInspectionDialog(FormDialog):
@@ -318,12 +305,11 @@ class NewInspectionDialog(FormDialog):
             self.dismiss(None)
             return
 
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(_("Discard the changes?"), _("The inspection is not started. Leave anyway?")), answer
+        confirm_then(
+            self.app,
+            _("Discard the changes?"),
+            _("The inspection is not started. Leave anyway?"),
+            lambda: self.dismiss(None),
         )
 
     @on(Input.Changed, "#received")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.cells import cell_len
 from rich.text import Text as RichText
 from textual.app import ComposeResult
@@ -206,56 +208,41 @@ class HomeScreen(TenkenScreen):
         )
 
     def action_delete(self) -> None:
-        """Delete the selected inspection (or a firm without inspections, or with ctrl the whole firm) to the trash."""
+        """The selected inspection (or a firm that has none) to the trash, after asking."""
         sel = self.selected()
         if sel is None:
             return
-        from tui.screens.dialogs import ConfirmDialog
-
         firm_id, inspection_id = sel
         ws = self.tenken.ws
-        if inspection_id is not None:
-            info = ws.inspection(inspection_id)
-            what = _("inspection #{id} {title} of {firm}").format(
-                id=info.id, title=ws.inspection_title(info), firm=info.firm_name
-            )
-        else:
-            what = _("the firm {name} (it has no inspections)").format(name=ws.firm(firm_id).name)
+        if inspection_id is None:
+            name = ws.firm(firm_id).name
+            self._trash(_("the firm {name} (it has no inspections)").format(name=name), lambda: ws.delete_firm(firm_id))
+            return
+        info = ws.inspection(inspection_id)
+        what = _("inspection #{id} {title} of {firm}").format(
+            id=info.id, title=ws.inspection_title(info), firm=info.firm_name
+        )
+        self._trash(what, lambda: ws.delete_inspection(inspection_id))
 
-        def done(yes: bool | None) -> None:
-            if not yes:
-                return
-            if inspection_id is not None:
-                ws.delete_inspection(inspection_id)
-            else:
-                ws.delete_firm(firm_id)
+    def action_delete_firm(self) -> None:
+        """The selected row's firm, with all its inspections, to the trash, after asking."""
+        sel = self.selected()
+        if sel is None:
+            return
+        ws = self.tenken.ws
+        firm = ws.firm(sel[0])
+        what = _("the firm {name} and its {n} inspections").format(name=firm.name, n=len(ws.firm_inspections(firm.id)))
+        self._trash(what, lambda: ws.delete_firm(firm.id))
+
+    def _trash(self, what: str, delete: Callable[[], object]) -> None:
+        from tui.screens.dialogs import confirm_then
+
+        def then() -> None:
+            delete()
             self.reload()
             self.notify(_("Moved {what} to the trash; press z to undo.").format(what=what))
 
-        self.app.push_screen(
-            ConfirmDialog(_("Delete"), _("Move {what} to the trash? z brings it back.").format(what=what)), done
-        )
-
-    def action_delete_firm(self) -> None:
-        """The selected row's firm, with all its inspections, to the trash."""
-        sel = self.selected()
-        if sel is None:
-            return
-        from tui.screens.dialogs import ConfirmDialog
-
-        firm = self.tenken.ws.firm(sel[0])
-        count = len(self.tenken.ws.firm_inspections(firm.id))
-        what = _("the firm {name} and its {n} inspections").format(name=firm.name, n=count)
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self.tenken.ws.delete_firm(firm.id)
-                self.reload()
-                self.notify(_("Moved {what} to the trash; press z to undo.").format(what=what))
-
-        self.app.push_screen(
-            ConfirmDialog(_("Delete"), _("Move {what} to the trash? z brings it back.").format(what=what)), done
-        )
+        confirm_then(self.app, _("Delete"), _("Move {what} to the trash? z brings it back.").format(what=what), then)
 
     def action_undo(self) -> None:
         from tui.workspace import UserError
