@@ -120,7 +120,7 @@ def test_cli_firm_edit_with_a_profile_shows_the_rescope(demo, data_dir, tmp_path
     )
     r = run_cli("firm", "edit", str(demo.firm_id), "--profile", str(path), env=env)
     assert r.returncode == 0, r.stderr
-    assert f"#{demo.id}" in r.stdout and ("added" in r.stdout or "removed" in r.stdout)
+    assert f"#{demo.id}" in r.stdout and ("adds" in r.stdout or "removes" in r.stdout)
 
 
 def test_init_twice_with_the_same_profile_is_caught(data_dir, tmp_path):
