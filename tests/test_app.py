@@ -343,7 +343,9 @@ async def test_finalize_locks_then_new_revision_from_the_tui(demo, app_factory, 
         await pilot.press("1")
         await pilot.pause()
         assert any("n" in m for m in shown)
-        await pilot.press("n")
+        await pilot.press("n")  # asks first (issue 16): y opens the new revision
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, InspectionScreen) and app.screen.info.revision == 2
     ws = Workspace(data_dir)

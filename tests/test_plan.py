@@ -209,7 +209,7 @@ async def test_plan_due_and_portfolio_screens(problem, app_factory):
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("p")
+        await pilot.press("P")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         milestones = app.screen.query_one("#milestones", DataTable)

@@ -60,3 +60,57 @@ def test_equivalents_differences(snap_compare, app_factory):
         await pilot.pause()
 
     assert snap_compare(app_factory("ja"), run_before=open_equivalents, terminal_size=SIZE)
+
+
+# --- issue 16: the small terminal (80x24) and the dialogs, in both languages ---------------------------------
+
+SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_home_80x24(snap_compare, app_factory, lang):
+    assert snap_compare(app_factory(lang), terminal_size=SIZES["80x24"])
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_inspection_80x24(snap_compare, app_factory, lang):
+    assert snap_compare(app_factory(lang), press=["enter", "pagedown", "_"], terminal_size=SIZES["80x24"])
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_export_dialog(snap_compare, app_factory, lang, size, monkeypatch):
+    monkeypatch.chdir("/")  # the suggested file name starts in the working folder: the same one on every machine
+    assert snap_compare(app_factory(lang), press=["enter", "_", "e", "_"], terminal_size=SIZES[size])
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_finalize_dialog(snap_compare, app_factory, lang, size):
+    async def open_finalize(pilot):  # no key after the dialog opens: it would be typed into the officer's name
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        from textual.widgets import Input
+
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # the cursor always drawn: the same picture on every run
+        await pilot.pause()
+
+    assert snap_compare(app_factory(lang), run_before=open_finalize, terminal_size=SIZES[size])
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_new_firm_form_sizes(snap_compare, app_factory, lang, size):
+    async def open_form(pilot):  # no key after the form opens: it would be typed into the firm's name
+        from textual.widgets import Input
+
+        await pilot.press("f")
+        await pilot.pause()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # the cursor always drawn: the same picture on every run
+        await pilot.pause()
+
+    assert snap_compare(app_factory(lang), run_before=open_form, terminal_size=SIZES[size])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual.app import App
 from textual.binding import Binding
@@ -42,7 +42,7 @@ class TenkenApp(App[int]):
         Binding("b", "browse", N_("Rules"), id="app.browse"),
         Binding("l", "toggle_language", N_("日本語"), id="app.language"),
         Binding("t", "toggle_theme", N_("Theme"), id="app.theme", show=False),
-        Binding("question_mark,f1", "help", N_("Help"), id="app.help", key_display="?"),
+        Binding("question_mark,f1,fullwidth_question_mark", "help", N_("Help"), id="app.help", key_display="?"),
         Binding("q", "quit", N_("Quit"), id="app.quit"),
     ]
 
@@ -188,6 +188,13 @@ class TenkenApp(App[int]):
 
         return await asyncio.to_thread(lambda: self.ws.search_index)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its placeholder in the user's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
         self.ws.set_theme(self.theme)
@@ -244,6 +251,16 @@ class TenkenApp(App[int]):
                 self.new_inspection(firm_id)
 
         self.push_screen(FirmScreen(), done)
+
+    def edit_firm(self, firm_id: int) -> None:
+        """The firm's profile form; saving rescopes its open inspections after showing what changes."""
+        from tui.screens.firm import FirmScreen
+
+        def done(saved: int | None) -> None:
+            if saved is not None:
+                self.go_home()
+
+        self.push_screen(FirmScreen(firm_id), done)
 
     def new_inspection(self, firm_id: int) -> None:
         from tui.screens.firm import NewInspectionDialog

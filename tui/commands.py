@@ -73,13 +73,17 @@ class TenkenCommands(Provider):
             PaletteCommand(N_("Browse the rules"), N_("Rulebook, chapter, article"), app.action_browse),
             PaletteCommand(N_("Quit"), N_("Leave tenken; everything is already saved"), app.action_quit),
         ]
-        for firm in app.ws.firms():
+        from tui.domain.inspection import distinct_names
+
+        firms = app.ws.firms()
+        names = distinct_names(firms)  # two firms of the same name are told apart by id, size and business
+        for firm in firms:
             cmds.append(
                 PaletteCommand(
                     N_("New inspection: "),
                     N_("Start an inspection for this firm"),
                     partial(app.new_inspection, firm.id),
-                    firm.name,
+                    names[firm.id],
                 )
             )
             for i in firm.inspections:
@@ -88,7 +92,7 @@ class TenkenCommands(Provider):
                         N_("Open inspection: "),
                         N_("Open this inspection"),
                         partial(app.open_inspection, i.id),
-                        f"{firm.name} — {app.ws.inspection_title(i)} (#{i.id})",
+                        f"{names[firm.id]} — {app.ws.inspection_title(i)} (#{i.id})",
                     )
                 )
                 cmds.append(
@@ -96,7 +100,7 @@ class TenkenCommands(Provider):
                         N_("Export report: "),
                         N_("Write the response report as Markdown"),
                         partial(app.export_report, i.id),
-                        f"{firm.name} (#{i.id})",
+                        f"{names[firm.id]} (#{i.id})",
                     )
                 )
         return cmds

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.content.errors import ContentError
-from tui.domain.inspection import Answer, FirmInfo, HistoryEntry, InspectionInfo, add_one_month
+from tui.domain.inspection import Answer, FirmInfo, HistoryEntry, InspectionInfo, Rescope, TrashEntry, add_one_month
 from tui.domain.profile import Profile, SizeThresholds
 from tui.errors import UserError
 from tui.i18n import _, detect_language, set_language
@@ -118,6 +118,26 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(max_row=1001, values_only=True)]
     wb.close()
     return rows
+
+
+class MissingEvidenceFile(UserError):
+    """Evidence text that names a file which is not there: refused unless kept as a description on purpose."""
+
+
+class DuplicateFirm(UserError):
+    """A firm with the same name exists already."""
+
+
+def looks_like_path(text: str) -> bool:
+    """Whether a person typing `text` as evidence meant a file: a path, or a file name with an extension."""
+    import re
+
+    t = text.strip()
+    if not t or "\n" in t:
+        return False
+    if t.startswith(("/", "~", "./", "../", "\\\\")) or re.match(r"[A-Za-z]:[\\/]", t):
+        return True
+    return not any(c.isspace() for c in t) and re.search(r"\.[A-Za-z][A-Za-z0-9]{0,4}$", t) is not None
 
 
 DEFAULT_TEMPLATE = "fsa-notice-2020"
@@ -306,7 +326,8 @@ class Workspace:
     def firms(self) -> list[FirmInfo]:
         return self.store.list_firms()
 
-    def add_firm(self, profile: Profile) -> FirmInfo:
+    def add_firm(self, profile: Profile, allow_duplicate: bool = True) -> FirmInfo:
+        """Create a firm; with allow_duplicate=False a firm whose name is taken already is refused (DuplicateFirm)."""
         from tui.textsafe import strip_controls
 
         texts = {
@@ -317,7 +338,110 @@ class Workspace:
         profile = profile.with_changes(**texts)
         if not profile.name:
             raise UserError(_("A firm needs a name."))
+        if not allow_duplicate:
+            twins = self.firms_named(profile.name)
+            if twins:
+                raise DuplicateFirm(
+                    _(
+                        "A firm named {name} exists already (id {ids}); change it with `tenken firm edit`, "
+                        "or give the new firm a name that tells them apart."
+                    ).format(name=profile.name, ids=", ".join(str(f.id) for f in twins))
+                )
         return self.store.create_firm(profile)
+
+    def firms_named(self, name: str, exclude: int | None = None) -> list[FirmInfo]:
+        """Firms a person would take for the one called `name` (width, case and spacing aside)."""
+        from tui.domain.inspection import same_name
+
+        return [f for f in self.firms() if f.id != exclude and same_name(f.name, name)]
+
+    # --- housekeeping: edit, rescope, rename, trash ------------------------------------------
+
+    def _scoped_items(self, profile: Profile, info: InspectionInfo) -> list[tuple[str, str, str]]:
+        from tui.domain.scope import scope, template_order
+
+        templates = template_order(self.inspection_templates(info))
+        return [(s.item.id, s.item.section, s.level) for s in scope(profile, templates, self.corpus) if s.asked]
+
+    def rescope_preview(self, firm_id: int, profile: Profile) -> list[tuple[InspectionInfo, Rescope]]:
+        """For each open inspection of the firm, the items the new profile adds and removes (nothing is changed)."""
+        from tui.domain.inspection import rescope_change
+
+        out = []
+        for info in self.firm_inspections(firm_id):
+            if info.finalized:
+                continue  # a finalized revision is a record: it never changes
+            current = [i for i, _s, _l in self.store.inspection_items(info.id)]
+            change = rescope_change(current, [i for i, _s, _l in self._scoped_items(profile, info)])
+            if change:
+                out.append((info, change))
+        return out
+
+    def firm_inspections(self, firm_id: int) -> tuple[InspectionInfo, ...]:
+        return next((f.inspections for f in self.firms() if f.id == firm_id), ())
+
+    def edit_firm(self, firm_id: int, profile: Profile) -> tuple[FirmInfo, list[tuple[InspectionInfo, Rescope]]]:
+        """Save a changed profile and rescope the firm's open inspections; answers are kept, also of removed items."""
+        self.firm(firm_id)
+        if not profile.name.strip():
+            raise UserError(_("The firm's name must not be blank."))
+        changes = self.rescope_preview(firm_id, profile)
+        firm = self.store.update_firm(firm_id, profile)
+        for info, _change in changes:
+            self.store.set_inspection_items(info.id, self._scoped_items(profile, info))
+        return firm, changes
+
+    def set_due_date(self, inspection_id: int, due_on: dt.date) -> InspectionInfo:
+        info = self.inspection(inspection_id)
+        if info.finalized:
+            raise UserError(_("This inspection is finalized; reopen it as a new revision to change it."))
+        self.store.set_due_date(inspection_id, due_on)
+        return self.inspection(inspection_id)
+
+    def rename_inspection(self, inspection_id: int, title: str) -> InspectionInfo:
+        self.inspection(inspection_id)
+        self.store.rename_inspection(inspection_id, title.strip())
+        return self.inspection(inspection_id)
+
+    def delete_firm(self, firm_id: int) -> TrashEntry:
+        firm = self.firm(firm_id)
+        self.store.set_deleted("firm", firm.id, True)
+        return self._trash_entry("firm", firm.id)
+
+    def delete_inspection(self, inspection_id: int) -> TrashEntry:
+        info = self.inspection(inspection_id)
+        self.store.set_deleted("inspection", info.id, True)
+        return self._trash_entry("inspection", info.id)
+
+    def trash(self) -> list[TrashEntry]:
+        """What was deleted, newest first; `undo_delete` brings an entry back."""
+        return [TrashEntry(*row) for row in self.store.trash()]
+
+    def _trash_entry(self, kind: str, row_id: int) -> TrashEntry:
+        found = next((e for e in self.trash() if e.kind == kind and e.id == row_id), None)
+        if found is None:
+            raise UserError(_("Firm or inspection {id} is not in the trash.").format(id=row_id))
+        return found
+
+    def undo_delete(self, kind: str | None = None, row_id: int | None = None) -> TrashEntry:
+        """Bring back the most recent deletion, or the given one."""
+        entries = self.trash()
+        if kind is not None and row_id is not None:
+            entry = self._trash_entry(kind, row_id)
+        elif entries:
+            entry = entries[0]
+        else:
+            raise UserError(_("The trash is empty: there is nothing to undo."))
+        self.store.set_deleted(entry.kind, entry.id, False)
+        return entry
+
+    def remember_item(self, inspection_id: int, item_id: str) -> None:
+        """Where the user was, so the inspection reopens there."""
+        if self.store.get_setting(f"last_item.{inspection_id}") != item_id:
+            self.store.set_setting(f"last_item.{inspection_id}", item_id)
+
+    def last_item(self, inspection_id: int) -> str | None:
+        return self.store.get_setting(f"last_item.{inspection_id}")
 
     def update_firm(self, firm_id: int, profile: Profile) -> FirmInfo:
         return self.store.update_firm(firm_id, profile)
@@ -603,18 +727,44 @@ class Workspace:
             return path
         return None
 
-    def add_evidence_text(self, inspection_id: int, item_id: str, text: str) -> Answer:
+    def add_evidence_text(self, inspection_id: int, item_id: str, text: str, as_description: bool = False) -> Answer:
         """What a person types as evidence.
 
-        A training module id (its completion records), a file path, or a description.
+        A training module id (its completion records), a file path, or a description. Text that looks like a
+        path to a file that is not there raises MissingEvidenceFile, unless `as_description` says to keep it as text.
         """
         raw = text.strip()
         if raw in self.modules:
             return self.add_evidence(inspection_id, item_id, self.training_evidence(raw).label)
         path = self.evidence_file(raw)
+        if path is not None and not os.path.lexists(path):
+            if as_description:  # the person chose to keep what they typed as a description
+                return self.add_evidence(inspection_id, item_id, raw)
+            raise MissingEvidenceFile(_("There is no file at {path}.").format(path=path))
         if path is not None:
             return self.add_evidence(inspection_id, item_id, path.name, path)
         return self.add_evidence(inspection_id, item_id, raw)
+
+    def find_item(self, inspection_id: int, text: str) -> str:
+        """The inspection's item that `text` names (number, id or a cited provision); UserError when none."""
+        from tui.domain.template import find_item, lay_out
+
+        info = self.inspection(inspection_id)
+        sections = lay_out(self.inspection_templates(info), self.store.inspection_items(inspection_id))
+        found = find_item(text, [p for _s, items in sections for p in items], self.corpus)
+        if found is None:
+            raise UserError(
+                _("No item {text}; write a number such as 2-3, or an article such as 第10条.").format(text=text.strip())
+            )
+        return found
+
+    def remove_evidence(self, inspection_id: int, item_id: str, index: int) -> Answer:
+        """Remove one evidence entry (0-based); the change history keeps what it was."""
+        current = self.store.answer(inspection_id, item_id)
+        if not 0 <= index < len(current.evidence):
+            raise UserError(_("There is no evidence entry {n} on this item.").format(n=index + 1))
+        kept = current.evidence[:index] + current.evidence[index + 1 :]
+        return self.save_answer(inspection_id, item_id, evidence=kept)
 
     def evidence_status(self, evidence) -> str:
         """For evidence that points at a file: ok, changed, missing, not-a-file, or sender (a path on the computer

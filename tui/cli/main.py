@@ -72,9 +72,22 @@ def _guide_epilog() -> str:
     return _("The guide, step by step: {file}").format(file=guide_file(get_language()))
 
 
+def _translate_argparse() -> None:
+    """argparse prints its own words ("usage:", "options", its errors) through gettext's global domain; point that
+    domain at tenken's catalog of them (locales/*/LC_MESSAGES/argparse.po), in the language the environment asks for."""
+    import gettext
+
+    from tui.paths import locales_dir
+
+    gettext.bindtextdomain("argparse", str(locales_dir()))
+    gettext.textdomain("argparse")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from tui.cli import train as train_cli
     from tui.export import FORMATS
+
+    _translate_argparse()
 
     p = _Parser(
         prog="tenken",
@@ -83,12 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"tenken {__version__}")
     p.add_argument("--data-dir", metavar="DIR", help=_("where the database lives (also TENKEN_HOME)"))
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        parser_class=_Parser,
+        help=_("one of the commands below; `tenken COMMAND --help` tells more"),
+    )
 
     sub.add_parser("demo", help=_("create a sample firm with a partly answered inspection"))
 
     s = sub.add_parser("list", help=_("firms and their inspections, with ids"))
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("init", help=_("create a firm profile (wizard, or --profile FILE)"))
     s.add_argument("--profile", metavar="FILE", type=Path, help=_("a profile YAML file; no questions asked"))
@@ -105,28 +123,32 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--addressee", metavar="TEXT", help=_("whom the report is addressed to (default: the rulebooks' associations)")
     )
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("addressee", help=_("show or set whom an inspection's report is addressed to"))
-    s.add_argument("inspection", type=int, metavar="INSPECTION")
+    s.add_argument("inspection", type=_id, metavar="INSPECTION")
     s.add_argument("text", nargs="?", metavar="TEXT", help=_("the new addressee; omit to show it"))
     s.add_argument("--default", action="store_true", help=_("go back to the default for the inspection's rulebooks"))
 
     s = sub.add_parser("show", help=_("show provisions with guideline comments and equivalents"))
-    s.add_argument("refs", nargs="+", metavar="REF")
-    s.add_argument("--lang", choices=("ja", "en"))
-    s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "refs", nargs="+", metavar="REF", help=_("a reference such as jvcea-exchange:10.2 or 交換業 10条2項")
+    )
+    s.add_argument("--lang", choices=("ja", "en"), help=_("the language to show (default: the UI language)"))
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("search", help=_("fuzzy search over provisions, guideline comments, items and lessons"))
-    s.add_argument("query", nargs="?", metavar="QUERY")
+    s.add_argument(
+        "query", nargs="?", metavar="QUERY", help=_("words, a sentence, or a reference such as 交換業 10条2項")
+    )
     s.add_argument(
         "--stdin", action="store_true", help=_("read one query a line; with --json, print one JSON line each")
     )
-    s.add_argument("--limit", type=int, default=10, metavar="N")
-    s.add_argument("--rulebook", metavar="SLUG")
-    s.add_argument("--kind", choices=("provision", "guideline", "item", "lesson"))
+    s.add_argument("--limit", type=int, default=10, metavar="N", help=_("at most N results (default 10)"))
+    s.add_argument("--rulebook", metavar="SLUG", help=_("only this rulebook, e.g. jvcea-exchange"))
+    s.add_argument("--kind", choices=("provision", "guideline", "item", "lesson"), help=_("only this kind of result"))
     s.add_argument("--lang", choices=("ja", "en"), help=_("only hits in this language"))
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("scope", help=_("which inspection items apply to a firm profile, and why"))
     which = s.add_mutually_exclusive_group(required=True)
@@ -141,10 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("template id (repeatable); default: the templates the profile's business lines call for"),
     )
     s.add_argument("--all", action="store_true", help=_("also list excluded items"))
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("bundle", help=_("move an inspection between laptops in one file"))
-    bsub = s.add_subparsers(dest="bundle_command", metavar="ACTION", parser_class=_Parser, required=True)
+    bsub = s.add_subparsers(
+        dest="bundle_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("export or import")
+    )
     b = bsub.add_parser("export", help=_("write an inspection, its firm profile, answers and history to PATH"))
     b.add_argument("inspection", type=_id, metavar="INSPECTION")
     b.add_argument("path", type=Path, metavar="PATH")
@@ -156,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     bsub.add_parser("undo", help=_("put the database back as it was before the last import"))
 
     s = sub.add_parser("finalize", help=_("lock an inspection with the responsible officer's sign-off"))
-    s.add_argument("inspection", type=_id, metavar="INSPECTION")
+    s.add_argument("inspection", type=_id, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
     s.add_argument("--officer", required=True, help=_("who signs off"))
     s.add_argument("--submitted", type=_date, metavar="DATE", help=_("the date the report was submitted"))
     s.add_argument(
@@ -165,13 +189,64 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("finalize although the readiness check finds open points (recorded on the report's cover)"),
     )
 
+    s = sub.add_parser("firm", help=_("edit or delete a firm (deletions go to the trash)"))
+    fsub = s.add_subparsers(
+        dest="firm_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("edit or delete")
+    )
+    f = fsub.add_parser("edit", help=_("change a firm's name or profile; open inspections are rescoped, answers kept"))
+    f.add_argument("firm", type=_id, metavar="FIRM", help=_("firm id (see `tenken list`)"))
+    f.add_argument("--name", metavar="NAME", help=_("the firm's new name"))
+    f.add_argument("--profile", metavar="FILE", type=Path, help=_("a profile YAML file to replace the profile with"))
+    f.add_argument("--dry-run", action="store_true", help=_("only show which items would be added and removed"))
+    f = fsub.add_parser("delete", help=_("move a firm and its inspections to the trash"))
+    f.add_argument("firm", type=_id, metavar="FIRM", help=_("firm id (see `tenken list`)"))
+
+    s = sub.add_parser("inspection", help=_("rename or delete an inspection (deletions go to the trash)"))
+    isub = s.add_subparsers(
+        dest="inspection_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("edit or delete")
+    )
+    f = isub.add_parser("edit", help=_("change an inspection's title or due date"))
+    f.add_argument("inspection", type=_id, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
+    f.add_argument("--title", metavar="TITLE", help=_("the new title (blank: the names of its templates)"))
+    f.add_argument("--due", type=_date, metavar="DATE", help=_("the new due date"))
+    f = isub.add_parser("delete", help=_("move an inspection to the trash"))
+    f.add_argument("inspection", type=_id, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
+
+    s = sub.add_parser("evidence", help=_("list, add or remove the evidence of an inspection item"))
+    esub = s.add_subparsers(
+        dest="evidence_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("list, add or remove")
+    )
+    for name, text in (
+        ("list", _("the evidence of an item, numbered")),
+        ("add", _("a file (its SHA-256 is recorded), a description, or a training module id")),
+        ("remove", _("remove one entry; the change history keeps it")),
+    ):
+        f = esub.add_parser(name, help=text)
+        f.add_argument("inspection", type=_id, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
+        f.add_argument("item", metavar="ITEM", help=_("item number (2-3), item id, or an article it cites"))
+        if name == "add":
+            f.add_argument("text", metavar="TEXT", help=_("a file path, a description or a training module id"))
+            f.add_argument(
+                "--description", action="store_true", help=_("keep TEXT as a description even if it looks like a path")
+            )
+        if name == "remove":
+            f.add_argument("number", type=int, metavar="N", help=_("a number from `tenken evidence list`"))
+
+    s = sub.add_parser("trash", help=_("what was deleted, and undo"))
+    tsub = s.add_subparsers(
+        dest="trash_command", metavar="ACTION", parser_class=_Parser, required=True, help=_("list or undo")
+    )
+    tsub.add_parser("list", help=_("list deleted firms and inspections, newest first"))
+    f = tsub.add_parser("undo", help=_("bring back the latest deletion, or the numbered one"))
+    f.add_argument("number", type=int, nargs="?", metavar="N", help=_("a number from `tenken trash list`"))
+
     s = sub.add_parser("reopen", help=_("open a finalized inspection again as a new revision"))
     s.add_argument("inspection", type=_id, metavar="INSPECTION")
 
     s = sub.add_parser("compare", help=_("differences item by item between two inspections"))
-    s.add_argument("left", type=_id, metavar="OLDER")
-    s.add_argument("right", type=_id, metavar="NEWER")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("left", type=_id, metavar="OLDER", help=_("the older inspection's id"))
+    s.add_argument("right", type=_id, metavar="NEWER", help=_("the newer inspection's id"))
+    s.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
     s = sub.add_parser("verify", help=_("check whether a JSON or Word report matches a locked revision"))
     s.add_argument("file", type=Path, metavar="FILE")
@@ -180,10 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("backup", nargs="?", metavar="BACKUP", help=_("a number from the list, or a backup file"))
 
     s = sub.add_parser("report", help=_("write the response report of an inspection"))
-    s.add_argument("inspection", type=_id, metavar="INSPECTION")
-    s.add_argument("--format", required=True, choices=FORMATS)
-    s.add_argument("--out", required=True, type=Path, metavar="PATH")
-    s.add_argument("--lang", choices=("ja", "en"))
+    s.add_argument("inspection", type=_id, metavar="INSPECTION", help=_("inspection id (see `tenken list`)"))
+    s.add_argument("--format", required=True, choices=FORMATS, help=_("the file format"))
+    s.add_argument("--out", required=True, type=Path, metavar="PATH", help=_("where to write the report"))
+    s.add_argument("--lang", choices=("ja", "en"), help=_("the report's language (default: the UI language)"))
     s.add_argument("--force", action="store_true", help=_("replace an existing file"))
     train_cli.add_parser(sub)
     from tui.cli import plan as plan_cli
@@ -333,7 +408,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                 say(_("Cancelled; nothing was saved."))
                 return EXIT_OK
             profile = asked
-        firm = ws.add_firm(profile)
+        firm = ws.add_firm(profile, allow_duplicate=False)
         say(
             _("Created firm {id}: {name} ({size}, {n} staff).").format(
                 id=firm.id, name=firm.name, size=_(profile.size_tier), n=profile.staff
@@ -694,6 +769,110 @@ def cmd_compare(args: argparse.Namespace) -> int:
         ws.close()
 
 
+def _rescope_lines(changes) -> list[str]:
+    from tui.domain.inspection import rescope_text
+
+    return ["  " + rescope_text(info.id, change) for info, change in changes]
+
+
+def cmd_firm(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from tui.content.profile import load_profile
+
+    ws = _workspace(args)
+    try:
+        firm = ws.firm(args.firm)
+        if args.firm_command == "delete":
+            entry = ws.delete_firm(firm.id)
+            print(_("Moved {what} to the trash; `tenken trash undo` brings it back.").format(what=entry.describe()))
+            return EXIT_OK
+        if args.profile is None and args.name is None:
+            raise UsageError(_("say what to change: --name NAME and/or --profile FILE"))
+        profile = load_profile(args.profile, ws.thresholds()) if args.profile is not None else firm.profile
+        if args.name is not None:
+            profile = dataclasses.replace(profile, name=args.name.strip())
+        if args.dry_run:
+            changes = ws.rescope_preview(firm.id, profile)
+            print(_("Nothing changed (--dry-run). With this profile:") if changes else _("No inspection would change."))
+        else:
+            firm, changes = ws.edit_firm(firm.id, profile)
+            print(_("Saved firm {id}: {name}.").format(id=firm.id, name=firm.name))
+            if changes:
+                print(_("Open inspections rescoped (answers are kept):"))
+        for line in _rescope_lines(changes):
+            print(line)
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_inspection(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    try:
+        info = ws.inspection(args.inspection)
+        if args.inspection_command == "delete":
+            entry = ws.delete_inspection(info.id)
+            print(_("Moved {what} to the trash; `tenken trash undo` brings it back.").format(what=entry.describe()))
+            return EXIT_OK
+        if args.title is None and args.due is None:
+            raise UsageError(_("say what to change: --title TITLE and/or --due DATE"))
+        if args.title is not None:
+            info = ws.rename_inspection(info.id, args.title)
+        if args.due is not None:
+            info = ws.set_due_date(info.id, args.due)
+        print(_("Saved inspection {id}: {title}.").format(id=info.id, title=ws.inspection_title(info)))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    ws = _workspace(args)
+    try:
+        item = ws.find_item(args.inspection, args.item)
+        if args.evidence_command == "add":
+            answer = ws.add_evidence_text(args.inspection, item, args.text, as_description=args.description)
+        elif args.evidence_command == "remove":
+            answer = ws.remove_evidence(args.inspection, item, args.number - 1)
+        else:
+            answer = ws.answers(args.inspection)[item]
+        if not answer.evidence:
+            print(_("No evidence on {item} yet.").format(item=item))
+        for n, e in enumerate(answer.evidence, start=1):
+            print(f"{n:>3}  {e.label}" + (f"  {e.path}  sha256:{e.sha256}" if e.path else ""))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
+def cmd_trash(args: argparse.Namespace) -> int:
+    from tui.i18n import format_datetime
+
+    ws = _workspace(args)
+    try:
+        entries = ws.trash()
+        if args.trash_command == "list":
+            if not entries:
+                print(_("The trash is empty."))
+            for n, e in enumerate(entries, start=1):
+                print(f"{n:>3}  {format_datetime(e.deleted_at)}  {e.describe()}")
+            return EXIT_OK
+        if args.number is None:
+            entry = ws.undo_delete()
+        else:
+            if not 1 <= args.number <= len(entries):
+                raise UserError(
+                    _("There is no entry {n} in the trash; `tenken trash list` shows them.").format(n=args.number)
+                )
+            chosen = entries[args.number - 1]
+            entry = ws.undo_delete(chosen.kind, chosen.id)
+        print(_("Brought back {what}.").format(what=entry.describe()))
+        return EXIT_OK
+    finally:
+        ws.close()
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from tui.cli import train as train_cli
 
@@ -737,6 +916,10 @@ COMMANDS = {
     "compare": cmd_compare,
     "addressee": cmd_addressee,
     "verify": cmd_verify,
+    "firm": cmd_firm,
+    "inspection": cmd_inspection,
+    "trash": cmd_trash,
+    "evidence": cmd_evidence,
 }
 
 

@@ -5,6 +5,8 @@ Runs before any TUI starts (never inside it). Answers are validated by the same 
 
 from __future__ import annotations
 
+import sys
+
 import questionary
 
 from tui.content.errors import ContentError
@@ -19,7 +21,10 @@ from tui.domain.profile import (
     Profile,
     SizeThresholds,
 )
-from tui.i18n import _
+from tui.i18n import N_, _
+
+#: questionary's own hint is English ("(Use arrow keys to move, <space> to select…)"): ours goes through gettext.
+CHECKBOX_HINT = N_("(arrow keys to move, a to select or clear all)")
 
 
 def _staff_ok(text: str) -> bool | str:
@@ -28,6 +33,13 @@ def _staff_ok(text: str) -> bool | str:
         if text.strip().isdigit() and int(text) >= 1
         else _("Enter the number of staff as a whole number, e.g. 12.")
     )
+
+
+def _restate(message: str, labels: list[str]) -> None:
+    """questionary ends a checkbox with "done (3 selections)", in English: write the answer over it, in words."""
+    if sys.stdout.isatty():
+        sys.stdout.write("\x1b[1A\x1b[2K" + f"? {message} " + _(", ").join(labels) + "\n")
+        sys.stdout.flush()
 
 
 def ask_profile(thresholds: SizeThresholds) -> Profile | None:
@@ -41,9 +53,11 @@ def ask_profile(thresholds: SizeThresholds) -> Profile | None:
         _("Business lines (space to select, enter to confirm):"),
         choices=[questionary.Choice(_(BUSINESS_LABELS[b]), value=b) for b in BUSINESS_LINES],
         validate=lambda chosen: bool(chosen) or _("Choose at least one business line."),
+        instruction=_(CHECKBOX_HINT),
     ).ask()
     if business is None:
         return None
+    _restate(_("Business lines (space to select, enter to confirm):"), [_(BUSINESS_LABELS[b]) for b in business])
     staff = questionary.text(_("Number of staff:"), validate=_staff_ok).ask()
     if staff is None:
         return None
@@ -56,15 +70,21 @@ def ask_profile(thresholds: SizeThresholds) -> Profile | None:
     outsourcing = questionary.select(
         _("Outsourcing of system development or operation:"),
         choices=[questionary.Choice(_(OUTSOURCING_LABELS[o]), value=o) for o in OUTSOURCING],
+        instruction=_("(arrow keys to move, enter to choose)"),
     ).ask()
     if outsourcing is None:
         return None
     traits = questionary.checkbox(
         _("Characteristics that apply (space to select, enter to confirm):"),
         choices=[questionary.Choice(_(CHARACTERISTIC_LABELS[c]), value=c) for c in CHARACTERISTICS],
+        instruction=_(CHECKBOX_HINT),
     ).ask()
     if traits is None:
         return None
+    _restate(
+        _("Characteristics that apply (space to select, enter to confirm):"),
+        [_(CHARACTERISTIC_LABELS[c]) for c in traits] or [_("none")],
+    )
     representative = questionary.text(_("Representative (for the report; optional):")).ask()
     officer = questionary.text(_("Responsible officer (for the report; optional):")).ask()
     data = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,8 +28,10 @@ def _expected(err: ErrorDetails) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return _("expected true or false, got {value!r}").format(value=err.get("input"))
     if kind == "literal_error":
+        # pydantic writes the choices in English ("'a', 'b' or 'c'"): list them ourselves.
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) or [str(ctx.get("expected", ""))]
         return _("expected one of {expected}, got {value!r}").format(
-            expected=ctx.get("expected"), value=err.get("input")
+            expected=", ".join(choices), value=err.get("input")
         )
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return _("expected a date like 2026-11-23, got {value!r}").format(value=err.get("input"))
@@ -63,6 +66,11 @@ def validate(model: type[M], data: Any, path: Path) -> M:
         loc = tuple(first["loc"])
         field = ".".join(str(p) for p in loc) or None
         message = _expected(first)
-        if len(errors) > 1:
-            message += " " + _("(and {count} more)").format(count=len(errors) - 1)
+        for other in errors[1:]:  # every problem at once: fixing a file one error per run wears people out
+            other_loc = tuple(other["loc"])
+            where = _("field '{field}'").format(field=".".join(str(p) for p in other_loc))
+            line = line_of(data, other_loc)
+            if line:
+                where = _("line {line}, field '{field}'").format(line=line, field=".".join(str(p) for p in other_loc))
+            message += _("; ") + where + ": " + _expected(other)
         raise ContentError(path, message, line=line_of(data, loc), field=field) from None

@@ -152,7 +152,7 @@ def parse_date(text: str) -> dt.date | None:
     import re
     import unicodedata
 
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = unicodedata.normalize("NFKC", text).translate(_DASHES).replace(" ", "").strip()
     if not t:
         return None
     m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", t)
@@ -252,4 +252,179 @@ def compare_answers(left: dict[str, Answer], right: dict[str, Answer], order: li
                     item_id, "evidence", "; ".join(e.label for e in a.evidence), "; ".join(e.label for e in b.evidence)
                 )
             )
+    return out
+
+
+# --- what people type: item numbers, dates -----------------------------------------------------------------
+
+#: Dashes an input method gives for the "-" of an item number (katakana long vowel, minus, figure dash, …).
+_DASHES = str.maketrans({c: "-" for c in "ー－−‐‑‒–—―ｰ"})
+
+
+def normalize_item_number(text: str) -> str:
+    """「６－２」, 「6ー2」 and "6 - 2" all become "6-2"."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).replace(" ", "").strip()
+
+
+def shift_date(text: str, days: int) -> str | None:
+    """The date in `text` moved by `days`, as YYYY-MM-DD; today's date for a blank field; None when not a date."""
+    try:
+        value = parse_date(text)
+    except ValueError:
+        return None
+    base = value if value is not None else today() - dt.timedelta(days=days)
+    return (base + dt.timedelta(days=days)).isoformat()
+
+
+def date_problem(text: str) -> str | None:
+    """Why `text` cannot be saved as a date (in the user's language), or None when it can (blank clears it)."""
+    try:
+        parse_date(text)
+    except ValueError:
+        return _("“{text}” is not a date: write it like 2027-02-15, 2027/2/15 or 2027年2月15日.").format(
+            text=text.strip()
+        )
+    return None
+
+
+# --- views over the answers -----------------------------------------------------------------------------------
+
+#: Item list filters, in the order the `p` key walks through them (`u` toggles "unanswered").
+FILTERS = ("all", "unanswered", "problems", "attention")
+FILTER_LABELS = {
+    "all": N_("all items"),
+    "unanswered": N_("unanswered only"),
+    "problems": N_("problems only"),
+    "attention": N_("problems to act on (no plan, owner or date, or overdue)"),
+}
+
+
+def needs_attention(answer: Answer, on: dt.date | None = None) -> bool:
+    """A problem that cannot be reported as handled: no remediation plan, owner or target date, or the date passed."""
+    if not answer.is_problem:
+        return False
+    if not answer.remediation.strip() or not answer.owner.strip() or answer.target_date is None:
+        return True
+    return answer.target_date < (on or today())
+
+
+def shown_by_filter(answer: Answer, name: str, on: dt.date | None = None) -> bool:
+    if name == "unanswered":
+        return not answer.answered
+    if name == "problems":
+        return answer.is_problem
+    if name == "attention":
+        return needs_attention(answer, on)
+    return True
+
+
+def history_value_text(field_name: str, value: str) -> str:
+    """A history entry's old or new value as a person reads it, in the UI language (labels, not codes)."""
+    import json
+
+    if not value:
+        return "—"
+    if field_name == "status" and value in STATUS_LABELS:
+        return _(STATUS_LABELS[value])
+    if field_name == "risk" and value in RISK_LABELS:
+        return _(RISK_LABELS[value])
+    if field_name == "target_date":
+        from tui.i18n import format_date
+
+        try:
+            day = parse_date(value)
+        except ValueError:
+            return value
+        return format_date(day) if day else "—"
+    if field_name == "evidence":
+        try:
+            entries = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(entries, list):
+            labels = [str(e.get("label", "")) if isinstance(e, dict) else str(e) for e in entries]
+            return " / ".join(label for label in labels if label) or "—"
+    return value
+
+
+def by_urgency(firms: list[FirmInfo], on: dt.date | None = None) -> list[tuple[FirmInfo, InspectionInfo | None]]:
+    """Home rows: open inspections by days left (overdue first), then finalized ones, then firms without any."""
+    day = on or today()
+    open_rows = [(f, i) for f in firms for i in f.inspections if not i.finalized]
+    done_rows = [(f, i) for f in firms for i in f.inspections if i.finalized]
+    open_rows.sort(key=lambda r: (r[1].due_on - day).days)
+    empty: list[tuple[FirmInfo, InspectionInfo | None]] = [(f, None) for f in firms if not f.inspections]
+    return [*open_rows, *done_rows, *empty]
+
+
+# --- housekeeping -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rescope:
+    """What a profile change does to an open inspection: items that arrive and items that leave (answers kept)."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def rescope_text(inspection_id: int, change: Rescope) -> str:
+    """One line for a preview (TUI and CLI alike): which items an inspection gains and loses."""
+    parts = []
+    if change.added:
+        parts.append(_("adds {n} ({items})").format(n=len(change.added), items=", ".join(change.added)))
+    if change.removed:
+        parts.append(_("removes {n} ({items})").format(n=len(change.removed), items=", ".join(change.removed)))
+    return _("Inspection #{id}: {changes}.").format(id=inspection_id, changes="; ".join(parts))
+
+
+def rescope_change(current: list[str], wanted: list[str]) -> Rescope:
+    have, want = set(current), set(wanted)
+    return Rescope(tuple(i for i in wanted if i not in have), tuple(i for i in current if i not in want))
+
+
+@dataclass(frozen=True, slots=True)
+class TrashEntry:
+    kind: str  # "firm" or "inspection"
+    id: int
+    firm_name: str
+    title: str
+    deleted_at: dt.datetime
+
+    def describe(self) -> str:
+        if self.kind == "firm":
+            return _("firm #{id} {name} (with its inspections)").format(id=self.id, name=self.firm_name)
+        return _("inspection #{id} {title} of {name}").format(id=self.id, title=self.title or "—", name=self.firm_name)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Firm names that a person would take for the same firm (width, case and spacing aside)."""
+    import unicodedata
+
+    def key(s: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", s).casefold().split())
+
+    return key(a) == key(b)
+
+
+def distinct_names(firms: list[FirmInfo]) -> dict[int, str]:
+    """Each firm's name as shown in lists: firms that share a name get their id, size and business added."""
+    from tui.domain.profile import BUSINESS_LABELS
+
+    out = {}
+    for firm in firms:
+        twins = [f for f in firms if f.id != firm.id and same_name(f.name, firm.name)]
+        if not twins:
+            out[firm.id] = firm.name
+            continue
+        p = firm.profile
+        business = "・".join(_(BUSINESS_LABELS[b]) for b in getattr(p, "business", ()) if b in BUSINESS_LABELS)
+        out[firm.id] = _("{name} (#{id}, {staff} staff, {business})").format(
+            name=firm.name, id=firm.id, staff=getattr(p, "staff", "?"), business=business
+        )
     return out

@@ -104,3 +104,27 @@ def lay_out(
         placed = [PlacedItem(f"{n}-{k}", item, section, level) for k, (item, level) in enumerate(grouped[sid], start=1)]
         out.append((section, placed))
     return out
+
+
+def find_item(text: str, placed: list[PlacedItem], corpus: object | None = None) -> str | None:
+    """The item a person means by `text`: its number (「2-3」, 「２－３」, 「2ー3」), its id, or a provision it cites
+    (「第26条」, 「交換業 10条2項」; needs the corpus). None when nothing matches."""
+    from tui.domain.inspection import normalize_item_number
+
+    wanted = normalize_item_number(text)
+    for p in placed:
+        if p.number == wanted or p.item.id == text.strip():
+            return p.item.id
+    if corpus is None or not text.strip():
+        return None
+    from tui.domain.refs import resolve
+
+    try:
+        refs = resolve(text, corpus)  # type: ignore[arg-type]
+    except ValueError:  # not a reference either
+        return None
+    for ref in refs:
+        for p in placed:
+            if any(c == ref or c.startswith(ref + ".") for c in p.item.cites):
+                return p.item.id
+    return None

@@ -6,7 +6,6 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer
 
 from tui.domain.corpus import Corpus
 from tui.domain.provision_text import provision_lines
@@ -14,6 +13,7 @@ from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, get_language, gettext_in, other_language
 from tui.screens.base import TenkenModal
 from tui.screens.plain import Label, Static
+from tui.widgets.footer import TenkenFooter
 
 LEVEL_STYLE = {
     "shall": "bold white on dark_red",
@@ -74,7 +74,7 @@ class CitedProvisionsScreen(TenkenModal[None]):
                     yield Static(provision_text(corpus, ref, lang), classes="provision")
                     if self.both:
                         yield Static(provision_text(corpus, ref, other_language(lang)), classes="provision other")
-        yield Footer()
+        yield TenkenFooter()
 
     async def action_other_language(self) -> None:
         self.both = not self.both

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from tui.i18n import N_, _
 
 # Descriptions of Textual's own bindings that tenken shows in its footer.
-TEXTUAL_DESCRIPTIONS = (N_("palette"),)
+TEXTUAL_DESCRIPTIONS = (N_("palette"), N_("Dismiss menu"))
 
 if TYPE_CHECKING:
     from tui.app import TenkenApp

@@ -6,7 +6,7 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Tree
+from textual.widgets import Header, Tree
 
 from tui.domain.corpus import Corpus, article_label
 from tui.domain.equivalence import diff_texts, missing_counterparts
@@ -14,6 +14,7 @@ from tui.i18n import N_, _, get_language, other_language
 from tui.screens.article import provision_text
 from tui.screens.base import STYLES, TenkenModal, TenkenScreen
 from tui.screens.plain import Label, Static, plain
+from tui.widgets.footer import TenkenFooter
 
 RELATION_LABELS = {"equal": N_("equal"), "similar": N_("similar"), "broader": N_("broader"), "narrower": N_("narrower")}
 
@@ -51,7 +52,7 @@ class BrowseScreen(TenkenScreen[None]):
             yield Tree(_("Rulebooks"), id="toc")
             with VerticalScroll(id="article-pane"):
                 yield Horizontal(id="article-columns")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self._build_tree()
@@ -181,13 +182,17 @@ class EquivalentsScreen(TenkenModal[None]):
                     )
                     for e in eqs:
                         q = corpus[e.ref]
+                        mine, theirs = corpus.full_text(part.ref, "ja"), corpus.full_text(e.ref, "ja")
+                        relation = _(RELATION_LABELS[e.relation])
+                        if e.relation == "equal" and mine != theirs:
+                            # "equal" is about the duty; when the words differ, say so rather than "identical"
+                            relation = _("the same duty, worded differently")
                         head = RichText(
-                            f"  → {corpus.rulebooks[q.rulebook].name.get(lang)} {article_label(q, lang)} "
-                            f"({_(RELATION_LABELS[e.relation])})",
+                            f"  → {corpus.rulebooks[q.rulebook].name.get(lang)} {article_label(q, lang)} ({relation})",
                             style="italic",
                         )
                         body = RichText("    ")
-                        body.append_text(diff_text(corpus.full_text(part.ref, "ja"), corpus.full_text(e.ref, "ja")))
+                        body.append_text(diff_text(mine, theirs))
                         if e.note:
                             body.append("\n    " + e.note.get(lang), style="dim")
                         yield Static(head)
@@ -205,7 +210,7 @@ class EquivalentsScreen(TenkenModal[None]):
                         )
                 if not found:
                     yield Static(_("No equivalent provisions are linked to this article."))
-        yield Footer()
+        yield TenkenFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -228,7 +233,7 @@ class LessonScreen(TenkenModal[None]):
             yield Label(self.title_text, classes="dialog-title")
             with VerticalScroll():
                 yield Markdown(self.body)
-        yield Footer()
+        yield TenkenFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)

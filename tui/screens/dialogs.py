@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,9 @@ from textual.widgets import Button, Input
 from tui.i18n import N_, _
 from tui.screens.base import TenkenModal
 from tui.screens.plain import Label, Static
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 class FormDialog(TenkenModal):
@@ -32,7 +36,7 @@ class FormDialog(TenkenModal):
         if event.button.id == "ok":
             self.accept()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -76,6 +80,50 @@ class InputDialog(FormDialog):
             self.query_one("#dialog-error", Static).update(problem)
             return
         self.dismiss(text)
+
+
+class ConfirmDialog(TenkenModal[bool]):
+    """Ask a yes/no question: y or the first button says yes; n, Escape or the second button says no."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, question: str, yes: str | None = None, no: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.question, classes="dialog-prompt", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes or _("Yes (y)"), variant="warning", id="yes")
+                yield Button(self.no or _("No (n)"), variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()  # the safe answer is the default
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+def confirm_then(app: App, title: str, question: str, then: Callable[[], object]) -> None:
+    """Ask a yes/no question; `then()` runs only on yes."""
+
+    def answer(yes: bool | None) -> None:
+        if yes:
+            then()
+
+    app.push_screen(ConfirmDialog(title, question), answer)
 
 
 class MessageDialog(TenkenModal[None]):

@@ -97,20 +97,37 @@ class ExportDialog(FormDialog):
         if not text:
             self.query_one("#dialog-error", Static).update(_("Give a file name."))
             return
+        path = Path(text).expanduser()
+        if path.is_file():  # a TUI user is asked, not told to add --force
+            from tui.screens.dialogs import ConfirmDialog
+
+            def answer(replace: bool | None) -> None:
+                if replace:
+                    self._start(path, force=True)
+
+            self.app.push_screen(
+                ConfirmDialog(_("Replace the file?"), _("{path} already exists. Replace it?").format(path=path)),
+                answer,
+            )
+            return
+        self._start(path)
+
+    def _start(self, path: Path, force: bool = False) -> None:
         progress = self.query_one("#progress", ProgressBar)
         progress.display = True
         progress.update(total=None)
         self.query_one("#ok", Button).disabled = True
         addressee = self.query_one("#addressee", Input)
         self.export(
-            Path(text).expanduser(),
+            path,
             str(self.query_one("#format", Select).value),
             str(self.query_one("#lang", Select).value),
             None if addressee.disabled else addressee.value,
+            force,
         )
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export(self, path: Path, fmt: str, lang: str, addressee: str | None = None) -> None:
+    def export(self, path: Path, fmt: str, lang: str, addressee: str | None = None, force: bool = False) -> None:
         from tui.export import ExportError, export_report
         from tui.workspace import StoreError, UserError
 
@@ -121,7 +138,7 @@ class ExportDialog(FormDialog):
                 ws.set_addressee(self.inspection_id, addressee)
             report = ws.report(self.inspection_id, lang)
             self.app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=2, progress=1)
-            written = export_report(report, fmt, path)
+            written = export_report(report, fmt, path, force=force)
         except (ExportError, StoreError, UserError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return

@@ -6,12 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Select, SelectionList
+from textual.widgets import Button, Header, Input, Select, SelectionList
 
 from tui.content.errors import ContentError
 from tui.content.profile import profile_from_dict
 from tui.domain import inspection
-from tui.domain.inspection import add_one_month, days_left_text, parse_date
+from tui.domain.inspection import add_one_month, date_problem, days_left_text, parse_date, rescope_text
 from tui.domain.profile import (
     BUSINESS_LABELS,
     BUSINESS_LINES,
@@ -23,8 +23,10 @@ from tui.domain.profile import (
 )
 from tui.i18n import N_, _, format_date
 from tui.screens.base import STYLES, TenkenScreen
-from tui.screens.dialogs import FormDialog
+from tui.screens.dialogs import FormDialog, confirm_then
 from tui.screens.plain import Label, Static
+from tui.widgets.date_input import DateInput
+from tui.widgets.footer import TenkenFooter
 
 
 class FirmScreen(TenkenScreen[int | None]):
@@ -42,6 +44,7 @@ class FirmScreen(TenkenScreen[int | None]):
         self.firm_id = firm_id
         self.baseline: set[str] | None = None
         self._previewed: Profile | None = None
+        self._initial_state: dict[str, object] | None = None
 
     def _initial(self) -> Profile | None:
         return self.tenken.ws.firm(self.firm_id).profile if self.firm_id else None
@@ -52,7 +55,9 @@ class FirmScreen(TenkenScreen[int | None]):
         yield Static(_("Firm profile") if p else _("New firm profile"), classes="screen-title")
         with VerticalScroll(id="firm-form"):
             yield Label(_("Firm name"), classes="field-label")
-            yield Input(p.name if p else "", id="name", placeholder="株式会社サンプル")
+            yield Input(
+                p.name if p else "", id="name"
+            )  # no wide placeholder: the cursor would split its first character
             yield Label(_("Business lines"), classes="field-label")
             yield SelectionList[str](
                 *[(_(BUSINESS_LABELS[b]), b, bool(p and b in p.business)) for b in BUSINESS_LINES], id="business"
@@ -81,11 +86,50 @@ class FirmScreen(TenkenScreen[int | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
         self.preview()
+        self._initial_state = self._state()
+
+    # --- what was typed survives a language switch; leaving a changed form asks ---------------------
+
+    def _state(self) -> dict[str, object]:
+        """Every field as the user left it (raw, before validation)."""
+        state: dict[str, object] = {
+            name: self.query_one(f"#{name}", Input).value
+            for name in ("name", "staff", "representative", "responsible_officer")
+        }
+        state["business"] = sorted(self.query_one("#business", SelectionList).selected)
+        state["traits"] = sorted(self.query_one("#traits", SelectionList).selected)
+        state["outsourcing"] = self.query_one("#outsourcing", Select).value
+        return state
+
+    def _restore(self, state: dict[str, object]) -> None:
+        for name in ("name", "staff", "representative", "responsible_officer"):
+            self.query_one(f"#{name}", Input).value = str(state[name])
+        for list_id in ("business", "traits"):
+            chosen = self.query_one(f"#{list_id}", SelectionList)
+            chosen.deselect_all()
+            for value in state[list_id]:  # type: ignore[attr-defined]
+                chosen.select(value)
+        self.query_one("#outsourcing", Select).value = state["outsourcing"]
+
+    @property
+    def changed(self) -> bool:
+        return self._initial_state is not None and self._state() != self._initial_state
+
+    async def on_language_changed(self) -> None:
+        state, initial, focused = self._state(), self._initial_state, self.focused
+        focused_id = focused.id if focused is not None else None
+        await self.recompose()
+        self._restore(state)
+        self._initial_state = initial
+        self._previewed = None
+        self.preview()
+        if focused_id:
+            self.query_one(f"#{focused_id}").focus()
 
     def _data(self) -> dict:
         staff = self.query_one("#staff", Input).value.strip()
@@ -132,6 +176,7 @@ class FirmScreen(TenkenScreen[int | None]):
         self._previewed = profile
         try:
             scoped = ws.scope(profile, ws.templates_for(profile))
+            rescoped = ws.rescope_preview(self.firm_id, profile) if self.firm_id else []
         except Exception:
             return
         included = {s.item.id for s in scoped if s.asked}
@@ -144,18 +189,50 @@ class FirmScreen(TenkenScreen[int | None]):
                 text += " " + _("Removed: {items}.").format(items=", ".join(sorted(removed)))
         else:
             self.baseline = included
+        for info, change in rescoped:
+            text += "\n" + rescope_text(info.id, change)
         self.query_one("#scope-preview", Static).update(text)
 
     def action_save(self) -> None:
         try:
             profile = profile_from_dict(self._data(), self.tenken.ws.thresholds())
         except ContentError as exc:
-            self.query_one("#form-error", Static).update(
-                _("Check the field {field}: {message}").format(field=exc.field or "", message=exc.message)
-            )
+            message = _("Check the field {field}: {message}").format(field=exc.field or "", message=exc.message)
+            self.query_one("#form-error", Static).update(message)
+            self.notify(message, severity="error", timeout=8)  # the form may be scrolled away from its error line
+            field_id = (exc.field or "").split(".")[0]
+            if field_id and self.query(f"#{field_id}"):
+                self.query_one(f"#{field_id}").focus()  # to the field that needs fixing
             return
         ws = self.tenken.ws
-        firm = ws.update_firm(self.firm_id, profile) if self.firm_id else ws.add_firm(profile)
+        twins = ws.firms_named(profile.name, exclude=self.firm_id)
+        rescoped = ws.rescope_preview(self.firm_id, profile) if self.firm_id else []
+        questions = []
+        if twins:
+            questions.append(
+                _("A firm named {name} exists already (id {ids}). Keep both?").format(
+                    name=profile.name, ids=", ".join(str(f.id) for f in twins)
+                )
+            )
+        if rescoped:
+            questions.append(
+                _("The open inspections change with this profile (answers are kept):")
+                + "\n"
+                + "\n".join(rescope_text(info.id, change) for info, change in rescoped)
+            )
+        if not questions:
+            self._save(profile)
+            return
+
+        confirm_then(self.app, _("Save the firm profile?"), "\n\n".join(questions), lambda: self._save(profile))
+
+    def _save(self, profile: Profile) -> None:
+        ws = self.tenken.ws
+        if self.firm_id:
+            firm, _changes = ws.edit_firm(self.firm_id, profile)
+        else:
+            firm = ws.add_firm(profile)
+        self._initial_state = self._state()
         self.notify(_("Saved the firm {name}.").format(name=firm.name))
         self.dismiss(firm.id)
 
@@ -164,10 +241,19 @@ class FirmScreen(TenkenScreen[int | None]):
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        confirm_then(
+            self.app,
+            _("Discard the changes?"),
+            _("What you typed in this form is not saved. Leave anyway?"),
+            lambda: self.dismiss(None),
+        )
 
 
 class NewInspectionDialog(FormDialog):
@@ -176,6 +262,7 @@ class NewInspectionDialog(FormDialog):
     def __init__(self, firm_id: int) -> None:
         super().__init__()
         self.firm_id = firm_id
+        self._initial_state: tuple[str, list[str]] | None = None
 
     def compose(self) -> ComposeResult:
         ws = self.tenken.ws
@@ -187,8 +274,8 @@ class NewInspectionDialog(FormDialog):
             yield SelectionList[str](
                 *[(t.title.get(), t.id, t.id in suggested) for t in ws.templates.values()], id="templates"
             )
-            yield Label(_("Date the notice was received (YYYY-MM-DD)"), classes="field-label")
-            yield Input(inspection.today().isoformat(), id="received")
+            yield Label(_("Date the notice was received (e.g. 2026-11-23 or 2026年11月23日)"), classes="field-label")
+            yield DateInput(inspection.today().isoformat(), id="received")
             yield Static("", id="due", classes="hint")
             yield Static("", id="dialog-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
@@ -198,28 +285,53 @@ class NewInspectionDialog(FormDialog):
     def on_mount(self) -> None:
         self.query_one("#received", Input).focus()
         self._update_due()
+        self._initial_state = self._state()
+
+    def _state(self) -> tuple[str, list[str]]:
+        return self.query_one("#received", Input).value, sorted(self.query_one("#templates", SelectionList).selected)
+
+    async def on_language_changed(self) -> None:
+        (received, templates), initial = self._state(), self._initial_state
+        await self.recompose()
+        self.query_one("#received", Input).value = received
+        chosen = self.query_one("#templates", SelectionList)
+        chosen.deselect_all()
+        for t in templates:
+            chosen.select(t)
+        self._initial_state = initial
+        self._update_due()
+
+    def action_cancel(self) -> None:
+        if self._state() == self._initial_state:
+            self.dismiss(None)
+            return
+
+        confirm_then(
+            self.app,
+            _("Discard the changes?"),
+            _("The inspection is not started. Leave anyway?"),
+            lambda: self.dismiss(None),
+        )
 
     @on(Input.Changed, "#received")
     def _update_due(self) -> None:
         box = self.query_one("#due", Static)
-        try:
-            received = parse_date(self.query_one("#received", Input).value)
-        except ValueError:
-            received = None
+        text = self.query_one("#received", Input).value
+        problem = date_problem(text)
+        received = None if problem else parse_date(text)
         if received is None:
-            box.update(_("Write the date as YYYY-MM-DD, e.g. 2026-12-31."))
+            box.update(problem or _("Write the date the notice was received, e.g. 2026-11-23."))
             return
         due = add_one_month(received)
         box.update(_("Due {due} ({left}).").format(due=format_date(due), left=days_left_text(due)))
 
     def accept(self) -> None:
         error = self.query_one("#dialog-error", Static)
-        try:
-            received = parse_date(self.query_one("#received", Input).value)
-        except ValueError:
-            received = None
+        text = self.query_one("#received", Input).value
+        problem = date_problem(text)
+        received = None if problem else parse_date(text)
         if received is None:
-            error.update(_("Write the date as YYYY-MM-DD, e.g. 2026-12-31."))
+            error.update(problem or _("Write the date the notice was received, e.g. 2026-11-23."))
             return
         templates = list(self.query_one("#templates", SelectionList).selected)
         if not templates:

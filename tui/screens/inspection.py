@@ -15,11 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Select, TextArea
+from textual.widget import Widget
+from textual.widgets import Header, Input, Select, TextArea
 from textual.widgets.option_list import OptionDoesNotExist
 
 from tui.domain.corpus import article_label
 from tui.domain.inspection import (
+    FILTER_LABELS,
     RISK_LABELS,
     RISKS,
     STATUS_LABELS,
@@ -28,18 +30,30 @@ from tui.domain.inspection import (
     AnswerRejected,
     InspectionInfo,
     Progress,
+    date_problem,
     days_left_text,
+    normalize_item_number,
     parse_date,
+    shown_by_filter,
 )
 from tui.domain.plan import REMEDIATION_LABELS
 from tui.domain.profile import Profile
 from tui.domain.scope import level_label
-from tui.domain.template import PlacedItem, TemplateSection, cites_for, inspection_rulebooks, lay_out
+from tui.domain.template import (
+    PlacedItem,
+    TemplateSection,
+    cites_for,
+    find_item,
+    inspection_rulebooks,
+    lay_out,
+)
 from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
 from tui.screens.base import STYLES, TenkenScreen
-from tui.screens.dialogs import InputDialog
+from tui.screens.dialogs import ConfirmDialog, InputDialog
 from tui.screens.plain import Label, Option, OptionList, Static
+from tui.widgets.date_input import DateInput
+from tui.widgets.footer import TenkenFooter
 from tui.workspace import StoreError
 
 STATUS_MARK = {
@@ -51,6 +65,12 @@ STATUS_MARK = {
 }
 TEXT_AREAS = ("note", "finding", "remediation", "justification")
 INPUTS = ("owner", "target_date")
+FIELD_LABELS_SHOWN = {
+    "note": N_("Note"),
+    "finding": N_("Problems and vulnerabilities"),
+    "remediation": N_("Remediation plan"),
+    "justification": N_("Justification (not applicable)"),
+}
 SAVE_DELAY = 0.6
 
 
@@ -70,19 +90,25 @@ class InspectionScreen(TenkenScreen):
         ),
         Binding("g", "jump", N_("Jump to item"), id="inspection.jump", show=False),
         Binding("u", "toggle_unanswered", N_("Only unanswered"), id="inspection.unanswered", show=False),
+        Binding("p", "next_filter", N_("Problems filter"), id="inspection.problems", show=False),
+        Binding(
+            "ctrl+e", "edit_long", N_("Edit in a larger editor"), id="inspection.editor", show=False, priority=True
+        ),
         Binding("a", "article", N_("Article text"), id="inspection.article"),
         Binding("e", "export", N_("Export report"), id="inspection.export"),
         Binding("v", "evidence", N_("Add evidence"), id="inspection.evidence", show=False),
+        Binding("V", "remove_evidence", N_("Remove evidence"), id="inspection.remove_evidence", show=False),
         Binding("h", "history", N_("Change history"), id="inspection.history", show=False),
         Binding("w", "why", N_("Why this item"), id="inspection.why", show=False),
         Binding("f", "finalize", N_("Finalize"), id="inspection.finalize", show=False),
         Binding("n", "reopen", N_("New revision"), id="inspection.reopen", show=False),
-        Binding("p", "plan", N_("Plan"), id="inspection.plan", show=False),
-        Binding("1", "status('compliant')", N_("Compliant"), id="inspection.compliant", show=False),
-        Binding("2", "status('partial')", N_("Partial"), id="inspection.partial", show=False),
-        Binding("3", "status('noncompliant')", N_("Problem"), id="inspection.noncompliant", show=False),
-        Binding("4", "status('na')", N_("Not applicable"), id="inspection.na", show=False),
-        Binding("0", "status('unanswered')", N_("Unanswered"), id="inspection.clear", show=False),
+        Binding("P", "plan", N_("Plan"), id="inspection.plan", show=False),
+        # Full-width digits too: a Japanese input method left on types １ for 1.
+        Binding("1,１", "status('compliant')", N_("Compliant"), id="inspection.compliant", show=False),
+        Binding("2,２", "status('partial')", N_("Partial"), id="inspection.partial", show=False),
+        Binding("3,３", "status('noncompliant')", N_("Problem"), id="inspection.noncompliant", show=False),
+        Binding("4,４", "status('na')", N_("Not applicable"), id="inspection.na", show=False),
+        Binding("0,０", "status('unanswered')", N_("Unanswered"), id="inspection.clear", show=False),
     ]
 
     def __init__(self, inspection_id: int, item: str | None = None) -> None:
@@ -95,7 +121,8 @@ class InspectionScreen(TenkenScreen):
         self.current: str | None = item
         self.profile: Profile  # set by load(), before anything is shown
         self.rulebooks: set[str] = set()
-        self.only_unanswered = False
+        self.filter = "all"  # one of tui.domain.inspection.FILTERS
+        self._date_error: str | None = None  # the target date typed for the current item, when it is not a date
         self.pending: dict[str, object] = {}
         self.pending_item: str | None = None
         self._timer: Timer | None = None
@@ -114,6 +141,8 @@ class InspectionScreen(TenkenScreen):
         self.placed = {p.item.id: p for _s, items in self.sections for p in items}
         self.answers = ws.answers(self.inspection_id)
         self.carried = ws.planning.carried(self.inspection_id)  # open problems from the last cycle
+        if self.current is None:
+            self.current = ws.last_item(self.inspection_id)
         if self.current not in self.placed:
             self.current = None
         if self.current is None and self.placed:
@@ -125,15 +154,18 @@ class InspectionScreen(TenkenScreen):
         yield Header(icon="")
         yield Static(self._info_line(), id="inspection-info", classes="screen-title")
         with Horizontal(id="inspection-body"):
-            yield OptionList(id="items")
+            with Vertical(id="items-pane"):
+                yield Static(self._filter_text(), id="filter-state", classes="hint")
+                yield OptionList(id="items")
             with VerticalScroll(id="detail"):
                 yield Static("", id="question")
                 yield Static("", id="meta")
-                yield Static("", id="expectation")
                 yield Label(_("Status"), classes="field-label")
                 yield Select(
                     [(_(STATUS_LABELS[s]), s) for s in STATUSES], allow_blank=False, value="unanswered", id="status"
                 )
+                yield Static("", id="evidence", classes="hint")
+                yield Static("", id="save-state", classes="hint")
                 yield Label(_("Note"), classes="field-label")
                 yield TextArea(id="note", classes="answer-text")
                 with Vertical(id="problem-fields"):
@@ -145,13 +177,25 @@ class InspectionScreen(TenkenScreen):
                     yield TextArea(id="remediation", classes="answer-text")
                     yield Label(_("Owner"), classes="field-label")
                     yield Input(id="owner")
-                    yield Label(_("Target date (YYYY-MM-DD)"), classes="field-label")
-                    yield Input(id="target_date", placeholder="2026-12-31")
+                    yield Label(
+                        _("Target date (e.g. 2027-02-15 or 2027年2月15日; + and - move a day)"), classes="field-label"
+                    )
+                    yield DateInput(id="target_date", placeholder="2027-02-15")
                 with Vertical(id="na-fields"):
                     yield Label(_("Justification (not applicable)"), classes="field-label")
                     yield TextArea(id="justification", classes="answer-text")
-                yield Static("", id="save-state", classes="hint")
-        yield Footer()
+                yield Static("", id="expectation")
+        yield TenkenFooter()
+
+    def _filter_text(self) -> str:
+        return _("Showing {what} (u, p)").format(what=_(FILTER_LABELS[self.filter]))
+
+    @property
+    def only_unanswered(self) -> bool:
+        return self.filter == "unanswered"
+
+    def _shown(self, item_id: str) -> bool:
+        return item_id == self.current or shown_by_filter(self.answers.get(item_id, Answer(item_id)), self.filter)
 
     def on_mount(self) -> None:
         self.refresh_list()
@@ -216,12 +260,11 @@ class InspectionScreen(TenkenScreen):
             header = RichText()
             header.append(f"{section.title.get()}  ", style="bold")
             header.append(f"{prog.answered}/{prog.total}", style="green" if prog.answered == prog.total else "yellow")
+            shown = [p for p in items if self._shown(p.item.id)]
+            if not shown:
+                continue  # a filter that leaves a section empty leaves its heading out too
             options.append(Option(header, id=f"section:{section.id}", disabled=True))
-            for p in items:
-                answer = self.answers.get(p.item.id, Answer(p.item.id))
-                if self.only_unanswered and answer.answered and p.item.id != self.current:
-                    continue
-                options.append(Option(self._item_prompt(p), id=p.item.id))
+            options.extend(Option(self._item_prompt(p), id=p.item.id) for p in shown)
         ol = self.query_one("#items", OptionList)
         ol.clear_options()
         ol.add_options([o for o in options if o is not None])
@@ -229,6 +272,7 @@ class InspectionScreen(TenkenScreen):
             with contextlib.suppress(OptionDoesNotExist):  # the item may be filtered out
                 ol.highlighted = ol.get_option_index(self.current)
         self.query_one("#inspection-info", Static).update(self._info_line())
+        self.query_one("#filter-state", Static).update(self._filter_text())
 
     def _update_item_prompt(self, item_id: str) -> None:
         ol = self.query_one("#items", OptionList)
@@ -242,13 +286,20 @@ class InspectionScreen(TenkenScreen):
                 header.append(
                     f"{prog.answered}/{prog.total}", style="green" if prog.answered == prog.total else "yellow"
                 )
-                ol.replace_option_prompt(f"section:{section.id}", header)
+                with contextlib.suppress(OptionDoesNotExist):  # a filter may have left the section out
+                    ol.replace_option_prompt(f"section:{section.id}", header)
 
     def show_item(self, item_id: str | None) -> None:
         if item_id is None or item_id not in self.placed:
             self.query_one("#question", Static).update(_("This inspection has no items."))
             return
         self.flush()
+        if self._date_error is not None and item_id != self.current:
+            self.notify(
+                _("The target date you typed was not a date and was not saved; the date saved before stays."),
+                severity="warning",
+            )
+        self._date_error = None
         self.current = item_id
         p = self.placed[item_id]
         corpus = self.tenken.ws.corpus
@@ -289,26 +340,39 @@ class InspectionScreen(TenkenScreen):
             exp_text += "\n" + _("Evidence, for example: ") + " / ".join(e.get() for e in p.item.evidence)
         self.query_one("#expectation", Static).update(exp_text)
         self._loading = True
-        try:
-            self.query_one("#status", Select).value = answer.status
-            risk = self.query_one("#risk", Select)
-            risk.value = answer.risk if answer.risk else Select.NULL
-            for name in TEXT_AREAS:
-                area, text = self.query_one(f"#{name}", TextArea), getattr(answer, name)
-                if area.text == text:  # often both empty: keep the document, start afresh as load_text would
-                    area.history.clear()
-                    area.move_cursor((0, 0))
-                else:
-                    area.load_text(text)
-            self.query_one("#owner", Input).value = answer.owner
-            self.query_one("#target_date", Input).value = answer.target_date.isoformat() if answer.target_date else ""
-        finally:
-            self.call_after_refresh(self._done_loading)
+        # Filling the fields must not read as the user typing: a Changed message handled after the next item is
+        # shown would apply this item's value to that one.
+        with self.prevent(Select.Changed, TextArea.Changed, Input.Changed):
+            self._fill_fields(answer)
+        self.call_after_refresh(self._done_loading)
         self._show_fields(answer.status)
         self._save_state(answer)
         locked = bool(self.info and self.info.finalized)
         for widget in self.query("#detail Select, #detail TextArea, #detail Input"):
             widget.disabled = locked
+        self._keep_focus_visible()
+
+    def _fill_fields(self, answer: Answer) -> None:
+        self.query_one("#status", Select).value = answer.status
+        risk = self.query_one("#risk", Select)
+        risk.value = answer.risk if answer.risk else Select.NULL
+        for name in TEXT_AREAS:
+            self.query_one(f"#{name}", TextArea).load_text(getattr(answer, name))
+        self.query_one("#owner", Input).value = answer.owner
+        self.query_one("#target_date", Input).value = answer.target_date.isoformat() if answer.target_date else ""
+
+    def _keep_focus_visible(self) -> None:
+        """Hidden fields never hold focus: keys typed there would change an answer the user cannot see."""
+        focused = self.focused
+        if focused is None or focused is self.query_one("#items"):
+            return
+        node: Widget | None = focused
+        while node is not None and node is not self:
+            if not node.display or node.disabled:
+                status = self.query_one("#status", Select)
+                (status if not status.disabled else self.query_one("#items", OptionList)).focus()
+                return
+            node = node.parent if isinstance(node.parent, Widget) else None
 
     def _done_loading(self) -> None:
         self._loading = False
@@ -319,13 +383,16 @@ class InspectionScreen(TenkenScreen):
 
     def _save_state(self, answer: Answer, error: str | None = None) -> None:
         state = self.query_one("#save-state", Static)
+        evidence = self.query_one("#evidence", Static)
+        if answer.evidence:
+            evidence.update(RichText(_("Evidence: ") + " / ".join(e.label for e in answer.evidence)))
+        else:
+            evidence.update(_("Evidence: none yet (v to add)"))
+        error = error or self._date_error
         if error:
             state.update(RichText(error, style="bold red"))
         elif answer.updated_at:
-            text = _("Saved {when}").format(when=format_datetime(answer.updated_at))
-            if answer.evidence:
-                text += "\n" + _("Evidence: ") + " / ".join(e.label for e in answer.evidence)
-            state.update(text)
+            state.update(_("Saved {when}").format(when=format_datetime(answer.updated_at)))
         else:
             state.update(_("Not answered yet"))
 
@@ -391,21 +458,23 @@ class InspectionScreen(TenkenScreen):
 
     @on(Input.Changed, "#target_date")
     def _date_changed(self, event: Input.Changed) -> None:
-        if self._loading:
+        if self._loading or self.current is None:
             return
-        try:
-            value = parse_date(event.value)
-        except ValueError:
-            self.query_one("#save-state", Static).update(
-                RichText(_("Write the date as YYYY-MM-DD, e.g. 2026-12-31."), style="yellow")
-            )
+        problem = date_problem(event.value)
+        if problem:
+            # Only a complete, valid date is saved: a date half typed a moment ago must not be saved either.
+            if self.pending_item == self.current:
+                self.pending.pop("target_date", None)
+            self._date_error = problem
+            self.query_one("#save-state", Static).update(RichText(problem, style="bold red"))
             return
-        self._queue("target_date", value)
+        self._date_error = None
+        self._queue("target_date", parse_date(event.value))
 
     @on(Select.Changed, "#risk")
     def _risk_changed(self, event: Select.Changed) -> None:
         if self._loading or self.current is None or event.value != event.select.value:
-            return  # loading an item, or a change already overtaken (the load of the item before, on a busy machine)
+            return
         value = "" if event.value is Select.NULL else str(event.value)
         if value == self.answers.get(self.current, Answer(self.current)).risk:
             return
@@ -447,6 +516,7 @@ class InspectionScreen(TenkenScreen):
             self.query_one("#status", Select).value = status
             self.call_after_refresh(self._done_loading)
             self._show_fields(status)
+            self._keep_focus_visible()
         else:
             self.show_item(item_id)
 
@@ -462,13 +532,7 @@ class InspectionScreen(TenkenScreen):
         self.query_one("#status", Select).focus()
 
     def _order(self) -> list[str]:
-        ids = []
-        for _s, items in self.sections:
-            for p in items:
-                a = self.answers.get(p.item.id, Answer(p.item.id))
-                if not self.only_unanswered or not a.answered or p.item.id == self.current:
-                    ids.append(p.item.id)
-        return ids
+        return [p.item.id for _s, items in self.sections for p in items if self._shown(p.item.id)]
 
     def _go(self, item_id: str) -> None:
         self.show_item(item_id)
@@ -493,41 +557,58 @@ class InspectionScreen(TenkenScreen):
         self._go(order[max(i, 0)])
 
     def action_toggle_unanswered(self) -> None:
+        self.set_filter("all" if self.filter == "unanswered" else "unanswered")
+
+    def action_next_filter(self) -> None:
+        """p walks: all → problems → problems that need attention → all."""
+        following = {"problems": "attention", "attention": "all"}
+        self.set_filter(following.get(self.filter, "problems"))
+
+    def set_filter(self, name: str) -> None:
         self.flush()
-        self.only_unanswered = not self.only_unanswered
-        if (
-            self.only_unanswered
-            and self.current is not None
-            and self.answers.get(self.current, Answer(self.current)).answered
-        ):
-            # Walk on from here to what is left: the next unanswered item, else the first one.
-            order = self._order()  # what is left, with the current item in its place
+        before = self.filter
+        self.filter = name
+        answer = self.answers.get(self.current, Answer(self.current)) if self.current else None
+        if answer is not None and not shown_by_filter(answer, name):
+            # Walk on from here to what the filter shows: the next such item, else the first one.
+            order = self._order()  # what is shown, with the current item in its place
             if len(order) == 1:
-                self.only_unanswered = False
-                self.notify(_("Every item is answered."))
+                self.filter = before
+                self.notify(
+                    _("Every item is answered.")
+                    if name == "unanswered"
+                    else _("No item matches: {what}.").format(what=_(FILTER_LABELS[name]))
+                )
                 return
-            here = order.index(self.current)
+            here = order.index(self.current) if self.current in order else -1
             self.show_item(order[here + 1] if here + 1 < len(order) else order[0])
-        self.refresh_list()  # highlights the current item
-        self.notify(_("Showing only unanswered items.") if self.only_unanswered else _("Showing all items."))
+        self.refresh_list()  # highlights the current item and shows the filter above the list
+
+    def _find_item(self, text: str) -> str | None:
+        return find_item(text, list(self.placed.values()), self.tenken.ws.corpus)
 
     def action_jump(self) -> None:
-        by_number = {p.number: p.item.id for p in self.placed.values()}
-
         def check(text: str) -> str | None:
-            t = text.strip()
-            return (
-                None
-                if t in by_number or t in self.placed
-                else _("No item {text}; write a number such as 2-3.").format(text=t)
+            if self._find_item(text):
+                return None
+            return _("No item {text}; write a number such as 2-3, or an article such as 第10条.").format(
+                text=text.strip()
             )
 
         def done(text: str | None) -> None:
-            if text:
-                t = text.strip()
-                self._go(by_number.get(t, t))
+            found = self._find_item(text) if text else None
+            if found:
+                if not self._shown(found):
+                    self.filter = "all"
+                self._go(found)
+                self.refresh_list()
 
-        self.app.push_screen(InputDialog(_("Jump to item"), _("Item number (e.g. 2-3) or id:"), check=check), done)
+        self.app.push_screen(
+            InputDialog(
+                _("Jump to item"), _("Item number (e.g. 2-3), id, or an article it cites (e.g. 第10条):"), check=check
+            ),
+            done,
+        )
 
     def action_status(self, status: str) -> None:
         if isinstance(self.focused, (Input, TextArea)) or self._locked():
@@ -551,9 +632,10 @@ class InspectionScreen(TenkenScreen):
             return
         item_id = self.current
 
-        def apply(change: Callable[[], Answer]) -> None:
-            from tui.workspace import UserError
+        from tui.screens.files import EvidenceDialog
+        from tui.workspace import MissingEvidenceFile, UserError
 
+        def apply(change: Callable[[], Answer]) -> None:
             try:
                 answer = change()
             except (UserError, StoreError, AnswerRejected) as exc:
@@ -565,9 +647,7 @@ class InspectionScreen(TenkenScreen):
         def attach(evidence: object) -> None:
             apply(lambda: self.tenken.ws.attach_evidence(self.inspection_id, item_id, evidence))
 
-        def done(text: str | None) -> None:
-            if not text or not text.strip():
-                return
+        def add(text: str, as_description: bool = False) -> None:
             from tui.screens.evidence import hash_in_background, large_file
 
             path = self.tenken.ws.evidence_file(text)
@@ -575,29 +655,107 @@ class InspectionScreen(TenkenScreen):
             if path is not None and size is not None:  # gigabytes: read in a worker, with progress and Cancel
                 hash_in_background(self, path, size, attach)
                 return
-            apply(lambda: self.tenken.ws.add_evidence_text(self.inspection_id, item_id, text))
+            try:
+                answer = self.tenken.ws.add_evidence_text(
+                    self.inspection_id, item_id, text, as_description=as_description
+                )
+            except MissingEvidenceFile as exc:
+
+                def keep(yes: bool | None) -> None:
+                    if yes:
+                        add(text, as_description=True)
+
+                self.app.push_screen(
+                    ConfirmDialog(
+                        _("No such file"),
+                        _("{problem} Keep “{text}” as a description only (no file, no SHA-256)?").format(
+                            problem=str(exc), text=text.strip()
+                        ),
+                    ),
+                    keep,
+                )
+                return
+            except (UserError, StoreError, AnswerRejected) as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.answers[item_id] = answer
+            self.show_item(item_id)
+
+        def done(text: str | None) -> None:
+            if text and text.strip():
+                add(text)
+
+        self.app.push_screen(EvidenceDialog(list(self.tenken.ws.modules)), done)
+
+    def action_remove_evidence(self) -> None:
+        """Remove one evidence entry of the current item (the history keeps it)."""
+        if self.current is None or self._locked():
+            return
+        item_id = self.current
+        answer = self.answers.get(item_id, Answer(item_id))
+        if not answer.evidence:
+            self.notify(_("This item has no evidence to remove."), severity="warning")
+            return
+        listing = "\n".join(f"{n}. {e.label}" for n, e in enumerate(answer.evidence, start=1))
+
+        def check(text: str) -> str | None:
+            t = normalize_item_number(text)
+            ok = t.isdigit() and 1 <= int(t) <= len(answer.evidence)
+            return None if ok else _("Write a number from 1 to {n}.").format(n=len(answer.evidence))
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                saved = self.tenken.ws.remove_evidence(
+                    self.inspection_id, item_id, int(normalize_item_number(text)) - 1
+                )
+            except (StoreError, AnswerRejected) as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.answers[item_id] = saved
+            self.show_item(item_id)
 
         self.app.push_screen(
             InputDialog(
-                _("Add evidence"),
-                _(
-                    "A file path (its SHA-256 is recorded), a description, or a training "
-                    "module id for its records ({ids}):"
-                ).format(ids=", ".join(self.tenken.ws.modules)),
+                _("Remove evidence"),
+                _("Which entry? The change history keeps a record of it.") + "\n" + listing,
+                check=check,
             ),
             done,
         )
 
+    def action_edit_long(self) -> None:
+        """ctrl+e: the focused text field (else the note) in $EDITOR, or in a full-screen text area."""
+        if self.current is None or self._locked():
+            return
+        from tui.screens.files import edit_text
+
+        focused = self.focused
+        area = (
+            focused if isinstance(focused, TextArea) and focused.id in TEXT_AREAS else self.query_one("#note", TextArea)
+        )
+        item_id = self.current
+        label = _(FIELD_LABELS_SHOWN.get(area.id or "note", "Note"))
+
+        def done(text: str | None) -> None:
+            if text is None or item_id != self.current:
+                return
+            area.load_text(text)  # TextArea.Changed queues the save as if typed
+            area.focus()
+
+        edit_text(self.app, label, area.text, done)
+
     def action_history(self) -> None:
         if self.current is None:
             return
-        from tui.domain.inspection import FIELD_LABELS
+        from tui.domain.inspection import FIELD_LABELS, history_value_text
         from tui.screens.dialogs import MessageDialog
 
         entries = self.tenken.ws.history(self.inspection_id, self.current)
         lines = [
             f"{format_datetime(h.changed_at)}  {h.changed_by}  {_(FIELD_LABELS.get(h.field, h.field))}: "
-            f"{(h.old or '—')[:40]} → {(h.new or '—')[:40]}"
+            f"{history_value_text(h.field, h.old)[:40]} → {history_value_text(h.field, h.new)[:40]}"
             for h in entries
         ]
         self.app.push_screen(MessageDialog(_("Change history"), "\n".join(lines) or _("No changes yet.")))
@@ -669,6 +827,22 @@ class InspectionScreen(TenkenScreen):
         if self.info is None or not self.info.finalized:
             self.notify(_("Only a finalized inspection can be reopened; this one is still open."), severity="warning")
             return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._reopen()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("New revision"),
+                _(
+                    "Open revision {n} as a new, editable copy? The finalized revision {old} stays locked as it is."
+                ).format(n=self.info.revision + 1, old=self.info.revision),
+            ),
+            done,
+        )
+
+    def _reopen(self) -> None:
         try:
             new = self.tenken.ws.reopen(self.inspection_id)
         except StoreError as exc:
@@ -687,6 +861,9 @@ class InspectionScreen(TenkenScreen):
     def on_unmount(self) -> None:
         self._closing = True  # the widgets are gone: save without touching them
         self.flush()
+        if self.current is not None:
+            with contextlib.suppress(StoreError):  # where to reopen is a convenience, never worth an error
+                self.tenken.ws.remember_item(self.inspection_id, self.current)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "status" and isinstance(self.focused, (Input, TextArea)))

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Select
+from textual.widgets import Header, Input, Select
 
 from tui.domain.search import Hit
 from tui.i18n import N_, _, get_language
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.plain import Option, OptionList, Static
+from tui.widgets.footer import TenkenFooter
 
 KIND_LABELS = {
     "provision": N_("provision"),
@@ -75,7 +76,7 @@ class SearchScreen(TenkenScreen[None]):
             )
         yield Static("", id="search-status", classes="hint")
         yield OptionList(id="results")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

@@ -222,5 +222,11 @@ def _v8(db: SqliteDatabase) -> None:
         db.execute_sql(f"CREATE UNIQUE INDEX {table}_uid ON {table} (uid)")
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(db: SqliteDatabase) -> None:
+    """A trash: a deleted firm or inspection keeps its rows, marked with when it was deleted, until undone."""
+    for table in ("firm", "inspection"):
+        db.execute_sql(f"ALTER TABLE {table} ADD COLUMN deleted_at DATETIME")
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)

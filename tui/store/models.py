@@ -44,6 +44,7 @@ class Firm(BaseModel):
     profile = TextField()  # JSON of tui.domain.profile.Profile
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    deleted_at = DateTimeField(null=True)  # in the trash since then (migration 6)
 
 
 class Inspection(BaseModel):
@@ -63,6 +64,7 @@ class Inspection(BaseModel):
     open_points = IntegerField(default=0)  # v5: readiness points left open by an overridden finalize
     content_sha256 = CharField(default="")  # v5: of the locked revision's canonical content
     previous = ForeignKeyField("self", null=True, backref="revisions", on_delete="SET NULL")
+    deleted_at = DateTimeField(null=True)  # in the trash since then (migration 6)
 
 
 class InspectionItem(BaseModel):

@@ -152,8 +152,9 @@ SELECT i.id, i.firm_id, f.name, i.title, i.templates, i.received_on, i.due_on, i
        i.open_points, i.content_sha256
 FROM inspection AS i
 JOIN firm AS f ON f.id = i.firm_id
-LEFT OUTER JOIN answer AS a ON a.inspection_id = i.id
-{where}
+LEFT OUTER JOIN inspection_item AS ii ON ii.inspection_id = i.id
+LEFT OUTER JOIN answer AS a ON a.inspection_id = i.id AND a.item_id = ii.item_id
+WHERE i.deleted_at IS NULL AND f.deleted_at IS NULL {where}
 GROUP BY i.id
 ORDER BY i.received_on DESC, i.id DESC
 """
@@ -419,13 +420,62 @@ class Store:
 
     def firm(self, firm_id: int) -> FirmInfo | None:
         m = self.models
-        row = m.Firm.get_or_none(m.Firm.id == firm_id)
+        row = m.Firm.get_or_none((m.Firm.id == firm_id) & m.Firm.deleted_at.is_null())
         return FirmInfo(row.id, row.name, _profile(row.profile)) if row else None
+
+    # --- housekeeping: rename, rescope, trash -----------------------------------------------
+
+    def rename_inspection(self, inspection_id: int, title: str) -> None:
+        m = self.models
+        with guarded(_("rename the inspection")), self.db.atomic():
+            m.Inspection.update(title=title).where(m.Inspection.id == inspection_id).execute()
+
+    def set_inspection_items(self, inspection_id: int, items: Sequence[tuple[str, str, str]]) -> None:
+        """Replace the inspection's item list (id, section, level, in order); answers of items that leave are kept
+        (they come back if the item returns), items that arrive get an empty answer."""
+        m = self.models
+        with guarded(_("rescope the inspection")), self.db.atomic():
+            m.InspectionItem.delete().where(m.InspectionItem.inspection == inspection_id).execute()
+            m.InspectionItem.insert_many(
+                [
+                    {"inspection": inspection_id, "item_id": i, "section": s, "position": n, "level": lv}
+                    for n, (i, s, lv) in enumerate(items)
+                ]
+            ).execute()
+            have = {r.item_id for r in m.Answer.select(m.Answer.item_id).where(m.Answer.inspection == inspection_id)}
+            new = [{"inspection": inspection_id, "item_id": i} for i, _s, _l in items if i not in have]
+            if new:
+                m.Answer.insert_many(new).execute()
+
+    def set_deleted(self, kind: str, row_id: int, deleted: bool) -> bool:
+        """Move a firm or an inspection to the trash (or back); False when there is no such row to move."""
+        m = self.models
+        model = m.Firm if kind == "firm" else m.Inspection
+        with guarded(_("update the trash")), self.db.atomic():
+            q = model.update(deleted_at=m.now() if deleted else None).where(model.id == row_id)
+            q = q.where(model.deleted_at.is_null() if deleted else model.deleted_at.is_null(False))
+            return q.execute() > 0
+
+    def trash(self) -> list[tuple[str, int, str, str, dt.datetime]]:
+        """(kind, id, firm name, inspection title or "", deleted at) for everything in the trash, newest first."""
+        m = self.models
+        with guarded(_("read the database")):
+            firms = [
+                ("firm", r.id, r.name, "", r.deleted_at)
+                for r in m.Firm.select().where(m.Firm.deleted_at.is_null(False))
+            ]
+            inspections = [
+                ("inspection", r.id, r.firm.name, r.title, r.deleted_at)
+                for r in m.Inspection.select(m.Inspection, m.Firm)
+                .join(m.Firm)
+                .where(m.Inspection.deleted_at.is_null(False))
+            ]
+        return sorted(firms + inspections, key=lambda e: (e[4], e[1]), reverse=True)
 
     def list_firms(self) -> list[FirmInfo]:
         """Every firm with its inspections and their progress, in two queries."""
         with guarded(_("read the database")):
-            firms = self._read("SELECT id, name, profile FROM firm ORDER BY name, id")
+            firms = self._read("SELECT id, name, profile FROM firm WHERE deleted_at IS NULL ORDER BY name, id")
             inspections = self._inspection_infos(None)
         by_firm: dict[int, list[InspectionInfo]] = {}
         for info in inspections:
@@ -441,7 +491,7 @@ class Store:
         if inspection_id is None:
             rows = self._read(_INSPECTIONS_SQL.format(where=""))
         else:
-            rows = self._read(_INSPECTIONS_SQL.format(where="WHERE i.id = ?"), (inspection_id,))
+            rows = self._read(_INSPECTIONS_SQL.format(where="AND i.id = ?"), (inspection_id,))
         return [
             InspectionInfo(
                 id=row[0],

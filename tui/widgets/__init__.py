@@ -1,1 +1,1 @@
-"""Widgets and renderables that several screens share."""
+"""Reusable widgets: a date field that saves only real dates, a footer that keeps the essential keys."""
