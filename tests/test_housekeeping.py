@@ -35,7 +35,8 @@ def test_editing_a_profile_rescopes_open_inspections_and_keeps_answers(ws, demo)
     items_before = {i for i, _s, _l in ws.store.inspection_items(demo.id)}
     ws.save_answer(demo.id, "notice.8.ro.1", status="compliant", note="委託先の管理台帳あり")
     answers_before = ws.store.answers(demo.id)
-    narrower = dataclasses.replace(firm.profile, outsourcing="none")  # no outsourcing: section 8 drops out
+    # no outsourcing and no cloud provider (a cloud provider is a contractor, issue 13): section 8 drops out
+    narrower = dataclasses.replace(firm.profile, outsourcing="none", uses_cloud=False)
     preview = ws.rescope_preview(firm.id, narrower)
     [(info, change)] = preview
     assert info.id == demo.id
@@ -56,7 +57,7 @@ def test_editing_a_profile_rescopes_open_inspections_and_keeps_answers(ws, demo)
 
 
 def test_a_finalized_inspection_is_never_rescoped(ws, demo):
-    ws.finalize(demo.id, "田中")
+    ws.finalize(demo.id, "田中", allow_incomplete=True)
     firm = ws.firm(demo.firm_id)
     narrower = dataclasses.replace(firm.profile, uses_cloud=False, online_transactions=False, custody=False)
     assert ws.rescope_preview(firm.id, narrower) == []
@@ -113,7 +114,7 @@ def test_cli_firm_edit_with_a_profile_shows_the_rescope(demo, data_dir, tmp_path
     env = {"TENKEN_HOME": str(data_dir), "LANG": "C.UTF-8", "LANGUAGE": "en"}
     path = tmp_path / "wider.yaml"
     path.write_text(
-        "name: 株式会社サンプル\nbusiness: [crypto-exchange, online-securities]\nstaff: 12\nuses_cloud: true\n"
+        "name: 株式会社サンプル\nbusiness: [crypto-exchange, online-securities]\nstaff: 12\nuses_cloud: false\n"
         "outsourcing: none\nonline_transactions: true\ncustody: true\nbank_api: true\n"
         "system_integration_planned: true\nin_house_development: true\n",
         encoding="utf-8",
@@ -252,7 +253,7 @@ async def test_overdue_first_and_finalized_rows_say_so(demo, app_factory, data_d
     other = ws.add_firm(Profile(name="あいう株式会社", business=("crypto-exchange",), staff=5))
     late = ws.start_inspection(other.id, ["fsa-notice-2020"], dt.date(2026, 9, 1))
     done = ws.start_inspection(other.id, ["fsa-notice-2020"], dt.date(2026, 11, 20))
-    ws.finalize(done.id, "田中")
+    ws.finalize(done.id, "田中", allow_incomplete=True)
     ws.close()
     app = app_factory()
     async with app.run_test(size=(140, 36)) as pilot:
@@ -286,7 +287,7 @@ async def test_new_revision_asks_first(demo, app_factory, data_dir):
     from tui.screens.dialogs import ConfirmDialog
 
     ws = Workspace(data_dir)
-    ws.finalize(demo.id, "田中")
+    ws.finalize(demo.id, "田中", allow_incomplete=True)
     ws.close()
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:

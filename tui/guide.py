@@ -16,6 +16,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "home": ("最初の10分", "Set up and try it"),
     "firm": ("1. 事業者のプロファイルを作る", "A notice has arrived: from profile to submitted report in one month"),
     "inspection": ("3. 回答する", "A notice has arrived: from profile to submitted report in one month"),
+    "files": ("4. 根拠資料を付ける", "A notice has arrived: from profile to submitted report in one month"),
     "export": ("6. 報告書を出力する", "A notice has arrived: from profile to submitted report in one month"),
     "training": ("ガイド2　研修を行う", "Running a training session"),
     "quiz": ("ガイド2　研修を行う", "Running a training session"),

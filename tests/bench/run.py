@@ -391,7 +391,14 @@ def inspection_dir(root: Path, size: int) -> tuple[Path, list[tuple[str, str]]]:
 
 def detail_pane(screen: str) -> str:
     """The inspection screen's right-hand pane, whitespace removed: what follows the item list's right border."""
-    return "".join("".join(line.rsplit("│", 1)[-1].split()) for line in screen.split("\n") if "│" in line)
+    parts = []
+    for line in screen.split("\n"):
+        s = line.rstrip()
+        if s.endswith("│"):  # the pane's own right border (it shows where focus is)
+            s = s[:-1]
+        if "│" in s:
+            parts.append(s.rsplit("│", 1)[-1])
+    return "".join("".join(p.split()) for p in parts)
 
 
 def bench_terminal_pgdn(root: Path, size: int, presses: int) -> dict:

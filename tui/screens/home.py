@@ -184,6 +184,35 @@ class HomeScreen(TenkenScreen):
     def action_training(self) -> None:
         self.tenken.open_training()
 
+    def action_due(self) -> None:
+        from tui.screens.planning import DueScreen
+
+        self.app.push_screen(DueScreen())
+
+    def action_portfolio(self) -> None:
+        from tui.screens.planning import PortfolioScreen
+
+        self.app.push_screen(PortfolioScreen())
+
+    def action_conflicts(self) -> None:
+        from tui.screens.team import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen())
+
+    def action_person(self) -> None:
+        from tui.screens.team import PersonDialog
+
+        if not self.tenken.ws.persons():
+            self.notify(_("No people yet: `tenken person add NAME --role officer` adds one."), markup=False)
+            return
+
+        def chosen(uid: str | None) -> None:
+            if uid:
+                person = self.tenken.ws.use_person(uid)
+                self.notify(_("{name} is now using tenken on this login.").format(name=person.name), markup=False)
+
+        self.app.push_screen(PersonDialog(), chosen)
+
     def action_edit_firm(self) -> None:
         sel = self.selected()
         if sel is not None:

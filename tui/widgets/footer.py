@@ -63,6 +63,8 @@ class TenkenFooter(Footer):
 
     async def _recompose_if_changed(self) -> None:
         self._queued = False
+        if not self.is_attached or not self.is_mounted:  # its screen was closed meanwhile
+            return
         keys = self._keys()
         if keys != self._shown:
             self._shown = keys
