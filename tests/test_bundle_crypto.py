@@ -292,3 +292,17 @@ def test_an_unencrypted_old_style_bundle_still_imports(sender, receiver, tmp_pat
 def test_errors_are_store_errors_for_the_cli():
     assert issubclass(SealError, StoreError) and issubclass(BundleError, StoreError)
     assert os.environ.get("TENKEN_BUNDLE_PASSPHRASE") is None
+
+
+def test_a_passphrase_bundle_with_other_key_parameters_is_refused(sender, receiver, tmp_path: Path):
+    """The scrypt parameters are fixed: a bundle asking for more memory than tenken allows is not opened."""
+    ws, demo, _file = sender
+    bundle = ws.export_bundle(demo.id, tmp_path / "road.tenken", passphrase=PASS)
+    raw = bundle.read_bytes()
+    head, rest = raw.split(b"\n", 2)[:2], raw.split(b"\n", 2)[2]
+    assert head[1].startswith(b"scrypt 15 8 3 ")
+    forged = tmp_path / "greedy.tenken"
+    forged.write_bytes(head[0] + b"\n" + head[1].replace(b"scrypt 15", b"scrypt 30") + b"\n" + rest)
+    with pytest.raises(SealError):
+        receiver.import_bundle(forged, passphrase=lambda: PASS)
+    assert receiver.firms() == []
