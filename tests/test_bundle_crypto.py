@@ -70,6 +70,7 @@ def _assert_received(other: Workspace, inspection_id: int, original: Path) -> No
     assert local.read_bytes() == original.read_bytes()
     assert stat.S_IMODE(local.stat().st_mode) == 0o600
     assert stat.S_IMODE(local.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(local.parent.parent.stat().st_mode) == 0o700
     assert other.evidence_status(entry) == "ok"  # no longer "the sender's path"
 
 
@@ -306,3 +307,14 @@ def test_a_passphrase_bundle_with_other_key_parameters_is_refused(sender, receiv
     with pytest.raises(SealError):
         receiver.import_bundle(forged, passphrase=lambda: PASS)
     assert receiver.firms() == []
+
+
+def test_a_long_japanese_file_name_still_fits_on_the_receiving_disk(ws, demo, receiver, tmp_path: Path):
+    """80 kanji are 240 bytes: with the SHA-256 in front the name would pass the 255 bytes a file name may have."""
+    file = tmp_path / ("情報セキュリティ規程" * 8 + ".pdf")
+    file.write_bytes(CONTENT)
+    ws.add_evidence(demo.id, ITEM, "規程", file)
+    bundle = ws.export_bundle(demo.id, tmp_path / "long.tenken", passphrase=PASS)
+    result = receiver.import_bundle(bundle, passphrase=lambda: PASS)
+    _assert_received(receiver, result.inspection_id, file)
+    assert len(Path(_received(receiver, result.inspection_id).path).name.encode()) <= 255

@@ -591,6 +591,7 @@ class Workspace:
                 result = import_payload(self.store, bundle, who=self.store.user_name())
                 if files:
                     names = received_names(bundle)
+                    sealed.private_dir(folder.parent)
                     sealed.private_dir(folder)
                     have = received_files(folder)
                     for digest, staged in files.items():
@@ -600,6 +601,12 @@ class Workspace:
                             os.chmod(target, 0o600)
                             placed.append(target)
                 localize_evidence(self.store, result.inspection_id, received_files(folder))
+        except OSError as exc:  # a full disk, a folder without write permission: a sentence, nothing kept
+            for target in placed:
+                target.unlink(missing_ok=True)
+            raise sealed.SealError(
+                _("Cannot import {path}: {reason}. Nothing was imported.").format(path=path, reason=exc.strerror or exc)
+            ) from None
         except BaseException:
             for target in placed:
                 target.unlink(missing_ok=True)

@@ -379,7 +379,9 @@ SAFE_NAME = re.compile(r"[^\w.\-]+")
 def safe_name(original: str) -> str:
     """A file name for a received evidence file from the sender's name: letters, digits, dot, dash; never hidden."""
     base = re.split(r"[\\/]", original)[-1]
-    name = SAFE_NAME.sub("_", base).lstrip(".")[:80]
+    name = SAFE_NAME.sub("_", base).lstrip(".")
+    # at most 120 bytes: with the 65 of the SHA-256 and the dash, far below the 255 bytes a file name may have
+    name = name.encode("utf-8")[:120].decode("utf-8", "ignore")
     return name or "evidence"
 
 
