@@ -236,10 +236,13 @@ def seal(plain: Path, out: Path, passphrase: str | None, recipients: Sequence[st
 
 def kind(path: Path) -> str:
     """ "passphrase", "key" (age to recipients), "archive" (plain tar) or "plain" (an unencrypted bundle file)."""
+    from tui.content.files import FileRefused, regular_file
+
     try:
+        regular_file(path)  # never open a pipe or a device: it could block or never end
         with open(path, "rb") as fh:
             head = fh.read(512)
-    except OSError:
+    except (OSError, FileRefused):
         return "plain"  # read_bundle says why the file cannot be read
     if head.startswith(SEALED_MAGIC):
         return "passphrase"
