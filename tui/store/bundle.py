@@ -326,7 +326,8 @@ def _validation_problem(exc: Exception) -> str:
         detail = _("the text is too long")
     elif first.get("type") == "too_long":
         detail = _("too many entries")
-    return printable(f"{where}: {detail}"[:300])
+    # one line: a field name from the file may hold a newline (printable keeps newlines for multi-line text)
+    return printable(f"{where}: {detail}"[:300]).replace("\n", "\\n")
 
 
 def _inconsistency(bundle: BundlePayload, now: dt.datetime) -> str | None:
