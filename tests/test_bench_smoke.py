@@ -25,6 +25,7 @@ KEYS = (
     "search_index_build_s",
     "search_index_cached_load_s",
     "corpus_load_s",
+    "bundle_import_peak_rss_mb",
 )
 
 

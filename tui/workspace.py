@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -810,23 +810,104 @@ class Workspace:
                 )
             )
 
-    def export_bundle(self, inspection_id: int, path: Path, force: bool = False) -> Path:
+    def export_bundle(
+        self,
+        inspection_id: int,
+        path: Path,
+        force: bool = False,
+        passphrase: str | None = None,
+        recipients: Sequence[str] = (),
+    ) -> Path:
+        """Write a bundle; with a passphrase or recipients' age keys it is encrypted and carries the evidence files."""
         from tui.store.bundle import write_bundle
 
         self.check_output(path)
         self.inspection(inspection_id)
-        return write_bundle(self.store, inspection_id, path, force=force)
+        return write_bundle(self.store, inspection_id, path, force=force, passphrase=passphrase, recipients=recipients)
 
-    def import_bundle(self, path: Path):
-        """Import a bundle after checking all of it; a backup named after the import is kept first (see undo)."""
+    def bundle_kind(self, path: Path) -> str:
+        """ "passphrase" or "key" for an encrypted bundle (what import will need), else "archive" or "plain"."""
+        from tui.store.sealed import kind
+
+        return kind(Path(path))
+
+    def import_bundle(
+        self,
+        path: Path,
+        passphrase: Callable[[], str] | None = None,
+        identity: Path | None = None,
+    ):
+        """Import a bundle after checking all of it; a backup named after the import is kept first (see undo).
+
+        An encrypted bundle is opened with `passphrase()` (asked only when needed) or the age keys in `identity`;
+        its evidence files are checked against their SHA-256 and stored under the data folder
+        (evidence/<inspection uid>/<sha256>-<name>, readable only by the user), and the answers point at them.
+        """
         import json
 
-        from tui.store.bundle import import_payload, read_bundle
+        from tui.store import sealed
+        from tui.store.bundle import (
+            check_carried,
+            import_payload,
+            localize_evidence,
+            parse_bundle,
+            read_bundle,
+            received_files,
+            received_names,
+        )
 
-        bundle = read_bundle(Path(path))
-        backup = self.store.backup("before-import")
-        result = import_payload(self.store, bundle, who=self.store.user_name())
-        marker = {"backup": backup.name, "file": Path(path).name, "state": self.store.fingerprint()}
+        path = Path(path)
+        found = sealed.kind(path)
+        if found == "plain":
+            bundle = read_bundle(path)
+            files: dict[str, Path] = {}
+            work = None
+        else:
+            identities = sealed.read_identities(identity) if identity is not None and found == "key" else None
+            work = sealed.work_dir(self.data_dir)
+        placed: list[Path] = []
+        try:
+            if work is not None:
+                archive = path
+                if found != "archive":
+                    archive = work / "bundle.tar"
+                    sealed.unseal(path, archive, passphrase, identities)
+                from tui.store.bundle import MAX_FILE_BYTES
+
+                opened = sealed.open_archive(path, archive, sealed.private_dir(work / "files"), MAX_FILE_BYTES)
+                bundle = parse_bundle(opened.document, path)
+                files = opened.files
+                check_carried(path, bundle, files)
+            folder = self.data_dir / "evidence" / bundle.inspection.uid
+            backup = self.store.backup("before-import")
+            with self.store.db.atomic():
+                result = import_payload(self.store, bundle, who=self.store.user_name())
+                if files:
+                    names = received_names(bundle)
+                    sealed.private_dir(folder.parent)
+                    sealed.private_dir(folder)
+                    have = received_files(folder)
+                    for digest, staged in files.items():
+                        if digest not in have:
+                            target = folder / f"{digest}-{sealed.safe_name(names.get(digest, ''))}"
+                            os.replace(staged, target)
+                            os.chmod(target, 0o600)
+                            placed.append(target)
+                localize_evidence(self.store, result.inspection_id, received_files(folder))
+        except OSError as exc:  # a full disk, a folder without write permission: a sentence, nothing kept
+            for target in placed:
+                target.unlink(missing_ok=True)
+            raise sealed.SealError(
+                _("Cannot import {path}: {reason}. Nothing was imported.").format(path=path, reason=exc.strerror or exc)
+            ) from None
+        except BaseException:
+            for target in placed:
+                target.unlink(missing_ok=True)
+            raise
+        finally:
+            if work is not None:
+                sealed.remove_tree(work)
+        marker = {"backup": backup.name, "file": path.name, "state": self.store.fingerprint()}
         self.store.set_setting(UNDO_SETTING, json.dumps(marker, ensure_ascii=False))
         return result
 

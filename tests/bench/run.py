@@ -52,6 +52,7 @@ BARS = {
     "natural_prefix_p95_ms": ("<=", 5.0),
     "natural_sentence_p95_ms": ("<=", 20.0),
     "search_index_build_s": ("<=", 5.0),
+    "bundle_import_peak_rss_mb": ("<=", 200.0),
 }
 JVCEA_BOOKS = ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment")
 
@@ -670,6 +671,66 @@ def bench_list(root: Path, firms: int, per_firm: int) -> dict:
     return {"list_200x10_ms": round(statistics.median(times), 1), "list_inspections": count, "list_firms": firms}
 
 
+_BUNDLE_CHILD = """
+import json, os, resource, sys, time
+from pathlib import Path
+from tui.workspace import Workspace
+what, data, bundle, inspection = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+ws = Workspace(data)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+if what == "export":
+    ws.export_bundle(inspection, bundle, force=True, passphrase=os.environ["TENKEN_BUNDLE_PASSPHRASE"])
+else:
+    ws.import_bundle(bundle, passphrase=lambda: os.environ["TENKEN_BUNDLE_PASSPHRASE"])
+seconds = time.perf_counter() - t
+ws.close()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"base_mb": base / 1024, "peak_mb": peak / 1024, "s": seconds}))
+"""
+
+
+def bench_bundle(root: Path, megabytes: int) -> dict:
+    """An encrypted bundle carrying `megabytes` of evidence (4 files), exported and imported in fresh processes;
+    peak RSS (ru_maxrss: Python, SQLite and pyrage's Rust buffers alike) against the process before the work."""
+    from tui.demo import create_demo
+    from tui.workspace import Workspace
+
+    sender = root / "bundle-sender"
+    ws = Workspace(sender)
+    info, _ = create_demo(ws)
+    items = [i for i, _s, _l in ws.store.inspection_items(info.id)]
+    docs = root / "bundle-docs"
+    docs.mkdir()
+    per_file = (megabytes << 20) // 4
+    for n in range(4):
+        path = docs / f"evidence-{n}.bin"
+        with open(path, "wb") as fh:
+            for _ in range(per_file >> 20):
+                fh.write(os.urandom(1 << 20))
+        ws.add_evidence(info.id, items[n], f"evidence {n}", path)
+    ws.close()
+    bundle = root / "road.tenken"
+    env = {**os.environ, "TENKEN_BUNDLE_PASSPHRASE": "bench-passphrase-2026"}
+    figures: dict[str, float] = {}
+    for what, data in (("export", sender), ("import", root / "bundle-receiver")):
+        out = subprocess.run(
+            [sys.executable, "-c", _BUNDLE_CHILD, what, str(data), str(bundle), str(info.id)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            check=True,
+        )
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+        figures[f"bundle_{what}_peak_rss_mb"] = round(got["peak_mb"], 1)
+        figures[f"bundle_{what}_base_rss_mb"] = round(got["base_mb"], 1)
+        figures[f"bundle_{what}_s"] = round(got["s"], 2)
+    figures["bundle_evidence_mb"] = megabytes
+    figures["bundle_file_mb"] = round(bundle.stat().st_size / (1 << 20), 1)
+    return figures
+
+
 TERMINAL = ("terminal-startup", "terminal-search", "terminal-pgdn")
 
 
@@ -678,15 +739,13 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="small sizes, no bars (for CI)")
     parser.add_argument(
         "--only",
-        choices=("startup", "search", "save", "export", "list", "terminal", *TERMINAL),
+        choices=("startup", "search", "save", "export", "list", "bundle"),
         action="append",
         help="run only these benchmarks (repeatable; terminal = the three terminal-* ones); bars are checked for "
         "what ran",
     )
     args = parser.parse_args()
-    run = set(args.only or ("startup", "search", "save", "export", "list", "terminal"))
-    if "terminal" in run:
-        run |= set(TERMINAL)
+    run = set(args.only or ("startup", "search", "save", "export", "list", "bundle"))
     figures: dict[str, object] = {"mode": "smoke" if args.smoke else "full", "python": sys.version.split()[0]}
     with tempfile.TemporaryDirectory(prefix="tenken-bench-") as tmp:
         root = Path(tmp)
@@ -707,6 +766,8 @@ def main() -> int:
             figures.update(bench_export(root))
         if "list" in run:
             figures.update(bench_list(root, 10 if args.smoke else 200, 2 if args.smoke else 10))
+        if "bundle" in run:
+            figures.update(bench_bundle(root, 8 if args.smoke else 100))
     if not args.smoke:
         failed = []
         for key, (op, bar) in BARS.items():

@@ -173,10 +173,31 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("inspection", type=_id, metavar="INSPECTION")
     b.add_argument("path", type=Path, metavar="PATH")
     b.add_argument("--force", action="store_true", help=_("replace an existing file"))
+    b.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=_(
+            "encrypt with age and carry the evidence files; the passphrase is asked (or read from "
+            "TENKEN_BUNDLE_PASSPHRASE) unless --recipient is given"
+        ),
+    )
+    b.add_argument(
+        "--recipient",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help=_("encrypt to this age public key (age1…) instead of a passphrase (repeatable)"),
+    )
     b = bsub.add_parser(
         "import", help=_("bring in a bundle; newer answers win per item, older ones stay in the history")
     )
     b.add_argument("path", type=Path, metavar="PATH")
+    b.add_argument(
+        "--identity",
+        type=Path,
+        metavar="FILE",
+        help=_("the file with your age secret key, for a bundle encrypted to your public key"),
+    )
     bsub.add_parser("undo", help=_("put the database back as it was before the last import"))
 
     s = sub.add_parser("finalize", help=_("lock an inspection with the responsible officer's sign-off"))
@@ -619,10 +640,24 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     try:
         if args.bundle_command == "export":
-            path = ws.export_bundle(args.inspection, args.path, force=args.force)
-            say(_("Wrote {path}.").format(path=path))
+            passphrase = None
+            if args.encrypt and not args.recipient:
+                passphrase = _bundle_passphrase(confirm=True)
+            path = ws.export_bundle(
+                args.inspection, args.path, force=args.force, passphrase=passphrase, recipients=args.recipient
+            )
+            if passphrase is not None:
+                say(_("Wrote {path}, encrypted with the passphrase, with its evidence files.").format(path=path))
+            elif args.recipient:
+                say(
+                    _("Wrote {path}, encrypted to {n} recipient keys, with its evidence files.").format(
+                        path=path, n=len(args.recipient)
+                    )
+                )
+            else:
+                say(_("Wrote {path}.").format(path=path))
             return EXIT_OK
-        result = ws.import_bundle(args.path)
+        result = ws.import_bundle(args.path, passphrase=_bundle_passphrase, identity=args.identity)
         if result.created:
             say(
                 _("Imported inspection {id} of {firm}, with its answers and history.").format(
@@ -648,6 +683,26 @@ def cmd_bundle(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         ws.close()
+
+
+PASSPHRASE_ENV = "TENKEN_BUNDLE_PASSPHRASE"
+
+
+def _bundle_passphrase(confirm: bool = False) -> str:
+    """The bundle passphrase: from TENKEN_BUNDLE_PASSPHRASE for scripts, else asked without echo (never an argument,
+    so it never lands in the shell history)."""
+    import getpass
+    import os
+
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise UserError(_("A passphrase is needed: run this in a terminal, or set {env}.").format(env=PASSPHRASE_ENV))
+    first = getpass.getpass(_("Bundle passphrase: "))
+    if confirm and getpass.getpass(_("The same passphrase again: ")) != first:
+        raise UserError(_("The two passphrases differ; nothing was written."))
+    return first
 
 
 def _bundle_undo(args: argparse.Namespace) -> int:

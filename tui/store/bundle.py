@@ -11,7 +11,9 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import os
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,7 +121,15 @@ def build_payload(store: Store, inspection_id: int) -> dict:
     }
 
 
-def write_bundle(store: Store, inspection_id: int, path: Path, force: bool = False) -> Path:
+def write_bundle(
+    store: Store,
+    inspection_id: int,
+    path: Path,
+    force: bool = False,
+    passphrase: str | None = None,
+    recipients: Sequence[str] = (),
+) -> Path:
+    """Write a bundle; with a passphrase or recipients it is encrypted and carries the evidence files (sealed)."""
     from tui.fsutil import write_atomically
 
     payload = build_payload(store, inspection_id)
@@ -132,7 +142,105 @@ def write_bundle(store: Store, inspection_id: int, path: Path, force: bool = Fal
         "payload": payload,
     }
     data = gzip.compress(json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"), mtime=0)
-    return write_atomically(path, lambda tmp: tmp.write_bytes(data), force=force)
+    if passphrase is None and not recipients:
+        return write_atomically(path, lambda tmp: tmp.write_bytes(data), force=force)
+    from tui.store import sealed
+
+    if not recipients:
+        sealed.check_passphrase(passphrase or "")
+    sealed.parse_recipients(recipients)
+    carried = carried_files(payload)
+    work = sealed.work_dir(store.data_dir)
+    try:
+        plain = work / "bundle.tar"
+        with open(plain, "wb") as out:
+            sealed.write_archive(out, data, carried)
+        return write_atomically(path, lambda tmp: sealed.seal(plain, tmp, passphrase, recipients), force=force)
+    finally:
+        sealed.remove_tree(work)
+
+
+def carried_files(payload: dict) -> list:
+    """The evidence files an encrypted bundle carries: every file recorded on this computer, once per SHA-256.
+
+    A file missing or no longer a file stops the export with a sentence; evidence that came in a bundle without its
+    file (the sender's path) stays a reference.
+    """
+    from tui.content.files import FileRefused, regular_file
+    from tui.store.sealed import Carried, SealError
+
+    out: dict[str, Carried] = {}
+    for a in payload["inspection"]["answers"]:
+        for e in json.loads(a["evidence"] or "[]"):
+            if not e.get("path") or not e.get("sha256") or e.get("origin") == "bundle" or e["sha256"] in out:
+                continue
+            source = Path(e["path"])
+            try:
+                st = regular_file(source)
+            except FileRefused as exc:
+                raise SealError(
+                    _("The evidence file {path} of {item} cannot be sent: {reason}. Nothing was written.").format(
+                        path=source, item=a["item_id"], reason=exc.reason
+                    )
+                ) from None
+            out[e["sha256"]] = Carried(e["sha256"], source, st.st_size)
+    return list(out.values())
+
+
+def check_carried(path: Path, bundle: BundlePayload, files: dict[str, Path]) -> None:
+    """Every evidence file the sender recorded travelled with the bundle; else one sentence, nothing imported."""
+    for a in bundle.inspection.answers:
+        for e in a.evidence:
+            if e.path and e.sha256 and e.origin != "bundle" and e.sha256 not in files:
+                raise BundleError(
+                    _(
+                        "Cannot import {path}: the evidence file {name} of {item} is missing. Nothing was imported."
+                    ).format(path=path, name=printable(e.path[-120:]), item=a.item_id)
+                )
+
+
+def received_names(bundle: BundlePayload) -> dict[str, str]:
+    """The sender's file name of each evidence file, by SHA-256 (for the received copy's name)."""
+    out: dict[str, str] = {}
+    for a in bundle.inspection.answers:
+        for e in a.evidence:
+            if e.path and e.sha256:
+                out.setdefault(e.sha256, e.path)
+    return out
+
+
+def received_files(folder: Path) -> dict[str, Path]:
+    """Evidence files received for one inspection, by SHA-256 (file names start with it)."""
+    out: dict[str, Path] = {}
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return out
+    for entry in entries:
+        digest = entry.name[:64]
+        if len(entry.name) > 65 and entry.name[64] == "-" and entry.is_file(follow_symlinks=False):
+            out.setdefault(digest, Path(entry.path))
+    return out
+
+
+def localize_evidence(store: Store, inspection_id: int, files: dict[str, Path]) -> int:
+    """Evidence that came in a bundle and whose file was received points at the received copy; how many entries."""
+    store.bind()
+    changed = 0
+    for row in m.Answer.select().where(m.Answer.inspection == inspection_id):
+        entries = json.loads(row.evidence or "[]")
+        touched = False
+        for e in entries:
+            local = files.get(e.get("sha256") or "")
+            if e.get("origin") == "bundle" and local is not None:
+                st = local.stat()
+                e.update(path=str(local), origin=None, size=st.st_size, mtime_ns=st.st_mtime_ns)
+                e.pop("origin")
+                touched = True
+                changed += 1
+        if touched:
+            m.Answer.update(evidence=json.dumps(entries, ensure_ascii=False)).where(m.Answer.id == row.id).execute()
+    return changed
 
 
 def _refused(path: Path, reason: str) -> BundleError:
@@ -155,15 +263,22 @@ def read_bundle(path: Path, now: dt.datetime | None = None) -> BundlePayload:
 
     `now` is this computer's time (the store's clock by default): nothing in the bundle may be more than a day later.
     """
-    from pydantic import ValidationError
-
-    from tui.content.bundle_schema import BundlePayload
-    from tui.content.files import FileRefused, read_limited, size_text
+    from tui.content.files import FileRefused, read_limited
 
     try:
         raw = read_limited(path, MAX_FILE_BYTES)
     except FileRefused as exc:
         raise _refused(path, exc.reason) from None
+    return parse_bundle(raw, path, now)
+
+
+def parse_bundle(raw: bytes, path: Path, now: dt.datetime | None = None) -> BundlePayload:
+    """The validated payload of a bundle document's bytes (gzip JSON); `path` names it in sentences."""
+    from pydantic import ValidationError
+
+    from tui.content.bundle_schema import BundlePayload
+    from tui.content.files import size_text
+
     try:
         document = json.loads(_gunzip(raw, MAX_JSON_BYTES).decode("utf-8"))
     except OverflowError:
@@ -211,7 +326,8 @@ def _validation_problem(exc: Exception) -> str:
         detail = _("the text is too long")
     elif first.get("type") == "too_long":
         detail = _("too many entries")
-    return printable(f"{where}: {detail}"[:300])
+    # one line: a field name from the file may hold a newline (printable keeps newlines for multi-line text)
+    return printable(f"{where}: {detail}"[:300]).replace("\n", "\\n")
 
 
 def _inconsistency(bundle: BundlePayload, now: dt.datetime) -> str | None:
