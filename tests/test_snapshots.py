@@ -88,8 +88,13 @@ def test_export_dialog(snap_compare, app_factory, lang, size, monkeypatch):
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_finalize_dialog(snap_compare, app_factory, lang, size):
     async def open_finalize(pilot):  # no key after the dialog opens: it would be typed into the officer's name
-        await pilot.press("enter")
-        await pilot.pause()
+        from tui.screens.inspection import InspectionScreen
+
+        for _ in range(50):  # the inspection screen first: `f` on home opens the new-firm form
+            await pilot.pause(0.1)
+            if isinstance(pilot.app.screen, InspectionScreen):
+                break
+            await pilot.press("enter")
         await pilot.press("f")
         await pilot.pause()
         from textual.widgets import Input
