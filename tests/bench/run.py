@@ -739,13 +739,15 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="small sizes, no bars (for CI)")
     parser.add_argument(
         "--only",
-        choices=("startup", "search", "save", "export", "list", "bundle"),
+        choices=("startup", "search", "save", "export", "list", "bundle", "terminal", *TERMINAL),
         action="append",
         help="run only these benchmarks (repeatable; terminal = the three terminal-* ones); bars are checked for "
         "what ran",
     )
     args = parser.parse_args()
-    run = set(args.only or ("startup", "search", "save", "export", "list", "bundle"))
+    run = set(args.only or ("startup", "search", "save", "export", "list", "bundle", "terminal"))
+    if "terminal" in run:
+        run |= set(TERMINAL)
     figures: dict[str, object] = {"mode": "smoke" if args.smoke else "full", "python": sys.version.split()[0]}
     with tempfile.TemporaryDirectory(prefix="tenken-bench-") as tmp:
         root = Path(tmp)
