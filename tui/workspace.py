@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from tui.domain.template import Template
     from tui.domain.text import Text
     from tui.domain.training import Module
+    from tui.interop import Oscal
+    from tui.planning import Planning
 from tui.store import Store, StoreError, open_store
 
 __all__ = ["Library", "StoreError", "UserError", "Workspace"]
@@ -957,25 +960,19 @@ class Workspace:
         wanted = apply_field(current, field_name, value)
         return self.store.save_answer(inspection_id, item_id, {field_name: getattr(wanted, field_name)}, resolve=True)
 
-    @property
-    def planning(self):
+    @cached_property
+    def planning(self) -> Planning:
         """The month's plan, remediation tracking, carried-over problems and the portfolio (tui.planning)."""
-        found = self.__dict__.get("_planning")
-        if found is None:
-            from tui.planning import Planning
+        from tui.planning import Planning
 
-            found = self.__dict__["_planning"] = Planning(self)
-        return found
+        return Planning(self)
 
-    @property
-    def oscal(self):
+    @cached_property
+    def oscal(self) -> Oscal:
         """OSCAL catalogs, mapping, profile, assessment results and POA&M; results read back (tui.interop)."""
-        found = self.__dict__.get("_oscal")
-        if found is None:
-            from tui.interop import Oscal
+        from tui.interop import Oscal
 
-            found = self.__dict__["_oscal"] = Oscal(self)
-        return found
+        return Oscal(self)
 
     # --- reports ----------------------------------------------------------------------------
 

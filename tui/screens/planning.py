@@ -260,16 +260,16 @@ class PortfolioScreen(TenkenScreen[None]):
         f = self.query_one("#firms", DataTable)
         for key, label in (("firm", _("Firm")), ("rate", _("Share with a problem")), ("n", _("Problems"))):
             f.add_column(label, key=key)
-        for line in p.firms:
-            style = "bold red" if line.rate > p.average_rate else ""
+        for firm in p.firms:
+            style = "bold red" if firm.rate > p.average_rate else ""
             f.add_row(
-                _plain(line.firm_name), _plain(format_percent(line.rate), style), f"{line.problems}/{line.answered}"
+                _plain(firm.firm_name), _plain(format_percent(firm.rate), style), f"{firm.problems}/{firm.answered}"
             )
         c = self.query_one("#cycles", DataTable)
         for key, label in (("firm", _("Firm")), ("cycle", _("Cycle")), ("n", _("Problems"))):
             c.add_column(label, key=key)
-        for line in p.cycles:
-            c.add_row(_plain(line.firm_name), line.cycle, f"{line.problems}/{line.answered}")
+        for cycle in p.cycles:
+            c.add_row(_plain(cycle.firm_name), cycle.cycle, f"{cycle.problems}/{cycle.answered}")
         t.focus()
 
     def action_back(self) -> None:
