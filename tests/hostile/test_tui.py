@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable
 
+from tests.conftest import wait_until
 from tests.hostile.corpus import ESCAPE_STRINGS, MARKUP_STRINGS
 from tui.domain.profile import Profile
 from tui.screens.home import HomeScreen
@@ -61,8 +62,7 @@ async def test_markup_in_every_field_is_shown_as_typed(text: str, ws, app_factor
         await pilot.pause()
         await pilot.press("r")  # training: the trainee's name
         await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert head in _screen_text(app)
+        await wait_until(pilot, lambda: head in _screen_text(app))  # the roster fills after the screen opens
         await pilot.press("ctrl+p")  # the palette lists commands with the firm's text nowhere interpreted
         await pilot.pause()
         await pilot.press("escape")
