@@ -225,6 +225,11 @@ def sort_remediations(lines: Iterable[Remediation], on: dt.date) -> list[Remedia
     return sorted(lines, key=key)
 
 
+def next_remediation_state(state: str) -> str:
+    """planned → under way → done → planned: the order a person steps a fix through."""
+    return REMEDIATION_STATES[(REMEDIATION_STATES.index(state) + 1) % len(REMEDIATION_STATES)]
+
+
 def check_remediation_change(state: str, done_on: dt.date | None, today: dt.date) -> None:
     """Refuse a progress update that cannot be true (ValueError with the reason's msgid)."""
     if state not in REMEDIATION_STATES:

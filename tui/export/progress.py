@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from tui.domain.plan import REMEDIATION_LABELS, Remediation
 from tui.domain.portfolio import Portfolio
@@ -159,6 +160,16 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
 
 
+def _heads(sheet: Any, row: int, heads: Sequence[tuple[str, int]]) -> None:
+    """Bold column headings on `row`, each column as wide as given (characters)."""
+    from openpyxl.styles import Font
+
+    for col, (text, width) in enumerate(heads, start=1):
+        cell = sheet.cell(row, col, text)
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = width
+
+
 def write_portfolio_xlsx(path: Path, portfolio: Portfolio, lang: str) -> None:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
@@ -211,17 +222,11 @@ def write_portfolio_xlsx(path: Path, portfolio: Portfolio, lang: str) -> None:
     firms.cell(2, 1, t(N_("Portfolio average: {rate} of answered items with a problem")).format(
         rate=format_percent(portfolio.average_rate, lang)
     ))  # fmt: skip
-    for col, (h, w) in enumerate(
-        zip(
-            (t(N_("Firm")), t(N_("Answered")), t(N_("Problems")), t(N_("Share with a problem"))),
-            (32, 12, 12, 16),
-            strict=True,
-        ),
-        start=1,
-    ):
-        c = firms.cell(4, col, h)
-        c.font = Font(bold=True)
-        firms.column_dimensions[c.column_letter].width = w
+    _heads(
+        firms,
+        4,
+        ((t(N_("Firm")), 32), (t(N_("Answered")), 12), (t(N_("Problems")), 12), (t(N_("Share with a problem")), 16)),
+    )
     for n, f in enumerate(portfolio.firms, start=5):
         cell = firms.cell(n, 1)
         cell.value = safe_cell_value(f.firm_name, cell)
@@ -231,13 +236,7 @@ def write_portfolio_xlsx(path: Path, portfolio: Portfolio, lang: str) -> None:
 
     cycles = wb.create_sheet(t(N_("Cycles")))
     cycles.cell(1, 1, t(N_("Problems cycle by cycle"))).font = Font(bold=True, size=14)
-    for col, (h, w) in enumerate(
-        zip((t(N_("Firm")), t(N_("Cycle")), t(N_("Answered")), t(N_("Problems"))), (32, 10, 12, 12), strict=True),
-        start=1,
-    ):
-        c = cycles.cell(3, col, h)
-        c.font = Font(bold=True)
-        cycles.column_dimensions[c.column_letter].width = w
+    _heads(cycles, 3, ((t(N_("Firm")), 32), (t(N_("Cycle")), 10), (t(N_("Answered")), 12), (t(N_("Problems")), 12)))
     for n, cy in enumerate(portfolio.cycles, start=4):
         cell = cycles.cell(n, 1)
         cell.value = safe_cell_value(cy.firm_name, cell)

@@ -20,7 +20,18 @@ if TYPE_CHECKING:
     from textual.widgets import DataTable, Label, OptionList, Static
     from textual.widgets.option_list import Option
 
-__all__ = ["Content", "DataTable", "Label", "Option", "OptionList", "Static", "plain", "plain_content", "plain_help"]
+__all__ = [
+    "Content",
+    "DataTable",
+    "Label",
+    "Option",
+    "OptionList",
+    "Static",
+    "plain",
+    "plain_content",
+    "plain_help",
+    "add_columns",
+]
 
 
 def plain_content(text: object) -> Content:
@@ -35,6 +46,13 @@ def plain_help(text: object) -> str:
     from textual.markup import escape
 
     return escape(strip_controls(str(text)))
+
+
+def add_columns(table: Any, columns: Any) -> None:
+    """Give `table` its (key, label) columns once: adding them again garbles Textual's width cache."""
+    if not table.columns:
+        for key, label in columns:
+            table.add_column(label, key=key)
 
 
 def _cell(value: object) -> object:

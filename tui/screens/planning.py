@@ -10,12 +10,13 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from tui.domain.inspection import today
-from tui.domain.plan import MILESTONE_LABELS, REMEDIATION_LABELS, REMEDIATION_STATES, Plan
+from tui.domain.plan import MILESTONE_LABELS, REMEDIATION_LABELS, Plan, next_remediation_state
 from tui.i18n import N_, _, format_date, format_percent, get_language
 from tui.screens.base import STYLES, TenkenScreen
+from tui.screens.plain import DataTable, Static, add_columns
 
 
 def _plain(text: str, style: str = "") -> RichText:
@@ -144,11 +145,9 @@ class DueScreen(TenkenScreen[None]):
         on = today()
         self.lines = self.tenken.ws.planning.remediations(on, overdue_only=self.overdue_only)
         table = self.query_one(DataTable)
-        if not table.columns:
-            columns = [("mark", ""), ("firm", _("Firm")), ("no", _("No.")), ("target", _("Target date"))]
-            columns += [("state", _("Progress")), ("owner", _("Owner")), ("fix", _("Remediation plan"))]
-            for key, label in columns:
-                table.add_column(label, key=key)
+        columns = [("mark", ""), ("firm", _("Firm")), ("no", _("No.")), ("target", _("Target date"))]
+        columns += [("state", _("Progress")), ("owner", _("Owner")), ("fix", _("Remediation plan"))]
+        add_columns(table, columns)
         table.clear()
         for r in self.lines:
             overdue = r.overdue(on)
@@ -185,7 +184,7 @@ class DueScreen(TenkenScreen[None]):
             return
         from tui.workspace import UserError
 
-        state = REMEDIATION_STATES[(REMEDIATION_STATES.index(r.state) + 1) % len(REMEDIATION_STATES)]
+        state = next_remediation_state(r.state)
         try:
             self.tenken.ws.planning.set_progress(r.inspection_id, r.item_id, state, note=r.progress_note)
         except UserError as exc:
@@ -258,16 +257,14 @@ class PortfolioScreen(TenkenScreen[None]):
             label = line.label if len(line.label) <= 60 else line.label[:59] + "…"
             t.add_row(_plain(label), str(line.noncompliant), str(line.partial), str(line.firms))
         f = self.query_one("#firms", DataTable)
-        for key, label in (("firm", _("Firm")), ("rate", _("Share with a problem")), ("n", _("Problems"))):
-            f.add_column(label, key=key)
+        add_columns(f, (("firm", _("Firm")), ("rate", _("Share with a problem")), ("n", _("Problems"))))
         for firm in p.firms:
             style = "bold red" if firm.rate > p.average_rate else ""
             f.add_row(
                 _plain(firm.firm_name), _plain(format_percent(firm.rate), style), f"{firm.problems}/{firm.answered}"
             )
         c = self.query_one("#cycles", DataTable)
-        for key, label in (("firm", _("Firm")), ("cycle", _("Cycle")), ("n", _("Problems"))):
-            c.add_column(label, key=key)
+        add_columns(c, (("firm", _("Firm")), ("cycle", _("Cycle")), ("n", _("Problems"))))
         for cycle in p.cycles:
             c.add_row(_plain(cycle.firm_name), cycle.cycle, f"{cycle.problems}/{cycle.answered}")
         t.focus()

@@ -14,7 +14,7 @@ from tui.domain.training import (
 from tui.i18n import N_, _, format_date, get_language
 from tui.screens.base import TenkenScreen
 from tui.screens.dialogs import InputDialog
-from tui.screens.plain import DataTable, Label, Static
+from tui.screens.plain import DataTable, Label, Static, add_columns
 from tui.screens.training.common import LANGUAGE_NAMES, _errors, _table_key, _today, language_name, split_name
 from tui.screens.training.module import ModuleScreen
 from tui.screens.training.new_session import NewSessionDialog
@@ -77,19 +77,21 @@ class TrainingScreen(TenkenScreen[None]):
 
     def _columns(self) -> None:
         t = self.query_one("#training-modules", DataTable)
-        if not t.columns:
-            for key, label in (
+        add_columns(
+            t,
+            (
                 ("title", _("Module")),
                 ("lessons", _("Lessons")),
                 ("questions", _("Questions")),
                 ("minutes", _("Minutes")),
                 ("pass", _("Pass mark")),
                 ("exercise", _("Exercise")),
-            ):
-                t.add_column(label, key=key)
+            ),
+        )
         t = self.query_one("#training-sessions", DataTable)
-        if not t.columns:
-            for key, label in (
+        add_columns(
+            t,
+            (
                 ("id", _("ID")),
                 ("date", _("Date")),
                 ("module", _("Module")),
@@ -97,18 +99,19 @@ class TrainingScreen(TenkenScreen[None]):
                 ("lang", _("Language")),
                 ("roster", _("Trainees")),
                 ("passed", _("Passed")),
-            ):
-                t.add_column(label, key=key)
+            ),
+        )
         t = self.query_one("#training-trainees", DataTable)
-        if not t.columns:
-            for key, label in (
+        add_columns(
+            t,
+            (
                 ("name", _("Name")),
                 ("dept", _("Department")),
                 ("lang", _("Language")),
                 ("passed", _("Modules passed")),
                 ("due", _("Reviews due")),
-            ):
-                t.add_column(label, key=key)
+            ),
+        )
 
     def reload(self) -> None:
         if not self._loaded:

@@ -18,7 +18,7 @@ from tui.domain.training import (
 from tui.i18n import N_, _, format_date, get_language, other_language
 from tui.screens.base import TenkenScreen
 from tui.screens.dialogs import InputDialog
-from tui.screens.plain import DataTable, Static
+from tui.screens.plain import DataTable, Static, add_columns
 from tui.screens.training.common import LANGUAGE_NAMES, _errors, _table_key, score_cell, split_name, status_cell
 from tui.screens.training.launch import run_attempt, run_review
 from tui.screens.training.trainee import TraineeScreen
@@ -61,8 +61,9 @@ class SessionScreen(TenkenScreen[None]):
 
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
-        if not t.columns:
-            for key, label in (
+        add_columns(
+            t,
+            (
                 ("name", _("Name")),
                 ("dept", _("Department")),
                 ("lang", _("Language")),
@@ -71,8 +72,8 @@ class SessionScreen(TenkenScreen[None]):
                 ("attempts", _("Attempts")),
                 ("last", _("Last date")),
                 ("exercise", _("Exercise")),
-            ):
-                t.add_column(label, key=key)
+            ),
+        )
         self.reload()
         t.focus()
 

@@ -13,7 +13,7 @@ from tui.domain.training import (
 from tui.i18n import N_, _, format_date, get_language, other_language
 from tui.screens.base import TenkenScreen
 from tui.screens.dialogs import InputDialog
-from tui.screens.plain import DataTable, Label, Static
+from tui.screens.plain import DataTable, Label, Static, add_columns
 from tui.screens.training.common import (
     KIND_LABELS,
     LANGUAGE_NAMES,
@@ -60,8 +60,9 @@ class TraineeScreen(TenkenScreen[None]):
 
     def on_mount(self) -> None:
         t = self.query_one("#trainee-modules", DataTable)
-        if not t.columns:
-            for key, label in (
+        add_columns(
+            t,
+            (
                 ("module", _("Module")),
                 ("status", _("Completion")),
                 ("best", _("Best score")),
@@ -69,11 +70,12 @@ class TraineeScreen(TenkenScreen[None]):
                 ("first", _("First date")),
                 ("last", _("Last date")),
                 ("minutes", _("Minutes")),
-            ):
-                t.add_column(label, key=key)
+            ),
+        )
         t = self.query_one("#trainee-history", DataTable)
-        if not t.columns:
-            for key, label in (
+        add_columns(
+            t,
+            (
                 ("when", _("Started")),
                 ("module", _("Module")),
                 ("kind", _("Kind")),
@@ -81,8 +83,8 @@ class TraineeScreen(TenkenScreen[None]):
                 ("score", _("Score")),
                 ("result", _("Result")),
                 ("minutes", _("Minutes")),
-            ):
-                t.add_column(label, key=key)
+            ),
+        )
         self.reload()
         self.query_one("#trainee-history", DataTable).focus()
 
