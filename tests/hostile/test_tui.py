@@ -62,7 +62,7 @@ async def test_markup_in_every_field_is_shown_as_typed(text: str, ws, app_factor
         await pilot.pause()
         await pilot.press("r")  # training: the trainee's name
         await app.workers.wait_for_complete()
-        await wait_until(pilot, lambda: head in _screen_text(app))  # the roster fills after the screen opens
+        await wait_until(pilot, lambda: head in _screen_text(app), timeout=30)  # the roster fills in a worker
         await pilot.press("ctrl+p")  # the palette lists commands with the firm's text nowhere interpreted
         await pilot.pause()
         await pilot.press("escape")
