@@ -106,7 +106,21 @@ def _data_table() -> type:
         """Cells given as strings are shown as they are (Rich Text), never parsed as markup."""
 
         def add_row(self, *cells: Any, **kwargs: Any) -> Any:
-            return super().add_row(*(_cell(c) for c in cells), **kwargs)
+            shown = [_cell(c) for c in cells]
+            key = super().add_row(*shown, **kwargs)
+            self._fit_columns(shown)
+            return key
+
+        def _fit_columns(self, cells: list[Any]) -> None:
+            """Widen the columns to the new row at once. Textual measures new rows only when the table next idles,
+            and a table filled while its screen was still starting sometimes never did: a roster showed 「テス」
+            for a name until a key was pressed."""
+            from textual.render import measure
+
+            console = self.app.console
+            for column, cell in zip(self.ordered_columns, cells, strict=False):
+                if column.auto_width:
+                    column.content_width = max(column.content_width, measure(console, cell, 1))
 
         def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
             super().update_cell(row_key, column_key, _cell(value), **kwargs)
