@@ -84,7 +84,7 @@ class FinalizeDialog(FormDialog):
             yield Input(self.today.isoformat(), id="submitted")
             if self.issues:
                 yield Checkbox(
-                    _("Finalize anyway; the report's cover says {n} points were open").format(n=len(self.issues)),
+                    _("Finalize anyway (the cover lists {n} open points)").format(n=len(self.issues)),
                     id="allow",
                 )
             yield Static("", id="dialog-error", classes="error", markup=False)
