@@ -218,7 +218,7 @@ def is_database_error(exc: BaseException) -> bool:
     if isinstance(exc, sqlite3.DatabaseError):
         return True
     peewee = sys.modules.get("peewee")
-    return peewee is not None and isinstance(exc, peewee.DatabaseError)
+    return peewee is not None and isinstance(exc, (peewee.DatabaseError, peewee.InterfaceError))
 
 
 def _opening_failed(exc: Exception, db_path: Path) -> StoreError | None:
@@ -330,11 +330,34 @@ def _migrate(db: SqliteDatabase, data_dir: Path, version: int) -> None:
         db.execute_sql("PRAGMA foreign_keys = ON")
 
 
-def open_store(data_dir: Path):
-    """The store of `data_dir`, holding the folder's shared lock until it is closed (see tui.store.lock)."""
+def open_team_store(data_dir: Path, url: str, migrate: bool = False):
+    """The store of the shared team database at `url` (PostgreSQL, tui.store.pg); `data_dir` keeps this person's
+    own settings, evidence files and logs. No folder lock: the server's transactions and row locks do that."""
+    from tui.store import pg
+    from tui.store.repo import Store
+
+    _ensure_dir(data_dir)
+    db = pg.connect(url)
+    try:
+        pg.prepare(db, url, migrate=migrate)
+    except Exception as exc:
+        db.close()
+        if not is_database_error(exc):
+            raise
+        raise StoreError(
+            _("Cannot use the team database {url} ({reason}).").format(url=pg.mask(url), reason=pg._reason(exc))
+        ) from None
+    return Store(None, data_dir / DB_FILENAME, orm=db, team_url=pg.mask(url))
+
+
+def open_store(data_dir: Path, url: str | None = None):
+    """The store of `data_dir`, holding the folder's shared lock until it is closed (see tui.store.lock); with a
+    PostgreSQL `url`, the shared team database instead (`open_team_store`)."""
     from tui.store.lock import FolderLock, LockBusy, busy_message
     from tui.store.repo import Store
 
+    if url:
+        return open_team_store(data_dir, url)
     _ensure_dir(data_dir)
     try:
         lock = FolderLock(data_dir).acquire()
