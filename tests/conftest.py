@@ -40,7 +40,8 @@ def data_dir(tmp_path: Path) -> Path:
 # A test module that sets `BOTH_DATABASES = True` runs each of its tests that use `ws` (or `database`) twice: on
 # SQLite and on a real PostgreSQL server, in a database of its own made for the test and dropped after it. The
 # server is TENKEN_TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres). Without a server those runs
-# are skipped, unless TENKEN_TEST_PG=required (CI), when they fail. A test marked `sqlite_only` runs once.
+# are skipped, unless TENKEN_TEST_PG=required (CI), when they fail. A test marked `sqlite_only` runs once, and so
+# do the TUI's tests (app_factory).
 
 PG_ADMIN_URL = os.environ.get("TENKEN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -52,7 +53,8 @@ def pytest_configure(config):
 def pytest_generate_tests(metafunc):
     if not getattr(metafunc.module, "BOTH_DATABASES", False) or metafunc.definition.get_closest_marker("sqlite_only"):
         return
-    if {"ws", "database"} & set(metafunc.fixturenames):
+    # the TUI's tests (app_factory) stay on SQLite: the screens reach data only through the Workspace
+    if {"ws", "database"} & set(metafunc.fixturenames) and "app_factory" not in metafunc.fixturenames:
         metafunc.parametrize("database", ["sqlite", "postgresql"], indirect=True)
 
 
@@ -158,15 +160,15 @@ def pinned(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
-def app_factory(data_dir: Path):
-    """Build the app as the CLI does, on the test's data dir (a fresh Workspace each call)."""
+def app_factory(data_dir: Path, database):
+    """Build the app as the CLI does, on the test's data dir (a fresh Workspace each call) and database."""
     from tui.app import make_app
     from tui.workspace import Workspace
 
     made = []
 
     def factory(lang: str | None = None):
-        w = Workspace(data_dir)
+        w = Workspace(data_dir, database)
         if lang:
             w.set_language(lang)
         w.apply_language()

@@ -59,7 +59,8 @@ class PlanningStore:
         self.store = store
 
     def _execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        return list(self.store.db.execute_sql(self.store.sql(sql), params).fetchall())
+        cursor = self.store.db.execute_sql(self.store.sql(sql), params)
+        return list(cursor.fetchall()) if cursor.description is not None else []  # an INSERT returns no rows
 
     # --- remediation progress ---------------------------------------------------------------
 
