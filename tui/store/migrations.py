@@ -63,8 +63,11 @@ def _v2(db: SqliteDatabase) -> None:
     Plain ALTER TABLE ADD COLUMN: a table rebuild (as playhouse's add_not_null does) would drop the table,
     and a DROP with foreign keys on cascades into the answers.
     """
-    from peewee import DateField
-    from playhouse.migrate import SqliteMigrator, migrate  # only when an old database is upgraded
+    from tui.store.db import without_pg_drivers
+
+    with without_pg_drivers():  # playhouse imports any PostgreSQL driver it finds; SQLite needs none
+        from peewee import DateField
+        from playhouse.migrate import SqliteMigrator, migrate  # only when an old database is upgraded
 
     migrator = SqliteMigrator(db)
     migrate(migrator.add_column("inspection", "submitted_on", DateField(null=True)))

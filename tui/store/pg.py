@@ -202,11 +202,14 @@ def _wants_password(exc: BaseException) -> bool:
 def connect(url: str, password: str | None = None, prompt: bool | None = None) -> PostgresqlDatabase:
     """A connected peewee database on `url`; prompts for a password once when the server asks for one that neither
     the URL, ~/.pgpass nor PGPASSWORD gave (only on a terminal)."""
+    from tui.store.db import arm_postgresql
+
     try:
-        import psycopg2  # noqa: F401  (peewee picks it up)
-        from peewee import PostgresqlDatabase
+        arm_postgresql()
     except ImportError:
         raise _driver_missing() from None
+    from peewee import PostgresqlDatabase
+
     params: dict[str, Any] = {}
     if password is not None:
         params["password"] = password
