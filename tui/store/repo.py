@@ -228,6 +228,7 @@ class Store:
         self.team_url: str | None = team_url
         self._clock: Any = None  # the team database: this session's HLC, kept in memory
         self._session = new_uid()[:4]
+        self._device = ""  # the team database: this session's device id, once made
         self._open = True
 
     @property
@@ -439,13 +440,18 @@ class Store:
     def device_id(self) -> str:
         """This database's device id, made once (names the device in every change row). On the team database every
         session is a device of its own: this machine's id (kept in the data folder) and a session tag."""
+        if self.team and self._device:
+            return self._device
         found = self.get_setting("device_id")
         if not found:
             import uuid
 
             found = uuid.uuid4().hex[:12]
             self.set_setting("device_id", found)
-        return f"{found}-{self._session}" if self.team else found
+        if self.team:
+            self._device = f"{found}-{self._session}"
+            return self._device
+        return found
 
     def _team_clock(self) -> Any:
         from tui.domain.sync import HLC, Clock
