@@ -422,7 +422,7 @@ class InspectionScreen(TenkenScreen):
                 ).format(
                     who=", ".join(others) or _("someone else"),
                     field=_(FIELD_LABELS.get(field_name, field_name)),
-                    item=item_id,
+                    item=self.placed[item_id].number if item_id in self.placed else item_id,
                 ),
                 severity="warning",
                 timeout=15,

@@ -535,20 +535,26 @@ class Store:
         from tui.domain.sync import HLC, Change
 
         insp = m.Inspection.get_by_id(inspection_id)
-        rows = m.AnswerHistory.select().where(m.AnswerHistory.inspection == inspection_id).order_by(m.AnswerHistory.id)
+        h = m.AnswerHistory
+        rows = (
+            h.select(h.uid, h.item_id, h.field, h.new, h.parents, h.hlc, h.device, h.person, h.changed_by)
+            .where(h.inspection == inspection_id)
+            .order_by(h.id)
+            .tuples()  # plain tuples: thousands of rows in a merge
+        )
         return [
             Change(
-                r.uid,
+                uid,
                 insp.uid,
-                r.item_id,
-                r.field,
-                r.new,
-                tuple(json.loads(r.parents or "[]")),
-                HLC.parse(r.hlc) if r.hlc else HLC(0, 0, r.device),
-                r.person or r.changed_by,
-                r.device,
+                item,
+                field_name,
+                new,
+                tuple(json.loads(parents or "[]")),
+                HLC.parse(hlc) if hlc else HLC(0, 0, device),
+                person or changed_by,
+                device,
             )
-            for r in rows
+            for uid, item, field_name, new, parents, hlc, device, person, changed_by in rows
         ]
 
     # --- firms ------------------------------------------------------------------------------
