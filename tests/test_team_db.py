@@ -361,3 +361,12 @@ def test_a_preparer_cannot_sign_off_on_the_team_database(pg_url, tmp_path: Path)
         assert ws.finalize(info.id, "田中花子", allow_incomplete=True).finalized
     finally:
         ws.close()
+
+
+def test_db_migrate_names_the_schema_it_leaves(pg_url, tmp_path: Path):
+    env = {"TENKEN_HOME": str(tmp_path), "LANG": "en_US.UTF-8"}
+    out = run_cli("db", "migrate", "--db", pg_url, env=env)
+    assert out.returncode == 0, out.stderr
+    assert f"schema {SCHEMA_VERSION}" in out.stdout and pg_url in out.stdout
+    out = run_cli("db", "migrate", env=env)  # the data folder's own database
+    assert out.returncode == 0 and str(tmp_path) in out.stdout

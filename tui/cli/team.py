@@ -5,7 +5,7 @@
     tenken person use NAME
     tenken conflicts list [INSPECTION] [--json]
     tenken conflicts resolve INSPECTION ITEM FIELD (--pick N | --value TEXT)
-    tenken db migrate [--db URL | --data-dir DIR]
+    tenken [--db URL | --data-dir DIR] db migrate      (also: tenken db migrate --db URL)
     tenken db copy SRC DST
 
 Registered by tui/cli/main.py; errors follow its rules (one sentence, exit 1 for bad input, 2 for bad usage).
@@ -50,9 +50,10 @@ def add_parsers(sub) -> None:
 def add_db_parsers(sub) -> None:
     s = sub.add_parser("db", help=_("the shared team database on PostgreSQL: migrate, copy"))
     actions = s.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    actions.add_parser(
+    a = actions.add_parser(
         "migrate", help=_("bring the database (--db, TENKEN_DB or the data folder) to this tenken's schema")
     )
+    a.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # as after `tenken`
     a = actions.add_parser("copy", help=_("copy a whole data set between a data folder and PostgreSQL"))
     a.add_argument("source", metavar="SRC", help=_("a data folder or a postgresql:// URL"))
     a.add_argument("destination", metavar="DST", help=_("an empty database: a data folder or a postgresql:// URL"))
