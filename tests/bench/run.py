@@ -740,7 +740,7 @@ CONCURRENT_WRITER = """
 import json, os, sys, time
 from pathlib import Path
 sys.path.insert(0, os.environ["TENKEN_REPO"])
-from tui.workspace import Workspace
+from tui.workspace import StoreError, Workspace
 home, url, inspection, tag, saves = sys.argv[1], sys.argv[2] or None, int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 items = json.loads(sys.argv[6])
 ws = Workspace(Path(home), url)
@@ -749,7 +749,11 @@ for k in range(saves):
     item = items[(k * 7 + len(tag)) % len(items)]
     ws.answers(inspection)  # look, then save: what a person does
     t = time.perf_counter()
-    _a, clashes = ws.save_answer_checked(inspection, item, note=f"{tag}-{k}")
+    try:
+        _a, clashes = ws.save_answer_checked(inspection, item, note=f"{tag}-{k}")
+    except StoreError:  # "busy in another tenken": the person is told and nothing is saved
+        out.append([item, f"{tag}-{k}", None, (time.perf_counter() - t) * 1000])
+        continue
     out.append([item, f"{tag}-{k}", bool(clashes), (time.perf_counter() - t) * 1000])
 ws.close()
 print(json.dumps(out))
@@ -794,15 +798,23 @@ def _concurrent_run(root: Path, label: str, url: str | None, writers: int, saves
         for n in range(writers)
     ]
     results = []
-    for p in procs:
-        out, _ = p.communicate(timeout=3600)
-        if p.returncode != 0:
-            raise RuntimeError(f"a writer failed ({label})")
-        results.extend(json.loads(out.strip().splitlines()[-1]))
+    try:
+        for p in procs:
+            out, _ = p.communicate(timeout=3600)
+            if p.returncode != 0:
+                raise RuntimeError(f"a writer failed ({label})")
+            results.extend(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for p in procs:  # never leave a writer running behind a failed run
+            if p.poll() is None:
+                p.kill()
+                p.wait()
     wall = time.perf_counter() - started
     every = [c for c in ws.store.changes(info.id) if c.field == "note" and c.item_id in items]  # in the order written
     ws.close()
     by_value = {(c.item_id, c.value): c for c in every}
+    refused = [r for r in results if r[2] is None]  # told "busy, try again": not saved, and not claimed to be
+    results = [r for r in results if r[2] is not None]
     missing = [r for r in results if (r[0], r[1]) not in by_value]
     ancestors: dict[str, set[str]] = {}
     earlier: dict[str, list[str]] = {}
@@ -817,6 +829,7 @@ def _concurrent_run(root: Path, label: str, url: str | None, writers: int, saves
     times = [r[3] for r in results]
     return {
         f"{label}_saves": len(results),
+        f"{label}_refused_busy": len(refused),
         f"{label}_lost_updates": len(missing) + len(overlapping - reported),
         f"{label}_overlapping_changes": len(overlapping),
         f"{label}_conflicts_reported": len(reported),
