@@ -20,6 +20,7 @@ def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TENKEN_HOME", str(home))
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")
     monkeypatch.delenv("LANGUAGE", raising=False)
+    monkeypatch.delenv("TENKEN_DB", raising=False)
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     from tui.i18n import set_language
@@ -34,11 +35,87 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "tenken-home"
 
 
+# --- the two databases: SQLite (the data folder) and PostgreSQL (the team database) ---------------------------
+#
+# A test module that sets `BOTH_DATABASES = True` runs each of its tests that use `ws` (or `database`) twice: on
+# SQLite and on a real PostgreSQL server, in a database of its own made for the test and dropped after it. The
+# server is TENKEN_TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres). Without a server those runs
+# are skipped, unless TENKEN_TEST_PG=required (CI), when they fail. A test marked `sqlite_only` runs once, and so
+# do the TUI's tests (app_factory).
+
+PG_ADMIN_URL = os.environ.get("TENKEN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: tests the data folder's SQLite file itself")
+
+
+def pytest_generate_tests(metafunc):
+    if not getattr(metafunc.module, "BOTH_DATABASES", False) or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    # the TUI's tests (app_factory) stay on SQLite: the screens reach data only through the Workspace
+    if {"ws", "database"} & set(metafunc.fixturenames) and "app_factory" not in metafunc.fixturenames:
+        metafunc.parametrize("database", ["sqlite", "postgresql"], indirect=True)
+
+
+def _pg_admin():
+    try:
+        import psycopg2
+    except ImportError:
+        return None
+    try:
+        conn = psycopg2.connect(PG_ADMIN_URL, connect_timeout=3)
+    except psycopg2.Error:
+        return None
+    conn.autocommit = True
+    return conn
+
+
+def fresh_pg_database() -> tuple[str, object]:
+    """A new, empty PostgreSQL database: (its URL, a function that drops it). Skips (or fails in CI) without one."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    admin = _pg_admin()
+    if admin is None:
+        if os.environ.get("TENKEN_TEST_PG") == "required":
+            pytest.fail(f"no PostgreSQL server at {PG_ADMIN_URL} and TENKEN_TEST_PG=required")
+        pytest.skip("no PostgreSQL server reachable (set TENKEN_TEST_PG=required to fail instead)")
+    name = f"tenken_test_{uuid.uuid4().hex[:12]}"
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(PG_ADMIN_URL)
+    url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+    def drop() -> None:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+    return url, drop
+
+
 @pytest.fixture
-def ws(data_dir: Path):
+def database(request, monkeypatch: pytest.MonkeyPatch):
+    """None for SQLite, or the URL of a fresh PostgreSQL database (also in TENKEN_DB, so `tenken` run by the test
+    uses it too)."""
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        yield None
+        return
+    url, drop = fresh_pg_database()
+    monkeypatch.setenv("TENKEN_DB", url)
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture
+def ws(data_dir: Path, database):
     from tui.workspace import Workspace
 
-    w = Workspace(data_dir)
+    w = Workspace(data_dir, database)
     yield w
     w.close()
 
@@ -83,15 +160,15 @@ def pinned(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
-def app_factory(data_dir: Path):
-    """Build the app as the CLI does, on the test's data dir (a fresh Workspace each call)."""
+def app_factory(data_dir: Path, database):
+    """Build the app as the CLI does, on the test's data dir (a fresh Workspace each call) and database."""
     from tui.app import make_app
     from tui.workspace import Workspace
 
     made = []
 
     def factory(lang: str | None = None):
-        w = Workspace(data_dir)
+        w = Workspace(data_dir, database)
         if lang:
             w.set_language(lang)
         w.apply_language()

@@ -16,6 +16,8 @@ from tui.screens.home import HomeScreen
 from tui.screens.inspection import InspectionScreen
 from tui.workspace import UserError, Workspace
 
+BOTH_DATABASES = True  # the tests with `ws` run on SQLite and on PostgreSQL (tests/conftest.py)
+
 pytestmark = pytest.mark.usefixtures("pinned")
 
 PROFILE_YAML = """\

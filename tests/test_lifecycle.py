@@ -13,6 +13,8 @@ from tui.store import StoreError
 from tui.store.bundle import BundleError
 from tui.workspace import NotReady, Workspace
 
+BOTH_DATABASES = True  # the tests with `ws` run on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 def test_finalize_locks_and_reopen_makes_a_new_revision(ws, demo):
     with pytest.raises(StoreError):

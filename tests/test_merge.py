@@ -7,6 +7,8 @@ import datetime as dt
 from tui.domain.inspection import Answer, Evidence, HistoryEntry
 from tui.domain.merge import evidence_json, merge_answers
 
+BOTH_DATABASES = True  # the tests with `ws` run on SQLite and on PostgreSQL (tests/conftest.py)
+
 T0 = dt.datetime(2026, 11, 20, 9, 0)
 T1 = dt.datetime(2026, 11, 21, 9, 0)
 

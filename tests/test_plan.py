@@ -9,6 +9,8 @@ import pytest
 from tui.domain.plan import PlanItem, Remediation, propose_plan, sort_remediations
 from tui.workspace import UserError
 
+BOTH_DATABASES = True  # the tests with `ws` run on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 def _items(n: int, owners=("システム部 高橋", "総務部 佐藤", ""), answered: int = 0, board: int = 0):
     return [

@@ -10,6 +10,8 @@ import pytest
 from tests.conftest import run_cli
 from tui.workspace import UserError, Workspace
 
+BOTH_DATABASES = True  # the tests with `ws` run on SQLite and on PostgreSQL (tests/conftest.py)
+
 
 def _conflict(ws, demo, tmp_path: Path) -> Workspace:
     """Two laptops change the note of notice.4.ni without seeing each other's change; this one imports."""

@@ -36,6 +36,8 @@ from tui.domain.training import (
 )
 from tui.workspace import UserError, Workspace
 
+BOTH_DATABASES = True  # the tests with `ws` run on SQLite and on PostgreSQL (tests/conftest.py)
+
 T = Text("t", "t")
 DAY = dt.date(2026, 11, 23)
 

@@ -239,13 +239,51 @@ class Library:
             return self._index
 
 
+def is_team_url(text: str | None) -> bool:
+    """A PostgreSQL URL (`tenken --db`), without loading the driver."""
+    from tui.store.pg import is_url
+
+    return is_url(text)
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password (if any) masked, for messages."""
+    from tui.store.pg import mask
+
+    return mask(url)
+
+
+def copy_database(source: str, destination: str) -> dict[str, int]:
+    """`tenken db copy`: every row of a data set into an empty database (data folder or PostgreSQL URL), as counts
+    per table."""
+    from tui.store.transfer import copy_data
+
+    return copy_data(source, destination).counts
+
+
+def migrate_database(target: str) -> tuple[str, int]:
+    """`tenken db migrate`: the database (data folder or URL) brought to this tenken's schema; (its name, version)."""
+    from tui.store.transfer import migrate
+
+    return migrate(target)
+
+
 class Workspace:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, db: str | None = None):
+        """`db`: a PostgreSQL URL for the shared team database (tui.store.pg); `data_dir` then keeps only this
+        person's own settings, evidence files, caches and logs."""
         self.data_dir = data_dir
-        self.store: Store = open_store(data_dir)
+        self.store: Store = open_store(data_dir, db)
         self.library = Library(data_dir)
         #: SHA-256 of evidence files by (path, size, mtime): a report does not read an unchanged file twice
         self._hashes: dict[tuple[str, int, int], str] = {}
+        #: per (inspection, item): the change rows of each field this person last saw (optimistic concurrency)
+        self._seen: dict[tuple[int, str], dict[str, list[str]]] = {}
+
+    @property
+    def team_url(self) -> str | None:
+        """The shared team database's URL (password masked), or None when the data folder's database is used."""
+        return self.store.team_url
 
     def close(self) -> None:
         from tui.i18n import save_format_cache
@@ -541,7 +579,13 @@ class Workspace:
         return self.store.inspection_items(inspection_id)
 
     def answers(self, inspection_id: int) -> dict[str, Answer]:
-        return self.store.answers(inspection_id)
+        """The answers of an inspection; remembers what they were built from, so a later save of a field someone
+        else changed meanwhile becomes a conflict instead of overwriting it (`save_answer_checked`)."""
+        heads = self.store.answer_heads(inspection_id)
+        answers = self.store.answers(inspection_id)
+        for item in answers:
+            self._seen[(inspection_id, item)] = heads.get(item, {})
+        return answers
 
     def history(self, inspection_id: int, item_id: str | None = None) -> list[HistoryEntry]:
         """Every change to the answers (of one item), oldest first."""
@@ -563,10 +607,23 @@ class Workspace:
 
     def save_answer(self, inspection_id: int, item_id: str, **changes: object) -> Answer:
         """Save what a person typed; control characters (terminal escapes, NUL) are dropped on the way in."""
+        return self.save_answer_checked(inspection_id, item_id, **changes)[0]
+
+    def save_answer_checked(
+        self, inspection_id: int, item_id: str, **changes: object
+    ) -> tuple[Answer, list[tuple[str, list[str]]]]:
+        """Save, and say which fields someone else changed since this person read the answers: those are kept
+        both ways as conflicts (settled with `tenken conflicts` or the home screen's c), as (field, their names)."""
         from tui.textsafe import strip_controls
 
         clean = {k: strip_controls(v) if isinstance(v, str) else v for k, v in changes.items()}
-        return self.store.save_answer(inspection_id, item_id, clean)
+        seen = self._seen.get((inspection_id, item_id))
+        clashes: list[tuple[str, list[str]]] = []
+        written: dict[str, str] = {}
+        answer = self.store.save_answer(inspection_id, item_id, clean, seen=seen, conflicts=clashes, written=written)
+        if seen is not None:  # this person has now seen their own changes (a conflict stays until it is settled)
+            self._seen[(inspection_id, item_id)] = {**seen, **{f: [uid] for f, uid in written.items()}}
+        return answer, clashes
 
     # --- finalize, compare, evidence, bundles ---------------------------------------------
 
@@ -910,8 +967,9 @@ class Workspace:
         finally:
             if work is not None:
                 sealed.remove_tree(work)
-        marker = {"backup": backup.name, "file": path.name, "state": self.store.fingerprint()}
-        self.store.set_setting(UNDO_SETTING, json.dumps(marker, ensure_ascii=False))
+        if backup is not None:  # the team database has no file backup to go back to
+            marker = {"backup": backup.name, "file": path.name, "state": self.store.fingerprint()}
+            self.store.set_setting(UNDO_SETTING, json.dumps(marker, ensure_ascii=False))
         return result
 
     def import_undo_point(self) -> tuple[Path, str]:

@@ -2,6 +2,8 @@
 
     python tests/bench/run.py            full sizes, figures compared with the bars in design.md
     python tests/bench/run.py --smoke    small sizes, few repeats, no bars (CI runs this)
+    python tests/bench/run.py --only pg-concurrency    10 writers on PostgreSQL (TENKEN_TEST_PG_URL) and on SQLite
+    python tests/bench/run.py --only merge       two laptops' 5,000 changes each merged, time and memory
     python tests/bench/run.py --only terminal    only what a user sees in a real terminal (start-up, typing in
                                                  search, PgDn in an inspection); --only terminal-startup etc. for one
 
@@ -53,6 +55,9 @@ BARS = {
     "natural_sentence_p95_ms": ("<=", 20.0),
     "search_index_build_s": ("<=", 5.0),
     "bundle_import_peak_rss_mb": ("<=", 200.0),
+    "merge_s": ("<=", 1.0),
+    "pg_lost_updates": ("<=", 0),
+    "pg_conflicts_unreported": ("<=", 0),
 }
 JVCEA_BOOKS = ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment")
 
@@ -731,6 +736,184 @@ def bench_bundle(root: Path, megabytes: int) -> dict:
     return figures
 
 
+CONCURRENT_WRITER = """
+import json, os, sys, time
+from pathlib import Path
+sys.path.insert(0, os.environ["TENKEN_REPO"])
+from tui.workspace import StoreError, Workspace
+home, url, inspection, tag, saves = sys.argv[1], sys.argv[2] or None, int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+items = json.loads(sys.argv[6])
+ws = Workspace(Path(home), url)
+out = []
+for k in range(saves):
+    item = items[(k * 7 + len(tag)) % len(items)]
+    ws.answers(inspection)  # look, then save: what a person does
+    t = time.perf_counter()
+    try:
+        _a, clashes = ws.save_answer_checked(inspection, item, note=f"{tag}-{k}")
+    except StoreError:  # "busy in another tenken": the person is told and nothing is saved
+        out.append([item, f"{tag}-{k}", None, (time.perf_counter() - t) * 1000])
+        continue
+    out.append([item, f"{tag}-{k}", bool(clashes), (time.perf_counter() - t) * 1000])
+ws.close()
+print(json.dumps(out))
+"""
+
+
+def pg_admin_url() -> str:
+    return os.environ.get("TENKEN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _concurrent_run(root: Path, label: str, url: str | None, writers: int, saves: int) -> dict:
+    """`writers` processes, each its own tenken (own connection, own session), `saves` saves each to a few shared
+    items; then the history is checked: every save is there, and every save that overlapped a change its writer
+    had not seen was reported as a conflict (else it would be a lost update)."""
+    from tui.demo import create_demo
+    from tui.workspace import Workspace
+
+    main_dir = root / f"{label}-main"
+    ws = Workspace(main_dir, url)
+    info, _ = create_demo(ws)
+    items = [i for i, _s, _l in ws.store.inspection_items(info.id)][:5]  # overlapping: ten writers, five items
+    script = root / "writer.py"
+    script.write_text(CONCURRENT_WRITER)
+    env = {**os.environ, "TENKEN_REPO": str(REPO)}
+    started = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(script),
+                str(root / f"{label}-w{n}") if url else str(main_dir),
+                url or "",
+                str(info.id),
+                f"w{n}",
+                str(saves),
+                json.dumps(items),
+            ],
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        for n in range(writers)
+    ]
+    results = []
+    try:
+        for p in procs:
+            out, _ = p.communicate(timeout=3600)
+            if p.returncode != 0:
+                raise RuntimeError(f"a writer failed ({label})")
+            results.extend(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for p in procs:  # never leave a writer running behind a failed run
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    wall = time.perf_counter() - started
+    every = [c for c in ws.store.changes(info.id) if c.field == "note" and c.item_id in items]  # in the order written
+    ws.close()
+    by_value = {(c.item_id, c.value): c for c in every}
+    refused = [r for r in results if r[2] is None]  # told "busy, try again": not saved, and not claimed to be
+    results = [r for r in results if r[2] is not None]
+    missing = [r for r in results if (r[0], r[1]) not in by_value]
+    ancestors: dict[str, set[str]] = {}
+    earlier: dict[str, list[str]] = {}
+    overlapping = set()
+    for c in every:
+        ancestors[c.uid] = set(c.parents).union(*(ancestors.get(p, set()) for p in c.parents))
+        seen_before = earlier.setdefault(c.item_id, [])
+        if any(e not in ancestors[c.uid] for e in seen_before):
+            overlapping.add((c.item_id, c.value))
+        seen_before.append(c.uid)
+    reported = {(r[0], r[1]) for r in results if r[2]}
+    times = [r[3] for r in results]
+    return {
+        f"{label}_saves": len(results),
+        f"{label}_refused_busy": len(refused),
+        f"{label}_lost_updates": len(missing) + len(overlapping - reported),
+        f"{label}_overlapping_changes": len(overlapping),
+        f"{label}_conflicts_reported": len(reported),
+        f"{label}_conflicts_unreported": len(overlapping - reported),
+        f"{label}_save_p95_ms": round(percentile(times, 0.95), 2),
+        f"{label}_save_median_ms": round(statistics.median(times), 2),
+        f"{label}_wall_s": round(wall, 1),
+    }
+
+
+def bench_pg_concurrency(root: Path, writers: int, saves: int) -> dict:
+    """Ten writers on PostgreSQL against the same on one SQLite data folder (the baseline), in the same run."""
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg2
+
+    admin_url = pg_admin_url()
+    try:
+        admin = psycopg2.connect(admin_url, connect_timeout=3)
+    except psycopg2.Error:
+        if os.environ.get("TENKEN_TEST_PG") == "required":
+            raise
+        return {"pg_skipped": "no PostgreSQL server at " + admin_url}
+    admin.autocommit = True
+    name = f"tenken_bench_{uuid.uuid4().hex[:10]}"
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(admin_url)
+    url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+    try:
+        figures = {"pg_writers": writers, "pg_saves_per_writer": saves}
+        figures.update(_concurrent_run(root, "pg", url, writers, saves))
+        figures.update(_concurrent_run(root, "sqlite", None, writers, saves))
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    return figures
+
+
+def bench_merge(root: Path, changes: int) -> dict:
+    """Two laptops change the same inspection `changes` times each (overlapping items and fields), then one imports
+    the other's bundle: the merge's time and its peak memory (tracemalloc), against reading the bundle alone."""
+    import tracemalloc
+
+    from tui.demo import create_demo
+    from tui.store.bundle import read_bundle
+    from tui.workspace import Workspace
+
+    a = Workspace(root / "merge-a")
+    info, _ = create_demo(a)
+    a.export_bundle(info.id, root / "start.tenken")
+    b = Workspace(root / "merge-b")
+    copy = b.import_bundle(root / "start.tenken").inspection_id
+    items = [i for i, _s, _l in a.store.inspection_items(info.id)]
+    fields = ("note", "owner", "finding", "remediation")
+    for ws, iid, tag in ((a, info.id, "A"), (b, copy, "B")):
+        with ws.store.db.atomic():  # one transaction: the set-up, not the figure
+            for n in range(changes):
+                ws.save_answer(iid, items[n % len(items)], **{fields[(n // len(items)) % len(fields)]: f"{tag}{n}"})
+    b.export_bundle(copy, root / "b.tenken")
+    b.close()
+    t = time.perf_counter()
+    read_bundle(root / "b.tenken")
+    read_s = time.perf_counter() - t
+    tracemalloc.start()
+    t = time.perf_counter()
+    result = a.import_bundle(root / "b.tenken")
+    merge_s = time.perf_counter() - t
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    conflicts = len(a.conflicts(info.id))
+    a.close()
+    return {
+        "merge_changes_each": changes,
+        "merge_s": round(merge_s, 3),
+        "merge_read_bundle_s": round(read_s, 3),
+        "merge_peak_traced_mb": round(peak / (1 << 20), 1),
+        "merge_conflicts": conflicts,
+        "merge_conflicts_reported": len(result.conflicts),
+    }
+
+
 TERMINAL = ("terminal-startup", "terminal-search", "terminal-pgdn")
 
 
@@ -739,13 +922,25 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="small sizes, no bars (for CI)")
     parser.add_argument(
         "--only",
-        choices=("startup", "search", "save", "export", "list", "bundle", "terminal", *TERMINAL),
+        choices=(
+            "startup",
+            "search",
+            "save",
+            "export",
+            "list",
+            "bundle",
+            "merge",
+            "pg-concurrency",
+            "terminal",
+            *TERMINAL,
+        ),
         action="append",
         help="run only these benchmarks (repeatable; terminal = the three terminal-* ones); bars are checked for "
         "what ran",
     )
     args = parser.parse_args()
-    run = set(args.only or ("startup", "search", "save", "export", "list", "bundle", "terminal"))
+    everything = ("startup", "search", "save", "export", "list", "bundle", "merge", "pg-concurrency", "terminal")
+    run = set(args.only or everything)
     if "terminal" in run:
         run |= set(TERMINAL)
     figures: dict[str, object] = {"mode": "smoke" if args.smoke else "full", "python": sys.version.split()[0]}
@@ -770,6 +965,10 @@ def main() -> int:
             figures.update(bench_list(root, 10 if args.smoke else 200, 2 if args.smoke else 10))
         if "bundle" in run:
             figures.update(bench_bundle(root, 8 if args.smoke else 100))
+        if "merge" in run:
+            figures.update(bench_merge(root, 200 if args.smoke else 5000))
+        if "pg-concurrency" in run:
+            figures.update(bench_pg_concurrency(root, 3 if args.smoke else 10, 15 if args.smoke else 1000))
     if not args.smoke:
         failed = []
         for key, (op, bar) in BARS.items():

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -96,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"tenken {__version__}")
     p.add_argument("--data-dir", metavar="DIR", help=_("where the database lives (also TENKEN_HOME)"))
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help=_("the shared team database, postgresql://user@host/db (also TENKEN_DB); passwords: ~/.pgpass"),
+    )
     sub = p.add_subparsers(
         dest="command",
         metavar="COMMAND",
@@ -288,14 +294,37 @@ def build_parser() -> argparse.ArgumentParser:
     from tui.cli import team as team_cli
 
     team_cli.add_parsers(sub)
+    team_cli.add_db_parsers(sub)
     return p
+
+
+def database_url(args: argparse.Namespace) -> str | None:
+    """The team database asked for with --db or TENKEN_DB (None: the data folder's own database)."""
+    url = getattr(args, "db", None) or os.environ.get("TENKEN_DB") or None
+    if url is None:
+        return None
+    from tui.workspace import is_team_url, mask_url
+
+    if not is_team_url(url):
+        raise UsageError(
+            _("--db takes a PostgreSQL URL such as postgresql://user@host/tenken, not {url}.").format(url=mask_url(url))
+        )
+    if mask_url(url) != url and getattr(args, "db", None):
+        print(
+            _(
+                "tenken: warning: a password on the command line stays in the shell history; "
+                "put it in ~/.pgpass instead (or let tenken ask for it)."
+            ),
+            file=sys.stderr,
+        )
+    return url
 
 
 def _workspace(args: argparse.Namespace):
     from tui.paths import user_data_dir
     from tui.workspace import Workspace
 
-    ws = Workspace(user_data_dir(args.data_dir))
+    ws = Workspace(user_data_dir(args.data_dir), database_url(args))
     ws.apply_language()
     return ws
 
@@ -954,6 +983,7 @@ COMMANDS = {
     "portfolio": cmd_planning,
     "oscal": cmd_planning,
     "person": cmd_team,
+    "db": cmd_team,
     "conflicts": cmd_team,
     None: cmd_tui,
     "demo": cmd_demo,
@@ -1031,7 +1061,7 @@ def _main(argv: list[str]) -> int:
     args = None
     try:
         # Plain `tenken` opens the TUI: no parser to build (it is the launch people wait for).
-        args = argparse.Namespace(command=None, data_dir=None) if not argv else build_parser().parse_args(argv)
+        args = argparse.Namespace(command=None, data_dir=None, db=None) if not argv else build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"tenken: {printable(str(exc))}", file=sys.stderr)

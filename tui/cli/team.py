@@ -5,6 +5,8 @@
     tenken person use NAME
     tenken conflicts list [INSPECTION] [--json]
     tenken conflicts resolve INSPECTION ITEM FIELD (--pick N | --value TEXT)
+    tenken [--db URL | --data-dir DIR] db migrate      (also: tenken db migrate --db URL)
+    tenken db copy SRC DST
 
 Registered by tui/cli/main.py; errors follow its rules (one sentence, exit 1 for bad input, 2 for bad usage).
 """
@@ -43,6 +45,46 @@ def add_parsers(sub) -> None:
     pick = a.add_mutually_exclusive_group(required=True)
     pick.add_argument("--pick", type=int, metavar="N", help=_("keep value N as `tenken conflicts list` numbers them"))
     pick.add_argument("--value", metavar="TEXT", help=_("a value of your own"))
+
+
+def add_db_parsers(sub) -> None:
+    s = sub.add_parser("db", help=_("the shared team database on PostgreSQL: migrate, copy"))
+    actions = s.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    a = actions.add_parser(
+        "migrate", help=_("bring the database (--db, TENKEN_DB or the data folder) to this tenken's schema")
+    )
+    a.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # as after `tenken`
+    a = actions.add_parser("copy", help=_("copy a whole data set between a data folder and PostgreSQL"))
+    a.add_argument("source", metavar="SRC", help=_("a data folder or a postgresql:// URL"))
+    a.add_argument("destination", metavar="DST", help=_("an empty database: a data folder or a postgresql:// URL"))
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from tui.cli.main import database_url
+    from tui.paths import user_data_dir
+    from tui.workspace import copy_database, migrate_database
+
+    if args.db_command == "migrate":
+        target = database_url(args) or str(user_data_dir(args.data_dir))
+        name, version = migrate_database(target)
+        print(_("{name} has schema {version}, the one this tenken uses.").format(name=name, version=version))
+        return 0
+    counts = copy_database(args.source, args.destination)
+    print(
+        _(
+            "Copied {firms} firms, {inspections} inspections, {answers} answers with {changes} change rows, "
+            "{people} people and {trainees} trainees with {attempts} attempts."
+        ).format(
+            firms=counts.get("firm", 0),
+            inspections=counts.get("inspection", 0),
+            answers=counts.get("answer", 0),
+            changes=counts.get("answer_history", 0),
+            people=counts.get("person", 0),
+            trainees=counts.get("trainee", 0),
+            attempts=counts.get("attempt", 0),
+        )
+    )
+    return 0
 
 
 def _ws(args: argparse.Namespace):
@@ -127,4 +169,4 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         ws.close()
 
 
-COMMANDS = {"person": cmd_person, "conflicts": cmd_conflicts}
+COMMANDS = {"db": cmd_db, "person": cmd_person, "conflicts": cmd_conflicts}

@@ -21,6 +21,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 
 from tui.domain.corpus import article_label
 from tui.domain.inspection import (
+    FIELD_LABELS,
     FILTER_LABELS,
     RISK_LABELS,
     RISKS,
@@ -400,7 +401,7 @@ class InspectionScreen(TenkenScreen):
 
     def save(self, item_id: str, changes: dict[str, object]) -> bool:
         try:
-            answer = self.tenken.ws.save_answer(self.inspection_id, item_id, **changes)
+            answer, clashes = self.tenken.ws.save_answer_checked(self.inspection_id, item_id, **changes)
         except AnswerRejected as exc:
             self.notify(str(exc), severity="warning")
             if item_id == self.current and not self._closing:
@@ -413,6 +414,19 @@ class InspectionScreen(TenkenScreen):
             return False
         old = self.answers.get(item_id, Answer(item_id))
         self.answers[item_id] = answer
+        for field_name, others in clashes:
+            self.notify(
+                _(
+                    "{who} changed {field} of {item} meanwhile: both values are kept as a conflict; "
+                    "settle it with c on the home screen."
+                ).format(
+                    who=", ".join(others) or _("someone else"),
+                    field=_(FIELD_LABELS.get(field_name, field_name)),
+                    item=self.placed[item_id].number if item_id in self.placed else item_id,
+                ),
+                severity="warning",
+                timeout=15,
+            )
         if self._closing:
             return True
         if old.status != answer.status and self.info is not None:

@@ -386,9 +386,27 @@ def _answer_values(a: Answer) -> dict:
 
 
 def _insert(model, rows: list[dict]) -> None:
-    """Insert in chunks: SQLite refuses a statement with more than a few hundred variables on some builds."""
-    for start in range(0, len(rows), INSERT_CHUNK):
-        model.insert_many(rows[start : start + INSERT_CHUNK]).execute()
+    """Insert many rows with one prepared statement (executemany): peewee's insert_many builds the SQL text value
+    by value, which dominated a merge of thousands of change rows. Defaults and value conversion as peewee's."""
+    if not rows:
+        return
+    meta = model._meta
+    given = {k for r in rows for k in r}
+    fields = [f for f in meta.sorted_fields if f.name in given or (f.default is not None and not f.primary_key)]
+    db = meta.database
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join([db.param] * len(fields))
+    sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'  # names from the models
+
+    def value(field, row: dict):
+        if field.name in row:
+            return field.db_value(row[field.name])
+        return field.db_value(field.default() if callable(field.default) else field.default)
+
+    params = [tuple(value(f, r) for f in fields) for r in rows]
+    cursor = db.cursor()
+    for start in range(0, len(params), INSERT_CHUNK * 10):
+        cursor.executemany(sql, params[start : start + INSERT_CHUNK * 10])
 
 
 def _incoming_changes(inspection_uid: str, parts) -> list[Change]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import os
 import sqlite3
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.i18n import _
 from tui.paths import DB_FILENAME, ensure_private_dir
@@ -218,7 +220,7 @@ def is_database_error(exc: BaseException) -> bool:
     if isinstance(exc, sqlite3.DatabaseError):
         return True
     peewee = sys.modules.get("peewee")
-    return peewee is not None and isinstance(exc, peewee.DatabaseError)
+    return peewee is not None and isinstance(exc, (peewee.DatabaseError, peewee.InterfaceError))
 
 
 def _opening_failed(exc: Exception, db_path: Path) -> StoreError | None:
@@ -291,7 +293,54 @@ def open_database(data_dir: Path) -> sqlite3.Connection:
     return conn
 
 
+#: The PostgreSQL drivers peewee would import along with itself; kept out until a PostgreSQL URL is given.
+PG_DRIVERS = ("psycopg2", "psycopg", "psycopg2cffi")
+
+
+@contextlib.contextmanager
+def without_pg_drivers() -> Iterator[None]:
+    """While inside, `import psycopg2` (and the other PostgreSQL drivers not loaded yet) fails, so peewee and
+    playhouse, which import any driver they find, load without one."""
+    blocked = [name for name in PG_DRIVERS if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
+
+
+def load_peewee() -> None:
+    """Import peewee without the PostgreSQL drivers (a SQLite session never needs one); `arm_postgresql` loads them
+    when a PostgreSQL URL is given."""
+    if "peewee" in sys.modules:
+        return
+    with without_pg_drivers():
+        import peewee  # noqa: F401
+
+
+def arm_postgresql() -> None:
+    """Load psycopg2 and hand it to peewee (which may have been imported without it by `load_peewee`)."""
+    import psycopg2
+    from psycopg2 import extensions
+    from psycopg2.extras import Json, register_uuid
+
+    peewee: Any = importlib.import_module("peewee")  # its driver globals, set here when load_peewee kept them out
+    if peewee.psycopg2 is None:
+        register_uuid()
+        peewee.psycopg2 = psycopg2
+        peewee.pg_extensions = extensions
+        peewee.Json_pg2 = Json
+        adapter = peewee.Psycopg2Adapter
+        adapter.txn_idle = extensions.TRANSACTION_STATUS_IDLE
+        adapter.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
+        adapter.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
+
+
 def _orm_database(db_path: Path) -> SqliteDatabase:
+    load_peewee()
     from peewee import SqliteDatabase
 
     db = SqliteDatabase(str(db_path), pragmas=PRAGMAS, lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
@@ -330,11 +379,34 @@ def _migrate(db: SqliteDatabase, data_dir: Path, version: int) -> None:
         db.execute_sql("PRAGMA foreign_keys = ON")
 
 
-def open_store(data_dir: Path):
-    """The store of `data_dir`, holding the folder's shared lock until it is closed (see tui.store.lock)."""
+def open_team_store(data_dir: Path, url: str, migrate: bool = False):
+    """The store of the shared team database at `url` (PostgreSQL, tui.store.pg); `data_dir` keeps this person's
+    own settings, evidence files and logs. No folder lock: the server's transactions and row locks do that."""
+    from tui.store import pg
+    from tui.store.repo import Store
+
+    _ensure_dir(data_dir)
+    db = pg.connect(url)
+    try:
+        pg.prepare(db, url, migrate=migrate)
+    except Exception as exc:
+        db.close()
+        if not is_database_error(exc):
+            raise
+        raise StoreError(
+            _("Cannot use the team database {url} ({reason}).").format(url=pg.mask(url), reason=pg._reason(exc))
+        ) from None
+    return Store(None, data_dir / DB_FILENAME, orm=db, team_url=pg.mask(url))
+
+
+def open_store(data_dir: Path, url: str | None = None):
+    """The store of `data_dir`, holding the folder's shared lock until it is closed (see tui.store.lock); with a
+    PostgreSQL `url`, the shared team database instead (`open_team_store`)."""
     from tui.store.lock import FolderLock, LockBusy, busy_message
     from tui.store.repo import Store
 
+    if url:
+        return open_team_store(data_dir, url)
     _ensure_dir(data_dir)
     try:
         lock = FolderLock(data_dir).acquire()

@@ -1,13 +1,23 @@
-"""Numbered schema migrations. The schema version lives in PRAGMA user_version.
+"""Numbered schema migrations. The schema version lives in PRAGMA user_version (SQLite) or in the table
+tenken_schema (PostgreSQL, the shared team database: tui.store.pg).
 
 Each step is written against the schema as it stood then, never against today's models, so an old
-database upgrades through exactly the steps it missed. A backup is taken before any step runs.
+database upgrades through exactly the steps it missed. A backup is taken before any step runs (SQLite).
+
+Steps 1–9 are SQLite's own; a team database on PostgreSQL starts from the schema of v9 (tui.store.pg.BASELINE).
+The rule for every step from v10 on: it runs on both dialects, because it runs on both. So:
+- write SQL through `run(db, sql, params)` (it turns `?` into the driver's placeholder) or peewee's query builder;
+- use the types both know: INTEGER, TEXT, VARCHAR(n), DATE, REAL only for non-money figures, and `timestamp(db)`
+  for a date and time (DATETIME on SQLite, TIMESTAMP on PostgreSQL); an id column is `id_column(db)`;
+- ALTER TABLE … ADD COLUMN with a constant DEFAULT, CREATE TABLE / CREATE [UNIQUE] INDEX are portable; no PRAGMA,
+  no table rebuilds; a trigger needs one version per dialect (`is_postgres(db)`);
+- the test `test_pg_schema_matches_sqlite` (tests/test_team_db.py) compares the two schemas after all steps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from peewee import SqliteDatabase
@@ -53,8 +63,11 @@ def _v2(db: SqliteDatabase) -> None:
     Plain ALTER TABLE ADD COLUMN: a table rebuild (as playhouse's add_not_null does) would drop the table,
     and a DROP with foreign keys on cascades into the answers.
     """
-    from peewee import DateField
-    from playhouse.migrate import SqliteMigrator, migrate  # only when an old database is upgraded
+    from tui.store.db import without_pg_drivers
+
+    with without_pg_drivers():  # playhouse imports any PostgreSQL driver it finds; SQLite needs none
+        from peewee import DateField
+        from playhouse.migrate import SqliteMigrator, migrate  # only when an old database is upgraded
 
     migrator = SqliteMigrator(db)
     migrate(migrator.add_column("inspection", "submitted_on", DateField(null=True)))
@@ -230,3 +243,29 @@ def _v9(db: SqliteDatabase) -> None:
 
 MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)
+PG_BASELINE_VERSION = 9  # a new team database on PostgreSQL starts with the schema of v9 (tui.store.pg.BASELINE)
+
+
+def migrations_from(version: int) -> list[tuple[int, Callable[[Any], None]]]:
+    """The steps after `version`, numbered (PostgreSQL: never before its baseline)."""
+    return [(n, MIGRATIONS[n - 1]) for n in range(max(version, 0) + 1, SCHEMA_VERSION + 1)]
+
+
+# --- helpers for steps that run on both dialects (v10 on) ----------------------------------------------------
+
+
+def is_postgres(db: Any) -> bool:
+    return type(db).__name__.startswith("Postgres")
+
+
+def run(db: Any, sql: str, params: tuple | list = ()) -> Any:
+    """Execute one statement written with `?` placeholders on either dialect."""
+    return db.execute_sql(sql.replace("?", db.param) if db.param != "?" else sql, params)
+
+
+def timestamp(db: Any) -> str:
+    return "TIMESTAMP" if is_postgres(db) else "DATETIME"
+
+
+def id_column(db: Any) -> str:
+    return "id SERIAL PRIMARY KEY" if is_postgres(db) else "id INTEGER NOT NULL PRIMARY KEY"

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import (
+from tui.store.db import load_peewee
+
+load_peewee()  # without the PostgreSQL drivers, which only a PostgreSQL URL loads (tui.store.pg)
+
+from peewee import (  # noqa: E402
     AutoField,
     CharField,
     DateField,

@@ -59,7 +59,8 @@ class PlanningStore:
         self.store = store
 
     def _execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        return list(self.store.db.execute_sql(sql, params).fetchall())
+        cursor = self.store.db.execute_sql(self.store.sql(sql), params)
+        return list(cursor.fetchall()) if cursor.description is not None else []  # an INSERT returns no rows
 
     # --- remediation progress ---------------------------------------------------------------
 
@@ -141,8 +142,13 @@ class PlanningStore:
         with guarded(_("carry the open problems over")), self.store.db.atomic():
             for row in rows:
                 self._execute(
-                    "INSERT OR REPLACE INTO carryover (inspection_id, item_id, from_inspection_id, from_title, "
-                    "status, finding, remediation, owner, target_date, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO carryover (inspection_id, item_id, from_inspection_id, from_title, "
+                    "status, finding, remediation, owner, target_date, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (inspection_id, item_id) DO UPDATE SET "
+                    "from_inspection_id = excluded.from_inspection_id, from_title = excluded.from_title, "
+                    "status = excluded.status, finding = excluded.finding, "
+                    "remediation = excluded.remediation, owner = excluded.owner, target_date = excluded.target_date, "
+                    "state = excluded.state",
                     row,
                 )
         return len(rows)

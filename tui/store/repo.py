@@ -8,7 +8,7 @@ import getpass
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -53,6 +53,18 @@ def _is_disk_full(exc: BaseException) -> bool:
     return False
 
 
+def _is_busy(exc: BaseException) -> bool:
+    """SQLite's lock, or PostgreSQL's serialization failure, deadlock or lock timeout."""
+    text = str(exc).lower()
+    code = getattr(exc, "pgcode", None) or getattr(getattr(exc, "orig", None), "pgcode", None)
+    return "locked" in text or "busy" in text or code in ("40001", "40P01", "55P03")
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "server closed the connection" in text or "could not connect" in text or "connection refused" in text
+
+
 def os_login() -> str:
     try:
         return getpass.getuser()
@@ -83,7 +95,13 @@ def guarded(action: str) -> Iterator[None]:
                     "everything saved before is safe."
                 ).format(action=action)
             ) from None
-        if any("locked" in str(e).lower() or "busy" in str(e).lower() for e in _chain(exc)):
+        if any(_is_unreachable(e) for e in _chain(exc)):
+            raise StoreError(
+                _("Could not {action}: the team database cannot be reached. Check the network and try again.").format(
+                    action=action
+                )
+            ) from None
+        if any(_is_busy(e) for e in _chain(exc)):
             raise StoreError(
                 _("Could not {action}: the database is busy in another tenken. Try again in a moment.").format(
                     action=action
@@ -101,6 +119,23 @@ def _json_evidence(evidence: Sequence[Evidence]) -> str:
     from tui.domain.merge import evidence_json
 
     return evidence_json(evidence)
+
+
+#: Settings that belong to one person on one machine: on the team database they stay in the data folder.
+LOCAL_SETTINGS = (
+    "language",
+    "theme",
+    "user_name",
+    "device_id",
+    "hlc_last",
+    "person.login.",
+    "last_item.",
+    "bundle_undo",
+)
+
+
+def _local_key(key: str) -> bool:
+    return any(key == k or (k.endswith(".") and key.startswith(k)) for k in LOCAL_SETTINGS)
 
 
 def _answer(row: m.Answer) -> Answer:
@@ -136,26 +171,38 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value[:10]) if value else None
+def _date(value: object) -> dt.date | None:
+    """A date as SQLite (text) or PostgreSQL (a date) gives it."""
+    if not value:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
-def _datetime(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
+def _datetime(value: object) -> dt.datetime | None:
+    if not value:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
 
 
 #: Inspections with their progress (one row each), newest first; `{where}` is empty or filters on the id.
 _INSPECTIONS_SQL = """
 SELECT i.id, i.firm_id, f.name, i.title, i.templates, i.received_on, i.due_on, i.created_at, i.finalized_at,
        i.finalized_by, i.revision, i.submitted_on, i.addressee,
-       COUNT(a.id), SUM(a.status != 'unanswered'), SUM(a.status IN ('partial', 'noncompliant')),
+       COUNT(a.id), SUM(CASE WHEN a.status != 'unanswered' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN a.status IN ('partial', 'noncompliant') THEN 1 ELSE 0 END),
        i.open_points, i.content_sha256
 FROM inspection AS i
 JOIN firm AS f ON f.id = i.firm_id
 LEFT OUTER JOIN inspection_item AS ii ON ii.inspection_id = i.id
 LEFT OUTER JOIN answer AS a ON a.inspection_id = i.id AND a.item_id = ii.item_id
 WHERE i.deleted_at IS NULL AND f.deleted_at IS NULL {where}
-GROUP BY i.id
+GROUP BY i.id, f.id
 ORDER BY i.received_on DESC, i.id DESC
 """
 
@@ -168,13 +215,21 @@ class Store:
     The models are bound to this store's database once, when it is first used (`bind`).
     """
 
-    def __init__(self, conn: sqlite3.Connection, db_path: Path):
+    def __init__(
+        self, conn: sqlite3.Connection | None, db_path: Path, orm: Any = None, team_url: str | None = None
+    ) -> None:
         self._conn: sqlite3.Connection | None = conn  # opened and checked by open_database; autocommit, reads only
-        self._orm: SqliteDatabase | None = None
+        self._orm: SqliteDatabase | None = orm  # given at once for the team database (tui.store.pg)
         self._lock = threading.Lock()
         self.db_path = db_path
         self.data_dir = db_path.parent
         self.folder_lock: Any = None  # the data folder's lock while this store is open (set by open_store)
+        #: the team database on PostgreSQL (its URL, password masked), or None for the data folder's SQLite file
+        self.team_url: str | None = team_url
+        self._clock: Any = None  # the team database: this session's HLC, kept in memory
+        self._session = new_uid()[:4]
+        self._device = ""  # the team database: this session's device id, once made
+        self._open = True
 
     @property
     def db(self) -> SqliteDatabase:
@@ -218,7 +273,16 @@ class Store:
             if orm is None:
                 assert self._conn is not None, "read from a closed Store"
                 return self._conn.execute(sql, params).fetchall()
-        return orm.execute_sql(sql, params).fetchall()
+        return orm.execute_sql(self.sql(sql), params).fetchall()
+
+    def sql(self, text: str) -> str:
+        """SQL written with `?` placeholders, for this database's driver (PostgreSQL's is `%s`)."""
+        return text.replace("?", "%s") if self.team_url is not None else text
+
+    @property
+    def team(self) -> bool:
+        """True on the shared team database (PostgreSQL)."""
+        return self.team_url is not None
 
     def _live(self) -> sqlite3.Connection:
         """The start-up connection, while the store is open."""
@@ -226,10 +290,13 @@ class Store:
             raise StoreError(_("The database is already closed."))
         return self._conn
 
-    def backup(self, reason: str) -> Path:
-        """A consistent copy of the database in the backups folder, named after `reason`."""
+    def backup(self, reason: str) -> Path | None:
+        """A consistent copy of the database in the backups folder, named after `reason`; None on the team
+        database, which its server backs up (tenken has no file to copy)."""
         from tui.store.db import backup_database
 
+        if self.team:
+            return None
         with guarded(_("keep a backup")), self._lock:
             return backup_database(self._live(), self.data_dir, reason)
 
@@ -238,6 +305,14 @@ class Store:
         import hashlib
 
         digest = hashlib.sha256()
+        if self.team:
+            from tui.store.pg import TABLES
+
+            with guarded(_("read the database")):
+                for table in TABLES[1:]:
+                    for row in self.db.execute_sql(f"SELECT * FROM {table} ORDER BY id").fetchall():
+                        digest.update(repr((table, *row)).encode("utf-8", "surrogatepass"))
+            return digest.hexdigest()
         with guarded(_("read the database")), self._lock:
             for line in self._live().iterdump():
                 if not line.startswith('INSERT INTO "setting"'):
@@ -246,6 +321,13 @@ class Store:
 
     def close(self) -> None:
         """Close the database, first keeping today's backup if there is none yet."""
+        if self.team:
+            if self._open:
+                self._open = False
+                with self._lock, contextlib.suppress(Exception):
+                    if self._orm is not None:
+                        self._orm.close()
+            return
         if self._conn is None:
             return
         from tui.store.db import daily_backup
@@ -264,14 +346,62 @@ class Store:
     # --- settings ---------------------------------------------------------------------------
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
+        if self.team and _local_key(key):
+            return self._local_settings().get(key, default)
         with guarded(_("read the database")):
             rows = self._read("SELECT value FROM setting WHERE key = ?", (key,))
         return rows[0][0] if rows else default
 
     def set_setting(self, key: str, value: str) -> None:
-        m = self.models
+        if self.team and _local_key(key):
+            self._save_local_setting(key, value)
+            return
         with guarded(_("save the setting")), self.db.atomic():
-            m.Setting.insert(key=key, value=value).on_conflict_replace().execute()
+            self._put_setting(key, value)
+
+    def _put_setting(self, key: str, value: str) -> None:
+        """Insert or replace one setting (inside the caller's transaction); portable upsert."""
+        m = self.models
+        m.Setting.insert(key=key, value=value).on_conflict(
+            conflict_target=[m.Setting.key], update={m.Setting.value: value}
+        ).execute()
+
+    def _local_settings_file(self) -> Path:
+        import hashlib
+
+        tag = hashlib.sha256((self.team_url or "").encode()).hexdigest()[:12]
+        return self.data_dir / f"team-{tag}.json"
+
+    def _local_settings(self) -> dict[str, str]:
+        """Settings of this person on this machine for the team database (language, who is typing, undo point):
+        kept in the data folder, never shared with the team."""
+        try:
+            found = json.loads(self._local_settings_file().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+    def _save_local_setting(self, key: str, value: str) -> None:
+        import os
+
+        from tui.paths import ensure_private_dir
+
+        with self._lock:
+            found = self._local_settings()
+            found[key] = value
+            path = self._local_settings_file()
+            try:
+                ensure_private_dir(path.parent)
+                tmp = path.with_suffix(f".{self._session}.tmp")
+                tmp.write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
+                os.chmod(tmp, 0o600)
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise StoreError(
+                    _("Could not {action}: {reason}. Everything saved before is safe.").format(
+                        action=_("save the setting"), reason=exc.strerror or exc
+                    )
+                ) from None
 
     def user_name(self) -> str:
         """Who is making changes: the person chosen for this OS login, else the configured name, else the login."""
@@ -308,44 +438,63 @@ class Store:
         self.set_setting(f"person.login.{login or os_login()}", person_uid)
 
     def device_id(self) -> str:
-        """This database's device id, made once (names the device in every change row)."""
+        """This database's device id, made once (names the device in every change row). On the team database every
+        session is a device of its own: this machine's id (kept in the data folder) and a session tag."""
+        if self.team and self._device:
+            return self._device
         found = self.get_setting("device_id")
-        if found:
-            return found
-        import uuid
+        if not found:
+            import uuid
 
-        device = uuid.uuid4().hex[:12]
-        self.set_setting("device_id", device)
-        return device
+            found = uuid.uuid4().hex[:12]
+            self.set_setting("device_id", found)
+        if self.team:
+            self._device = f"{found}-{self._session}"
+            return self._device
+        return found
+
+    def _team_clock(self) -> Any:
+        from tui.domain.sync import HLC, Clock
+
+        if self._clock is None:
+            self._clock = Clock(self.device_id(), HLC(0, 0, ""))
+        return self._clock
 
     def _tick(self) -> str:
         """The next HLC stamp of this device (inside the caller's transaction)."""
-        m = self.models
         import time
 
         from tui.domain.sync import HLC, Clock
 
+        if self.team:
+            with self._lock:
+                return str(self._team_clock().tick(int(time.time() * 1000)).text())
         last = self.get_setting("hlc_last")
         clock = Clock(self.device_id(), HLC.parse(last) if last else HLC(0, 0, ""))
         stamp = clock.tick(int(time.time() * 1000)).text()
-        m.Setting.insert(key="hlc_last", value=stamp).on_conflict_replace().execute()
+        self._put_setting("hlc_last", stamp)
         return stamp
 
     def observe(self, stamps: list[str]) -> None:
         """Later local stamps follow every stamp received (bundle imports)."""
-        m = self.models
         import time
 
         from tui.domain.sync import HLC, Clock
 
         if not stamps:
             return
+        now = int(time.time() * 1000)
+        if self.team:
+            with self._lock:
+                clock = self._team_clock()
+                for s in stamps:
+                    clock.observe(HLC.parse(s), now)
+            return
         last = self.get_setting("hlc_last")
         clock = Clock(self.device_id(), HLC.parse(last) if last else HLC(0, 0, ""))
-        now = int(time.time() * 1000)
         for s in stamps:
             clock.observe(HLC.parse(s), now)
-        m.Setting.insert(key="hlc_last", value=clock.last.text()).on_conflict_replace().execute()
+        self._put_setting("hlc_last", clock.last.text())
 
     def field_heads(self, inspection_id: int, item_id: str) -> dict[str, list[str]]:
         """Per field of one answer: the uids of the change rows no other row replaced."""
@@ -386,20 +535,26 @@ class Store:
         from tui.domain.sync import HLC, Change
 
         insp = m.Inspection.get_by_id(inspection_id)
-        rows = m.AnswerHistory.select().where(m.AnswerHistory.inspection == inspection_id).order_by(m.AnswerHistory.id)
+        h = m.AnswerHistory
+        rows = (
+            h.select(h.uid, h.item_id, h.field, h.new, h.parents, h.hlc, h.device, h.person, h.changed_by)
+            .where(h.inspection == inspection_id)
+            .order_by(h.id)
+            .tuples()  # plain tuples: thousands of rows in a merge
+        )
         return [
             Change(
-                r.uid,
+                uid,
                 insp.uid,
-                r.item_id,
-                r.field,
-                r.new,
-                tuple(json.loads(r.parents or "[]")),
-                HLC.parse(r.hlc) if r.hlc else HLC(0, 0, r.device),
-                r.person or r.changed_by,
-                r.device,
+                item,
+                field_name,
+                new,
+                tuple(json.loads(parents or "[]")),
+                HLC.parse(hlc) if hlc else HLC(0, 0, device),
+                person or changed_by,
+                device,
             )
-            for r in rows
+            for uid, item, field_name, new, parents, hlc, device, person, changed_by in rows
         ]
 
     # --- firms ------------------------------------------------------------------------------
@@ -499,9 +654,9 @@ class Store:
                 firm_name=row[2],
                 title=row[3],
                 templates=tuple(json.loads(row[4])),
-                received_on=dt.date.fromisoformat(row[5][:10]),  # NOT NULL columns
-                due_on=dt.date.fromisoformat(row[6][:10]),
-                created_at=dt.datetime.fromisoformat(row[7]),
+                received_on=cast(dt.date, _date(row[5])),  # NOT NULL columns
+                due_on=cast(dt.date, _date(row[6])),
+                created_at=cast(dt.datetime, _datetime(row[7])),
                 finalized_at=_datetime(row[8]),
                 finalized_by=row[9],
                 revision=row[10],
@@ -705,8 +860,18 @@ class Store:
         changes: dict[str, object],
         who: str | None = None,
         resolve: bool = False,
+        seen: Mapping[str, Sequence[str]] | None = None,
+        conflicts: list[tuple[str, list[str]]] | None = None,
+        written: dict[str, str] | None = None,
     ) -> Answer:
         """Apply `changes` to one answer and record each in the history, in one durable transaction.
+
+        Optimistic concurrency: `seen` holds, per field, the change rows (uids) the person last saw. A change to a
+        field that someone else changed since is still saved, but replaces only what the person saw, so both
+        values stay as a conflict (tui.domain.sync) for a person to settle; `conflicts` receives (field, the names
+        of the others who changed it) and `written` the uid of each change row written. The answer row is locked
+        for the transaction (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock), so two saves of one answer
+        never interleave.
 
         Raises AnswerRejected for a change the rules refuse, StoreError when it cannot be saved; in both
         cases nothing is changed.
@@ -719,7 +884,10 @@ class Store:
                 raise StoreError(_("Inspection {id} does not exist.").format(id=inspection_id))
             if insp.finalized_at is not None:
                 raise StoreError(_("This inspection is finalized; reopen it as a new revision to change answers."))
-            row = m.Answer.get_or_none((m.Answer.inspection == inspection_id) & (m.Answer.item_id == item_id))
+            query = m.Answer.select().where((m.Answer.inspection == inspection_id) & (m.Answer.item_id == item_id))
+            if self.team:
+                query = query.for_update()
+            row = next(iter(query), None)
             if row is None:
                 raise StoreError(_("The item {item} is not part of this inspection.").format(item=item_id))
             current = _answer(row)
@@ -729,6 +897,7 @@ class Store:
             ordered = sorted(changes.items(), key=lambda kv: kv[0] != "justification")
             history = []
             stamp = m.now()
+            clashes: list[tuple[str, list[str]]] = []
             for name, value in ordered:
                 if name == "evidence":
                     old_text = row.evidence
@@ -744,6 +913,13 @@ class Store:
                         continue
                     setattr(row, name, value)
                 current = _answer(row)
+                parents = sorted(heads.get(name, ()))
+                if seen is not None and not resolve:
+                    saw = set(seen.get(name, ()))
+                    unseen = [h for h in parents if h not in saw]
+                    if unseen:  # someone changed this field since the person looked: keep both, as a conflict
+                        parents = sorted(saw)
+                        clashes.append((name, self._people_of(inspection_id, unseen)))
                 history.append(
                     {
                         "inspection": inspection_id,
@@ -756,7 +932,7 @@ class Store:
                         "uid": new_uid(),
                         "device": device,
                         "hlc": self._tick(),
-                        "parents": json.dumps(sorted(heads.get(name, ()))),
+                        "parents": json.dumps(parents),
                         "person": who,
                     }
                 )
@@ -764,7 +940,36 @@ class Store:
                 row.updated_at = stamp
                 row.save()
                 m.AnswerHistory.insert_many(history).execute()
+        if conflicts is not None:
+            conflicts.extend(clashes)
+        if written is not None:
+            written.update({h["field"]: h["uid"] for h in history})
         return current
+
+    def _people_of(self, inspection_id: int, uids: Sequence[str]) -> list[str]:
+        m = self.models
+        rows = m.AnswerHistory.select(m.AnswerHistory.person, m.AnswerHistory.changed_by).where(
+            (m.AnswerHistory.inspection == inspection_id) & (m.AnswerHistory.uid.in_(list(uids)))
+        )
+        return sorted({r.person or r.changed_by for r in rows})
+
+    def answer_heads(self, inspection_id: int) -> dict[str, dict[str, list[str]]]:
+        """Per item and field: the change rows no other row replaced (what a person sees when reading the answers)."""
+        m = self.models
+        rows = m.AnswerHistory.select(
+            m.AnswerHistory.uid, m.AnswerHistory.item_id, m.AnswerHistory.field, m.AnswerHistory.parents
+        ).where(m.AnswerHistory.inspection == inspection_id)
+        by_item: dict[str, dict[str, list[str]]] = {}
+        replaced: set[str] = set()
+        with guarded(_("read the answers")):
+            for r in rows.tuples():
+                uid, item, fld, parents = r
+                by_item.setdefault(item, {}).setdefault(fld, []).append(uid)
+                replaced.update(json.loads(parents or "[]"))
+        return {
+            item: {f: [u for u in uids if u not in replaced] for f, uids in fields.items()}
+            for item, fields in by_item.items()
+        }
 
     def history(self, inspection_id: int, item_id: str | None = None) -> list[HistoryEntry]:
         m = self.models

@@ -108,7 +108,7 @@ class TrainingStore:
         with guarded(_("save the trainee")), self.db.atomic():
             row = m.Trainee.create(name=name, department=department.strip(), firm=firm_id)
             if lang in LANGUAGES:
-                m.Setting.insert(key=LANG_KEY.format(id=row.id), value=lang).on_conflict_replace().execute()
+                self.store._put_setting(LANG_KEY.format(id=row.id), lang)
         return Trainee(row.id, row.name, row.department, firm_id, lang if lang in LANGUAGES else "", row.uid, row.email)
 
     def update_trainee(
@@ -184,7 +184,7 @@ class TrainingStore:
         key = LANG_KEY.format(id=trainee_id)
         with guarded(_("save the trainee")), self.db.atomic():
             if lang in LANGUAGES:
-                m.Setting.insert(key=key, value=lang).on_conflict_replace().execute()
+                self.store._put_setting(key, lang)
             else:
                 m.Setting.delete().where(m.Setting.key == key).execute()
 
