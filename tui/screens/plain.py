@@ -76,7 +76,8 @@ def _height_changes(widget: Static, content: Any) -> bool:
     from textual.visual import visualize
 
     visual = visualize(widget, content, markup=False)
-    height = visual.get_height(styles, widget.content_size.width) + styles.gutter.height
+    rules: Any = styles  # the styles are the rules map Textual itself measures the content with
+    height = visual.get_height(rules, widget.content_size.width) + styles.gutter.height
     return height != widget.size.height
 
 
