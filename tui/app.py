@@ -72,6 +72,7 @@ class TenkenApp(App[int]):
         templates and search index loaded while the user looks at the screen (a thread started earlier would
         compete with the first paint)."""
         gc.enable()
+        gc.set_threshold(10_000, 10, 10)
         self._ask_who()
         self.notify_due_reviews()
         if self.warm_corpus:
