@@ -61,10 +61,17 @@ def show_in_place(widget: Static, content: Any) -> None:
     widget alone when the new content takes as many lines, and a layout of the screen only when its height changes
     (Static.update lays the whole screen out again every time; for the panes that change at every keystroke, that
     layout was most of the time between the key and the paint)."""
-    old = widget.content
-    if type(old) is type(content) and old == content:
+    if _same(widget.content, content):
         return
     widget.update(content, layout=_height_changes(widget, content))
+
+
+def _same(old: Any, new: Any) -> bool:
+    """The same content, styles included (Rich's Text compares its text and spans only, not its own style)."""
+    if type(old) is not type(new) or old != new:
+        return False
+    keys = ("style", "justify", "overflow", "no_wrap", "end")
+    return all(getattr(old, k, None) == getattr(new, k, None) for k in keys)
 
 
 def _height_changes(widget: Static, content: Any) -> bool:
