@@ -366,3 +366,25 @@ async def test_training_records_as_evidence_of_an_item(demo, app_factory):
         await pilot.press("enter")
         await pilot.pause()
         assert screen.answers[item].evidence[-1].label.startswith("研修記録")
+
+
+async def test_search_shows_every_hit_whole(demo, app_factory):
+    """Each hit's lines are counted at the list's own width (the scroll bar's column is always kept), so no hit
+    loses its last line; the hits below the first screen arrive too."""
+    from tui.screens.search import SearchScreen
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("slash")
+        await pilot.press(*"ｸﾗｳﾄﾞ")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen) and len(screen.hits) > 10
+        results = screen.query_one("#results", OptionList)
+        assert results.option_count == len(screen.hits)
+        width = results.scrollable_content_region.width
+        for n in range(results.option_count):
+            visual = results._get_visual(results.get_option_at_index(n))
+            assert results._heights[n] == visual.get_height(results.styles, width), n

@@ -437,3 +437,59 @@ async def test_saving_an_incomplete_firm_form_says_what_is_missing_where_the_use
         assert isinstance(app.screen, FirmScreen)
         assert app.focused is app.screen.query_one("#staff", Input)
         assert any("staff" in str(n.message) for n in app._notifications)
+
+
+# --- what changes at a keystroke is repainted in place, and nothing else changes -------------------------
+
+
+def _line_text(widget, y: int) -> str:
+    return "".join(segment.text for segment in widget.render_line(y))
+
+
+async def test_an_emptied_note_cannot_be_undone_into_the_next_item(demo, app_factory, data_dir):
+    """An empty field is not reloaded when the next item's is empty too; its undo steps must still be gone, or
+    ctrl+z in the next item's note would bring back what was typed (and deleted) in the item before."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open(pilot)
+        first = screen.current
+        note = screen.query_one("#note", TextArea)
+        note.focus()
+        await _type(pilot, "誤記")
+        note.clear()
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert screen.current != first and note.text == ""
+        note.focus()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert note.text == ""
+        second = screen.current
+    assert _stored(data_dir, demo.id, second) is None or _stored(data_dir, demo.id, second).note == ""
+
+
+async def test_paging_through_the_items_keeps_the_current_one_highlighted_in_view(demo, app_factory):
+    """The item list repaints only the lines the highlight leaves and reaches, and brings an item out of view to
+    the middle: after each PgDn the item shown on the right is the highlighted line in view, and no other line
+    is drawn highlighted."""
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        items = screen.query_one("#items")
+        for _ in range(min(25, len(screen.placed) - 1)):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            index = items.highlighted
+            y = items._index_to_line[index] - items.scroll_offset.y
+            assert 0 <= y < items.scrollable_content_region.height
+            assert screen.placed[screen.current].number in _line_text(items, y)
+            # What the screen shows (the lines kept from earlier paints included): the background of each row.
+            highlight = items.get_visual_style("option-list--option", "option-list--option-highlighted")
+            region = items.content_region
+            drawn = [
+                row
+                for row in range(region.height)
+                if app.screen.get_style_at(region.x + 1, region.y + row).bgcolor == highlight.rich_style.bgcolor
+            ]
+            assert drawn == [y + n for n in range(items._heights[index])]

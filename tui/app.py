@@ -72,6 +72,7 @@ class TenkenApp(App[int]):
         templates and search index loaded while the user looks at the screen (a thread started earlier would
         compete with the first paint)."""
         gc.enable()
+        gc.set_threshold(10_000, 10, 10)
         self._ask_who()
         self.notify_due_reviews()
         if self.warm_corpus:
@@ -107,6 +108,10 @@ class TenkenApp(App[int]):
 
     def _warm(self) -> None:
         problems = self.ws.warm()
+        # The rulebooks, templates and search index now loaded live as long as the session: out of the collector's
+        # reach, like the imports at start (cmd_tui). Left in, every full collection walked them again — 70–110 ms
+        # at a time, a keystroke every few seconds that took that much longer to show (tests/bench/run.py).
+        gc.freeze()
         for problem in problems:
             self.call_from_thread(
                 self.notify, str(problem), title=_("A template file was skipped"), severity="warning", timeout=20

@@ -52,9 +52,10 @@ from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import ConfirmDialog, InputDialog
-from tui.screens.plain import Label, Option, OptionList, Static
+from tui.screens.plain import Label, Option, OptionList, Static, show_in_place
 from tui.widgets.date_input import DateInput
 from tui.widgets.footer import TenkenFooter
+from tui.widgets.item_list import ItemList
 from tui.workspace import StoreError
 
 STATUS_MARK = {
@@ -129,6 +130,7 @@ class InspectionScreen(TenkenScreen):
         self._timer: Timer | None = None
         self._loading = False
         self._closing = False
+        self._fields_locked: bool | None = None  # whether the answer fields are disabled (None: not set yet)
 
     # --- building -------------------------------------------------------------------------
 
@@ -157,7 +159,7 @@ class InspectionScreen(TenkenScreen):
         with Horizontal(id="inspection-body"):
             with Vertical(id="items-pane"):
                 yield Static(self._filter_text(), id="filter-state", classes="hint")
-                yield OptionList(id="items")
+                yield ItemList(id="items")
             with VerticalScroll(id="detail"):
                 yield Static("", id="question")
                 yield Static("", id="meta")
@@ -199,6 +201,7 @@ class InspectionScreen(TenkenScreen):
         return item_id == self.current or shown_by_filter(self.answers.get(item_id, Answer(item_id)), self.filter)
 
     def on_mount(self) -> None:
+        self._fields_locked = None  # the fields are new after a recompose
         self.refresh_list()
         self.show_item(self.current)
         self.query_one("#items", OptionList).focus()
@@ -306,8 +309,9 @@ class InspectionScreen(TenkenScreen):
         corpus = self.tenken.ws.corpus
         lang = get_language()
         answer = self.answers.get(item_id, Answer(item_id))
-        self.query_one("#question", Static).update(
-            RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold"))
+        show_in_place(
+            self.query_one("#question", Static),
+            RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold")),
         )
         cites = ", ".join(
             f"{corpus.rulebooks[corpus[r].rulebook].name.get(lang)} {article_label(corpus[r], lang)}"
@@ -331,7 +335,7 @@ class InspectionScreen(TenkenScreen):
                 ),
                 style="bold yellow",
             )
-        self.query_one("#meta", Static).update(meta)
+        show_in_place(self.query_one("#meta", Static), meta)
         tier = self.profile.size_tier
         expectation = p.item.expectations.get(tier)
         exp_text = ""
@@ -339,7 +343,7 @@ class InspectionScreen(TenkenScreen):
             exp_text = _("What good looks like ({tier} firm): {text}").format(tier=_(tier), text=expectation.get())
         if p.item.evidence:
             exp_text += "\n" + _("Evidence, for example: ") + " / ".join(e.get() for e in p.item.evidence)
-        self.query_one("#expectation", Static).update(exp_text)
+        show_in_place(self.query_one("#expectation", Static), exp_text)
         self._loading = True
         # Filling the fields must not read as the user typing: a Changed message handled after the next item is
         # shown would apply this item's value to that one.
@@ -349,8 +353,10 @@ class InspectionScreen(TenkenScreen):
         self._show_fields(answer.status)
         self._save_state(answer)
         locked = bool(self.info and self.info.finalized)
-        for widget in self.query("#detail Select, #detail TextArea, #detail Input"):
-            widget.disabled = locked
+        if locked != self._fields_locked:  # walking the pane's fields at every item took longer than the rest
+            for widget in self.query("#detail Select, #detail TextArea, #detail Input"):
+                widget.disabled = locked
+            self._fields_locked = locked
         self._keep_focus_visible()
 
     def _fill_fields(self, answer: Answer) -> None:
@@ -358,7 +364,11 @@ class InspectionScreen(TenkenScreen):
         risk = self.query_one("#risk", Select)
         risk.value = answer.risk if answer.risk else Select.NULL
         for name in TEXT_AREAS:
-            self.query_one(f"#{name}", TextArea).load_text(getattr(answer, name))
+            area, text = self.query_one(f"#{name}", TextArea), getattr(answer, name)
+            if text or area.text:
+                area.load_text(text)
+            else:  # empty and staying empty: no new document and no repaint, but never the last item's undo steps
+                area.history.clear()
         self.query_one("#owner", Input).value = answer.owner
         self.query_one("#target_date", Input).value = answer.target_date.isoformat() if answer.target_date else ""
 
@@ -386,16 +396,16 @@ class InspectionScreen(TenkenScreen):
         state = self.query_one("#save-state", Static)
         evidence = self.query_one("#evidence", Static)
         if answer.evidence:
-            evidence.update(RichText(_("Evidence: ") + " / ".join(e.label for e in answer.evidence)))
+            show_in_place(evidence, RichText(_("Evidence: ") + " / ".join(e.label for e in answer.evidence)))
         else:
-            evidence.update(_("Evidence: none yet (v to add)"))
+            show_in_place(evidence, _("Evidence: none yet (v to add)"))
         error = error or self._date_error
         if error:
-            state.update(RichText(error, style="bold red"))
+            show_in_place(state, RichText(error, style="bold red"))
         elif answer.updated_at:
-            state.update(_("Saved {when}").format(when=format_datetime(answer.updated_at)))
+            show_in_place(state, _("Saved {when}").format(when=format_datetime(answer.updated_at)))
         else:
-            state.update(_("Not answered yet"))
+            show_in_place(state, _("Not answered yet"))
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -459,7 +469,7 @@ class InspectionScreen(TenkenScreen):
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(SAVE_DELAY, self.flush)
-        self.query_one("#save-state", Static).update(_("Saving…"))
+        show_in_place(self.query_one("#save-state", Static), _("Saving…"))
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
@@ -480,7 +490,7 @@ class InspectionScreen(TenkenScreen):
             if self.pending_item == self.current:
                 self.pending.pop("target_date", None)
             self._date_error = problem
-            self.query_one("#save-state", Static).update(RichText(problem, style="bold red"))
+            show_in_place(self.query_one("#save-state", Static), RichText(problem, style="bold red"))
             return
         self._date_error = None
         self._queue("target_date", parse_date(event.value))

@@ -31,6 +31,7 @@ __all__ = [
     "plain_content",
     "plain_help",
     "add_columns",
+    "show_in_place",
 ]
 
 
@@ -53,6 +54,38 @@ def add_columns(table: Any, columns: Any) -> None:
     if not table.columns:
         for key, label in columns:
             table.add_column(label, key=key)
+
+
+def show_in_place(widget: Static, content: Any) -> None:
+    """Show `content` in `widget` at the cost of what changed: nothing when it shows that already, a repaint of the
+    widget alone when the new content takes as many lines, and a layout of the screen only when its height changes
+    (Static.update lays the whole screen out again every time; for the panes that change at every keystroke, that
+    layout was most of the time between the key and the paint)."""
+    if _same(widget.content, content):
+        return
+    widget.update(content, layout=_height_changes(widget, content))
+
+
+def _same(old: Any, new: Any) -> bool:
+    """The same content, styles included (Rich's Text compares its text and spans only, not its own style)."""
+    if type(old) is not type(new) or old != new:
+        return False
+    keys = ("style", "justify", "overflow", "no_wrap", "end")
+    return all(getattr(old, k, None) == getattr(new, k, None) for k in keys)
+
+
+def _height_changes(widget: Static, content: Any) -> bool:
+    styles = widget.styles
+    if not widget.is_mounted or not widget.display or not widget.size.height or styles.height is None:
+        return True
+    if not styles.height.is_auto or (styles.width is not None and styles.width.is_auto):
+        return True  # a fixed height needs no layout, but let Textual decide; an auto width follows the text
+    from textual.visual import visualize
+
+    visual = visualize(widget, content, markup=False)
+    rules: Any = styles  # the styles are the rules map Textual itself measures the content with
+    height = visual.get_height(rules, widget.content_size.width) + styles.gutter.height
+    return height != widget.size.height
 
 
 def _cell(value: object) -> object:

@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, Select
 from tui.domain.search import Hit
 from tui.i18n import N_, _, get_language
 from tui.screens.base import STYLES, TenkenScreen
-from tui.screens.plain import Option, OptionList, Static
+from tui.screens.plain import Option, OptionList, Static, show_in_place
 from tui.widgets.footer import TenkenFooter
 
 KIND_LABELS = {
@@ -60,6 +60,7 @@ class SearchScreen(TenkenScreen[None]):
         self.initial = query
         self.hits: list[Hit] = []
         self.other_language = False  # hits in the UI language; F2 shows them in the other one
+        self._shown = 0  # results shown so far: the later part of a list belongs to the same results only
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -107,16 +108,29 @@ class SearchScreen(TenkenScreen[None]):
         if message.query != self.query_one("#query", Input).value:
             return  # an older search finishing late
         self.hits = message.hits
+        self._shown += 1
         results = self.query_one("#results", OptionList)
-        results.clear_options()
-        results.add_options([Option(hit_prompt(h), id=str(n)) for n, h in enumerate(self.hits)])
+        # What fits in the list first, painted with the keystroke; the hits below it a frame later (each option's
+        # height is worked out by wrapping its text when it is added: for thirty hits, most of a keystroke's time).
+        first = max(1, results.scrollable_content_region.height // 2 + 1)
+        options = [Option(hit_prompt(h), id=str(n)) for n, h in enumerate(self.hits)]
+        if options:
+            results.set_options(options[:first])
+        else:
+            results.clear_options()  # set_options([]) would leave the last results painted
+        if options[first:]:
+            self.call_after_refresh(self._add_below, self._shown, options[first:])
         status = self.query_one("#search-status", Static)
         if message.query.strip() and not self.hits:
-            status.update(_("No match for “{query}”.").format(query=message.query))
+            show_in_place(status, _("No match for “{query}”.").format(query=message.query))
         elif self.hits:
-            status.update(_("{n} results — ↓ to the list, Enter to open").format(n=len(self.hits)))
+            show_in_place(status, _("{n} results — ↓ to the list, Enter to open").format(n=len(self.hits)))
         else:
-            status.update("")
+            show_in_place(status, "")
+
+    def _add_below(self, shown: int, options: list[Option]) -> None:
+        if shown == self._shown and self.is_mounted:  # else newer results have replaced these
+            self.query_one("#results", OptionList).add_options(options)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.hits:
