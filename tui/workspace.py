@@ -1086,7 +1086,7 @@ class Workspace:
         try:
             filled = read_workbook(path)
         except DelegationRefused as exc:
-            raise refused(str(exc)) from None
+            raise refused(exc.message, exc.row) from None
         meta = filled.meta
         if not signature_ok(self._delegate_key(), meta.lines(), meta.signature):
             raise refused(N_("it was not written by this tenken, or its hidden part was changed"))
@@ -1110,7 +1110,7 @@ class Workspace:
             try:
                 values[item_id] = {f: cell_value(f, text) for f, text in cells.items()}
             except DelegationRefused as exc:
-                raise refused(str(exc), row) from None
+                raise refused(exc.message, row) from None
         base = {
             item: {f: Base(str(v[0]), tuple(str(u) for u in v[1])) for f, v in fields.items() if len(v) == 2}
             for item, fields in meta.items.items()

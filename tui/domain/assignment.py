@@ -37,7 +37,12 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 class DelegationRefused(ValueError):
-    """A workbook that cannot be imported; the message is one sentence, nothing was changed."""
+    """A workbook that cannot be imported: `message` is a msgid fragment with {row} and {limit} to fill in."""
+
+    def __init__(self, message: str, row: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.row = row
 
 
 @dataclass(frozen=True, slots=True)

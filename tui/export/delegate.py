@@ -257,15 +257,15 @@ def read_workbook(path: Path) -> Filled:
             if not any(t.strip() for t in texts) and not extra:
                 continue
             if n > MAX_ROWS + 1 or len(filled.rows) >= len(meta.items):
-                raise DelegationRefused(N_("it has more rows than items given to the person"))
+                raise DelegationRefused(N_("it has more rows than items given to the person"), n)
             if extra:
-                raise DelegationRefused(N_("row {row} has text outside the answer columns"))
+                raise DelegationRefused(N_("row {row} has text outside the answer columns"), n)
             texts += [""] * (FIXED_COLUMNS + len(DELEGATED_FIELDS) - len(texts))
             item_id = texts[0].strip()
             if item_id not in meta.items:
-                raise DelegationRefused(N_("row {row} has an id that was not given to the person"))
+                raise DelegationRefused(N_("row {row} has an id that was not given to the person"), n)
             if item_id in filled.rows:
-                raise DelegationRefused(N_("row {row} repeats an item"))
+                raise DelegationRefused(N_("row {row} repeats an item"), n)
             values = dict(zip(DELEGATED_FIELDS, texts[FIXED_COLUMNS:], strict=True))
             filled.rows[item_id] = (n, values)
         return filled

@@ -1,0 +1,271 @@
+"""Assignment and delegation (issue 19, point 5) and who answered and who reviewed (point 1): items assigned to a
+person with a due date, "my items", a person's items as a workbook filled in a spreadsheet and read back through
+the bundle merge, and reports that name people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import run_cli
+from tui.workspace import UserError, Workspace
+
+ME = "高橋 一郎"
+ITEM, OTHER = "notice.4.ha", "notice.4.ni"
+
+
+@pytest.fixture
+def team(ws, demo):
+    ws.add_person("田中花子", "officer")
+    ws.add_person("佐藤", "reviewer", use=True)
+    ws.add_person(ME, "preparer")
+    return demo
+
+
+def _export(ws, demo, tmp_path: Path, lang: str = "ja") -> Path:
+    ws.assign(demo.id, ITEM, ME, dt.date(2026, 12, 1))
+    ws.assign(demo.id, OTHER, ME)
+    out = tmp_path / "delegate.xlsx"
+    assert ws.delegate_export(demo.id, ME, out, lang) == 2
+    return out
+
+
+def _fill(path: Path, target: Path, cells: dict[str, object]) -> Path:
+    """Fill the workbook as a person would in a spreadsheet (openpyxl stands in for Excel)."""
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(target)
+    return target
+
+
+def _row_of(path: Path, item: str) -> int:
+    ws = load_workbook(path).worksheets[0]
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == item)
+
+
+# --- assignment ---------------------------------------------------------------------------------------------
+
+
+def test_assign_reassign_unassign_are_changes_in_the_history(ws, team):
+    a = ws.assign(team.id, "1-1", ME, dt.date(2026, 12, 1))
+    assert (a.item_id, a.assignee, a.assignee_due) == (ITEM, ME, dt.date(2026, 12, 1))
+    ws.assign(team.id, ITEM, "田中花子")
+    ws.unassign(team.id, ITEM)
+    stored = ws.answers(team.id)[ITEM]
+    assert (stored.assignee, stored.assignee_due) == ("", None)
+    rows = [(c.field, c.value, c.person) for c in ws.store.changes(team.id) if c.field.startswith("assignee")]
+    assert rows == [
+        ("assignee", ME, "佐藤"),
+        ("assignee_due", "2026-12-01", "佐藤"),
+        ("assignee", "田中花子", "佐藤"),
+        ("assignee_due", "", "佐藤"),
+        ("assignee", "", "佐藤"),
+    ]
+
+
+def test_an_assignment_to_an_unknown_person_is_refused_and_changes_nothing(ws, team):
+    before = ws.store.fingerprint()
+    with pytest.raises(UserError) as refused:
+        ws.assign(team.id, ITEM, "山田")
+    assert "山田" in str(refused.value) and str(refused.value).count("。") <= 1
+    assert ws.store.fingerprint() == before
+
+
+def test_the_assignment_travels_in_a_bundle_and_merges(ws, team, tmp_path):
+    ws.export_bundle(team.id, tmp_path / "a.tenken")
+    other = Workspace(tmp_path / "laptopB")
+    try:
+        copy = other.import_bundle(tmp_path / "a.tenken").inspection_id
+        ws.assign(team.id, ITEM, ME, dt.date(2026, 12, 24))
+        other.save_answer(copy, ITEM, note="B の備考")  # another field on the other laptop: both kept
+        ws.export_bundle(team.id, tmp_path / "a2.tenken")
+        other.import_bundle(tmp_path / "a2.tenken")
+        got = other.answers(copy)[ITEM]
+        assert (got.assignee, got.assignee_due, got.note) == (ME, dt.date(2026, 12, 24), "B の備考")
+        assert not other.conflicts(copy)
+    finally:
+        other.close()
+
+
+def test_my_items_lists_the_current_persons_items_with_overdue_marked(ws, team, pinned):
+    ws.assign(team.id, "notice.4.chi", ME, dt.date(2026, 11, 1))  # past and unanswered: overdue
+    ws.assign(team.id, ITEM, ME, dt.date(2026, 12, 1))
+    ws.assign(team.id, OTHER, "田中花子")
+    assert ws.assigned_items(ws.me()) == []  # the current person (佐藤) has none
+    ws.use_person(ME)
+    mine = ws.assigned_items(ws.me())
+    assert [(a.item_id, a.due) for a in mine] == [("notice.4.chi", dt.date(2026, 11, 1)), (ITEM, dt.date(2026, 12, 1))]
+    assert [a.overdue(pinned) for a in mine] == [True, False]
+    assert {a.assignee for a in ws.assigned_items()} == {ME, "田中花子"}
+
+
+# --- delegation by spreadsheet ------------------------------------------------------------------------------
+
+
+def test_the_workbook_shows_the_rule_text_and_protects_all_but_the_answer_cells(ws, team, tmp_path):
+    ws.save_answer(team.id, ITEM, note="=cmd|' /C calc'!A0", owner="@SUM(1)")
+    path = _export(ws, team, tmp_path)
+    wb = load_workbook(path)
+    sheet = wb.worksheets[0]
+    assert sheet.protection.sheet and wb["tenken"].sheet_state == "veryHidden"
+    row = _row_of(path, ITEM)
+    assert sheet.cell(row, 2).value == "1-1"
+    rule = sheet.cell(row, 4).value
+    assert "監督指針" in rule and "不正アクセス" in rule  # the provision's text, verbatim
+    assert sheet.cell(row, 6).value == "適合"  # the status as its label, chosen from a list
+    note, owner = sheet.cell(row, 7), sheet.cell(row, 11)
+    assert (note.value, note.data_type, owner.data_type) == ("=cmd|' /C calc'!A0", "s", "s")  # text, not formulas
+    assert not note.protection.locked and sheet.cell(row, 1).protection.locked
+    lists = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    status_list = next(dv for ref, dv in lists.items() if ref.startswith("F"))
+    assert status_list.type == "list" and "不適合（問題あり）" in status_list.formula1
+    assert any(dv.type == "date" for dv in lists.values())
+    english = load_workbook(_export_again(ws, team, tmp_path, "en")).worksheets[0]
+    assert english.cell(1, 6).value == "Status" and english.cell(_row_of(path, ITEM), 6).value == "compliant"
+
+
+def _export_again(ws, demo, tmp_path: Path, lang: str) -> Path:
+    out = tmp_path / f"delegate-{lang}.xlsx"
+    ws.delegate_export(demo.id, ME, out, lang)
+    return out
+
+
+def test_a_filled_workbook_comes_back_under_the_persons_name_and_twice_changes_nothing(ws, team, tmp_path):
+    path = _export(ws, team, tmp_path)
+    row = _row_of(path, ITEM)
+    filled = _fill(
+        path,
+        tmp_path / "filled.xlsx",
+        {
+            f"F{row}": "不適合（問題あり）",
+            f"H{row}": '=HYPERLINK("http://evil")',
+            f"I{row}": "高",
+            f"J{row}": "設定を見直す",
+            f"K{row}": "システム部",
+            f"L{row}": dt.datetime(2027, 1, 5),
+        },
+    )
+    person, result = ws.delegate_import(filled)
+    assert person == ME and result.updated == [ITEM] and not result.conflicts
+    a = ws.answers(team.id)[ITEM]
+    assert (a.status, a.risk, a.target_date) == ("noncompliant", "high", dt.date(2027, 1, 5))
+    assert a.finding == '=HYPERLINK("http://evil")'  # a formula is kept as the text it is, never evaluated
+    mine = [c for c in ws.store.changes(team.id) if c.person == ME]
+    assert {c.field for c in mine} == {"status", "finding", "risk", "remediation", "owner", "target_date"}
+    assert all(c.device.startswith("xlsx-") for c in mine)
+    before = ws.store.fingerprint()
+    assert ws.delegate_import(filled) == (ME, None)
+    assert ws.store.fingerprint() == before
+    # the person fills in more and sends it again: only the new value is added, replacing their own earlier one
+    again = _fill(filled, tmp_path / "again.xlsx", {f"G{row}": "追記"})
+    _person, result = ws.delegate_import(again)
+    assert not result.conflicts and ws.answers(team.id)[ITEM].note == "追記"
+
+
+def test_a_field_changed_on_the_laptop_meanwhile_becomes_a_conflict(ws, team, tmp_path):
+    path = _export(ws, team, tmp_path)
+    row = _row_of(path, ITEM)
+    ws.save_answer(team.id, ITEM, note="ノートPCで記入")
+    filled = _fill(path, tmp_path / "filled.xlsx", {f"G{row}": "表計算で記入", f"J{row}": "計画"})
+    _person, result = ws.delegate_import(filled)
+    assert result.conflicts == [(ITEM, "note")]
+    [conflict] = ws.conflicts(team.id)
+    assert set(conflict.values) == {"ノートPCで記入", "表計算で記入"}
+    assert {h.person for h in conflict.heads} == {"佐藤", ME}
+    assert ws.answers(team.id)[ITEM].remediation == "計画"  # a field only the person changed is simply taken
+
+
+def _refused(ws, path: Path, *words: str) -> str:
+    before = ws.store.fingerprint()
+    with pytest.raises(UserError) as exc:
+        ws.delegate_import(path)
+    message = str(exc.value)
+    assert "Traceback" not in message and "\n" not in message
+    for word in words:
+        assert word in message, message
+    assert ws.store.fingerprint() == before
+    return message
+
+
+def test_hostile_workbooks_are_refused_with_one_sentence_and_change_nothing(ws, team, tmp_path):
+    path = _export(ws, team, tmp_path)
+    row = _row_of(path, ITEM)
+    _refused(ws, _fill(path, tmp_path / "status.xlsx", {f"F{row}": "たぶん適合"}), f"{row}")
+    _refused(ws, _fill(path, tmp_path / "date.xlsx", {f"L{row}": "来月"}), f"{row}")
+    _refused(ws, _fill(path, tmp_path / "huge.xlsx", {f"G{row}": "あ" * 20_001}), f"{row}")
+    _refused(ws, _fill(path, tmp_path / "id.xlsx", {f"A{row}": "notice.5.i"}), f"{row}")
+    _refused(ws, _fill(path, tmp_path / "rows.xlsx", {"A9": ITEM, "G9": "x"}))
+    _refused(ws, _fill(path, tmp_path / "outside.xlsx", {f"P{row}": "x"}), f"{row}")
+    # the hidden part changed: another person, another inspection
+    wb = load_workbook(path)
+    wb["tenken"]["B5"] = "田中花子"
+    wb.save(tmp_path / "person.xlsx")
+    _refused(ws, tmp_path / "person.xlsx")
+    # a workbook of another database (another laptop's key) is foreign here
+    other = Workspace(tmp_path / "laptopB")
+    try:
+        ws.export_bundle(team.id, tmp_path / "a.tenken")
+        copy = other.import_bundle(tmp_path / "a.tenken").inspection_id
+        other.add_person(ME, "preparer")
+        foreign = tmp_path / "foreign.xlsx"
+        other.delegate_export(copy, ME, foreign, "ja")
+    finally:
+        other.close()
+    _refused(ws, foreign)
+    # the item was given to someone else since: the workbook's person may no longer answer it
+    ws.assign(team.id, ITEM, "田中花子")
+    _refused(ws, _fill(path, tmp_path / "moved.xlsx", {f"G{row}": "x"}), f"{row}")
+    ws.assign(team.id, ITEM, ME)
+    # not a workbook at all, and a zip that unpacks to far more than a workbook holds
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"PK\x03\x04 not really")
+    _refused(ws, junk)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/big.xml", b"\0" * (80 << 20))
+    _refused(ws, bomb)
+    # an inspection moved to the trash is not there to import into
+    ws.delete_inspection(team.id)
+    _refused(ws, path)
+
+
+def test_an_answer_the_rules_refuse_is_refused_like_a_typed_one(ws, team, tmp_path):
+    path = _export(ws, team, tmp_path)
+    row = _row_of(path, ITEM)
+    # "not applicable" without a justification cannot be saved by typing it either
+    message = _refused(ws, _fill(path, tmp_path / "na.xlsx", {f"F{row}": "該当なし"}), ITEM)
+    assert "Traceback" not in message
+    _person, result = ws.delegate_import(
+        _fill(path, tmp_path / "na-ok.xlsx", {f"F{row}": "該当なし", f"M{row}": "当社は該当業務なし"})
+    )
+    assert ws.answers(team.id)[ITEM].status == "na" and result.updated == [ITEM]
+
+
+def test_cli_assign_mine_and_delegate(ws, team, data_dir, tmp_path):
+    ws.close()
+    env = {"TENKEN_HOME": str(data_dir)}
+    out = run_cli("assign", str(team.id), "1-1", "--to", ME, "--due", "2026-12-01", env=env)
+    assert out.returncode == 0 and ME in out.stdout, out.stderr
+    out = run_cli("assign", str(team.id), "1-1", "--to", "誰か", env=env)
+    assert out.returncode == 1 and "誰か" in out.stderr and "Traceback" not in out.stderr
+    out = run_cli("mine", "--person", ME, "--json", env=env)
+    [row] = json.loads(out.stdout)
+    assert (row["item"], row["due"], row["assignee"]) == (ITEM, "2026-12-01", ME)
+    book = tmp_path / "book.xlsx"
+    out = run_cli("delegate", "export", str(team.id), "--to", ME, "-o", str(book), "--lang", "en", env=env)
+    assert out.returncode == 0 and book.is_file(), out.stderr
+    filled = _fill(book, tmp_path / "filled.xlsx", {"G2": "from the spreadsheet"})
+    out = run_cli("delegate", "import", str(filled), env=env)
+    assert out.returncode == 0 and ME in out.stdout, out.stderr
+    out = run_cli("delegate", "import", str(filled), env=env)
+    assert out.returncode == 0 and "filled.xlsx" in out.stdout
+    out = run_cli("unassign", str(team.id), "1-1", env=env)
+    assert out.returncode == 0
+    assert json.loads(run_cli("mine", "--all", "--json", env=env).stdout) == []
