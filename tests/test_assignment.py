@@ -269,3 +269,63 @@ def test_cli_assign_mine_and_delegate(ws, team, data_dir, tmp_path):
     out = run_cli("unassign", str(team.id), "1-1", env=env)
     assert out.returncode == 0
     assert json.loads(run_cli("mine", "--all", "--json", env=env).stdout) == []
+
+
+# --- who answered and who reviewed (tui.domain.people.attribution) ----------------------------------------
+
+
+def test_who_answered_and_who_reviewed_is_defined_by_the_change_rows_and_roles():
+    from tui.domain.people import ItemPeople, Person, attribution, everyone
+    from tui.domain.sync import HLC, Change
+
+    people = [
+        Person(1, "u1", "高橋", "preparer"),
+        Person(2, "u2", "佐藤", "reviewer"),
+        Person(3, "u3", "田中", "officer"),
+    ]
+    n = iter(range(1, 100))
+
+    def c(item: str, field: str, person: str) -> Change:
+        k = next(n)
+        return Change(f"c{k}", "i", item, field, "v", (), HLC(1000 + k, 0, "d"), person, "d")
+
+    rows = [
+        c("a", "note", "高橋"),
+        c("a", "status", "高橋"),
+        c("a", "status", "佐藤"),  # the reviewer changed the status: reviewed by 佐藤
+        c("a", "note", "root"),  # an OS login names nobody
+        c("b", "status", "田中"),  # only the officer touched it: answered and reviewed by 田中
+        c("c", "note", "高橋"),
+        c("c", "assignee", "佐藤"),  # assigning is not answering
+        c("d", "assignee", "佐藤"),
+    ]
+    got = attribution(rows, people)
+    assert got["a"] == ItemPeople(("高橋",), "佐藤")
+    assert got["b"] == ItemPeople(("田中",), "田中")
+    assert got["c"] == ItemPeople(("高橋",), "")
+    assert "d" not in got
+    # with the inspection signed off, an item no reviewer changed is reviewed by the officer who signed
+    assert attribution(rows, people, signed_off_by="田中")["c"].reviewed_by == "田中"
+    assert attribution(rows, people, signed_off_by="高橋")["c"].reviewed_by == ""  # only an officer signs off
+    assert everyone(got.values()) == (("高橋", "田中"), ("佐藤", "田中"))
+
+
+def test_reports_name_who_answered_and_who_reviewed(ws, team, tmp_path):
+    from tui.export import export_report
+
+    ws.use_person(ME)
+    ws.save_answer(team.id, ITEM, note="高橋が記入")
+    ws.use_person("佐藤")
+    ws.save_answer(team.id, ITEM, status="partial")
+    report = ws.report(team.id, "ja")
+    row = next(r for r in report.annex if r.item_id == ITEM)
+    assert (row.answered_by, row.reviewed_by) == ((ME,), "佐藤")
+    assert report.answered_by == (ME,) and report.reviewed_by == ("佐藤",)
+    text = export_report(report, "md", tmp_path / "r.md").read_text(encoding="utf-8")
+    assert f"**回答者:** {ME}" in text and "**確認者:** 佐藤" in text
+    html = export_report(ws.report(team.id, "en"), "html", tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Answered by" in html and "Reviewed by" in html and ME in html
+    export_report(report, "docx", tmp_path / "r.docx")
+    export_report(report, "xlsx", tmp_path / "r.xlsx")
+    cells = [str(c.value) for s in load_workbook(tmp_path / "r.xlsx").worksheets for r in s.iter_rows() for c in r]
+    assert any("佐藤" in v for v in cells)

@@ -1182,7 +1182,21 @@ class Workspace:
             today,
             title=self.inspection_title(info, lang),
             evidence_status=self.evidence_status if check_evidence else None,
+            people=self.attribution(inspection_id, info),
         )
+
+    def attribution(self, inspection_id: int, info: InspectionInfo | None = None) -> dict:
+        """Who answered and who reviewed each item, by the change rows and the people's roles
+        (tui.domain.people.attribution); empty until people are named."""
+        from tui.domain.people import attribution
+
+        people = self.persons()
+        if not people:
+            return {}
+        info = info or self.inspection(inspection_id)
+        signer = " ".join(info.finalized_by.split())
+        signed = next((p.name for p in people if signer == p.name or signer.endswith(" " + p.name)), "")
+        return attribution(self.store.changes(inspection_id), people, signed)
 
     def verify(self, path: Path) -> tuple[bool, str]:
         """(matches, one sentence): whether a report file matches a locked revision in this database."""
