@@ -329,3 +329,49 @@ def test_reports_name_who_answered_and_who_reviewed(ws, team, tmp_path):
     export_report(report, "xlsx", tmp_path / "r.xlsx")
     cells = [str(c.value) for s in load_workbook(tmp_path / "r.xlsx").worksheets for r in s.iter_rows() for c in r]
     assert any("佐藤" in v for v in cells)
+
+
+# --- the TUI ------------------------------------------------------------------------------------------------
+
+
+async def test_the_inspection_screen_assigns_the_item_with_a_key_and_my_items_opens_it(ws, team, app_factory):
+    from tests.conftest import open_inspection, wait_until
+    from tui.screens.inspection import InspectionScreen
+    from tui.screens.team import AssignDialog, MyItemsScreen
+
+    ws.use_person(ME)
+    app = app_factory("ja")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await wait_until(pilot, lambda: app.screen.id == "home" or isinstance(app.screen, InspectionScreen))
+        screen = await open_inspection(pilot)
+        item = screen.current
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(app.screen, AssignDialog))
+        dialog = app.screen
+        names = dialog.names
+        await pilot.press(*["down"] * names.index(ME))
+        await pilot.press("enter")  # the person chosen: on to the due date
+        await pilot.pause()
+        for ch in "来週":
+            await pilot.press(ch)
+        dialog.accept()
+        await pilot.pause()
+        assert isinstance(app.screen, AssignDialog)  # not a date: the dialog says so and stays
+        assert "来週" in str(app.screen.query_one("#dialog-error").render())
+        due = dialog.query_one("#assign-due")
+        due.value = "2026-12-24"
+        dialog.accept()
+        await wait_until(pilot, lambda: app.ws.answers(screen.inspection_id)[item].assignee == ME)
+        await pilot.pause()
+        saved = app.ws.answers(screen.inspection_id)[item]
+        assert (saved.assignee, saved.assignee_due) == (ME, dt.date(2026, 12, 24))
+        assert ME in str(screen.query_one("#meta").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyItemsScreen))
+        assert [a.item_id for a in app.screen.rows] == [item]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, InspectionScreen))
+        assert app.screen.current == item
