@@ -139,7 +139,7 @@ def apply_field(answer: Answer, name: str, text: str) -> Answer:
             day = dt.date.fromisoformat(text) if text else None
         except ValueError:
             return answer
-        return replace(answer, **{name: day})
+        return replace(answer, target_date=day) if name == "target_date" else replace(answer, assignee_due=day)
     changes: dict[str, Any] = {name: text}
     return replace(answer, **changes)
 
