@@ -203,6 +203,10 @@ def test_hostile_workbooks_are_refused_with_one_sentence_and_change_nothing(ws, 
     _refused(ws, _fill(path, tmp_path / "id.xlsx", {f"A{row}": "notice.5.i"}), f"{row}")
     _refused(ws, _fill(path, tmp_path / "rows.xlsx", {"A9": ITEM, "G9": "x"}))
     _refused(ws, _fill(path, tmp_path / "outside.xlsx", {f"P{row}": "x"}), f"{row}")
+    shifted = load_workbook(path)
+    shifted.worksheets[0].insert_cols(7)  # a column inserted: the answers would land in the wrong fields
+    shifted.save(tmp_path / "shifted.xlsx")
+    _refused(ws, tmp_path / "shifted.xlsx")
     # the hidden part changed: another person, another inspection
     wb = load_workbook(path)
     wb["tenken"]["B5"] = "田中花子"

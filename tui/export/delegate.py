@@ -251,6 +251,10 @@ def read_workbook(path: Path) -> Filled:
         if items.title == META_SHEET:
             raise DelegationRefused(N_("it is not a tenken delegation workbook"))
         filled = Filled(meta)
+        expected = [gettext_in(meta.lang, h) for h in HEADINGS]
+        heading = next(items.iter_rows(min_row=1, max_row=1, values_only=True), ())
+        if [cell_text(v) for v in heading[: len(HEADINGS)]] != expected:
+            raise DelegationRefused(N_("its columns were changed"), 1)
         for n, cells in enumerate(items.iter_rows(min_row=2, values_only=True), start=2):
             texts = [cell_text(v) for v in cells[: FIXED_COLUMNS + len(DELEGATED_FIELDS)]]
             extra = [v for v in cells[FIXED_COLUMNS + len(DELEGATED_FIELDS) :] if v not in (None, "")]
