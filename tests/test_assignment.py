@@ -94,6 +94,25 @@ def test_the_assignment_travels_in_a_bundle_and_merges(ws, team, tmp_path):
         other.close()
 
 
+def test_two_laptops_assigning_one_item_differently_is_a_conflict_a_person_settles(ws, team, tmp_path):
+    ws.export_bundle(team.id, tmp_path / "a.tenken")
+    other = Workspace(tmp_path / "laptopB")
+    try:
+        copy = other.import_bundle(tmp_path / "a.tenken").inspection_id
+        other.add_person("田中花子", "officer")
+        other.assign(copy, ITEM, "田中花子", dt.date(2026, 12, 10))
+        ws.assign(team.id, ITEM, ME, dt.date(2026, 12, 24))
+        other.export_bundle(copy, tmp_path / "b.tenken")
+    finally:
+        other.close()
+    result = ws.import_bundle(tmp_path / "b.tenken")
+    assert sorted(result.conflicts) == [(ITEM, "assignee"), (ITEM, "assignee_due")]
+    ws.resolve_conflict(team.id, ITEM, "assignee", "田中花子")
+    ws.resolve_conflict(team.id, ITEM, "assignee_due", "2026-12-10")
+    got = ws.answers(team.id)[ITEM]
+    assert (got.assignee, got.assignee_due) == ("田中花子", dt.date(2026, 12, 10)) and not ws.conflicts(team.id)
+
+
 def test_my_items_lists_the_current_persons_items_with_overdue_marked(ws, team, pinned):
     ws.assign(team.id, "notice.4.chi", ME, dt.date(2026, 11, 1))  # past and unanswered: overdue
     ws.assign(team.id, ITEM, ME, dt.date(2026, 12, 1))
