@@ -19,7 +19,7 @@ from tui.content.errors import ContentError
 from tui.domain.inspection import Answer, FirmInfo, HistoryEntry, InspectionInfo, Rescope, TrashEntry, add_one_month
 from tui.domain.profile import Profile, SizeThresholds
 from tui.errors import UserError
-from tui.i18n import _, detect_language, set_language
+from tui.i18n import N_, _, detect_language, set_language
 from tui.paths import cache_dir, user_templates_dir
 
 if TYPE_CHECKING:
@@ -1018,6 +1018,193 @@ class Workspace:
         wanted = apply_field(current, field_name, value)
         return self.store.save_answer(inspection_id, item_id, {field_name: getattr(wanted, field_name)}, resolve=True)
 
+    # --- assignment and delegation (tui.domain.assignment) ----------------------------------------------
+
+    def known_person(self, name: str) -> str:
+        """The name of the person `name` means; UserError (one sentence) for a person unknown here."""
+        from tui.domain.assignment import find_person
+
+        found = find_person(name, [p.name for p in self.persons()])
+        if found is None:
+            raise UserError(
+                _("There is no person {name}; `tenken person add NAME --role preparer` adds one.").format(
+                    name=name.strip()
+                )
+            )
+        return found
+
+    def assign(self, inspection_id: int, item: str, name: str, due: dt.date | None = None) -> Answer:
+        """Assign an item (number, id or provision) to a known person with an optional due date; a change like
+        any other answer field, so it travels in bundles and merges."""
+        person = self.known_person(name)
+        item_id = self.find_item(inspection_id, item)
+        return self.store.save_answer(inspection_id, item_id, {"assignee": person, "assignee_due": due})
+
+    def unassign(self, inspection_id: int, item: str) -> Answer:
+        item_id = self.find_item(inspection_id, item)
+        return self.store.save_answer(inspection_id, item_id, {"assignee": "", "assignee_due": None})
+
+    def me(self) -> str:
+        """The name of the person using tenken on this login; UserError when none was chosen."""
+        person = self.current_person()
+        if person is None:
+            raise UserError(_("Choose who you are first: `tenken person use NAME`."))
+        return str(person.name)
+
+    def assigned_items(self, name: str | None = None) -> list:
+        """Items assigned (to `name`) in open inspections, earliest due first (tui.domain.assignment.AssignedItem)."""
+        from tui.domain.assignment import AssignedItem, sort_assigned
+
+        titles: dict[int, str] = {}
+        out = []
+        for iid, title, item_id, assignee, due, status in self.store.assigned(name):
+            if iid not in titles:
+                titles[iid] = title or self.inspection_title(self.inspection(iid))
+            out.append(AssignedItem(iid, titles[iid], item_id, assignee, due, status))
+        return sort_assigned(out)
+
+    def _delegate_key(self) -> bytes:
+        """This database's key for signing delegation workbooks, made once."""
+        import secrets
+
+        found = self.store.get_setting("delegate_key")
+        if not found:
+            found = secrets.token_hex(32)
+            self.store.set_setting("delegate_key", found)
+        return bytes.fromhex(found)
+
+    def delegate_export(self, inspection_id: int, name: str, path: Path, lang: str, force: bool = False) -> int:
+        """Write the workbook of the items of `inspection_id` assigned to `name`; how many items it holds."""
+        import uuid
+
+        from tui.domain.assignment import DELEGATED_FIELDS, digest, sign
+        from tui.domain.merge import field_text
+        from tui.domain.sync import heads
+        from tui.export.delegate import Meta, Row, write_workbook
+
+        self.check_output(path)
+        info = self.inspection(inspection_id)
+        if info.finalized:
+            raise UserError(_("This inspection is finalized; reopen it as a new revision to change answers."))
+        person = self.known_person(name)
+        answers = self.store.answers(inspection_id)
+        mine = {i for i, a in answers.items() if a.assignee == person}
+        if not mine:
+            raise UserError(
+                _("No item of inspection {id} is assigned to {name}; `tenken assign` assigns items.").format(
+                    id=inspection_id, name=person
+                )
+            )
+        insp_uid = self.store.inspection_uid(inspection_id)
+        current = heads(self.store.changes(inspection_id))
+        report = self.report(inspection_id, lang, check_evidence=False)
+        rows = []
+        meta = Meta(str(uuid.uuid4()), insp_uid, person, lang, {})
+        for r in report.annex:
+            if r.item_id not in mine:
+                continue
+            a = answers[r.item_id]
+            values = {f: field_text(a, f) for f in DELEGATED_FIELDS}
+            rule = "\n\n".join(f"{c.label}\n{c.text}".strip() for c in r.citations)
+            rows.append(Row(r.item_id, r.number, r.question, rule, a.assignee_due, values))
+            meta.items[r.item_id] = {
+                f: [digest(values[f]), sorted(h.uid for h in current.get((insp_uid, r.item_id, f), ()))]
+                for f in DELEGATED_FIELDS
+            }
+        meta.signature = sign(self._delegate_key(), meta.lines())
+        write_workbook(Path(path), meta, rows, force=force)
+        return len(rows)
+
+    def delegate_import(self, path: Path):
+        """Read a filled delegation workbook back under its person's name through the bundle merge
+        (tui.store.bundle.import_payload): conflicts are reported, a second import changes nothing. Returns
+        (person, ImportResult or None when the workbook brought nothing new)."""
+        import time
+
+        from tui.domain.assignment import (
+            MAX_CELL,
+            Base,
+            DelegationRefused,
+            cell_value,
+            delegated_changes,
+            device_of,
+            signature_ok,
+        )
+        from tui.domain.sync import HLC, Clock
+        from tui.export.delegate import read_workbook
+
+        path = Path(path)
+
+        def refused(reason: str, row: int = 0) -> UserError:
+            fragment = _(reason).format(row=row, limit=MAX_CELL)
+            return UserError(
+                _("Cannot import {path}: {reason}. Nothing was imported.").format(path=path, reason=fragment)
+            )
+
+        try:
+            filled = read_workbook(path)
+        except DelegationRefused as exc:
+            raise refused(exc.message, exc.row) from None
+        meta = filled.meta
+        if not signature_ok(self._delegate_key(), meta.lines(), meta.signature):
+            raise refused(N_("it was not written by this tenken, or its hidden part was changed"))
+        iid = self.store.inspection_by_uid(meta.inspection)
+        if iid is None:
+            raise refused(N_("its inspection is not on this computer"))
+        info = self.inspection(iid)
+        if info.finalized:
+            raise refused(N_("its inspection is finalized; reopen it as a new revision first"))
+        names = [p.name for p in self.persons()]
+        if meta.person not in names:
+            raise refused(N_("it is for a person unknown here"))
+        answers = self.store.answers(iid)
+        values: dict[str, dict[str, str]] = {}
+        for item_id, (row, cells) in filled.rows.items():
+            answer = answers.get(item_id)
+            if answer is None:
+                raise refused(N_("row {row} has an id that is not part of the inspection"), row)
+            if answer.assignee != meta.person:
+                raise refused(N_("row {row} is no longer assigned to the workbook's person"), row)
+            try:
+                values[item_id] = {f: cell_value(f, text) for f, text in cells.items()}
+            except DelegationRefused as exc:
+                raise refused(exc.message, row) from None
+        base = {
+            item: {f: Base(str(v[0]), tuple(str(u) for u in v[1])) for f, v in fields.items() if len(v) == 2}
+            for item, fields in meta.items.items()
+            if isinstance(fields, dict)
+        }
+        last = self.store.get_setting("hlc_last")
+        clock = Clock(device_of(meta.workbook), HLC.parse(last) if last else HLC(0, 0, ""))
+        changes = delegated_changes(
+            meta.workbook,
+            meta.person,
+            meta.inspection,
+            base,
+            values,
+            self.store.changes(iid),
+            clock,
+            int(time.time() * 1000),
+        )
+        if not changes:
+            return meta.person, None
+        from tui.store.bundle import BundleError, delegated_payload, import_payload, validate_payload
+
+        payload = delegated_payload(self.store, iid, changes)
+
+        try:
+            bundle = validate_payload(payload, path)
+        except BundleError as exc:
+            raise UserError(str(exc)) from None
+        backup = self.store.backup("before-import")
+        with self.store.db.atomic():
+            result = import_payload(self.store, bundle, who=meta.person)
+        import json
+
+        marker = {"backup": backup.name, "file": path.name, "state": self.store.fingerprint()}
+        self.store.set_setting(UNDO_SETTING, json.dumps(marker, ensure_ascii=False))
+        return meta.person, result
+
     @cached_property
     def planning(self) -> Planning:
         """The month's plan, remediation tracking, carried-over problems and the portfolio (tui.planning)."""
@@ -1053,7 +1240,21 @@ class Workspace:
             today,
             title=self.inspection_title(info, lang),
             evidence_status=self.evidence_status if check_evidence else None,
+            people=self.attribution(inspection_id, info),
         )
+
+    def attribution(self, inspection_id: int, info: InspectionInfo | None = None) -> dict:
+        """Who answered and who reviewed each item, by the change rows and the people's roles
+        (tui.domain.people.attribution); empty until people are named."""
+        from tui.domain.people import attribution
+
+        people = self.persons()
+        if not people:
+            return {}
+        info = info or self.inspection(inspection_id)
+        signer = " ".join(info.finalized_by.split())
+        signed = next((p.name for p in people if signer == p.name or signer.endswith(" " + p.name)), "")
+        return attribution(self.store.changes(inspection_id), people, signed)
 
     def verify(self, path: Path) -> tuple[bool, str]:
         """(matches, one sentence): whether a report file matches a locked revision in this database."""

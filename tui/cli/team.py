@@ -7,6 +7,11 @@
     tenken conflicts resolve INSPECTION ITEM FIELD (--pick N | --value TEXT)
     tenken [--db URL | --data-dir DIR] db migrate      (also: tenken db migrate --db URL)
     tenken db copy SRC DST
+    tenken assign INSPECTION ITEM --to NAME [--due DATE]
+    tenken unassign INSPECTION ITEM
+    tenken mine [--person NAME | --all] [--json]
+    tenken delegate export INSPECTION --to NAME --out FILE.xlsx [--lang ja|en] [--force]
+    tenken delegate import FILE.xlsx
 
 Registered by tui/cli/main.py; errors follow its rules (one sentence, exit 1 for bad input, 2 for bad usage).
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from tui.i18n import _
 
@@ -45,6 +51,33 @@ def add_parsers(sub) -> None:
     pick = a.add_mutually_exclusive_group(required=True)
     pick.add_argument("--pick", type=int, metavar="N", help=_("keep value N as `tenken conflicts list` numbers them"))
     pick.add_argument("--value", metavar="TEXT", help=_("a value of your own"))
+
+    from tui.cli.main import _date, _id
+
+    s = sub.add_parser("assign", help=_("assign an item to a person, with a due date"))
+    s.add_argument("inspection", type=_id, metavar="INSPECTION")
+    s.add_argument("item", metavar="ITEM", help=_("the item: a number such as 2-3, its id or a provision"))
+    s.add_argument("--to", required=True, metavar="NAME", help=_("the person (see `tenken person list`)"))
+    s.add_argument("--due", type=_date, metavar="DATE", help=_("by when, like 2026-12-23"))
+    s = sub.add_parser("unassign", help=_("take an item's assignment away"))
+    s.add_argument("inspection", type=_id, metavar="INSPECTION")
+    s.add_argument("item", metavar="ITEM")
+    s = sub.add_parser("mine", help=_("the items assigned to you, earliest due first"))
+    who = s.add_mutually_exclusive_group()
+    who.add_argument("--person", metavar="NAME", help=_("someone else's items"))
+    who.add_argument("--all", action="store_true", help=_("every assigned item, with whom it is assigned to"))
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("delegate", help=_("a person's items as a spreadsheet to fill in, and reading it back"))
+    actions = s.add_subparsers(dest="delegate_command", metavar="ACTION", required=True)
+    a = actions.add_parser("export", help=_("write the items assigned to a person as an Excel workbook"))
+    a.add_argument("inspection", type=_id, metavar="INSPECTION")
+    a.add_argument("--to", required=True, metavar="NAME", help=_("the person (see `tenken person list`)"))
+    a.add_argument("-o", "--out", required=True, type=Path, metavar="FILE", help=_("where to write the workbook"))
+    a.add_argument("--lang", choices=("ja", "en"), help=_("the workbook's language (default: the UI language)"))
+    a.add_argument("--force", action="store_true", help=_("replace an existing file"))
+    a = actions.add_parser("import", help=_("read a filled workbook back under its person's name"))
+    a.add_argument("path", type=Path, metavar="FILE")
 
 
 def add_db_parsers(sub) -> None:
@@ -170,3 +203,100 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"db": cmd_db, "person": cmd_person, "conflicts": cmd_conflicts}
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from tui.cli.main import say
+
+    ws = _ws(args)
+    try:
+        if args.command == "unassign":
+            ws.unassign(args.inspection, args.item)
+            say(_("{item} is no longer assigned.").format(item=args.item))
+            return 0
+        a = ws.assign(args.inspection, args.item, args.to, args.due)
+        if a.assignee_due is not None:
+            say(
+                _("{item} is assigned to {name}, due {date}.").format(
+                    item=a.item_id, name=a.assignee, date=a.assignee_due
+                )
+            )
+        else:
+            say(_("{item} is assigned to {name}.").format(item=a.item_id, name=a.assignee))
+        return 0
+    finally:
+        ws.close()
+
+
+def cmd_mine(args: argparse.Namespace) -> int:
+    from tui.cli.main import say
+    from tui.domain.inspection import STATUS_SHORT, days_left_text, today
+
+    ws = _ws(args)
+    try:
+        name = None if args.all else ws.known_person(args.person) if args.person else ws.me()
+        items = ws.assigned_items(name)
+        day = today()
+        if args.json:
+            rows = [
+                {
+                    "inspection": a.inspection_id,
+                    "inspection_title": a.inspection_title,
+                    "item": a.item_id,
+                    "assignee": a.assignee,
+                    "due": a.due.isoformat() if a.due else None,
+                    "status": a.status,
+                    "overdue": a.overdue(day),
+                }
+                for a in items
+            ]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return 0
+        if not items:
+            say(_("No items are assigned to {name}.").format(name=name) if name else _("No items are assigned."))
+        for a in items:
+            due = f"{a.due.isoformat()} ({days_left_text(a.due, day)})" if a.due else "—"
+            mark = "!" if a.overdue(day) else " "
+            who = f"  {a.assignee}" if name is None else ""
+            status = _(STATUS_SHORT[a.status])
+            say(f"{mark} {a.inspection_id:>4}  {a.item_id}  {status}  {due}{who}  {a.inspection_title}")
+        return 0
+    finally:
+        ws.close()
+
+
+def cmd_delegate(args: argparse.Namespace) -> int:
+    from tui.cli.main import say
+
+    ws = _ws(args)
+    try:
+        if args.delegate_command == "export":
+            n = ws.delegate_export(args.inspection, args.to, args.out, args.lang or ws.language(), force=args.force)
+            say(_("Wrote {path}: {n} items for {name}.").format(path=args.out, n=n, name=ws.known_person(args.to)))
+            return 0
+        person, result = ws.delegate_import(args.path)
+        if result is None:
+            say(_("{path} brings nothing new; nothing was changed.").format(path=args.path))
+            return 0
+        say(
+            _("Imported the answers of {name}: {updated} items changed, {conflicts} conflicts to settle.").format(
+                name=person, updated=len(result.updated), conflicts=len(result.conflicts)
+            )
+        )
+        for item, field in result.conflicts:
+            say(f"  ! {item} {field}")
+        if result.conflicts:
+            say(_("`tenken conflicts list` shows them; `tenken conflicts resolve` settles each."))
+        return 0
+    finally:
+        ws.close()
+
+
+COMMANDS = {
+    "person": cmd_person,
+    "conflicts": cmd_conflicts,
+    "assign": cmd_assign,
+    "unassign": cmd_assign,
+    "mine": cmd_mine,
+    "delegate": cmd_delegate,
+}

@@ -61,7 +61,17 @@ Status = Literal["unanswered", "compliant", "partial", "noncompliant", "na"]
 Risk = Literal["", "low", "medium", "high", "critical"]
 ScopeLevel = Literal["required", "recommended", "optional"]
 Field_ = Literal[
-    "status", "note", "finding", "risk", "remediation", "owner", "target_date", "justification", "evidence"
+    "status",
+    "note",
+    "finding",
+    "risk",
+    "remediation",
+    "owner",
+    "target_date",
+    "justification",
+    "evidence",
+    "assignee",
+    "assignee_due",
 ]
 
 
@@ -108,6 +118,9 @@ class AnswerPart(Strict):
     justification: Text
     evidence: list[EvidenceSchema] = Field(max_length=MAX_EVIDENCE)
     updated_at: Stamp | None
+    # Assignment (schema v10); absent in bundles from a tenken before it.
+    assignee: Name = ""
+    assignee_due: Date | None = None
 
     @field_validator("evidence", mode="before")
     @classmethod

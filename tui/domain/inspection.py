@@ -37,7 +37,12 @@ FIELD_LABELS = {
     "target_date": N_("Target date"),
     "justification": N_("Justification (not applicable)"),
     "evidence": N_("Evidence"),
+    "assignee": N_("Assigned to"),
+    "assignee_due": N_("Assignment due"),
 }
+#: Who an item is assigned to (a person's name) and by when; they travel in the change rows like answer fields.
+ASSIGNMENT_FIELDS = ("assignee", "assignee_due")
+MAX_ASSIGNEE = 200
 
 
 def add_one_month(day: dt.date) -> dt.date:
@@ -95,6 +100,8 @@ class Answer:
     justification: str = ""
     evidence: tuple[Evidence, ...] = ()
     updated_at: dt.datetime | None = None
+    assignee: str = ""  # the name of the person the item is assigned to ("" = nobody)
+    assignee_due: dt.date | None = None  # by when the assignee should have answered
 
     @property
     def answered(self) -> bool:
@@ -129,6 +136,12 @@ def check_change(answer: Answer, field_name: str, value: object) -> None:
     elif field_name == "target_date":
         if value is not None and not isinstance(value, dt.date):
             raise AnswerRejected(_("The target date must be a date like 2026-12-23."))
+    elif field_name == "assignee":
+        if not isinstance(value, str) or len(value) > MAX_ASSIGNEE:
+            raise AnswerRejected(_("The name of the person assigned is too long."))
+    elif field_name == "assignee_due":
+        if value is not None and not isinstance(value, dt.date):
+            raise AnswerRejected(_("The assignment's due date must be a date like 2026-12-23."))
     elif field_name not in TEXT_FIELDS:
         raise AnswerRejected(_("Unknown field: {name}").format(name=field_name))
 
@@ -136,7 +149,7 @@ def check_change(answer: Answer, field_name: str, value: object) -> None:
 def check_answer(answer: Answer) -> None:
     """Refuse an answer as a whole (one from another laptop) that a person could not have saved field by field."""
     blank = Answer(answer.item_id, justification=answer.justification)
-    for name in ("status", "risk", "target_date", "justification"):
+    for name in ("status", "risk", "target_date", "justification", "assignee", "assignee_due"):
         check_change(blank if name != "justification" else answer, name, getattr(answer, name))
 
 

@@ -30,6 +30,8 @@ MERGED_FIELDS = (
     "target_date",
     "justification",
     "evidence",
+    "assignee",
+    "assignee_due",
 )
 
 
@@ -132,11 +134,12 @@ def apply_field(answer: Answer, name: str, text: str) -> Answer:
             for e in entries
         )
         return replace(answer, evidence=evidence)
-    if name == "target_date":
+    if name in ("target_date", "assignee_due"):
         try:
-            return replace(answer, target_date=dt.date.fromisoformat(text) if text else None)
+            day = dt.date.fromisoformat(text) if text else None
         except ValueError:
             return answer
+        return replace(answer, target_date=day) if name == "target_date" else replace(answer, assignee_due=day)
     changes: dict[str, Any] = {name: text}
     return replace(answer, **changes)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from tui.domain import inspection as _inspection
@@ -19,6 +19,7 @@ from tui.domain.inspection import (
     Evidence,
     InspectionInfo,
 )
+from tui.domain.people import ItemPeople, everyone
 from tui.domain.profile import Profile
 from tui.domain.scope import SCOPE_LABELS
 from tui.domain.template import Template, cites_for, inspection_rulebooks, lay_out
@@ -85,6 +86,8 @@ class ReportRow:
     status_label: str
     risk_label: str
     evidence: tuple[EvidenceLine, ...] = ()
+    answered_by: tuple[str, ...] = ()  # named people (tui.domain.people.attribution)
+    reviewed_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +156,8 @@ class Report:
     problems: list[ReportRow] = field(default_factory=list)
     damage: CustomerDamage = field(default_factory=CustomerDamage)
     annex: list[ReportRow] = field(default_factory=list)
+    answered_by: tuple[str, ...] = ()  # every item's answerers, once each
+    reviewed_by: tuple[str, ...] = ()
 
     def t(self, message: str) -> str:
         """A UI label in the report's language."""
@@ -200,7 +205,20 @@ class Report:
         if a.target_date:
             lines.append(f"{self.field_label('target_date')}: {self.date(a.target_date)}")
         lines += [f"{self.field_label('evidence')}: {ev.text}" for ev in row.evidence]
+        lines += [f"{label}: {names}" for label, names in self.people_lines(row)]
         return lines
+
+    def names(self, names: Sequence[str]) -> str:
+        return ("、" if self.lang == "ja" else ", ").join(names)
+
+    def people_lines(self, row: ReportRow) -> list[tuple[str, str]]:
+        """(label, names) for who answered and who reviewed the item, when named people did."""
+        out = []
+        if row.answered_by:
+            out.append((self.t(N_("Answered by")), self.names(row.answered_by)))
+        if row.reviewed_by:
+            out.append((self.t(N_("Reviewed by")), row.reviewed_by))
+        return out
 
     def status_short(self, status: str) -> str:
         """The status as a column header: one or two words ("problem", 「不適合」)."""
@@ -321,8 +339,10 @@ def build_report(
     today: dt.date | None = None,
     title: str | None = None,
     evidence_status: Callable[[Evidence], str] | None = None,
+    people: Mapping[str, ItemPeople] | None = None,
 ) -> Report:
-    """Assemble the report of one inspection. `items` are the inspection's (item id, section, level)."""
+    """Assemble the report of one inspection. `items` are the inspection's (item id, section, level); `people`
+    says who answered and who reviewed each item (tui.domain.people.attribution)."""
     books = inspection_rulebooks(profile.rulebooks, templates)
     template_books = [b for t in templates for b in t.rulebooks]
     addressee = info.addressee.strip()
@@ -356,6 +376,7 @@ def build_report(
         for p in placed:
             item = p.item
             answer = _clean_answer(answers.get(item.id, Answer(item.id)))
+            who = (people or {}).get(item.id, ItemPeople())
             cites = cites_for(item, books)
             cited.extend(cites)
             row = ReportRow(
@@ -372,6 +393,8 @@ def build_report(
                 status_label=gettext_in(lang, STATUS_LABELS[answer.status]),
                 risk_label=gettext_in(lang, RISK_LABELS[answer.risk]) if answer.risk else "",
                 evidence=tuple(_evidence_line(e, evidence_status, lang) for e in answer.evidence),
+                answered_by=tuple(clean(n) for n in who.answered_by),
+                reviewed_by=clean(who.reviewed_by),
             )
             counts[answer.status] += 1
             report.annex.append(row)
@@ -381,6 +404,7 @@ def build_report(
                 report.problems.append(row)
         report.summary.append(SummaryRow(title, counts, len(placed)))
     report.sources = rule_sources(corpus, cited, lang)
+    report.answered_by, report.reviewed_by = everyone(ItemPeople(r.answered_by, r.reviewed_by) for r in report.annex)
     _damage(report)
     return report
 

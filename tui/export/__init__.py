@@ -120,6 +120,10 @@ def header_fields(report: Report) -> list[tuple[str, str | dt.date | None]]:
         (t(N_("Representative")), report.representative or "—"),
         (t(N_("Responsible officer")), report.responsible_officer or "—"),
     ]
+    if report.answered_by:
+        rows.append((t(N_("Answered by")), report.names(report.answered_by)))
+    if report.reviewed_by:
+        rows.append((t(N_("Reviewed by")), report.names(report.reviewed_by)))
     if not report.draft:
         signed = t(N_("{who} (revision {n})")).format(who=report.finalized_by or "—", n=report.revision)
         rows.append((t(N_("Signed off by")), signed))

@@ -364,6 +364,8 @@ def _annex(document, report: Report) -> None:
             _label_value(document, report.field_label("target_date"), report.date(a.target_date), sep)
         for ev in row.evidence:
             _label_value(document, report.field_label("evidence"), ev.text, sep)
+        for label, names in report.people_lines(row):
+            _label_value(document, label, names, sep)
 
 
 def build_docx(report: Report):

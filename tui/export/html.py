@@ -132,6 +132,7 @@ def render_html(report: Report) -> str:
             field={name: report.field_label(name) for name in fields},
             text_fields=("note", "finding", "remediation", "owner", "justification"),
             date=report.date,
+            people=report.people_lines,
             brief=report.brief,
             unofficial_note=t(UNOFFICIAL_NOTE) if report.lang == "en" else "",
         )

@@ -121,6 +121,8 @@ def render_markdown(r: Report) -> str:
             extra = f" ({_cell(ev.file_name)}, SHA-256 `{ev.sha256}`)" if ev.path else ""
             flag = f" **⚠ {ev.flag}**" if ev.flag else ""
             out.append(f"- **{r.field_label('evidence')}:** {_cell(ev.label)}{extra}{flag}")
+        for label, names in r.people_lines(row):
+            out.append(f"- **{label}:** {_cell(names)}")
     out.append("")
     if r.lang == "en":
         out.append(f"*{t(UNOFFICIAL_NOTE)}*")

@@ -28,6 +28,7 @@ class HomeScreen(TenkenScreen):
         Binding("p", "portfolio", N_("Portfolio"), id="home.portfolio", show=False),
         Binding("c", "conflicts", N_("Conflicts"), id="home.conflicts", show=False),
         Binding("w", "person", N_("Who is using tenken"), id="home.person", show=False),
+        Binding("m", "mine", N_("My items"), id="home.mine", show=False),
         Binding("e", "edit_firm", N_("Edit firm"), id="home.edit_firm", show=False),
         Binding("R", "rename", N_("Rename inspection"), id="home.rename", show=False),
         Binding("delete,x", "delete", N_("Delete"), id="home.delete", show=False),
@@ -198,6 +199,11 @@ class HomeScreen(TenkenScreen):
         from tui.screens.team import ConflictsScreen
 
         self.app.push_screen(ConflictsScreen())
+
+    def action_mine(self) -> None:
+        from tui.screens.team import MyItemsScreen
+
+        self.app.push_screen(MyItemsScreen())
 
     def action_person(self) -> None:
         from tui.screens.team import PersonDialog

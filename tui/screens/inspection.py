@@ -105,6 +105,7 @@ class InspectionScreen(TenkenScreen):
         Binding("f", "finalize", N_("Finalize"), id="inspection.finalize", show=False),
         Binding("n", "reopen", N_("New revision"), id="inspection.reopen", show=False),
         Binding("P", "plan", N_("Plan"), id="inspection.plan", show=False),
+        Binding("A", "assign", N_("Assign"), id="inspection.assign", show=False),
         # Full-width digits too: a Japanese input method left on types １ for 1.
         Binding("1,１", "status('compliant')", N_("Compliant"), id="inspection.compliant", show=False),
         Binding("2,２", "status('partial')", N_("Partial"), id="inspection.partial", show=False),
@@ -241,6 +242,8 @@ class InspectionScreen(TenkenScreen):
         text = RichText(end="")
         text.append(f"{mark} ", style=style)
         text.append(f"{p.number} ", style="bold")
+        if answer.assignee:
+            text.append(f"@{answer.assignee} ", style="magenta")
         if p.level != "required":  # the scope level, shown only where it is not the usual "required"
             text.append(f"[{level_label(p.level)}] ", style="italic cyan")
         text.append(p.item.question.get())
@@ -323,6 +326,15 @@ class InspectionScreen(TenkenScreen):
         meta.append(f" {level_label(p.level)} ", style="reverse bold")
         meta.append(f"  {_(LEVEL_LABELS[p.item.level])}  ", style="italic")
         meta.append("\n" + _("Cites: ") + cites, style="dim")
+        if answer.assignee:
+            due = (
+                _(", due {date} ({left})").format(
+                    date=format_date(answer.assignee_due), left=days_left_text(answer.assignee_due)
+                )
+                if answer.assignee_due
+                else ""
+            )
+            meta.append("\n" + _("Assigned to {name}{due} (A)").format(name=answer.assignee, due=due), style="magenta")
         carried = self.carried.get(item_id)
         if carried is not None:
             meta.append(
@@ -769,6 +781,40 @@ class InspectionScreen(TenkenScreen):
             area.focus()
 
         edit_text(self.app, label, area.text, done)
+
+    def action_assign(self) -> None:
+        """Assign the current item to a person with a due date (A)."""
+        if self.current is None or self._locked():
+            return
+        if not self.tenken.ws.persons():
+            self.notify(_("No people yet: `tenken person add NAME --role officer` adds one."), markup=False)
+            return
+        self.flush()
+        from tui.screens.team import AssignDialog
+        from tui.workspace import UserError
+
+        item_id = self.current
+        answer = self.answers.get(item_id, Answer(item_id))
+
+        def done(result: tuple[str, object] | None) -> None:
+            if result is None:
+                return
+            name, due = result
+            try:
+                if name:
+                    saved = self.tenken.ws.assign(self.inspection_id, item_id, name, due)  # type: ignore[arg-type]
+                else:
+                    saved = self.tenken.ws.unassign(self.inspection_id, item_id)
+            except (StoreError, UserError) as exc:
+                self.notify(str(exc), severity="error", timeout=10, markup=False)
+                return
+            self.answers[item_id] = saved
+            self._update_item_prompt(item_id)
+            if item_id == self.current:
+                self.show_item(item_id)
+
+        label = self.placed[item_id].number
+        self.app.push_screen(AssignDialog(label, answer.assignee, answer.assignee_due), done)
 
     def action_history(self) -> None:
         if self.current is None:

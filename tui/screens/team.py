@@ -1,20 +1,24 @@
-"""Conflicts left by a merge (home, `c`) and who is using tenken (home, `w`). The rules live in tui.domain.sync and
+"""Conflicts left by a merge (home, `c`), who is using tenken (home, `w`), my items (home, `m`) and assigning an
+item (inspection, `A`). The rules live in tui.domain.sync and
 tui.domain.people behind the Workspace."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Footer, Header
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Header
 
 from tui.domain.inspection import FIELD_LABELS
 from tui.domain.people import ROLE_LABELS
-from tui.i18n import N_, _
+from tui.i18n import N_, _, format_date
 from tui.screens.base import STYLES, TenkenModal, TenkenScreen
+from tui.screens.dialogs import FormDialog
 from tui.screens.plain import DataTable, Label, Option, OptionList, Static
+from tui.widgets.date_input import DateInput
 
 if TYPE_CHECKING:
     from tui.domain.sync import Conflict
@@ -99,4 +103,110 @@ class PersonDialog(TenkenModal[str | None]):
         self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AssignDialog(FormDialog):
+    """Assign the current item: choose a person (or nobody) and a due date. Returns (name or "", due) or None."""
+
+    def __init__(self, item_label: str, current: str, due: dt.date | None) -> None:
+        super().__init__()
+        self.item_label = item_label
+        self.current = current
+        self.due = due
+        self.names: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        people = self.tenken.ws.persons()
+        self.names = [p.name for p in people]
+        options = [Option(f"{p.name}  ({_(ROLE_LABELS[p.role])})", id=f"p{n}") for n, p in enumerate(people)]
+        options.append(Option(_("Nobody (take the assignment away)"), id="nobody"))
+        with Vertical(classes="dialog"):
+            yield Label(_("Assign {item}").format(item=self.item_label), classes="dialog-title")
+            yield OptionList(*options, id="assignee")
+            yield Label(_("Due (e.g. 2026-12-23; blank for none)"), classes="dialog-prompt")
+            yield DateInput(self.due.isoformat() if self.due else "", id="assign-due", placeholder="2026-12-23")
+            yield Static("", id="dialog-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("OK"), variant="primary", id="ok")
+                yield Button(_("Cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        chooser = self.query_one(OptionList)
+        if self.current in self.names:
+            chooser.highlighted = self.names.index(self.current)
+        else:
+            chooser.highlighted = 0
+        chooser.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one(DateInput).focus()
+
+    def accept(self) -> None:
+        from tui.domain.inspection import date_problem, parse_date
+
+        chooser = self.query_one(OptionList)
+        index = chooser.highlighted
+        text = self.query_one(DateInput).value
+        problem = date_problem(text)
+        if problem:
+            self.query_one("#dialog-error", Static).update(problem)
+            return
+        name = self.names[index] if index is not None and index < len(self.names) else ""
+        self.dismiss((name, parse_date(text) if name else None))
+
+
+class MyItemsScreen(TenkenScreen[None]):
+    """The items assigned to the person using tenken, across open inspections, earliest due first; Enter opens one."""
+
+    CSS_PATH = STYLES / "planning.tcss"
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="mine.back"),
+        Binding("enter", "open", N_("Open"), id="mine.open", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static(_("My items"), classes="screen-title")
+        yield Static("", id="mine-summary")
+        yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from tui.domain.inspection import STATUS_SHORT, days_left_text, today
+
+        ws = self.tenken.ws
+        person = ws.current_person()
+        self.rows = ws.assigned_items(person.name) if person is not None else []
+        table = self.query_one(DataTable)
+        table.add_columns(_("Due"), _("Status"), _("Item"), _("Inspection"))
+        day = today()
+        overdue = 0
+        for a in self.rows:
+            due = f"{format_date(a.due)} ({days_left_text(a.due, day)})" if a.due else "—"
+            if a.overdue(day):
+                overdue += 1
+                due = "⚠ " + due
+            table.add_row(due, _(STATUS_SHORT[a.status]), a.item_id, a.inspection_title)
+        if person is None:
+            summary = _("Choose who you are first (home, w).")
+        elif not self.rows:
+            summary = _("No items are assigned to {name}.").format(name=person.name)
+        else:
+            summary = _("{n} items assigned to {name}, {overdue} overdue.").format(
+                n=len(self.rows), name=person.name, overdue=overdue
+            )
+        self.query_one("#mine-summary", Static).update(summary)
+        if table.row_count:
+            table.focus()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.rows or not table.row_count:
+            return
+        chosen = self.rows[table.cursor_row]
+        self.tenken.open_inspection(chosen.inspection_id, item=chosen.item_id)
+
+    def action_back(self) -> None:
         self.dismiss(None)

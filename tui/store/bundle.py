@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 FORMAT = "tenken-bundle"
 VERSION = 1
 ANSWER_FIELDS = MERGED_FIELDS
+DATE_FIELDS = ("target_date", "assignee_due")
 #: A bundle file is refused above this size on disk, and above MAX_JSON_BYTES once decompressed (README: limits).
 MAX_FILE_BYTES = 16 << 20
 MAX_JSON_BYTES = 64 << 20
@@ -96,7 +97,7 @@ def build_payload(store: Store, inspection_id: int) -> dict:
             "answers": [
                 {
                     "item_id": a.item_id,
-                    **{f: (_iso(getattr(a, f)) if f == "target_date" else getattr(a, f)) for f in ANSWER_FIELDS},
+                    **{f: (_iso(getattr(a, f)) if f in DATE_FIELDS else getattr(a, f)) for f in ANSWER_FIELDS},
                     "updated_at": _iso(a.updated_at),
                 }
                 for a in answers
@@ -274,9 +275,6 @@ def read_bundle(path: Path, now: dt.datetime | None = None) -> BundlePayload:
 
 def parse_bundle(raw: bytes, path: Path, now: dt.datetime | None = None) -> BundlePayload:
     """The validated payload of a bundle document's bytes (gzip JSON); `path` names it in sentences."""
-    from pydantic import ValidationError
-
-    from tui.content.bundle_schema import BundlePayload
     from tui.content.files import size_text
 
     try:
@@ -298,6 +296,15 @@ def parse_bundle(raw: bytes, path: Path, now: dt.datetime | None = None) -> Bund
     payload = document.get("payload")
     if not isinstance(payload, dict) or document.get("sha256") != _digest(payload):
         raise BundleError(_("{path} is damaged (its checksum does not match); nothing was imported.").format(path=path))
+    return validate_payload(payload, path, now)
+
+
+def validate_payload(payload: dict, path: Path, now: dt.datetime | None = None) -> BundlePayload:
+    """A payload checked by the bundle's schema models and consistency rules, or BundleError saying why not."""
+    from pydantic import ValidationError
+
+    from tui.content.bundle_schema import BundlePayload
+
     try:
         bundle = BundlePayload.model_validate(payload)
     except ValidationError as exc:
@@ -312,6 +319,43 @@ def parse_bundle(raw: bytes, path: Path, now: dt.datetime | None = None) -> Bund
             _("{path} cannot be imported: {problem}. Nothing was imported.").format(path=path, problem=problem)
         )
     return bundle
+
+
+def delegated_payload(store: Store, inspection_id: int, changes: Sequence[Change]) -> dict:
+    """The inspection as a bundle payload with a filled delegation workbook's change rows added (their answers as
+    they would read), to go through the same checks and the same merge as a bundle from another laptop."""
+    from tui.domain.merge import apply_field, field_text
+
+    payload = build_payload(store, inspection_id)
+    answers = {a["item_id"]: a for a in payload["inspection"]["answers"]}
+    local = store.answers(inspection_id)
+    stamp = m.now()
+    by_item: dict[str, list[Change]] = {}
+    for c in changes:
+        by_item.setdefault(c.item_id, []).append(c)
+    for item_id, rows in by_item.items():
+        answer = local[item_id]
+        for c in sorted(rows, key=lambda c: c.field != "justification"):
+            old = field_text(answer, c.field)
+            answer = apply_field(answer, c.field, c.value)
+            payload["inspection"]["history"].append(
+                {
+                    "item_id": item_id,
+                    "field": c.field,
+                    "old": old,
+                    "new": c.value,
+                    "changed_at": _iso(stamp),
+                    "changed_by": c.person,
+                    "uid": c.uid,
+                    "device": c.device,
+                    "hlc": c.hlc.text(),
+                    "parents": list(c.parents),
+                    "person": c.person,
+                }
+            )
+            answers[item_id][c.field] = _iso(answer.target_date) if c.field == "target_date" else c.value
+        answers[item_id]["updated_at"] = _iso(stamp)
+    return payload
 
 
 def _validation_problem(exc: Exception) -> str:
@@ -375,6 +419,8 @@ def _domain_answer(a: AnswerPart) -> Answer:
         justification=a.justification,
         evidence=tuple(Evidence(e.label, e.path, e.sha256, "bundle" if e.path else None) for e in a.evidence),
         updated_at=a.updated_at,
+        assignee=a.assignee,
+        assignee_due=a.assignee_due,
     )
 
 

@@ -241,7 +241,21 @@ def _v9(db: SqliteDatabase) -> None:
         db.execute_sql(f"ALTER TABLE {table} ADD COLUMN deleted_at DATETIME")
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+V10 = [
+    "ALTER TABLE answer ADD COLUMN assignee TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE answer ADD COLUMN assignee_due DATE",
+    "CREATE INDEX answer_assignee ON answer (assignee)",
+]
+
+
+def _v10(db: SqliteDatabase) -> None:
+    """Assignment: an item assigned to a person (by name) with a due date, two answer fields recorded in the change
+    rows like the others. Portable SQL (SQLite and PostgreSQL)."""
+    for statement in V10:
+        db.execute_sql(statement)
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 SCHEMA_VERSION = len(MIGRATIONS)
 PG_BASELINE_VERSION = 9  # a new team database on PostgreSQL starts with the schema of v9 (tui.store.pg.BASELINE)
 

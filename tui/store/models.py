@@ -99,6 +99,8 @@ class Answer(BaseModel):
     justification = TextField(default="")
     evidence = TextField(default="[]")  # JSON list of {label, path, sha256}
     updated_at = DateTimeField(null=True)
+    assignee = TextField(default="", index=True)  # v10: the name of the person the item is assigned to
+    assignee_due = DateField(null=True)  # v10: by when
 
     class Meta:
         indexes = ((("inspection", "item_id"), True),)

@@ -155,6 +155,8 @@ def _answer(row: m.Answer) -> Answer:
         justification=row.justification,
         evidence=ev,
         updated_at=row.updated_at,
+        assignee=row.assignee,
+        assignee_due=row.assignee_due,
     )
 
 
@@ -529,6 +531,17 @@ class Store:
             person=who,
         ).execute()
 
+    def inspection_uid(self, inspection_id: int) -> str:
+        rows = self._read("SELECT uid FROM inspection WHERE id = ?", (inspection_id,))
+        if not rows:
+            raise StoreError(_("Inspection {id} does not exist.").format(id=inspection_id))
+        return str(rows[0][0])
+
+    def inspection_by_uid(self, uid: str) -> int | None:
+        """The open inspection (not in the trash) with this stable id."""
+        rows = self._read("SELECT id FROM inspection WHERE uid = ? AND deleted_at IS NULL", (uid,))
+        return int(rows[0][0]) if rows and uid else None
+
     def changes(self, inspection_id: int) -> list[Change]:
         """The inspection's change rows as tui.domain.sync sees them."""
         m = self.models
@@ -799,6 +812,8 @@ class Store:
                         "justification": a.justification,
                         "evidence": a.evidence,
                         "updated_at": a.updated_at,
+                        "assignee": a.assignee,
+                        "assignee_due": a.assignee_due,
                     }
                     for a in answers
                 ]
@@ -970,6 +985,22 @@ class Store:
             item: {f: [u for u in uids if u not in replaced] for f, uids in fields.items()}
             for item, fields in by_item.items()
         }
+
+    def assigned(self, assignee: str | None = None) -> list[tuple[int, str, str, str, dt.date | None, str]]:
+        """(inspection id, inspection title, item id, assignee, due, status) of the items assigned (to `assignee`)
+        in open inspections not in the trash."""
+        sql = (
+            "SELECT a.inspection_id, i.title, a.item_id, a.assignee, a.assignee_due, a.status "
+            "FROM answer AS a JOIN inspection AS i ON i.id = a.inspection_id JOIN firm AS f ON f.id = i.firm_id "
+            "WHERE a.assignee != '' AND i.finalized_at IS NULL AND i.deleted_at IS NULL AND f.deleted_at IS NULL"
+        )
+        params: tuple[str, ...] = ()
+        if assignee is not None:
+            sql += " AND a.assignee = ?"
+            params = (assignee,)
+        with guarded(_("read the answers")):
+            rows = self._read(sql + " ORDER BY a.inspection_id, a.item_id", params)
+        return [(r[0], r[1], r[2], r[3], _date(str(r[4])) if r[4] else None, r[5]) for r in rows]
 
     def history(self, inspection_id: int, item_id: str | None = None) -> list[HistoryEntry]:
         m = self.models
