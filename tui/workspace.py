@@ -1199,10 +1199,11 @@ class Workspace:
         backup = self.store.backup("before-import")
         with self.store.db.atomic():
             result = import_payload(self.store, bundle, who=meta.person)
-        import json
+        if backup is not None:  # the team database has no file backup to go back to
+            import json
 
-        marker = {"backup": backup.name, "file": path.name, "state": self.store.fingerprint()}
-        self.store.set_setting(UNDO_SETTING, json.dumps(marker, ensure_ascii=False))
+            marker = {"backup": backup.name, "file": path.name, "state": self.store.fingerprint()}
+            self.store.set_setting(UNDO_SETTING, json.dumps(marker, ensure_ascii=False))
         return meta.person, result
 
     @cached_property
