@@ -299,9 +299,14 @@ class TrainingSession:
     firm_id: int | None = None
     roster: tuple[Trainee, ...] = ()
     mode: str = "practice"
+    uid: str = ""  # stable across laptops and bundles
+    prepost: bool = False  # the session has a pre-test before the lessons and a post-test after them
 
 
 QUIZ, EXERCISE = "quiz", "exercise"
+PRE, POST = "pre", "post"
+PHASES = ("", PRE, POST)
+PHASE_LABELS = {PRE: N_("pre-test"), POST: N_("post-test")}
 PRACTICE, EXAM = "practice", "exam"  # exam: no explanation or verdict until the end of the quiz
 MODES = (PRACTICE, EXAM)
 MODE_LABELS = {PRACTICE: N_("practice"), EXAM: N_("exam")}
@@ -360,6 +365,8 @@ class Attempt:
     layout: Mapping[str, Sequence[str]] = field(default_factory=dict)  # question id → choice ids as shown
     mode: str = PRACTICE
     uid: str = ""
+    phase: str = ""  # "" | pre | post: a session's pre-test or post-test (a pre-test never completes a module)
+    roles: Mapping[str, str] = field(default_factory=dict)  # exercise: role key → trainee uid who played it
 
     def choices(self, question: Question) -> tuple[Choice, ...]:
         """The question's choices in the order this attempt showed them."""
@@ -454,7 +461,7 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
     period's): results of another year must not complete this year's refresher.
     """
     mine = sorted(
-        (a for a in attempts if a.trainee_id == trainee.id and a.module_id == module.id),
+        (a for a in attempts if a.trainee_id == trainee.id and a.module_id == module.id and a.phase != PRE),
         key=lambda a: (a.started_at, a.id),
     )
     quizzes = [a for a in mine if a.kind == QUIZ and a.finished]
@@ -462,8 +469,9 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
     best = max(quizzes, key=lambda a: (a.percent, a.score, -a.id), default=None)
     passes = [a for a in quizzes if a.passed]
     best_ex = max(exercises, key=lambda a: (a.percent, a.score, -a.id), default=None)
+    pre_only = any(a.trainee_id == trainee.id and a.module_id == module.id and a.phase == PRE for a in attempts)
     if not mine:
-        status = NOT_STARTED
+        status = IN_PROGRESS if pre_only else NOT_STARTED
     elif passes:
         status = PASSED
     elif quizzes and not any(a.kind == QUIZ and not a.finished for a in mine):
@@ -489,6 +497,45 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
         exercise_percent=best_ex.percent if best_ex else None,
         exercise_passed=any(a.passed for a in exercises),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PrePost:
+    """One trainee's pre-test and post-test in one session, in percent (None: not taken or not finished)."""
+
+    pre: int | None
+    post: int | None
+
+    @property
+    def gain(self) -> int | None:
+        """Post minus pre, in percentage points, when both were taken."""
+        return None if self.pre is None or self.post is None else self.post - self.pre
+
+
+def pre_post(trainee_id: int, attempts: Sequence[Attempt]) -> PrePost:
+    """The trainee's first finished pre-test and best finished post-test among `attempts` (one session's).
+
+    The first pre-test is what the trainee knew before; the best post-test is what they know after.
+    """
+    mine = sorted(
+        (a for a in attempts if a.trainee_id == trainee_id and a.kind == QUIZ and a.finished),
+        key=lambda a: (a.started_at, a.id),
+    )
+    pres = [a.percent for a in mine if a.phase == PRE]
+    posts = [a.percent for a in mine if a.phase == POST]
+    return PrePost(pres[0] if pres else None, max(posts) if posts else None)
+
+
+def role_players(attempt: Attempt, trainees: Mapping[str, Trainee]) -> list[tuple[str, str]]:
+    """(role key, the name of who played it) in the order of ROLES, for the roles recorded in an exercise attempt;
+    a player no longer known (erased, or from another laptop) shows as a dash."""
+    out = []
+    for role in ROLES:
+        uid = attempt.roles.get(role)
+        if uid:
+            t = trainees.get(uid)
+            out.append((role, t.name if t is not None else "—"))
+    return out
 
 
 # --- roster import ------------------------------------------------------------------------------

@@ -238,8 +238,12 @@ def attempt_statement(r: AttemptRecord, options: XapiOptions) -> dict[str, Any]:
         "language": a.lang,
         "extensions": {f"{HOME_PAGE}/xapi/department": r.trainee.department, f"{HOME_PAGE}/xapi/mode": a.mode},
     }
+    if a.phase:
+        context["extensions"][f"{HOME_PAGE}/xapi/phase"] = a.phase  # pre | post: a session's pre- or post-test
     if a.kind == EXERCISE:
         context["contextActivities"] = {"parent": [{"objectType": "Activity", "id": module_iri}]}
+        if a.roles:  # who played which role around the laptop: role → the player's account name (uid)
+            context["extensions"][f"{HOME_PAGE}/xapi/roles"] = dict(sorted(a.roles.items()))
     if r.session is not None and r.session.trainer:
         context["instructor"] = {
             "objectType": "Agent",
