@@ -280,3 +280,86 @@ def test_roles_are_in_the_xapi_context(classroom, tmp_path):
     (st,) = [x for x in statements if x["context"]["registration"] == attempt.uid]
     roles = next(v for k, v in st["context"]["extensions"].items() if k.endswith("/xapi/roles"))
     assert roles == {"csirt": yamada.uid, "management": sato.uid}
+
+
+# --- 2. content gaps --------------------------------------------------------------------------------------------
+
+
+def _lesson_text(ws: Workspace, module_id: str, lesson_id: str, lang: str) -> str:
+    module = ws.training_module(module_id)
+    return next(lesson for lesson in module.lessons if lesson.id == lesson_id).body.get(lang)
+
+
+@pytest.mark.parametrize(
+    ("module_id", "lesson_id", "ja_words", "en_words"),
+    [
+        (
+            "security-awareness",
+            "social-engineering",
+            ("ボイスフィッシング", "ヘルプデスク", "採用担当者", "ディープフェイク", "かけ直"),
+            ("vishing", "help desk", "recruiter", "deepfake", "call back"),
+        ),
+        (
+            "security-awareness",
+            "passwords-mfa",
+            (
+                "定期的な変更を強制しない",
+                "15文字以上",
+                "8文字以上",
+                "ブロックリスト",
+                "パスワードマネージャー",
+                "パスキー",
+            ),
+            (
+                "No forced periodic changes",
+                "at least 15 characters",
+                "at least 8",
+                "blocklist",
+                "password manager",
+                "Passkeys",
+            ),
+        ),
+        (
+            "csirt-onboarding",
+            "ransomware-backups",
+            ("3-2-1", "オフライン", "復元テスト"),
+            ("3-2-1", "offline", "Restore tests"),
+        ),
+        (
+            "csirt-onboarding",
+            "wallet-keys",
+            ("コールドウォレット", "マルチシグ", "照合"),
+            ("Cold wallets", "multisig", "Reconcile"),
+        ),
+        (
+            "csirt-onboarding",
+            "reporting",
+            ("3～5日", "30日以内", "60日以内", "第一報"),
+            ("3–5 days", "30 days", "60 days", "First report"),
+        ),
+    ],
+)
+def test_the_missing_topics_are_taught_in_both_languages(ws, module_id, lesson_id, ja_words, en_words):
+    ja, en = _lesson_text(ws, module_id, lesson_id, "ja"), _lesson_text(ws, module_id, lesson_id, "en")
+    assert all(w in ja for w in ja_words), [w for w in ja_words if w not in ja]
+    assert all(w.lower() in en.lower() for w in en_words), [w for w in en_words if w.lower() not in en.lower()]
+
+
+def test_the_exercise_prescribes_phishing_resistant_mfa_after_credential_phishing(ws):
+    """The intrusion came from a password and one-time code typed into a fake page: the best way to prevent a
+    recurrence is phishing-resistant authentication, and forced periodic changes are not it (NIST SP 800-63B-4)."""
+    exercise = ws.training_module("csirt-onboarding").exercise
+    inject = next(i for i in exercise.injects if i.id == "i8")  # 再発防止 / preventing recurrence
+    assert "fake login page" in inject.situation.en
+    best = max(inject.decisions, key=lambda d: d.score)
+    assert "phishing-resistant" in best.text.en and "FIDO2" in best.text.en and "フィッシングに強い認証" in best.text.ja
+    periodic = next(d for d in inject.decisions if "every month" in d.text.en)
+    assert periodic.score < best.score / 2 and "periodic" in periodic.debrief.en
+
+
+def test_a_quiz_asks_about_passkeys_and_help_desk_resets(ws):
+    quiz = ws.training_module("security-awareness").quiz
+    passkeys = next(q for q in quiz if "fake login page" in q.text.en)
+    assert [c.text.en for c in passkeys.choices if c.correct] == ["Passkeys or FIDO2 security keys."]
+    helpdesk = next(q for q in quiz if "help desk" in q.text.en)
+    assert "call back on the registered number" in next(c for c in helpdesk.choices if c.correct).text.en
