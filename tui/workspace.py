@@ -1326,6 +1326,42 @@ class Workspace:
         """Every trainee (the erased ones too, anonymous) by uid: who played the roles of an exercise."""
         return {t.uid: t for t in self.training.trainees(include_deleted=True)}
 
+    def session_report(self, session_id: int):
+        """The session's completion report (tui.domain.training.SessionReport): every trainee on the roster with
+        pass / fail / not attended, the best score, pre- and post-test and the day completed."""
+        from tui.domain.training import session_report
+
+        session = self.training_session(session_id)
+        module = self.training_module(session.module_id)
+        attempts = [a for a in self.training.attempts(module_id=module.id) if a.session_id == session_id]
+        firm = self.firm(session.firm_id).name if session.firm_id is not None else ""
+        return session_report(session, module, attempts, firm)
+
+    def export_session_report(self, session_id: int, path: Path, lang: str | None = None, force: bool = False) -> Path:
+        """Write the session's completion report as .docx or .xlsx (by the file's suffix)."""
+        from tui.export.records import REPORT_FORMATS, write_session_report
+
+        self.check_output(path)
+        fmt = Path(path).suffix.lower().lstrip(".")
+        if fmt not in REPORT_FORMATS:
+            raise UserError(_("The report must end in .docx or .xlsx."))
+        report = self.session_report(session_id)
+        return write_session_report(report, fmt, path, lang or report.session.lang, force=force)
+
+    def next_phase(self, session_id: int, trainee_id: int) -> str:
+        """What the trainee's next quiz in this session is: "" (no pre/post-test), "pre" until a pre-test is
+        finished, then "post"."""
+        from tui.domain.training import POST, PRE, QUIZ
+
+        session = self.training_session(session_id)
+        if not session.prepost:
+            return ""
+        done = any(
+            a.session_id == session_id and a.kind == QUIZ and a.phase == PRE and a.finished
+            for a in self.training.attempts(trainee_id=trainee_id, module_id=session.module_id)
+        )
+        return POST if done else PRE
+
     def session_pre_post(self, session_id: int) -> dict:
         """Trainee id → PrePost (pre-test and post-test percent, gain) for everyone on the session's roster."""
         from tui.domain.training import pre_post
@@ -1567,10 +1603,23 @@ class Workspace:
         rows = self.training_records(module_id, trainee_ids, session_id, since, until, firm_id)
         return export_records(rows, fmt, path, lang or self.language(), force=force)
 
+    def certificate_path(self, path: Path) -> tuple[Path, str]:
+        """Where a certificate asked for at `path` will be written, and the sentence to say about it: a .pdf asked
+        for without LibreOffice installed becomes the .docx beside it."""
+        from tui.export.pdf import converter
+
+        path = Path(path)
+        if path.suffix.lower() == ".pdf" and converter() is None:
+            return path.with_suffix(".docx"), _(
+                "No PDF converter (LibreOffice) is installed, so the certificate was written as a Word file."
+            )
+        return path, ""
+
     def training_certificate(
         self, session_id: int, trainee_id: int, path: Path, lang: str | None = None, force: bool = False
     ) -> Path:
-        """A certificate (docx) for a trainee who passed the session's module in that session."""
+        """A certificate for a trainee who passed the session's module in that session: PDF when `path` ends in
+        .pdf (see certificate_path for when no converter is installed), else docx."""
         from tui.domain.training import PASSED
         from tui.export.records import write_certificate
 

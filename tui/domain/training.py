@@ -526,6 +526,86 @@ def pre_post(trainee_id: int, attempts: Sequence[Attempt]) -> PrePost:
     return PrePost(pres[0] if pres else None, max(posts) if posts else None)
 
 
+#: How a completion report names each status: 合格, 不合格, 受講中, 未受講 (a failed trainee is 不合格, not 受講中).
+REPORT_LABELS = {
+    PASSED: N_("Pass"),
+    FAILED: N_("Fail"),
+    IN_PROGRESS: N_("In progress"),
+    NOT_STARTED: N_("Not attended"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One line of a session's completion report."""
+
+    trainee: Trainee
+    status: str  # a COMPLETION_STATUSES key
+    best_percent: int | None
+    best_score: int
+    best_total: int
+    prepost: PrePost
+    completed_on: dt.date | None  # the day the trainee passed (None: not passed)
+    exercise_percent: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionReport:
+    session: TrainingSession
+    module: Module
+    firm: str
+    rows: tuple[ReportRow, ...]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def shows_prepost(self) -> bool:
+        """Pre/post columns when the session has them, or when anyone took a pre- or post-test in it."""
+        return self.session.prepost or any(r.prepost.pre is not None or r.prepost.post is not None for r in self.rows)
+
+
+def session_report(
+    session: TrainingSession, module: Module, attempts: Sequence[Attempt], firm: str = ""
+) -> SessionReport:
+    """The completion report of one session from the attempts taken in it (attempts of other sessions ignored)."""
+    mine = [a for a in attempts if a.session_id == session.id]
+    rows = []
+    for t in session.roster:
+        c = completion(module, t, mine)
+        rows.append(
+            ReportRow(
+                trainee=t,
+                status=c.status,
+                best_percent=c.best_percent,
+                best_score=c.best_score,
+                best_total=c.best_total,
+                prepost=pre_post(t.id, mine),
+                completed_on=c.passed_on,
+                exercise_percent=c.exercise_percent,
+            )
+        )
+    return SessionReport(session, module, firm, tuple(rows))
+
+
+def parse_role_numbers(text: str, roles: Sequence[str], roster_size: int) -> dict[str, int] | str:
+    """Role key → roster index (0-based) from "1 2 3 1 2": one number per role in `roles`' order, 0 or "-" for
+    nobody; or the sentence saying what is wrong."""
+    from tui.i18n import _
+
+    parts = text.replace(",", " ").replace("、", " ").split()
+    if len(parts) != len(roles):
+        return _("Type {n} numbers, one per role.").format(n=len(roles))
+    out: dict[str, int] = {}
+    for role, part in zip(roles, parts, strict=True):
+        if part in ("0", "-", "－", "ー"):
+            continue
+        if not part.isascii() or not part.isdigit() or not 1 <= int(part) <= roster_size:
+            return _("Each number must be one on the roster (1–{n}) or 0 for nobody.").format(n=roster_size)
+        out[role] = int(part) - 1
+    return out
+
+
 def role_players(attempt: Attempt, trainees: Mapping[str, Trainee]) -> list[tuple[str, str]]:
     """(role key, the name of who played it) in the order of ROLES, for the roles recorded in an exercise attempt;
     a player no longer known (erased, or from another laptop) shows as a dash."""

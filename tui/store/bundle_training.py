@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.i18n import LANGUAGES, _
 from tui.store import models as m
@@ -223,8 +223,8 @@ def import_training(part: TrainingPart, firm_id: int) -> TrainingImport:
             if kept is None or kept.deleted_at is not None:
                 result.withheld += 1
             continue
-        row = rows.get(t.ref)
-        if row is None:
+        found = rows.get(t.ref)
+        if found is None:
             row = m.Trainee.create(
                 uid=t.ref,
                 name=" ".join(t.name.split()),
@@ -237,7 +237,8 @@ def import_training(part: TrainingPart, firm_id: int) -> TrainingImport:
                 m.Setting.insert(key=LANG_KEY.format(id=row.id), value=t.lang).on_conflict_ignore().execute()
             result.trainees += 1
         else:  # local values win; the bundle fills what is empty here
-            fill = {}
+            row = found
+            fill: dict[str, Any] = {}
             if not row.department and t.department:
                 fill["department"] = t.department.strip()
             if not row.email and t.email:
@@ -250,9 +251,9 @@ def import_training(part: TrainingPart, firm_id: int) -> TrainingImport:
 
     sessions: dict[str, int] = {}
     for s in part.sessions:
-        row = m.TrainingSession.get_or_none(m.TrainingSession.uid == s.uid)
-        if row is None:
-            row = m.TrainingSession.create(
+        srow = m.TrainingSession.get_or_none(m.TrainingSession.uid == s.uid)
+        if srow is None:
+            srow = m.TrainingSession.create(
                 uid=s.uid,
                 module_id=s.module_id,
                 held_on=s.held_on,
@@ -264,10 +265,10 @@ def import_training(part: TrainingPart, firm_id: int) -> TrainingImport:
                 prepost=int(s.prepost),
             )
             result.sessions += 1
-        sessions[s.uid] = row.id
+        sessions[s.uid] = srow.id
         for r in s.roster:
             if r in local:
-                m.Roster.insert(session=row.id, trainee=local[r]).on_conflict_ignore().execute()
+                m.Roster.insert(session=srow.id, trainee=local[r]).on_conflict_ignore().execute()
 
     uid_of = {row.id: uid for uid, row in rows.items()}
     for a in part.attempts:
@@ -275,7 +276,7 @@ def import_training(part: TrainingPart, firm_id: int) -> TrainingImport:
         if trainee_id is None:
             continue
         roles = {k: uid_of[local[v]] for k, v in a.roles.items() if v in local and local[v] in uid_of}
-        values = {
+        values: dict[str, Any] = {
             "answers": json.dumps(a.answers, ensure_ascii=False),
             "layout": json.dumps(a.layout, ensure_ascii=False),
             "finished_at": a.finished_at,
@@ -283,8 +284,8 @@ def import_training(part: TrainingPart, firm_id: int) -> TrainingImport:
             "total": a.total,
             "passed": int(a.passed),
         }
-        row = m.Attempt.get_or_none(m.Attempt.uid == a.uid)
-        if row is None:
+        arow = m.Attempt.get_or_none(m.Attempt.uid == a.uid)
+        if arow is None:
             m.Attempt.create(
                 uid=a.uid,
                 trainee=trainee_id,
@@ -299,24 +300,24 @@ def import_training(part: TrainingPart, firm_id: int) -> TrainingImport:
                 **values,
             )
             result.attempts += 1
-        elif row.finished_at is None and a.finished_at is not None:  # finished on the other laptop
-            m.Attempt.update(**values).where(m.Attempt.id == row.id).execute()
+        elif arow.finished_at is None and a.finished_at is not None:  # finished on the other laptop
+            m.Attempt.update(**values).where(m.Attempt.id == arow.id).execute()
             result.attempts += 1
-        elif roles and not _loads(row.roles):
+        elif roles and not _loads(arow.roles):
             m.Attempt.update(roles=json.dumps(roles, ensure_ascii=False, sort_keys=True)).where(
-                m.Attempt.id == row.id
+                m.Attempt.id == arow.id
             ).execute()
 
     for c in part.cards:
         trainee_id = local.get(c.trainee)
         if trainee_id is None or m.Trainee.get_by_id(trainee_id).deleted_at is not None:
             continue  # an erased trainee keeps no review cards
-        row = m.ReviewCard.get_or_none(
+        crow = m.ReviewCard.get_or_none(
             (m.ReviewCard.trainee == trainee_id)
             & (m.ReviewCard.module_id == c.module_id)
             & (m.ReviewCard.question_id == c.question_id)
         )
-        values = {
+        card_values: dict[str, Any] = {
             "due_on": c.due_on,
             "stability": c.stability,
             "difficulty": c.difficulty,
@@ -324,11 +325,11 @@ def import_training(part: TrainingPart, firm_id: int) -> TrainingImport:
             "lapses": c.lapses,
             "last_reviewed": c.last_reviewed,
         }
-        if row is None:
-            m.ReviewCard.create(trainee=trainee_id, module_id=c.module_id, question_id=c.question_id, **values)
+        if crow is None:
+            m.ReviewCard.create(trainee=trainee_id, module_id=c.module_id, question_id=c.question_id, **card_values)
             result.cards += 1
-        elif c.last_reviewed is not None and (row.last_reviewed is None or c.last_reviewed > row.last_reviewed):
-            m.ReviewCard.update(**values).where(m.ReviewCard.id == row.id).execute()
+        elif c.last_reviewed is not None and (crow.last_reviewed is None or c.last_reviewed > crow.last_reviewed):
+            m.ReviewCard.update(**card_values).where(m.ReviewCard.id == crow.id).execute()
             result.cards += 1
     return result
 
