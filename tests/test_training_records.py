@@ -363,3 +363,152 @@ def test_a_quiz_asks_about_passkeys_and_help_desk_resets(ws):
     assert [c.text.en for c in passkeys.choices if c.correct] == ["Passkeys or FIDO2 security keys."]
     helpdesk = next(q for q in quiz if "help desk" in q.text.en)
     assert "call back on the registered number" in next(c for c in helpdesk.choices if c.correct).text.en
+
+
+# --- 4. the session's completion report -------------------------------------------------------------------------
+
+
+def _docx_text(path: Path) -> tuple[str, list[list[str]]]:
+    from docx import Document
+
+    doc = Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    tables = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    return text, tables
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("ja", {"title": "研修修了報告書", "pass": "合格", "fail": "不合格", "absent": "未受講", "pre": "事前テスト"}),
+        (
+            "en",
+            {
+                "title": "Training completion report",
+                "pass": "Pass",
+                "fail": "Fail",
+                "absent": "Not attended",
+                "pre": "Pre-test",
+            },
+        ),
+    ],
+)
+def test_the_completion_report_lists_the_roster_with_results_in_both_languages(classroom, tmp_path, lang, words):
+    ws, s, (yamada, sato, suzuki) = classroom
+    path = ws.export_session_report(s.id, tmp_path / f"report-{lang}.docx", lang=lang)
+    text, rows = _docx_text(path)
+    assert words["title"] in text
+    facts = {r[0]: r[1] for r in rows if len(r) == 2}
+    assert "研修 講師" in facts.values() and "株式会社サンプル" in facts.values()  # the trainer, the firm
+    assert ws.training_module(MODULE).title.get(lang) in facts.values()
+    header = next(r for r in rows if len(r) > 2)
+    assert words["pre"] in header
+    by_name = {r[1]: r for r in rows if len(r) > 2 and r[1] in ("山本次郎", "佐藤花子", "鈴木一郎")}
+    n = len(ws.training_module(MODULE).quiz)
+    assert by_name["山本次郎"][3] == words["pass"] and by_name["山本次郎"][5:8] == [
+        f"{(n - 8) * 100 // n}%",
+        "100%",
+        f"+{100 - (n - 8) * 100 // n}",
+    ]
+    assert by_name["佐藤花子"][3] == words["fail"]  # failed: 不合格, never 受講中
+    assert by_name["鈴木一郎"][3] == words["absent"] and by_name["鈴木一郎"][4] == "—"
+    assert by_name["山本次郎"][-1] != "—" and by_name["佐藤花子"][-1] == "—"  # the day completed
+    # the xlsx says the same
+    from openpyxl import load_workbook
+
+    book = load_workbook(ws.export_session_report(s.id, tmp_path / f"report-{lang}.xlsx", lang=lang))
+    cells = [[c.value for c in row] for row in book.active.iter_rows()]
+    sato_row = next(r for r in cells if "佐藤花子" in r)
+    assert sato_row[3] == words["fail"] and sato_row[1] == "佐藤花子"
+
+
+def test_cli_writes_the_report_and_refuses_other_suffixes(classroom, tmp_path):
+    ws, s, _people = classroom
+    env = {"TENKEN_HOME": str(ws.data_dir), "LANG": "en_US.UTF-8"}
+    ok = run_cli("train", "report", str(s.id), "-o", str(tmp_path / "r.docx"), env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert "Wrote" in ok.stdout and (tmp_path / "r.docx").is_file()
+    bad = run_cli("train", "report", str(s.id), "-o", str(tmp_path / "r.pdf"), env=env)
+    assert bad.returncode == 1 and "must end in .docx or .xlsx" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "r.pdf").exists()
+
+
+# --- 5. PDF certificates ----------------------------------------------------------------------------------------
+
+FAKE_SOFFICE = """#!{python}
+import sys, pathlib
+args = sys.argv[1:]
+pathlib.Path({log!r}).write_text("\\n".join(args))
+out = pathlib.Path(args[args.index("--outdir") + 1])
+out.mkdir(parents=True, exist_ok=True)
+source = pathlib.Path(args[-1])
+{body}
+"""
+
+
+def _fake_converter(tmp_path: Path, monkeypatch, body: str) -> Path:
+    import sys
+
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    log = tmp_path / "soffice-args.txt"
+    script = folder / "soffice"
+    script.write_text(FAKE_SOFFICE.format(python=sys.executable, log=str(log), body=body))
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(folder))
+    return log
+
+
+def test_a_pdf_certificate_through_the_converter_on_path(classroom, tmp_path, monkeypatch):
+    ws, s, (yamada, _sato, _suzuki) = classroom
+    log = _fake_converter(
+        tmp_path,
+        monkeypatch,
+        'assert source.suffix == ".docx" and source.stat().st_size > 0\n'
+        '(out / (source.stem + ".pdf")).write_bytes(b"%PDF-1.4 fake certificate")',
+    )
+    target, note = ws.certificate_path(tmp_path / "cert.pdf")
+    assert target == tmp_path / "cert.pdf" and note == ""
+    written = ws.training_certificate(s.id, yamada.id, target)
+    assert written.read_bytes() == b"%PDF-1.4 fake certificate"
+    args = log.read_text().split("\n")
+    assert "--headless" in args and args[args.index("--convert-to") + 1] == "pdf"
+    assert not any(p.name.startswith("tenken-pdf-") for p in Path(args[-1]).parents[1].iterdir())  # cleaned up
+
+
+def test_a_converter_that_fails_writes_nothing_and_says_so(classroom, tmp_path, monkeypatch):
+    from tui.export import ExportError
+
+    ws, s, (yamada, _sato, _suzuki) = classroom
+    _fake_converter(tmp_path, monkeypatch, "sys.exit(3)")
+    with pytest.raises(ExportError) as info:
+        ws.training_certificate(s.id, yamada.id, tmp_path / "cert.pdf")
+    assert str(info.value) == "The PDF converter did not produce a PDF; nothing was written."
+    assert not (tmp_path / "cert.pdf").exists()
+
+
+def test_without_a_converter_the_certificate_is_a_docx_and_one_sentence_says_so(classroom, tmp_path):
+    ws, s, (yamada, _sato, _suzuki) = classroom
+    empty = tmp_path / "nothing-on-path"
+    empty.mkdir()
+    env = {"TENKEN_HOME": str(ws.data_dir), "LANG": "en_US.UTF-8", "PATH": str(empty)}
+    out = run_cli("train", "certificate", str(s.id), str(yamada.id), "-o", str(tmp_path / "c.pdf"), env=env)
+    assert out.returncode == 0, out.stderr
+    assert "No PDF converter (LibreOffice) is installed, so the certificate was written as a Word file." in out.stdout
+    assert (tmp_path / "c.docx").is_file() and not (tmp_path / "c.pdf").exists()
+
+
+@pytest.mark.skipif(
+    not (__import__("shutil").which("soffice") or __import__("shutil").which("libreoffice")),
+    reason="LibreOffice is not installed",
+)
+def test_a_real_pdf_certificate_with_libreoffice(classroom, tmp_path):
+    import shutil
+    import subprocess
+
+    ws, s, (yamada, _sato, _suzuki) = classroom
+    written = ws.training_certificate(s.id, yamada.id, tmp_path / "real.pdf", lang="ja")
+    assert written.read_bytes().startswith(b"%PDF-")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(written), "-"], capture_output=True, text=True, check=True).stdout
+        assert "修了証" in text and "山本次郎" in text
