@@ -1335,7 +1335,9 @@ class Workspace:
         module = self.training_module(session.module_id)
         attempts = [a for a in self.training.attempts(module_id=module.id) if a.session_id == session_id]
         firm = self.firm(session.firm_id).name if session.firm_id is not None else ""
-        return session_report(session, module, attempts, firm)
+        from tui.domain import inspection as _insp
+
+        return session_report(session, module, attempts, firm, _insp.today())
 
     def export_session_report(self, session_id: int, path: Path, lang: str | None = None, force: bool = False) -> Path:
         """Write the session's completion report as .docx or .xlsx (by the file's suffix)."""

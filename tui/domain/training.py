@@ -555,6 +555,7 @@ class SessionReport:
     module: Module
     firm: str
     rows: tuple[ReportRow, ...]
+    written_on: dt.date | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -566,7 +567,11 @@ class SessionReport:
 
 
 def session_report(
-    session: TrainingSession, module: Module, attempts: Sequence[Attempt], firm: str = ""
+    session: TrainingSession,
+    module: Module,
+    attempts: Sequence[Attempt],
+    firm: str = "",
+    written_on: dt.date | None = None,
 ) -> SessionReport:
     """The completion report of one session from the attempts taken in it (attempts of other sessions ignored)."""
     mine = [a for a in attempts if a.session_id == session.id]
@@ -585,7 +590,7 @@ def session_report(
                 exercise_percent=c.exercise_percent,
             )
         )
-    return SessionReport(session, module, firm, tuple(rows))
+    return SessionReport(session, module, firm, tuple(rows), written_on)
 
 
 def parse_role_numbers(text: str, roles: Sequence[str], roster_size: int) -> dict[str, int] | str:

@@ -404,6 +404,8 @@ def report_facts(report: SessionReport, lang: str) -> list[tuple[str, str]]:
     if report.firm:
         facts.append((t(N_("Firm")), report.firm))
     facts.append((t(N_("Pass mark")), f"{report.module.pass_mark}%"))
+    if report.written_on is not None:
+        facts.append((t(N_("Report written on")), format_date(report.written_on, lang)))
     facts.append(
         (
             t(N_("Outcome of the session")),
@@ -448,21 +450,31 @@ def _report_docx(report: SessionReport, path: Path, lang: str) -> None:
     run.bold, run.font.size = True, Pt(16)
     facts = doc.add_table(rows=0, cols=2)
     facts.style = "Table Grid"
+    facts.autofit = False
     for label, value in report_facts(report, lang):
         cells = facts.add_row().cells
         cells[0].text, cells[1].text = label, xml_text(value)
         cells[0].paragraphs[0].runs[0].bold = True
-        cells[0].width, cells[1].width = Mm(40), Mm(220)
+        cells[0].width, cells[1].width = Mm(50), Mm(217)
+    facts.columns[0].width, facts.columns[1].width = Mm(50), Mm(217)
     doc.add_paragraph()
     headings, rows = report_table(report, lang)
     table = doc.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
+    table.autofit = False
+    # millimetres per column: the number narrow, the name wide, the rest shared (267 mm between the margins)
+    widths = [12, 50, 40, 24, 32] + ([24, 24, 24] if report.shows_prepost else []) + [37]
     for cell, text in zip(table.rows[0].cells, headings, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
     for row in rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = xml_text(text)
+    for column, width in zip(table.columns, widths, strict=True):  # the grid LibreOffice lays out by …
+        column.width = Mm(width)
+    for row_cells in table.rows:  # … and the cells Word lays out by
+        for cell, width in zip(row_cells.cells, widths, strict=True):
+            cell.width = Mm(width)
     if report.shows_prepost:
         doc.add_paragraph(
             gettext_in(
