@@ -173,6 +173,7 @@ def _forged(path: Path, change) -> Path:
         (lambda t: t["attempts"][0].update(trainee="0" * 64), "do not list"),
         (lambda t: t["trainees"].append(dict(t["trainees"][0])), "listed twice"),
         (lambda t: t["trainees"][0].update(erased=True), "personal data"),
+        (lambda t: t["trainees"][0].update(email="not an address"), "e-mail"),
         (lambda t: t["attempts"][0].update(started_at="2099-01-01T00:00:00"), "ahead"),
         (lambda t: t["attempts"][0].update(phase="during"), "phase"),
         (lambda t: t["attempts"][0]["answers"].update({f"q{n}": "a" for n in range(600)}), "too many"),

@@ -165,6 +165,10 @@ def training_problem(part: TrainingPart, latest: dt.datetime) -> str | None:
         return _("an erased trainee carries personal data")
     if any(not t.erased and not t.name.strip() for t in part.trainees):
         return _("a trainee has no name")
+    import re
+
+    if any(t.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", t.email) for t in part.trainees):
+        return _("a trainee's e-mail address is malformed")
     known = set(refs)
     sessions = [s.uid for s in part.sessions]
     if len(set(sessions)) != len(sessions):
