@@ -513,3 +513,17 @@ def test_a_real_pdf_certificate_with_libreoffice(classroom, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(written), "-"], capture_output=True, text=True, check=True).stdout
         assert "修了証" in text and "山本次郎" in text
+
+
+def test_a_pre_test_is_never_a_pass_of_the_course_in_xapi(classroom, tmp_path):
+    ws, s, (yamada, _sato, _suzuki) = classroom
+    statements = json.loads(ws.export_training_records("json", tmp_path / "x.json", session_id=s.id).read_text())
+    mine = [st for st in statements if st["actor"]["account"]["name"] == yamada.uid]
+    pre = next(st for st in mine if st["context"]["extensions"].get("https://tenken.example/xapi/phase") == "pre")
+    post = next(st for st in mine if st["context"]["extensions"].get("https://tenken.example/xapi/phase") == "post")
+    assert pre["object"]["id"].endswith("/pre-test") and pre["object"]["definition"]["type"].endswith("assessment")
+    assert pre["context"]["contextActivities"]["parent"][0]["id"] == post["object"]["id"]
+    assert post["verb"]["id"].endswith("passed") and post["object"]["id"].endswith("/modules/security-awareness")
+    from tests.test_xapi import xapi_problems
+
+    assert not any(xapi_problems(st) for st in statements)  # still valid by the xAPI 1.0.3 rules

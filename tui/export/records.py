@@ -66,6 +66,7 @@ VERBS = {
     "attempted": {"id": "http://adlnet.gov/expapi/verbs/attempted", "display": {"ja": "受講開始", "en": "attempted"}},
 }
 COURSE = "http://adlnet.gov/expapi/activities/course"
+ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 
 
 def record_row(c: Completion, lang: str) -> dict[str, Any]:
@@ -226,6 +227,12 @@ def attempt_statement(r: AttemptRecord, options: XapiOptions) -> dict[str, Any]:
         ex = module.exercise
         object_iri = f"{module_iri}/exercises/{ex.id}"
         definition = {"name": {"ja": ex.title.ja, "en": ex.title.en}, "type": SIMULATION}
+    elif a.phase == "pre":  # a pre-test measures what was known before: never a pass or fail of the course itself
+        object_iri = f"{module_iri}/pre-test"
+        definition = {
+            "name": {"ja": f"事前テスト: {module.title.ja}", "en": f"Pre-test: {module.title.en}"},
+            "type": ASSESSMENT,
+        }
     else:
         object_iri, definition = module_iri, {"name": {"ja": module.title.ja, "en": module.title.en}, "type": COURSE}
     result: dict[str, Any] = {"completion": a.finished, "duration": f"PT{a.seconds}S"}
@@ -245,7 +252,7 @@ def attempt_statement(r: AttemptRecord, options: XapiOptions) -> dict[str, Any]:
     }
     if a.phase:
         context["extensions"][f"{HOME_PAGE}/xapi/phase"] = a.phase  # pre | post: a session's pre- or post-test
-    if a.kind == EXERCISE:
+    if a.kind == EXERCISE or a.phase == "pre":
         context["contextActivities"] = {"parent": [{"objectType": "Activity", "id": module_iri}]}
         if a.roles:  # who played which role around the laptop: role → the player's account name (uid)
             context["extensions"][f"{HOME_PAGE}/xapi/roles"] = dict(sorted(a.roles.items()))
