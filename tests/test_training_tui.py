@@ -423,7 +423,7 @@ async def test_pre_and_post_test_from_the_session_screen_then_the_report(ws, app
         await _answer_dialog(app, pilot, str(tmp_path / "report.docx"))
     doc = Document(str(tmp_path / "report.docx"))
     cells = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
-    assert ["山本次郎", "合格"] == next(r for r in cells if "山本次郎" in r)[1:4:2]
+    assert next(r for r in cells if "山本次郎" in r)[1:4:2] == ["山本次郎", "合格"]
     assert next(r for r in cells if "鈴木一郎" in r)[3] == "未受講"
 
 
