@@ -421,6 +421,12 @@ async def test_pre_and_post_test_from_the_session_screen_then_the_report(ws, app
         assert f"{pre}% → 100% (+{100 - pre})" in row
         await pilot.press("p")
         await _answer_dialog(app, pilot, str(tmp_path / "report.docx"))
+        await pilot.press("h")  # the trainee's history names both tests
+        await pilot.pause()
+        assert isinstance(app.screen, TraineeScreen)
+        history = app.screen.query_one("#trainee-history", DataTable)
+        kinds = {str(history.get_row_at(n)[2]) for n in range(history.row_count)}
+        assert {"事前テスト", "事後テスト"} <= kinds
     doc = Document(str(tmp_path / "report.docx"))
     cells = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
     assert next(r for r in cells if "山本次郎" in r)[1:4:2] == ["山本次郎", "合格"]
