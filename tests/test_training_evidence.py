@@ -128,7 +128,7 @@ def test_a_2027_session_does_not_inherit_a_2026_pass(ws, monkeypatch, pinned):
 def test_a_failed_trainee_is_not_passed_not_in_progress(ws, pinned):
     s = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤", "ja")
     t = ws.add_to_roster(s.id, "山田太郎")
-    _answer_all(ws, ws.start_attempt(t.id, MODULE, session_id=s.id).id, wrong=frozenset({"q01", "q02", "q03"}))
+    _answer_all(ws, ws.start_attempt(t.id, MODULE, session_id=s.id).id, wrong=frozenset({"q01", "q02", "q03", "q04"}))
     [r] = ws.session_results(s.id)
     assert r.status == FAILED
     ws.start_attempt(t.id, MODULE, session_id=s.id)  # trying again: in progress
@@ -481,7 +481,7 @@ def test_a_certificate_only_for_a_pass_in_that_session(ws, pinned, tmp_path):
     good = ws.add_to_roster(s.id, "山田太郎", "総務部")
     bad = ws.add_to_roster(s.id, "鈴木一郎")
     _answer_all(ws, ws.start_attempt(good.id, MODULE, session_id=s.id).id)
-    _answer_all(ws, ws.start_attempt(bad.id, MODULE, session_id=s.id).id, frozenset({"q01", "q02", "q03"}))
+    _answer_all(ws, ws.start_attempt(bad.id, MODULE, session_id=s.id).id, frozenset({"q01", "q02", "q03", "q04"}))
     path = ws.training_certificate(s.id, good.id, tmp_path / "cert.docx")
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "修了証" in text and "山田太郎" in text and "佐藤花子" in text and "2026年11月23日" in text

@@ -380,3 +380,92 @@ async def test_an_exam_shows_no_verdict_or_explanation_until_the_end(ws, app_fac
         for question in module.quiz:  # every question comes back with the right answer's explanation
             right = next(c for c in question.choices if c.correct)
             assert right.explanation.ja[:12].replace(" ", "") in result
+
+
+async def test_pre_and_post_test_from_the_session_screen_then_the_report(ws, app_factory, tmp_path):
+    """Enter runs the pre-test first, then the post-test; the roster shows both side by side with the gain, and p
+    writes the completion report where 不合格 and 未受講 are what they are."""
+    from docx import Document
+
+    module = ws.training_module(MODULE)
+    session = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤花子", "ja")
+    ws.add_to_roster(session.id, "山本次郎")
+    ws.add_to_roster(session.id, "鈴木一郎")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(SessionScreen(session.id))
+        await pilot.pause()
+        await pilot.press("e")  # pre-test and post-test on
+        await pilot.pause()
+        assert "事前・事後テストあり" in _text(app.screen, "session-head")
+        for phase, wrong in (("pre", 9), ("post", 0)):
+            await pilot.press("enter")
+            await pilot.pause()
+            quiz = app.screen
+            assert isinstance(quiz, QuizScreen) and quiz.attempt.phase == phase
+            for n, question in enumerate(module.quiz):
+                await pilot.press(*_keys(quiz, question, wrong=n < wrong), "enter")
+                await pilot.pause()
+                if quiz.stage == "feedback":
+                    await pilot.press("enter")
+                    await pilot.pause()
+            assert quiz.stage == "result"
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        table = app.screen.query_one(DataTable)
+        row = [str(c) for c in table.get_row_at(0)]
+        n = len(module.quiz)
+        pre = (n - 9) * 100 // n
+        assert f"{pre}% → 100% (+{100 - pre})" in row
+        await pilot.press("p")
+        await _answer_dialog(app, pilot, str(tmp_path / "report.docx"))
+        await pilot.press("h")  # the trainee's history names both tests
+        await pilot.pause()
+        assert isinstance(app.screen, TraineeScreen)
+        history = app.screen.query_one("#trainee-history", DataTable)
+        kinds = {str(history.get_row_at(n)[2]) for n in range(history.row_count)}
+        assert {"事前テスト", "事後テスト"} <= kinds
+    doc = Document(str(tmp_path / "report.docx"))
+    cells = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+    assert next(r for r in cells if "山本次郎" in r)[1:4:2] == ["山本次郎", "合格"]
+    assert next(r for r in cells if "鈴木一郎" in r)[3] == "未受講"
+
+
+async def test_who_plays_which_role_is_asked_and_shown_in_the_debrief(ws, app_factory):
+    module = ws.training_module("csirt-onboarding")
+    session = ws.create_training_session(module.id, PINNED_TODAY, "佐藤花子", "ja")
+    lead = ws.add_to_roster(session.id, "山本次郎")
+    ws.add_to_roster(session.id, "鈴木一郎")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(SessionScreen(session.id))
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        ex = app.screen
+        assert isinstance(ex, ExerciseScreen) and ex.stage == "scenario"
+        await pilot.press("o")
+        roles = list(module.exercise.roles)
+        numbers = ["1" if r == "csirt" else ("2" if r == "legal" else "0") for r in roles]
+        await _answer_dialog(app, pilot, "9 " * len(roles))  # not on the roster: refused, the dialog stays
+        assert not isinstance(app.screen, ExerciseScreen)
+        await _answer_dialog(app, pilot, " ".join(numbers))
+        assert isinstance(app.screen, ExerciseScreen)
+        assert "CSIRT責任者: 山本次郎" in _text(ex, "run-feedback").replace(" ", "").replace(
+            "CSIRT責任者:", "CSIRT責任者: "
+        )
+        await pilot.press("enter")
+        while ex.current is not None and ex.stage != "result":
+            inject = ex.current
+            shown = ex.attempt.decisions(inject)
+            pick = next(n for n, d in enumerate(shown) if d.score == inject.best)
+            await pilot.press(str(pick + 1), "enter", "enter")
+            await pilot.pause()
+        assert ex.stage == "result"
+        result = _text(ex, "run-question").replace("\n", "")
+        assert "山本次郎" in result and "鈴木一郎" in result
+    (attempt,) = ws.training.attempts(lead.id, module.id)
+    assert attempt.roles["csirt"] == lead.uid

@@ -155,7 +155,9 @@ def taught(ws, monkeypatch, pinned):
     monkeypatch.setattr(models, "now", lambda: dt.datetime(2026, 11, 23, 10, 0))
     _answer_all(ws, ws.start_attempt(t.id, MODULE, session_id=s.id).id)  # passed at 10:00
     monkeypatch.setattr(models, "now", lambda: dt.datetime(2026, 11, 23, 11, 0))
-    _answer_all(ws, ws.start_attempt(t.id, MODULE, session_id=s.id, resume=False).id, frozenset({"q01", "q02", "q03"}))
+    _answer_all(
+        ws, ws.start_attempt(t.id, MODULE, session_id=s.id, resume=False).id, frozenset({"q01", "q02", "q03", "q04"})
+    )
     module = ws.training_module("csirt-onboarding")
     ex = ws.start_attempt(t.id, module.id, EXERCISE)
     chosen: dict[str, str] = {}

@@ -877,13 +877,23 @@ class Workspace:
         force: bool = False,
         passphrase: str | None = None,
         recipients: Sequence[str] = (),
+        training: bool = True,
     ) -> Path:
-        """Write a bundle; with a passphrase or recipients' age keys it is encrypted and carries the evidence files."""
+        """Write a bundle; with a passphrase or recipients' age keys it is encrypted and carries the evidence files.
+        The firm's training records go with it unless `training` is False."""
         from tui.store.bundle import write_bundle
 
         self.check_output(path)
         self.inspection(inspection_id)
-        return write_bundle(self.store, inspection_id, path, force=force, passphrase=passphrase, recipients=recipients)
+        return write_bundle(
+            self.store,
+            inspection_id,
+            path,
+            force=force,
+            passphrase=passphrase,
+            recipients=recipients,
+            training=training,
+        )
 
     def bundle_kind(self, path: Path) -> str:
         """ "passphrase" or "key" for an encrypted bundle (what import will need), else "archive" or "plain"."""
@@ -1437,8 +1447,10 @@ class Workspace:
         firm_id: int | None = None,
         note: str = "",
         mode: str = "practice",
+        prepost: bool = False,
     ):
-        """A trainer's session; in an `exam` session quizzes show no verdict or explanation until the end."""
+        """A trainer's session; in an `exam` session quizzes show no verdict or explanation until the end. With
+        `prepost` every trainee takes the module's quiz as a pre-test before the lessons and as a post-test after."""
         from tui.domain.training import MODES
         from tui.textsafe import strip_controls
 
@@ -1451,7 +1463,7 @@ class Workspace:
         if mode not in MODES:
             raise UserError(_("The session mode must be practice or exam."))
         self.store.set_setting("training.trainer", trainer.strip())
-        return self.training.create_session(module_id, held_on, trainer, lang, firm_id, note, mode)
+        return self.training.create_session(module_id, held_on, trainer, lang, firm_id, note, mode, prepost)
 
     def default_trainer(self) -> str:
         """Who runs a new session: the trainer of the last one, else the name set for the person using tenken, else
@@ -1472,8 +1484,10 @@ class Workspace:
         lang: str | None = None,
         mode: str | None = None,
         note: str | None = None,
+        prepost: bool | None = None,
     ):
-        """Correct a session's date, trainer, language, mode or note; its module and attempts stay."""
+        """Correct a session's date, trainer, language, mode, note or pre/post-test switch; module and attempts
+        stay."""
         from tui.domain.training import MODES
 
         self.training_session(session_id)
@@ -1483,7 +1497,7 @@ class Workspace:
             raise UserError(_("The session language must be ja or en."))
         if mode is not None and mode not in MODES:
             raise UserError(_("The session mode must be practice or exam."))
-        return self.training.update_session(session_id, held_on, trainer, lang, mode, note)
+        return self.training.update_session(session_id, held_on, trainer, lang, mode, note, prepost)
 
     def training_sessions(self, module_id: str | None = None) -> list:
         return self.training.sessions(module_id)
@@ -1514,13 +1528,15 @@ class Workspace:
         resume: bool = True,
         mode: str | None = None,
         rng=None,
+        phase: str = "",
     ):
         """A new attempt, or the trainee's unfinished one for this module (answers given before are kept).
 
         A new attempt shuffles every question's choices (an exercise's decisions) and stores that order; its mode is
-        `mode`, else the session's, else practice. An unfinished attempt resumes only in the same session.
+        `mode`, else the session's, else practice. An unfinished attempt resumes only in the same session and phase.
+        A pre-test (`phase` pre) is always taken as an exam: no explanation teaches the answers before the lessons.
         """
-        from tui.domain.training import EXERCISE, MODES, PRACTICE, QUIZ, make_layout
+        from tui.domain.training import EXAM, EXERCISE, MODES, PHASES, PRACTICE, PRE, QUIZ, make_layout
 
         module = self.training_module(module_id)
         trainee = self.trainee(trainee_id)
@@ -1531,16 +1547,90 @@ class Workspace:
             raise UserError(_("The module {id} has no exercise.").format(id=module_id))
         if mode is not None and mode not in MODES:
             raise UserError(_("The session mode must be practice or exam."))
+        if phase not in PHASES or (phase and (kind != QUIZ or session_id is None)):
+            raise UserError(_("Only a session's quiz has a pre-test and a post-test."))
         if resume:
-            found = self.training.unfinished_attempt(trainee_id, module_id, kind)
+            found = self.training.unfinished_attempt(trainee_id, module_id, kind, phase)
             if found is not None and found.session_id == session_id:
                 return found
         session = self.training_session(session_id) if session_id is not None else None
         lang = lang or self.trainee_language(trainee, session)
-        mode = mode or (session.mode if session is not None else PRACTICE)
+        mode = EXAM if phase == PRE else (mode or (session.mode if session is not None else PRACTICE))
         total = len(module.quiz) if kind == QUIZ else module.exercise.max_score  # type: ignore[union-attr]
         layout = make_layout(module, kind, rng)
-        return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id, layout, mode)
+        return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id, layout, mode, phase)
+
+    def set_exercise_roles(self, attempt_id: int, roles: dict[str, int]):
+        """Record which trainee plays which role in an exercise (role key → trainee id; one person may hold
+        several roles around one laptop). Only the session's roster, and only the exercise's roles."""
+        from tui.domain.training import EXERCISE, ROLES
+
+        attempt = self._attempt(attempt_id)
+        if attempt.kind != EXERCISE:
+            raise UserError(_("Roles are recorded for a tabletop exercise."))
+        allowed = (
+            {t.id: t for t in self.training_session(attempt.session_id).roster if not t.deleted}
+            if attempt.session_id is not None
+            else {attempt.trainee_id: self.trainee(attempt.trainee_id)}
+        )
+        out: dict[str, str] = {}
+        for role, trainee_id in roles.items():
+            if role not in ROLES:
+                raise UserError(_("There is no role {role}.").format(role=role))
+            if trainee_id not in allowed:
+                raise UserError(_("The trainee {id} is not on this session's roster.").format(id=trainee_id))
+            out[role] = allowed[trainee_id].uid
+        return self.training.save_roles(attempt_id, out)
+
+    def trainees_by_uid(self) -> dict:
+        """Every trainee (the erased ones too, anonymous) by uid: who played the roles of an exercise."""
+        return {t.uid: t for t in self.training.trainees(include_deleted=True)}
+
+    def session_report(self, session_id: int):
+        """The session's completion report (tui.domain.training.SessionReport): every trainee on the roster with
+        pass / fail / not attended, the best score, pre- and post-test and the day completed."""
+        from tui.domain.training import session_report
+
+        session = self.training_session(session_id)
+        module = self.training_module(session.module_id)
+        attempts = [a for a in self.training.attempts(module_id=module.id) if a.session_id == session_id]
+        firm = self.firm(session.firm_id).name if session.firm_id is not None else ""
+        from tui.domain import inspection as _insp
+
+        return session_report(session, module, attempts, firm, _insp.today())
+
+    def export_session_report(self, session_id: int, path: Path, lang: str | None = None, force: bool = False) -> Path:
+        """Write the session's completion report as .docx or .xlsx (by the file's suffix)."""
+        from tui.export.records import REPORT_FORMATS, write_session_report
+
+        self.check_output(path)
+        fmt = Path(path).suffix.lower().lstrip(".")
+        if fmt not in REPORT_FORMATS:
+            raise UserError(_("The report must end in .docx or .xlsx."))
+        report = self.session_report(session_id)
+        return write_session_report(report, fmt, path, lang or report.session.lang, force=force)
+
+    def next_phase(self, session_id: int, trainee_id: int) -> str:
+        """What the trainee's next quiz in this session is: "" (no pre/post-test), "pre" until a pre-test is
+        finished, then "post"."""
+        from tui.domain.training import POST, PRE, QUIZ
+
+        session = self.training_session(session_id)
+        if not session.prepost:
+            return ""
+        done = any(
+            a.session_id == session_id and a.kind == QUIZ and a.phase == PRE and a.finished
+            for a in self.training.attempts(trainee_id=trainee_id, module_id=session.module_id)
+        )
+        return POST if done else PRE
+
+    def session_pre_post(self, session_id: int) -> dict:
+        """Trainee id → PrePost (pre-test and post-test percent, gain) for everyone on the session's roster."""
+        from tui.domain.training import pre_post
+
+        session = self.training_session(session_id)
+        attempts = [a for a in self.training.attempts(module_id=session.module_id) if a.session_id == session_id]
+        return {t.id: pre_post(t.id, attempts) for t in session.roster}
 
     def _attempt(self, attempt_id: int):
         found = self.training.attempt(attempt_id)
@@ -1775,10 +1865,23 @@ class Workspace:
         rows = self.training_records(module_id, trainee_ids, session_id, since, until, firm_id)
         return export_records(rows, fmt, path, lang or self.language(), force=force)
 
+    def certificate_path(self, path: Path) -> tuple[Path, str]:
+        """Where a certificate asked for at `path` will be written, and the sentence to say about it: a .pdf asked
+        for without LibreOffice installed becomes the .docx beside it."""
+        from tui.export.pdf import converter
+
+        path = Path(path)
+        if path.suffix.lower() == ".pdf" and converter() is None:
+            return path.with_suffix(".docx"), _(
+                "No PDF converter (LibreOffice) is installed, so the certificate was written as a Word file."
+            )
+        return path, ""
+
     def training_certificate(
         self, session_id: int, trainee_id: int, path: Path, lang: str | None = None, force: bool = False
     ) -> Path:
-        """A certificate (docx) for a trainee who passed the session's module in that session."""
+        """A certificate for a trainee who passed the session's module in that session: PDF when `path` ends in
+        .pdf (see certificate_path for when no converter is installed), else docx."""
         from tui.domain.training import PASSED
         from tui.export.records import write_certificate
 

@@ -194,6 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help=_("encrypt to this age public key (age1…) instead of a passphrase (repeatable)"),
     )
+    b.add_argument(
+        "--without-training",
+        action="store_true",
+        help=_("leave the firm's training records (trainees, sessions, attempts, reviews) out of the bundle"),
+    )
     b = bsub.add_parser(
         "import", help=_("bring in a bundle; newer answers win per item, older ones stay in the history")
     )
@@ -673,7 +678,12 @@ def cmd_bundle(args: argparse.Namespace) -> int:
             if args.encrypt and not args.recipient:
                 passphrase = _bundle_passphrase(confirm=True)
             path = ws.export_bundle(
-                args.inspection, args.path, force=args.force, passphrase=passphrase, recipients=args.recipient
+                args.inspection,
+                args.path,
+                force=args.force,
+                passphrase=passphrase,
+                recipients=args.recipient,
+                training=not args.without_training,
             )
             if passphrase is not None:
                 say(_("Wrote {path}, encrypted with the passphrase, with its evidence files.").format(path=path))
@@ -709,6 +719,18 @@ def cmd_bundle(args: argparse.Namespace) -> int:
             )
             for item in result.updated:
                 say("  ← " + item)
+        t = result.training
+        if t is not None:
+            say(
+                _(
+                    "Training records: {trainees} new trainees, {sessions} new sessions, {attempts} attempts and "
+                    "{cards} review cards taken from the bundle."
+                ).format(trainees=t.trainees, sessions=t.sessions, attempts=t.attempts, cards=t.cards)
+            )
+            if t.erased:
+                say(_("{n} trainees erased on the other laptop were erased here too.").format(n=t.erased))
+            if t.withheld:
+                say(_("{n} trainees erased on this laptop were not brought back.").format(n=t.withheld))
         return EXIT_OK
     finally:
         ws.close()

@@ -5,6 +5,8 @@
     tenken train trainee list|edit ID|merge KEEP DROP|delete ID [--name N] [--department D] [--email E] [--firm ID]
     tenken train send --lrs URL [--user NAME] [--password-env VAR] [--batch N] [--actor account|mbox]
                       [--home-page URL] [--session ID]
+    tenken train report SESSION -o FILE.docx|FILE.xlsx [--lang ja|en] [--force]
+    tenken train certificate SESSION TRAINEE -o FILE.pdf|FILE.docx [--lang ja|en] [--force]
     tenken train export --format csv|xlsx|json --out PATH [--lang ja|en] [--module ID] [--session ID]
                         [--from DATE] [--to DATE] [--firm ID] [--force]
 
@@ -53,6 +55,19 @@ def add_parser(sub) -> argparse.ArgumentParser:
     a.add_argument("--actor", choices=("account", "mbox"), help=_("identify trainees by account or by e-mail"))
     a.add_argument("--home-page", metavar="URL", help=_("the firm's home page for trainee accounts"))
     a.add_argument("--session", type=int, metavar="ID", help=_("only this session"))
+    a = actions.add_parser("report", help=_("write a session's completion report (.docx or .xlsx)"))
+    a.add_argument("session", type=int, metavar="SESSION")
+    a.add_argument("-o", "--out", required=True, type=Path, metavar="FILE")
+    a.add_argument("--lang", choices=("ja", "en"), help=_("language of the report (default: the session's)"))
+    a.add_argument("--force", action="store_true", help=_("replace an existing file"))
+    a = actions.add_parser(
+        "certificate", help=_("write a certificate for a trainee who passed in a session (.pdf or .docx)")
+    )
+    a.add_argument("session", type=int, metavar="SESSION")
+    a.add_argument("trainee", type=int, metavar="TRAINEE")
+    a.add_argument("-o", "--out", required=True, type=Path, metavar="FILE")
+    a.add_argument("--lang", choices=("ja", "en"), help=_("language of the certificate (default: the session's)"))
+    a.add_argument("--force", action="store_true", help=_("replace an existing file"))
     a = actions.add_parser("roster", help=_("import trainees from a .csv or .xlsx roster"))
     a.add_argument("file", type=Path, metavar="FILE")
     a.add_argument("--session", type=int, metavar="ID", help=_("put everyone on this session's roster"))
@@ -173,6 +188,33 @@ def cmd_send(args: argparse.Namespace) -> int:
         ws.close()
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from tui.cli.main import _workspace, say
+
+    ws = _workspace(args)
+    try:
+        path = ws.export_session_report(args.session, args.out, lang=args.lang, force=args.force)
+        say(_("Wrote {path}.").format(path=path))
+        return 0
+    finally:
+        ws.close()
+
+
+def cmd_certificate(args: argparse.Namespace) -> int:
+    from tui.cli.main import _workspace, say
+
+    ws = _workspace(args)
+    try:
+        target, note = ws.certificate_path(args.out)
+        if note:
+            say(note)
+        path = ws.training_certificate(args.session, args.trainee, target, lang=args.lang, force=args.force)
+        say(_("Wrote {path}.").format(path=path))
+        return 0
+    finally:
+        ws.close()
+
+
 def cmd_roster(args: argparse.Namespace) -> int:
     from tui.cli.main import _workspace
 
@@ -231,6 +273,8 @@ ACTIONS = {
     "export": cmd_export,
     "send": cmd_send,
     "roster": cmd_roster,
+    "report": cmd_report,
+    "certificate": cmd_certificate,
     "trainee": cmd_trainee,
 }
 

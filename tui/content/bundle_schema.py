@@ -173,6 +173,85 @@ class InspectionPart(Strict):
     history: list[HistoryPart] = Field(max_length=MAX_HISTORY)
 
 
+# --- training records (bundle version 2) ----------------------------------------------------------
+
+MAX_TRAINEES = 10_000
+MAX_SESSIONS = 5_000
+MAX_ATTEMPTS = 100_000
+MAX_CARDS = 200_000
+MAX_ANSWERS = 500  # questions or injects in one attempt
+Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+#: A trainee as the bundle names them: their uid, or, once erased, the SHA-256 their tombstone keeps.
+TraineeRef = Annotated[
+    str,
+    StringConstraints(pattern=r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{64})$"),
+]
+Lang = Literal["ja", "en"]
+Role = Literal["csirt", "operations", "legal", "comms", "management"]
+
+
+class TraineePart(Strict):
+    ref: TraineeRef
+    erased: bool = False  # personal data erased: ref is the tombstone's digest and every field below is empty
+    name: Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=100)] = ""
+    department: Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=100)] = ""
+    email: Annotated[str, BeforeValidator(_clean), StringConstraints(max_length=254)] = ""
+    of_firm: bool = False  # belongs to the bundle's firm
+    lang: Lang | Literal[""] = ""
+
+
+class SessionPart(Strict):
+    uid: Uid
+    module_id: Id
+    held_on: Date
+    trainer: Name
+    lang: Lang
+    note: Text = ""
+    of_firm: bool = False
+    mode: Literal["practice", "exam"] = "practice"
+    prepost: bool = False
+    roster: list[TraineeRef] = Field(default_factory=list, max_length=1_000)
+
+
+class AttemptPart(Strict):
+    uid: Uid
+    trainee: TraineeRef
+    session: Uid | None = None
+    module_id: Id
+    kind: Literal["quiz", "exercise"]
+    lang: Lang
+    started_at: Stamp
+    finished_at: Stamp | None = None
+    score: int = Field(ge=0, le=100_000)
+    total: int = Field(ge=0, le=100_000)
+    passed: bool
+    answers: dict[Id, Id | Annotated[list[Id], Field(max_length=50)]] = Field(max_length=MAX_ANSWERS)
+    layout: dict[Id, Annotated[list[Id], Field(max_length=50)]] = Field(max_length=MAX_ANSWERS)
+    mode: Literal["practice", "exam"] = "practice"
+    phase: Literal["", "pre", "post"] = ""
+    roles: dict[Role, TraineeRef] = Field(default_factory=dict)
+
+
+class CardPart(Strict):
+    trainee: TraineeRef
+    module_id: Id
+    question_id: Id
+    due_on: Date
+    stability: float = Field(ge=0, le=100_000)
+    difficulty: float = Field(ge=0, le=100)
+    reps: int = Field(ge=0, le=100_000)
+    lapses: int = Field(ge=0, le=100_000)
+    last_reviewed: Date | None = None
+
+
+class TrainingPart(Strict):
+    trainees: list[TraineePart] = Field(max_length=MAX_TRAINEES)
+    sessions: list[SessionPart] = Field(max_length=MAX_SESSIONS)
+    attempts: list[AttemptPart] = Field(max_length=MAX_ATTEMPTS)
+    cards: list[CardPart] = Field(max_length=MAX_CARDS)
+
+
 class BundlePayload(Strict):
     firm: FirmPart
     inspection: InspectionPart
+    training: TrainingPart | None = None  # version 2: the firm's training records

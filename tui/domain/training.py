@@ -299,9 +299,14 @@ class TrainingSession:
     firm_id: int | None = None
     roster: tuple[Trainee, ...] = ()
     mode: str = "practice"
+    uid: str = ""  # stable across laptops and bundles
+    prepost: bool = False  # the session has a pre-test before the lessons and a post-test after them
 
 
 QUIZ, EXERCISE = "quiz", "exercise"
+PRE, POST = "pre", "post"
+PHASES = ("", PRE, POST)
+PHASE_LABELS = {PRE: N_("pre-test"), POST: N_("post-test")}
 PRACTICE, EXAM = "practice", "exam"  # exam: no explanation or verdict until the end of the quiz
 MODES = (PRACTICE, EXAM)
 MODE_LABELS = {PRACTICE: N_("practice"), EXAM: N_("exam")}
@@ -360,6 +365,8 @@ class Attempt:
     layout: Mapping[str, Sequence[str]] = field(default_factory=dict)  # question id → choice ids as shown
     mode: str = PRACTICE
     uid: str = ""
+    phase: str = ""  # "" | pre | post: a session's pre-test or post-test (a pre-test never completes a module)
+    roles: Mapping[str, str] = field(default_factory=dict)  # exercise: role key → trainee uid who played it
 
     def choices(self, question: Question) -> tuple[Choice, ...]:
         """The question's choices in the order this attempt showed them."""
@@ -454,7 +461,7 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
     period's): results of another year must not complete this year's refresher.
     """
     mine = sorted(
-        (a for a in attempts if a.trainee_id == trainee.id and a.module_id == module.id),
+        (a for a in attempts if a.trainee_id == trainee.id and a.module_id == module.id and a.phase != PRE),
         key=lambda a: (a.started_at, a.id),
     )
     quizzes = [a for a in mine if a.kind == QUIZ and a.finished]
@@ -462,8 +469,9 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
     best = max(quizzes, key=lambda a: (a.percent, a.score, -a.id), default=None)
     passes = [a for a in quizzes if a.passed]
     best_ex = max(exercises, key=lambda a: (a.percent, a.score, -a.id), default=None)
+    pre_only = any(a.trainee_id == trainee.id and a.module_id == module.id and a.phase == PRE for a in attempts)
     if not mine:
-        status = NOT_STARTED
+        status = IN_PROGRESS if pre_only else NOT_STARTED
     elif passes:
         status = PASSED
     elif quizzes and not any(a.kind == QUIZ and not a.finished for a in mine):
@@ -489,6 +497,130 @@ def completion(module: Module, trainee: Trainee, attempts: Sequence[Attempt]) ->
         exercise_percent=best_ex.percent if best_ex else None,
         exercise_passed=any(a.passed for a in exercises),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PrePost:
+    """One trainee's pre-test and post-test in one session, in percent (None: not taken or not finished)."""
+
+    pre: int | None
+    post: int | None
+
+    @property
+    def gain(self) -> int | None:
+        """Post minus pre, in percentage points, when both were taken."""
+        return None if self.pre is None or self.post is None else self.post - self.pre
+
+
+def pre_post(trainee_id: int, attempts: Sequence[Attempt]) -> PrePost:
+    """The trainee's first finished pre-test and best finished post-test among `attempts` (one session's).
+
+    The first pre-test is what the trainee knew before; the best post-test is what they know after.
+    """
+    mine = sorted(
+        (a for a in attempts if a.trainee_id == trainee_id and a.kind == QUIZ and a.finished),
+        key=lambda a: (a.started_at, a.id),
+    )
+    pres = [a.percent for a in mine if a.phase == PRE]
+    posts = [a.percent for a in mine if a.phase == POST]
+    return PrePost(pres[0] if pres else None, max(posts) if posts else None)
+
+
+#: How a completion report names each status: 合格, 不合格, 受講中, 未受講 (a failed trainee is 不合格, not 受講中).
+REPORT_LABELS = {
+    PASSED: N_("Pass"),
+    FAILED: N_("Fail"),
+    IN_PROGRESS: N_("In progress"),
+    NOT_STARTED: N_("Not attended"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One line of a session's completion report."""
+
+    trainee: Trainee
+    status: str  # a COMPLETION_STATUSES key
+    best_percent: int | None
+    best_score: int
+    best_total: int
+    prepost: PrePost
+    completed_on: dt.date | None  # the day the trainee passed (None: not passed)
+    exercise_percent: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionReport:
+    session: TrainingSession
+    module: Module
+    firm: str
+    rows: tuple[ReportRow, ...]
+    written_on: dt.date | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def shows_prepost(self) -> bool:
+        """Pre/post columns when the session has them, or when anyone took a pre- or post-test in it."""
+        return self.session.prepost or any(r.prepost.pre is not None or r.prepost.post is not None for r in self.rows)
+
+
+def session_report(
+    session: TrainingSession,
+    module: Module,
+    attempts: Sequence[Attempt],
+    firm: str = "",
+    written_on: dt.date | None = None,
+) -> SessionReport:
+    """The completion report of one session from the attempts taken in it (attempts of other sessions ignored)."""
+    mine = [a for a in attempts if a.session_id == session.id]
+    rows = []
+    for t in session.roster:
+        c = completion(module, t, mine)
+        rows.append(
+            ReportRow(
+                trainee=t,
+                status=c.status,
+                best_percent=c.best_percent,
+                best_score=c.best_score,
+                best_total=c.best_total,
+                prepost=pre_post(t.id, mine),
+                completed_on=c.passed_on,
+                exercise_percent=c.exercise_percent,
+            )
+        )
+    return SessionReport(session, module, firm, tuple(rows), written_on)
+
+
+def parse_role_numbers(text: str, roles: Sequence[str], roster_size: int) -> dict[str, int] | str:
+    """Role key → roster index (0-based) from "1 2 3 1 2": one number per role in `roles`' order, 0 or "-" for
+    nobody; or the sentence saying what is wrong."""
+    from tui.i18n import _
+
+    parts = text.replace(",", " ").replace("、", " ").split()
+    if len(parts) != len(roles):
+        return _("Type {n} numbers, one per role.").format(n=len(roles))
+    out: dict[str, int] = {}
+    for role, part in zip(roles, parts, strict=True):
+        if part in ("0", "-", "－", "ー"):
+            continue
+        if not part.isascii() or not part.isdigit() or not 1 <= int(part) <= roster_size:
+            return _("Each number must be one on the roster (1–{n}) or 0 for nobody.").format(n=roster_size)
+        out[role] = int(part) - 1
+    return out
+
+
+def role_players(attempt: Attempt, trainees: Mapping[str, Trainee]) -> list[tuple[str, str]]:
+    """(role key, the name of who played it) in the order of ROLES, for the roles recorded in an exercise attempt;
+    a player no longer known (erased, or from another laptop) shows as a dash."""
+    out = []
+    for role in ROLES:
+        uid = attempt.roles.get(role)
+        if uid:
+            t = trainees.get(uid)
+            out.append((role, t.name if t is not None else "—"))
+    return out
 
 
 # --- roster import ------------------------------------------------------------------------------

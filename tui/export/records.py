@@ -25,10 +25,15 @@ from typing import Any
 from tui.domain.training import (
     COMPLETION_LABELS,
     EXERCISE,
+    FAILED,
+    IN_PROGRESS,
+    NOT_STARTED,
     PASSED,
+    REPORT_LABELS,
     Attempt,
     Completion,
     Module,
+    SessionReport,
     Trainee,
     TrainingSession,
     critical_decisions,
@@ -61,6 +66,7 @@ VERBS = {
     "attempted": {"id": "http://adlnet.gov/expapi/verbs/attempted", "display": {"ja": "受講開始", "en": "attempted"}},
 }
 COURSE = "http://adlnet.gov/expapi/activities/course"
+ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 
 
 def record_row(c: Completion, lang: str) -> dict[str, Any]:
@@ -221,6 +227,12 @@ def attempt_statement(r: AttemptRecord, options: XapiOptions) -> dict[str, Any]:
         ex = module.exercise
         object_iri = f"{module_iri}/exercises/{ex.id}"
         definition = {"name": {"ja": ex.title.ja, "en": ex.title.en}, "type": SIMULATION}
+    elif a.phase == "pre":  # a pre-test measures what was known before: never a pass or fail of the course itself
+        object_iri = f"{module_iri}/pre-test"
+        definition = {
+            "name": {"ja": f"事前テスト: {module.title.ja}", "en": f"Pre-test: {module.title.en}"},
+            "type": ASSESSMENT,
+        }
     else:
         object_iri, definition = module_iri, {"name": {"ja": module.title.ja, "en": module.title.en}, "type": COURSE}
     result: dict[str, Any] = {"completion": a.finished, "duration": f"PT{a.seconds}S"}
@@ -238,8 +250,12 @@ def attempt_statement(r: AttemptRecord, options: XapiOptions) -> dict[str, Any]:
         "language": a.lang,
         "extensions": {f"{HOME_PAGE}/xapi/department": r.trainee.department, f"{HOME_PAGE}/xapi/mode": a.mode},
     }
-    if a.kind == EXERCISE:
+    if a.phase:
+        context["extensions"][f"{HOME_PAGE}/xapi/phase"] = a.phase  # pre | post: a session's pre- or post-test
+    if a.kind == EXERCISE or a.phase == "pre":
         context["contextActivities"] = {"parent": [{"objectType": "Activity", "id": module_iri}]}
+        if a.roles:  # who played which role around the laptop: role → the player's account name (uid)
+            context["extensions"][f"{HOME_PAGE}/xapi/roles"] = dict(sorted(a.roles.items()))
     if r.session is not None and r.session.trainer:
         context["instructor"] = {
             "objectType": "Agent",
@@ -300,9 +316,11 @@ def write_certificate(
     firm: str = "",
     force: bool = False,
 ) -> Path:
-    """A one-page certificate of completion for a trainee who passed a module."""
+    """A one-page certificate of completion for a trainee who passed a module: a PDF when `path` ends in .pdf
+    (through LibreOffice, tui.export.pdf), else a docx."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     from tui.i18n import format_date
@@ -334,6 +352,187 @@ def write_certificate(
             run.bold = bold
             run.font.size = Pt(size)
             run.font.name = font
+            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
         doc.save(str(target))
 
+    if Path(path).suffix.lower() == ".pdf":
+        from tui.export.pdf import write_pdf
+
+        return write_pdf(produce, Path(path), force=force)
     return write_atomically(Path(path), produce, force=force)
+
+
+# --- the session's completion report (docx, xlsx) ------------------------------------------------------------
+
+REPORT_FORMATS = ("docx", "xlsx")
+
+
+def _percent(value: int | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def _gain(value: int | None) -> str:
+    return "—" if value is None else f"{value:+d}"
+
+
+def report_table(report: SessionReport, lang: str) -> tuple[list[str], list[list[str]]]:
+    """(headings, rows) of the roster table, as text, in `lang`: the same cells in the docx and the xlsx."""
+    from tui.i18n import format_date
+
+    t = lambda msgid: gettext_in(lang, msgid)  # noqa: E731
+    headings = [t(N_("No.")), t(N_("Name")), t(N_("Department")), t(N_("Result")), t(N_("Score"))]
+    if report.shows_prepost:
+        headings += [t(N_("Pre-test")), t(N_("Post-test")), t(N_("Gain (points)"))]
+    headings.append(t(N_("Date completed")))
+    rows = []
+    for n, r in enumerate(report.rows, 1):
+        score = "—" if r.best_percent is None else f"{r.best_score}/{r.best_total} ({r.best_percent}%)"
+        name = r.trainee.name if not r.trainee.deleted else t(N_("(deleted trainee)"))
+        cells = [str(n), name, r.trainee.department, t(REPORT_LABELS[r.status]), score]
+        if report.shows_prepost:
+            cells += [_percent(r.prepost.pre), _percent(r.prepost.post), _gain(r.prepost.gain)]
+        cells.append(format_date(r.completed_on, lang) if r.completed_on else "—")
+        rows.append(cells)
+    return headings, rows
+
+
+def report_facts(report: SessionReport, lang: str) -> list[tuple[str, str]]:
+    """(label, value) of the session: what, when, who taught, for whom, the summary."""
+    from tui.i18n import format_date
+
+    t = lambda msgid: gettext_in(lang, msgid)  # noqa: E731
+    s = report.session
+    facts = [
+        (t(N_("Session")), f"{s.id}"),
+        (t(N_("Date")), format_date(s.held_on, lang)),
+        (t(N_("Module")), report.module.title.get(lang)),
+        (t(N_("Trainer")), s.trainer),
+    ]
+    if report.firm:
+        facts.append((t(N_("Firm")), report.firm))
+    facts.append((t(N_("Pass mark")), f"{report.module.pass_mark}%"))
+    if report.written_on is not None:
+        facts.append((t(N_("Report written on")), format_date(report.written_on, lang)))
+    facts.append(
+        (
+            t(N_("Outcome of the session")),
+            t(N_("{n} trainees: {passed} passed, {failed} failed, {open} in progress, {absent} not attended")).format(
+                n=len(report.rows),
+                passed=report.count(PASSED),
+                failed=report.count(FAILED),
+                open=report.count(IN_PROGRESS),
+                absent=report.count(NOT_STARTED),
+            ),
+        )
+    )
+    return facts
+
+
+def write_session_report(report: SessionReport, fmt: str, path: Path, lang: str, force: bool = False) -> Path:
+    if fmt not in REPORT_FORMATS:
+        raise ExportError(_("The report must end in .docx or .xlsx."))
+    writer = _report_docx if fmt == "docx" else _report_xlsx
+    return write_atomically(Path(path), lambda p: writer(report, p, lang), force=force)
+
+
+def _report_docx(report: SessionReport, path: Path, lang: str) -> None:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    font = "Yu Gothic" if lang == "ja" else "Calibri"
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(15))
+    style = doc.styles["Normal"]
+    style.font.name = font
+    style.font.size = Pt(10)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    heading = doc.add_paragraph()
+    run = heading.add_run(gettext_in(lang, N_("Training completion report")))
+    run.bold, run.font.size = True, Pt(16)
+    facts = doc.add_table(rows=0, cols=2)
+    facts.style = "Table Grid"
+    facts.autofit = False
+    for label, value in report_facts(report, lang):
+        cells = facts.add_row().cells
+        cells[0].text, cells[1].text = label, xml_text(value)
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[0].width, cells[1].width = Mm(50), Mm(217)
+    facts.columns[0].width, facts.columns[1].width = Mm(50), Mm(217)
+    doc.add_paragraph()
+    headings, rows = report_table(report, lang)
+    table = doc.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    table.autofit = False
+    # millimetres per column: the number narrow, the name wide, the rest shared (267 mm between the margins)
+    widths = [12, 50, 40, 24, 32] + ([24, 24, 24] if report.shows_prepost else []) + [37]
+    for cell, text in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = xml_text(text)
+    for column, width in zip(table.columns, widths, strict=True):  # the grid LibreOffice lays out by …
+        column.width = Mm(width)
+    for row_cells in table.rows:  # … and the cells Word lays out by
+        for cell, width in zip(row_cells.cells, widths, strict=True):
+            cell.width = Mm(width)
+    if report.shows_prepost:
+        doc.add_paragraph(
+            gettext_in(
+                lang,
+                N_(
+                    "Pre-test: the first pre-test taken before the lessons; post-test: the best post-test after them; "
+                    "gain in percentage points."
+                ),
+            )
+        )
+    doc.save(str(path))
+
+
+def _report_xlsx(report: SessionReport, path: Path, lang: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from rich.cells import cell_len
+
+    font = "Yu Gothic" if lang == "ja" else "Calibri"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = gettext_in(lang, N_("Training completion report"))[:31]
+    ws.cell(row=1, column=1, value=gettext_in(lang, N_("Training completion report"))).font = Font(
+        name=font, bold=True, size=14
+    )
+    r = 2
+    for label, value in report_facts(report, lang):
+        ws.cell(row=r, column=1, value=label).font = Font(name=font, bold=True)
+        cell = ws.cell(row=r, column=2)
+        safe_cell_value(xml_text(value), cell)
+        cell.font = Font(name=font)
+        r += 1
+    r += 1
+    headings, rows = report_table(report, lang)
+    widths = [cell_len(h) for h in headings]
+    fill = PatternFill("solid", start_color="EEF0F4", end_color="EEF0F4")
+    for col, text in enumerate(headings, 1):
+        cell = ws.cell(row=r, column=col, value=text)
+        cell.font, cell.fill = Font(name=font, bold=True), fill
+    header_row = r
+    for row in rows:
+        r += 1
+        for col, text in enumerate(row, 1):
+            cell = ws.cell(row=r, column=col)
+            safe_cell_value(xml_text(text), cell)
+            cell.font = Font(name=font)
+            widths[col - 1] = max(widths[col - 1], cell_len(text))
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
+    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width, 30)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headings))}{r}"
+    wb.save(path)

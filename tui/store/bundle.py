@@ -31,9 +31,12 @@ from tui.textsafe import printable
 if TYPE_CHECKING:
     from tui.content.bundle_schema import AnswerPart, BundlePayload
     from tui.domain.sync import Change
+    from tui.store.bundle_training import TrainingImport
 
 FORMAT = "tenken-bundle"
-VERSION = 1
+#: 2: the payload may carry the firm's training records (a bundle without them is still written as version 1, so
+#: an older tenken reads it).
+VERSION = 2
 ANSWER_FIELDS = MERGED_FIELDS
 DATE_FIELDS = ("target_date", "assignee_due")
 #: A bundle file is refused above this size on disk, and above MAX_JSON_BYTES once decompressed (README: limits).
@@ -57,6 +60,7 @@ class ImportResult:
     added: list[str] = field(default_factory=list)  # items only the bundle had
     history_added: int = 0
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (item, field) for a person to settle
+    training: TrainingImport | None = None  # what the training records brought (bundle version 2)
 
 
 def _iso(value) -> str | None:
@@ -70,7 +74,8 @@ def _digest(payload: dict) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-def build_payload(store: Store, inspection_id: int) -> dict:
+def build_payload(store: Store, inspection_id: int, training: bool = True) -> dict:
+    """The bundle's content; with `training`, the firm's training records too (tui.store.bundle_training)."""
     store.bind()
     insp = m.Inspection.get_or_none(m.Inspection.id == inspection_id)
     if insp is None:
@@ -79,7 +84,7 @@ def build_payload(store: Store, inspection_id: int) -> dict:
     items = m.InspectionItem.select().where(m.InspectionItem.inspection == insp.id).order_by(m.InspectionItem.position)
     answers = m.Answer.select().where(m.Answer.inspection == insp.id).order_by(m.Answer.item_id)
     history = m.AnswerHistory.select().where(m.AnswerHistory.inspection == insp.id).order_by(m.AnswerHistory.id)
-    return {
+    payload = {
         "firm": {"uid": firm.uid, "name": firm.name, "profile": json.loads(firm.profile)},
         "inspection": {
             "uid": insp.uid,
@@ -120,6 +125,13 @@ def build_payload(store: Store, inspection_id: int) -> dict:
             ],
         },
     }
+    if training:
+        from tui.store.bundle_training import build_training
+
+        records = build_training(firm.id)
+        if records is not None:
+            payload["training"] = records
+    return payload
 
 
 def write_bundle(
@@ -129,14 +141,17 @@ def write_bundle(
     force: bool = False,
     passphrase: str | None = None,
     recipients: Sequence[str] = (),
+    training: bool = True,
 ) -> Path:
-    """Write a bundle; with a passphrase or recipients it is encrypted and carries the evidence files (sealed)."""
+    """Write a bundle; with a passphrase or recipients it is encrypted and carries the evidence files (sealed).
+
+    The firm's training records travel with it unless `training` is False."""
     from tui.fsutil import write_atomically
 
-    payload = build_payload(store, inspection_id)
+    payload = build_payload(store, inspection_id, training)
     document = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSION if "training" in payload else 1,
         "tenken": __version__,
         "created_at": dt.datetime.now().isoformat(timespec="seconds"),
         "sha256": _digest(payload),
@@ -402,6 +417,10 @@ def _inconsistency(bundle: BundlePayload, now: dt.datetime) -> str | None:
             check_answer(_domain_answer(a))
         except AnswerRejected as exc:
             return _("the answer to {item} would be refused here ({reason})").format(item=a.item_id, reason=exc)
+    if bundle.training is not None:
+        from tui.store.bundle_training import training_problem
+
+        return training_problem(bundle.training, latest)
     return None
 
 
@@ -511,7 +530,20 @@ def _history_rows(inspection_id: int, entries, changes: list[Change] | None = No
 
 def import_payload(store: Store, bundle: BundlePayload, who: str) -> ImportResult:
     """Bring a validated bundle in, in one transaction: a new inspection, or a merge of the change rows
-    (tui.domain.merge.merge_by_history): nothing either laptop typed is lost, conflicts are reported."""
+    (tui.domain.merge.merge_by_history): nothing either laptop typed is lost, conflicts are reported. The firm's
+    training records merge in the same transaction (tui.store.bundle_training): importing twice changes nothing."""
+    store.bind()
+    with guarded(_("import the bundle")), store.db.atomic():
+        result = _import_inspection(store, bundle, who)
+        if bundle.training is not None:
+            from tui.store.bundle_training import import_training
+
+            firm = m.Firm.get(m.Firm.uid == bundle.firm.uid)
+            result.training = import_training(bundle.training, firm.id)
+        return result
+
+
+def _import_inspection(store: Store, bundle: BundlePayload, who: str) -> ImportResult:
     import time
 
     from tui.domain.inspection import HistoryEntry

@@ -255,7 +255,30 @@ def _v10(db: SqliteDatabase) -> None:
         db.execute_sql(statement)
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
+def _v11(db: SqliteDatabase) -> None:
+    """Training records that travel (issue 18): a stable id (uid) per training session so bundles merge sessions
+    instead of copying them; a session's pre-test/post-test switch; an attempt's phase (pre / post / "") and the
+    people who played each role of a tabletop exercise (JSON role → trainee uid); tombstones of erased trainees
+    (SHA-256 of the uid they had), so an older bundle never brings their personal data back.
+
+    Portable SQL (SQLite and PostgreSQL): ADD COLUMN with defaults, TIMESTAMP, no SQLite-only syntax.
+    """
+    import uuid
+
+    run(db, "ALTER TABLE training_session ADD COLUMN uid VARCHAR(36) NOT NULL DEFAULT ''")
+    for (row_id,) in run(db, "SELECT id FROM training_session").fetchall():
+        run(db, "UPDATE training_session SET uid = ? WHERE id = ?", (str(uuid.uuid4()), row_id))
+    db.execute_sql("CREATE UNIQUE INDEX training_session_uid ON training_session (uid)")
+    db.execute_sql("ALTER TABLE training_session ADD COLUMN prepost INTEGER NOT NULL DEFAULT 0")
+    db.execute_sql("ALTER TABLE attempt ADD COLUMN phase VARCHAR(8) NOT NULL DEFAULT ''")
+    db.execute_sql("ALTER TABLE attempt ADD COLUMN roles TEXT NOT NULL DEFAULT '{}'")
+    db.execute_sql(
+        f"""CREATE TABLE trainee_tombstone (digest VARCHAR(64) NOT NULL PRIMARY KEY, trainee_id INTEGER,
+            erased_at {timestamp(db)} NOT NULL)"""
+    )
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
 SCHEMA_VERSION = len(MIGRATIONS)
 PG_BASELINE_VERSION = 9  # a new team database on PostgreSQL starts with the schema of v9 (tui.store.pg.BASELINE)
 

@@ -157,6 +157,8 @@ class TrainingSession(BaseModel):
     firm_id: int | None
     mode = CharField(default="practice")  # practice | exam
     created_at = DateTimeField(default=now)
+    uid = CharField(default=new_uid, unique=True)  # v11: the same session on every laptop a bundle reaches
+    prepost = IntegerField(default=0)  # v11: 1 = the session has a pre-test and a post-test
 
 
 class Roster(BaseModel):
@@ -185,6 +187,17 @@ class Attempt(BaseModel):
     answers = TextField(default="{}")  # JSON: question id → picked choice ids (or inject id → decision id)
     layout = TextField(default="{}")  # JSON: question id → choice ids in the order shown (inject id → decision ids)
     mode = CharField(default="practice")  # practice | exam (no explanation until the end)
+    phase = CharField(default="")  # v11: "" | pre | post (a session's pre-test and post-test)
+    roles = TextField(default="{}")  # v11: JSON role → trainee uid, who played which role in an exercise
+
+
+class TraineeTombstone(BaseModel):
+    """A trainee whose personal data was erased (APPI): the SHA-256 of the uid they had, never the uid itself, so
+    an older bundle that still holds them does not bring them back (v11)."""
+
+    digest = CharField(primary_key=True)
+    trainee_id = IntegerField(null=True)  # the anonymous row that keeps their counts, when it is on this laptop
+    erased_at = DateTimeField(default=now)
 
 
 class ReviewCard(BaseModel):
@@ -216,4 +229,5 @@ ALL_MODELS = [
     Roster,
     Attempt,
     ReviewCard,
+    TraineeTombstone,
 ]

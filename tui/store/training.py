@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from tui.domain.training import MODES, PRACTICE, Attempt, CardState, Trainee, TrainingSession
+from tui.domain.training import MODES, PHASES, PRACTICE, Attempt, CardState, Trainee, TrainingSession
 from tui.i18n import LANGUAGES, _
 from tui.store import models as m
 from tui.store.db import StoreError
@@ -59,7 +59,16 @@ def _attempt(row: m.Attempt) -> Attempt:
         layout=_loads(row.layout),
         mode=row.mode,
         uid=row.uid,
+        phase=row.phase or "",
+        roles={str(k): str(v) for k, v in _loads(row.roles).items()},
     )
+
+
+def tombstone_digest(uid: str) -> str:
+    """What a tombstone keeps of an erased trainee: the SHA-256 of their old uid (the uid itself is gone)."""
+    import hashlib
+
+    return hashlib.sha256(f"tenken-trainee:{uid}".encode()).hexdigest()
 
 
 def _card(row: m.ReviewCard) -> CardState:
@@ -159,6 +168,11 @@ class TrainingStore:
                 keep.department = drop.department
             keep.save()
             m.Setting.delete().where(m.Setting.key == LANG_KEY.format(id=drop_id)).execute()
+            # a bundle that still names the dropped uid brings its records to `keep`, never the duplicate back
+            m.TraineeTombstone.insert(
+                digest=tombstone_digest(drop.uid), trainee_id=keep_id, erased_at=m.now()
+            ).on_conflict_replace().execute()
+            m.TraineeTombstone.update(trainee_id=keep_id).where(m.TraineeTombstone.trainee_id == drop_id).execute()
             drop.delete_instance()
         return self._trainee(keep)
 
@@ -172,6 +186,9 @@ class TrainingStore:
             row = m.Trainee.get_or_none((m.Trainee.id == trainee_id) & m.Trainee.deleted_at.is_null())
             if row is None:
                 raise StoreError(_("There is no trainee with id {id}.").format(id=trainee_id))
+            m.TraineeTombstone.insert(
+                digest=tombstone_digest(row.uid), trainee_id=row.id, erased_at=m.now()
+            ).on_conflict_replace().execute()
             row.name, row.department, row.email, row.firm = "", "", "", None
             row.uid = str(uuid.uuid4())
             row.deleted_at = m.now()
@@ -194,11 +211,14 @@ class TrainingStore:
             row = m.Trainee.get_or_none(m.Trainee.id == trainee_id)
             return self._trainee(row) if row else None
 
-    def trainees(self) -> list[Trainee]:
+    def trainees(self, include_deleted: bool = False) -> list[Trainee]:
         m = self.models
         with guarded(_("read the database")):
             langs = self._languages()
-            rows = m.Trainee.select().where(m.Trainee.deleted_at.is_null()).order_by(m.Trainee.name, m.Trainee.id)
+            q = m.Trainee.select()
+            if not include_deleted:
+                q = q.where(m.Trainee.deleted_at.is_null())
+            rows = q.order_by(m.Trainee.name, m.Trainee.id)
             return [self._trainee(r, langs) for r in rows]
 
     def find_trainee(self, name: str, department: str | None = None) -> Trainee | None:
@@ -241,7 +261,17 @@ class TrainingStore:
     @staticmethod
     def _session(row: m.TrainingSession, roster: Sequence[Trainee]) -> TrainingSession:
         return TrainingSession(
-            row.id, row.module_id, row.held_on, row.trainer, row.lang, row.note, row.firm_id, tuple(roster), row.mode
+            row.id,
+            row.module_id,
+            row.held_on,
+            row.trainer,
+            row.lang,
+            row.note,
+            row.firm_id,
+            tuple(roster),
+            row.mode,
+            row.uid,
+            bool(row.prepost),
         )
 
     def create_session(
@@ -253,10 +283,12 @@ class TrainingStore:
         firm_id: int | None = None,
         note: str = "",
         mode: str = PRACTICE,
+        prepost: bool = False,
     ) -> TrainingSession:
         m = self.models
         with guarded(_("save the training session")), self.db.atomic():
             row = m.TrainingSession.create(
+                prepost=int(prepost),
                 module_id=module_id,
                 held_on=held_on,
                 trainer=trainer.strip(),
@@ -275,6 +307,7 @@ class TrainingStore:
         lang: str | None = None,
         mode: str | None = None,
         note: str | None = None,
+        prepost: bool | None = None,
     ) -> TrainingSession:
         m = self.models
         with guarded(_("save the training session")), self.db.atomic():
@@ -291,6 +324,8 @@ class TrainingStore:
                 row.mode = mode
             if note is not None:
                 row.note = note
+            if prepost is not None:
+                row.prepost = int(prepost)
             row.save()
             return self._session(row, self._roster([row.id]).get(row.id, ()))
 
@@ -341,6 +376,7 @@ class TrainingStore:
         session_id: int | None = None,
         layout: dict[str, list[str]] | None = None,
         mode: str = PRACTICE,
+        phase: str = "",
     ) -> Attempt:
         """A new attempt with the order its options are shown in (`layout`) and its mode, saved before the first
         question is shown."""
@@ -357,6 +393,7 @@ class TrainingStore:
                 answers="{}",
                 layout=json.dumps(layout or {}, ensure_ascii=False),
                 mode=mode if mode in MODES else PRACTICE,
+                phase=phase if phase in PHASES else "",
             )
         return _attempt(row)
 
@@ -366,7 +403,7 @@ class TrainingStore:
             row = m.Attempt.get_or_none(m.Attempt.id == attempt_id)
             return _attempt(row) if row else None
 
-    def unfinished_attempt(self, trainee_id: int, module_id: str, kind: str) -> Attempt | None:
+    def unfinished_attempt(self, trainee_id: int, module_id: str, kind: str, phase: str = "") -> Attempt | None:
         """The latest attempt the trainee started and never finished (to resume it), if any."""
         m = self.models
         with guarded(_("read the database")):
@@ -376,6 +413,7 @@ class TrainingStore:
                     (m.Attempt.trainee == trainee_id)
                     & (m.Attempt.module_id == module_id)
                     & (m.Attempt.kind == kind)
+                    & (m.Attempt.phase == phase)
                     & (m.Attempt.finished_at.is_null())
                 )
                 .order_by(m.Attempt.id.desc())
@@ -405,6 +443,17 @@ class TrainingStore:
             row.save()
             if card is not None:
                 self._save_card(row.trainee_id, *card)
+        return _attempt(row)
+
+    def save_roles(self, attempt_id: int, roles: dict[str, str]) -> Attempt:
+        """Record who plays which role in an exercise attempt (role key → trainee uid); replaces what was there."""
+        m = self.models
+        with guarded(_("save the roles")), self.db.atomic():
+            row = m.Attempt.get_or_none(m.Attempt.id == attempt_id)
+            if row is None:
+                raise StoreError(_("There is no attempt with id {id}.").format(id=attempt_id))
+            row.roles = json.dumps(roles, ensure_ascii=False, sort_keys=True)
+            row.save()
         return _attempt(row)
 
     def finish_attempt(self, attempt_id: int, score: int, total: int, passed: bool) -> Attempt:

@@ -60,3 +60,12 @@ def _today():
     from tui.domain import inspection
 
     return inspection.today()
+
+
+def prepost_cell(pp) -> str:
+    """「50% → 94% (+44)」: a trainee's pre-test and post-test in a session, with the gain; a dash when neither."""
+    if pp is None or (pp.pre is None and pp.post is None):
+        return "—"
+    pre = "—" if pp.pre is None else f"{pp.pre}%"
+    post = "—" if pp.post is None else f"{pp.post}%"
+    return f"{pre} → {post}" + ("" if pp.gain is None else f" ({pp.gain:+d})")

@@ -23,7 +23,9 @@ from tui.domain.training import (
     critical_decisions,
     exercise_score,
     inject_decision,
+    parse_role_numbers,
     percent,
+    role_players,
 )
 from tui.i18n import N_, _, get_language
 from tui.screens.training.common import LANGUAGE_NAMES
@@ -46,6 +48,7 @@ class ExerciseScreen(_Runner):
         Binding("a", "article", N_("Cited article"), id="training.exercise.article"),
         Binding("f", "facilitator", N_("Facilitator notes"), id="training.exercise.facilitator"),
         Binding("g", "trainee_language", N_("Trainee language"), id="training.exercise.language"),
+        Binding("o", "roles", N_("Who plays which role"), id="training.exercise.roles"),
         *_number_bindings("training.exercise"),
     ]
 
@@ -99,6 +102,61 @@ class ExerciseScreen(_Runner):
         if self.stage == "inject" and i is not None:
             self.cursor = (self.cursor + step) % len(i.decisions)
             self.render_all()
+
+    def _players(self) -> dict[str, str]:
+        """Role key → the name of who plays it, as recorded in this attempt."""
+        try:
+            return dict(role_players(self.attempt, self.tenken.ws.trainees_by_uid()))
+        except Exception:  # StoreError: the roles are a courtesy on screen, never a reason to stop the exercise
+            return {}
+
+    def action_roles(self) -> None:
+        """Record which trainee on the session's roster plays each role (a team around one laptop)."""
+        from tui.screens.dialogs import InputDialog
+
+        ws = self.tenken.ws
+        if self.attempt.session_id is None:
+            self.notify(_("Roles are recorded for an exercise run in a training session."), severity="warning")
+            return
+        try:
+            roster = [t for t in ws.training_session(self.attempt.session_id).roster if not t.deleted]
+        except Exception as exc:  # StoreError or UserError
+            self.notify(str(exc), severity="error")
+            return
+        roles = list(self.exercise.roles or ROLES)
+        names = " · ".join(f"{n} {t.name}" for n, t in enumerate(roster, 1))
+        current = {t.uid: n for n, t in enumerate(roster, 1)}
+        value = " ".join(str(current.get(self.attempt.roles.get(r, ""), 0)) for r in roles)
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            parsed = parse_role_numbers(text, roles, len(roster))
+            if isinstance(parsed, str):
+                return
+            try:
+                self.attempt = ws.set_exercise_roles(self.attempt.id, {r: roster[n].id for r, n in parsed.items()})
+            except Exception as exc:  # StoreError or UserError
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.notify(_("Roles saved."))
+            self.render_all()
+
+        self.app.push_screen(
+            InputDialog(
+                _("Who plays which role"),
+                _("Roster: {names}.").format(names=names)
+                + "\n"
+                + _("For {roles}: the number of who plays each, separated by spaces (0: nobody).").format(
+                    roles=", ".join(_(ROLES[r]) for r in roles)
+                ),
+                value=value,
+                check=lambda v: (lambda r: r if isinstance(r, str) else None)(
+                    parse_role_numbers(v, roles, len(roster))
+                ),
+            ),
+            done,
+        )
 
     def action_facilitator(self) -> None:
         self.notes = not self.notes
@@ -168,10 +226,13 @@ class ExerciseScreen(_Runner):
                 _("Pass at {mark}% of the best score, with no critical decision.").format(mark=self.exercise.pass_mark),
                 style="dim",
             )
+            players = self._players()
+            if players:
+                about.append("\n" + self._players_line(players), style="bold cyan")
             self._set("run-feedback", about)
             self._set("run-options", "")
             self._set("run-after", "")
-            self._set("run-hint", _("Enter: begin · f: facilitator notes"))
+            self._set("run-hint", _("Enter: begin · o: who plays which role · f: facilitator notes"))
         elif self.stage == "result":
             self._set("run-question", self._result())
             for widget_id in ("run-feedback", "run-options", "run-after"):
@@ -185,7 +246,11 @@ class ExerciseScreen(_Runner):
             best = sum(j.best for j in self.exercise.path(chosen) if j.id in chosen)  # the injects decided so far
             top = RichText()
             top.append(f"⏱ {i.clock_for(self.exercise.flags(chosen))}  ", style="bold")
-            top.append(_("{role} speaks for the team").format(role=_(ROLES.get(i.lead, i.lead))), style="bold cyan")
+            lead = _(ROLES.get(i.lead, i.lead))
+            player = self._players().get(i.lead)
+            top.append(_("{role} speaks for the team").format(role=lead), style="bold cyan")
+            if player:
+                top.append(f" ({player})", style="bold cyan")
             top.append("  · " + _("score so far: {score} of {max}").format(score=score, max=best) + "\n", style="dim")
             top.append(i.title.get(lang) + "\n", style="bold")
             top.append(i.situation.get(lang))
@@ -226,6 +291,9 @@ class ExerciseScreen(_Runner):
             )
             for inject, wrong in critical:
                 out.append(f"  ✗ {inject.title.get(lang)}: {wrong.text.get(lang)}\n", style="bold red")
+        players = self._players()
+        if players:
+            out.append("\n" + self._players_line(players) + "\n", style="cyan")
         out.append(
             "\n" + _("Debrief: each decision, its consequence and the provisions it touches") + "\n", style="bold"
         )
@@ -233,7 +301,8 @@ class ExerciseScreen(_Runner):
         for i in self.exercise.path(self.chosen):
             d = self._decided(i)
             out.append(f"\n⏱ {i.clock_for(flags)} {i.title.get(lang)} ", style="bold")
-            out.append(f"({_(ROLES.get(i.lead, i.lead))}) ", style="cyan")
+            who = f": {players[i.lead]}" if i.lead in players else ""
+            out.append(f"({_(ROLES.get(i.lead, i.lead))}{who}) ", style="cyan")
             out.append(f"{d.score if d else 0} / {i.best}\n", style="bold red" if d is not None and d.critical else "")
             if d is None:
                 out.append("  " + _("No decision.") + "\n", style="dim")
@@ -242,6 +311,11 @@ class ExerciseScreen(_Runner):
             out.append(f"  {d.debrief.get(lang)}\n", style="italic")
             out.append("  " + " / ".join(cite_label(corpus, r, lang) for r in i.cites) + "\n", style="dim")
         return out
+
+    @staticmethod
+    def _players_line(players: dict[str, str]) -> str:
+        sep = "、" if get_language() == "ja" else ", "
+        return _("Roles: {roles}").format(roles=sep.join(f"{_(ROLES[r])}: {name}" for r, name in players.items()))
 
     def _decisions(self, i: Inject) -> Table:
         rows = []

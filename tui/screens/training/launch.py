@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.domain.training import (
     EXERCISE,
+    PHASE_LABELS,
     Module,
     Trainee,
     TrainingSession,
@@ -16,15 +17,24 @@ from tui.screens.training.quiz import QuizScreen
 
 
 def run_attempt(
-    screen: TenkenScreen, trainee: Trainee, module: Module, kind: str, session: TrainingSession | None = None, done=None
+    screen: TenkenScreen,
+    trainee: Trainee,
+    module: Module,
+    kind: str,
+    session: TrainingSession | None = None,
+    done=None,
+    phase: str = "",
 ) -> None:
-    """Start (or resume) the trainee's quiz or exercise and show it in the trainee's language."""
+    """Start (or resume) the trainee's quiz or exercise and show it in the trainee's language; `phase` pre or post
+    for a session's pre-test or post-test."""
     ws = screen.tenken.ws
     try:
-        attempt = ws.start_attempt(trainee.id, module.id, kind, session.id if session else None)
+        attempt = ws.start_attempt(trainee.id, module.id, kind, session.id if session else None, phase=phase)
     except _errors() as exc:
         screen.notify(str(exc), severity="error", timeout=10)
         return
+    if phase:
+        screen.notify(_("{name}: {phase}").format(name=trainee.name, phase=_(PHASE_LABELS[phase])), timeout=6)
     lang = ws.trainee_language(trainee, session)
     if kind == EXERCISE:
         screen.app.push_screen(ExerciseScreen(trainee, lang, attempt, module), done)

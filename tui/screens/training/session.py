@@ -12,6 +12,7 @@ from tui.domain.training import (
     QUIZ,
     Completion,
     Module,
+    PrePost,
     Trainee,
     TrainingSession,
 )
@@ -19,7 +20,15 @@ from tui.i18n import N_, _, format_date, get_language, other_language
 from tui.screens.base import TenkenScreen
 from tui.screens.dialogs import InputDialog
 from tui.screens.plain import DataTable, Static, add_columns
-from tui.screens.training.common import LANGUAGE_NAMES, _errors, _table_key, score_cell, split_name, status_cell
+from tui.screens.training.common import (
+    LANGUAGE_NAMES,
+    _errors,
+    _table_key,
+    prepost_cell,
+    score_cell,
+    split_name,
+    status_cell,
+)
 from tui.screens.training.launch import run_attempt, run_review
 from tui.screens.training.trainee import TraineeScreen
 
@@ -44,6 +53,8 @@ class SessionScreen(TenkenScreen[None]):
         Binding("o", "export", N_("Export records"), id="training.session.export"),
         Binding("E", "edit_session", N_("Edit session"), id="training.session.edit"),
         Binding("c", "certificate", N_("Certificate"), id="training.session.certificate"),
+        Binding("p", "report", N_("Completion report"), id="training.session.report"),
+        Binding("e", "prepost", N_("Pre/post-test"), id="training.session.prepost", show=False),
     ]
 
     def __init__(self, session_id: int) -> None:
@@ -51,6 +62,7 @@ class SessionScreen(TenkenScreen[None]):
         self.session_id = session_id
         self.session: TrainingSession | None = None
         self.results: list[Completion] = []
+        self.pre_post: dict[int, PrePost] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -72,6 +84,7 @@ class SessionScreen(TenkenScreen[None]):
                 ("attempts", _("Attempts")),
                 ("last", _("Last date")),
                 ("exercise", _("Exercise")),
+                ("prepost", _("Pre → post")),
             ),
         )
         self.reload()
@@ -87,6 +100,7 @@ class SessionScreen(TenkenScreen[None]):
         try:
             self.session = ws.training_session(self.session_id)
             self.results = ws.session_results(self.session_id)
+            self.pre_post = ws.session_pre_post(self.session_id)
         except _errors() as exc:
             self.notify(str(exc), severity="error")
             return
@@ -101,6 +115,7 @@ class SessionScreen(TenkenScreen[None]):
                 language=LANGUAGE_NAMES.get(s.lang, s.lang),
             )
             + (" — " + _("exam") if s.mode == EXAM else "")
+            + (" — " + _("with a pre-test and a post-test") if s.prepost else "")
         )
         t = self.query_one(DataTable)
         keep = t.cursor_row
@@ -121,6 +136,7 @@ class SessionScreen(TenkenScreen[None]):
                 str(c.attempts),
                 format_date(c.last_on) if c.last_on else "—",
                 ex,
+                prepost_cell(self.pre_post.get(tr.id)),
                 key=f"t{tr.id}",
             )
             if select == tr.id:
@@ -185,9 +201,68 @@ class SessionScreen(TenkenScreen[None]):
         self.reload()
 
     def action_quiz(self) -> None:
+        """The selected trainee's quiz; in a session with a pre-test and a post-test, the pre-test first."""
         trainee = self.selected()
-        if trainee is not None:
-            run_attempt(self, trainee, self.module, QUIZ, self.session, lambda _r: self.reload(select=trainee.id))
+        if trainee is None:
+            return
+        try:
+            phase = self.tenken.ws.next_phase(self.session_id, trainee.id)
+        except _errors() as exc:
+            self.notify(str(exc), severity="error")
+            return
+        run_attempt(
+            self, trainee, self.module, QUIZ, self.session, lambda _r: self.reload(select=trainee.id), phase=phase
+        )
+
+    def action_prepost(self) -> None:
+        """Switch the session's pre-test and post-test on or off (attempts already taken stay as they are)."""
+        s = self.session
+        if s is None:
+            return
+        try:
+            self.tenken.ws.edit_training_session(s.id, prepost=not s.prepost)
+        except _errors() as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(
+            _("Pre-test and post-test on: Enter runs the pre-test first, then the post-test.")
+            if not s.prepost
+            else _("Pre-test and post-test off.")
+        )
+        self.reload()
+
+    def action_report(self) -> None:
+        """The session's completion report (.docx or .xlsx), in the session's language."""
+        from pathlib import Path
+
+        s = self.session
+        if s is None:
+            return
+        default = str(Path.home() / f"tenken-report-{s.id}-{s.held_on.isoformat()}.docx")
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                written = self.tenken.ws.export_session_report(s.id, Path(text.strip()).expanduser(), force=True)
+            except _errors() as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+            self.notify(_("Wrote {path}.").format(path=written), timeout=10)
+
+        self.app.push_screen(
+            InputDialog(
+                _("Completion report"),
+                _("File to write (.docx or .xlsx):"),
+                value=default,
+                check=lambda v: (
+                    None
+                    if Path(v.strip()).suffix.lower() in (".docx", ".xlsx")
+                    else _("The report must end in .docx or .xlsx.")
+                ),
+            ),
+            done,
+        )
 
     def action_exercise(self) -> None:
         trainee = self.selected()
@@ -262,13 +337,14 @@ class SessionScreen(TenkenScreen[None]):
         trainee, s = self.selected(), self.session
         if trainee is None or s is None:
             return
-        path = Path.home() / f"tenken-certificate-{s.id}-{trainee.id}.docx"
+        ws = self.tenken.ws
+        path, note = ws.certificate_path(Path.home() / f"tenken-certificate-{s.id}-{trainee.id}.pdf")
         try:
-            written = self.tenken.ws.training_certificate(s.id, trainee.id, path, force=True)
+            written = ws.training_certificate(s.id, trainee.id, path, force=True)
         except _errors() as exc:
             self.notify(str(exc), severity="warning")
             return
-        self.notify(_("Wrote {path}.").format(path=written), timeout=10)
+        self.notify(((note + " ") if note else "") + _("Wrote {path}.").format(path=written), timeout=10)
 
     def action_import_roster(self) -> None:
         def done(text: str | None) -> None:

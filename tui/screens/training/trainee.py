@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header
 
 from tui.domain.training import (
+    PHASE_LABELS,
     Trainee,
 )
 from tui.i18n import N_, _, format_date, get_language, other_language
@@ -137,7 +138,7 @@ class TraineeScreen(TenkenScreen[None]):
             t.add_row(
                 format_datetime(a.started_at),
                 titles.get(a.module_id, a.module_id),
-                _(KIND_LABELS[a.kind]),
+                _(PHASE_LABELS[a.phase]) if a.phase in PHASE_LABELS else _(KIND_LABELS[a.kind]),
                 where,
                 score,
                 result,
