@@ -202,9 +202,6 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         ws.close()
 
 
-COMMANDS = {"db": cmd_db, "person": cmd_person, "conflicts": cmd_conflicts}
-
-
 def cmd_assign(args: argparse.Namespace) -> int:
     from tui.cli.main import say
 
@@ -293,6 +290,7 @@ def cmd_delegate(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "db": cmd_db,
     "person": cmd_person,
     "conflicts": cmd_conflicts,
     "assign": cmd_assign,
