@@ -33,8 +33,14 @@ def test_people_have_roles_and_only_an_officer_signs_off(ws, demo):
     ws.save_answer(demo.id, "notice.4.ha", note="高橋が記入")
     change = [c for c in ws.store.changes(demo.id) if c.item_id == "notice.4.ha" and c.field == "note"][-1]
     assert change.person == "高橋" and change.device == ws.store.device_id()
+    # a preparer at the keyboard cannot finalize, not even by typing the officer's name (issue 19: only a reviewer
+    # or an officer finalizes)
+    with pytest.raises(UserError, match="高橋"):
+        ws.finalize(demo.id, "システム統括管理責任者 田中花子", allow_incomplete=True)
+    assert not ws.inspection(demo.id).finalized
+    ws.add_person("鈴木", "reviewer", use=True)
     with pytest.raises(UserError, match="田中花子"):
-        ws.finalize(demo.id, "高橋", allow_incomplete=True)
+        ws.finalize(demo.id, "鈴木", allow_incomplete=True)  # the reviewer finalizes, but the signer is an officer
     with pytest.raises(UserError):
         ws.finalize(demo.id, "副田中花子", allow_incomplete=True)  # a name that merely ends the same is not hers
     # the officer as the profile writes it, with a title, is the same person

@@ -696,10 +696,21 @@ class Workspace:
         return self.store.current_person()
 
     def check_signer(self, officer: str) -> None:
-        """Once people are named, only a person with the officer role signs off."""
+        """Once people are named, only a reviewer or an officer finalizes, and the signer named is an officer."""
         people = self.persons()
         if not people:
             return
+        from tui.domain import people as people_roles
+
+        me = self.current_person()
+        if me is None:
+            raise UserError(_("Say who you are before finalizing: tenken person use NAME (or w on the home screen)."))
+        if not me.can_finalize:
+            raise UserError(
+                _("Only a reviewer or an officer finalizes; you are using tenken as {name} ({role}).").format(
+                    name=me.name, role=_(people_roles.ROLE_LABELS.get(me.role, me.role))
+                )
+            )
         signer = " ".join(officer.split())
         # the officer as the profile writes it may carry a title: 「システム統括管理責任者 田中花子」 is 田中花子
         if not any(p.can_sign_off and (signer == p.name or signer.endswith(" " + p.name)) for p in people):

@@ -13,8 +13,10 @@ if TYPE_CHECKING:
 
 ROLES = ("preparer", "reviewer", "officer")
 ROLE_LABELS = {"preparer": N_("preparer"), "reviewer": N_("reviewer"), "officer": N_("officer")}
-#: Who may finalize (sign off) an inspection.
+#: Who may be named as signing off an inspection.
 SIGN_OFF_ROLES = ("officer",)
+#: Who may finalize it: the person using tenken when it is finalized.
+FINALIZE_ROLES = ("reviewer", "officer")
 MAX_NAME = 200
 
 
@@ -28,6 +30,12 @@ class Person:
     @property
     def can_sign_off(self) -> bool:
         return self.role in SIGN_OFF_ROLES
+
+    @property
+    def can_finalize(self) -> bool:
+        """Finalizing is done at the keyboard of a reviewer or an officer (a preparer cannot sign in the officer's
+        name); the signer named on the report must still be an officer."""
+        return self.role in FINALIZE_ROLES
 
 
 def check_person(name: str, role: str) -> str | None:
