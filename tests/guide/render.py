@@ -22,12 +22,20 @@ REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "tests" / "__snapshots__" / "guide"
 SIZE = (110, 32)
 
-# name → keys pressed from the home screen ("_" waits for the screen to settle)
+# name → keys pressed from the home screen ("_" waits for the screen to settle, "~" for the workers too,
+# "text:日本語|English" types the text of the language shot)
 SHOTS: dict[str, list[str]] = {
     "home": ["_"],
     "new-firm": ["f", "_"],
     "inspection": ["enter", "_", "pagedown", "pagedown", "_"],
     "training": ["r", "_"],
+    "why": ["enter", "_", "w", "_"],
+    "export": ["enter", "_", "e", "_"],
+    "finalize": ["enter", "_", "f", "_"],
+    "plan": ["enter", "_", "P", "_"],
+    "due": ["o", "_"],
+    "search": ["slash", "_", "text:外部委託先の監査|outsourcing audit", "~", "~", "_"],
+    "help": ["enter", "_", "question_mark", "_"],
 }
 
 
@@ -45,6 +53,12 @@ async def _shoot(lang: str, name: str, keys: list[str], home: Path) -> str:
             for key in keys:
                 if key == "_":
                     await pilot.pause(0.3)
+                elif key == "~":  # the workers (the search index, a search) done
+                    await app.workers.wait_for_complete()
+                    await pilot.pause(0.3)
+                elif key.startswith("text:"):  # typed text: "text:日本語|English"
+                    ja, en = key[5:].split("|")
+                    await pilot.press(*("space" if c == " " else c for c in (ja if lang == "ja" else en)))
                 else:
                     await pilot.press(key)
             await pilot.pause(0.3)
@@ -90,6 +104,8 @@ def main() -> int:
         ws.close()
         for lang in ("ja", "en"):
             for name, keys in SHOTS.items():
+                if sys.argv[1:] and name not in sys.argv[1:]:  # render.py search why: only those
+                    continue
                 svg = asyncio.run(_shoot(lang, name, keys, home))
                 target = OUT / f"{lang}-{name}.png"
                 _png(svg, target, chromium)
