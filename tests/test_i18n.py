@@ -98,3 +98,17 @@ def test_language_detection():
     assert detect_language({"LANG": "C.UTF-8"}) == "ja"
     assert detect_language({"LANGUAGE": "en:ja", "LANG": "ja_JP.UTF-8"}) == "en"
     assert detect_language({}) == "ja"
+
+
+def test_argparse_speaks_tenkens_language_when_the_locale_is_c(tmp_path):
+    """On a server with LANG=C tenken speaks Japanese (its default); argparse's own words did not follow ("options:",
+    "show this help message and exit" under Japanese help text)."""
+    from tests.conftest import run_cli
+
+    env = {"LANG": "C", "LC_ALL": "", "LANGUAGE": "", "LC_MESSAGES": "", "TENKEN_HOME": str(tmp_path)}
+    out = run_cli("train", "--help", env=env)
+    assert "研修" in out.stdout and "オプション" in out.stdout and "show this help" not in out.stdout
+    out = run_cli("report", env=env)
+    assert out.returncode == 2 and "次の引数が必要です" in out.stderr
+    english = run_cli("train", "--help", env={**env, "LANG": "en_US.UTF-8"})
+    assert "options:" in english.stdout and "オプション" not in english.stdout

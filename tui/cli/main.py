@@ -75,13 +75,16 @@ def _guide_epilog() -> str:
 
 def _translate_argparse() -> None:
     """argparse prints its own words ("usage:", "options", its errors) through gettext's global domain; point that
-    domain at tenken's catalog of them (locales/*/LC_MESSAGES/argparse.po), in the language the environment asks for."""
+    module's own gettext at tenken's catalog of them (locales/*/LC_MESSAGES/argparse.po), in tenken's language — the
+    one the rest of the help is in, which the environment's LANG need not be."""
     import gettext
 
+    from tui.i18n import get_language
     from tui.paths import locales_dir
 
-    gettext.bindtextdomain("argparse", str(locales_dir()))
-    gettext.textdomain("argparse")
+    catalog = gettext.translation("argparse", str(locales_dir()), languages=[get_language()], fallback=True)
+    argparse._ = catalog.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = catalog.ngettext  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
