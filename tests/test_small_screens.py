@@ -24,24 +24,47 @@ def _inside(widget, size) -> bool:
 # --- 10. small terminals --------------------------------------------------------------------------------
 
 
+# keys from the home screen to each screen with a footer of its own ("~" waits for the screen's workers)
+SCREENS = {
+    "home": [],
+    "inspection": ["enter"],
+    "plan": ["enter", "P"],
+    "due": ["o"],
+    "conflicts": ["c"],
+    "training": ["r", "~"],
+    "session": ["r", "~", "tab", "enter"],
+}
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
-@pytest.mark.parametrize("where", ["home", "inspection"])
-async def test_footer_keeps_help_and_quit_at_80_columns(demo, app_factory, lang, where):
+@pytest.mark.parametrize("size", [SMALL, (120, 36)])
+@pytest.mark.parametrize("where", list(SCREENS))
+async def test_footer_keeps_help_and_quit_and_never_overlaps(demo, ws, app_factory, lang, size, where):
+    """The session screen's footer once ran its keys under the command palette (「^p コ  ンド」) at 120 columns."""
+    import datetime as dt
+
+    session = ws.create_training_session("security-awareness", dt.date(2026, 11, 20), "田中花子", lang)
+    for name in ("山田太郎", "佐藤花子", "鈴木一郎"):
+        ws.add_to_roster(session.id, name, "総務部")
     app = app_factory(lang)
-    async with app.run_test(size=SMALL) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        if where == "inspection":
-            await pilot.press("enter")
+        for key in SCREENS[where]:
+            if key == "~":
+                await app.workers.wait_for_complete()
+            else:
+                await pilot.press(key)
             await pilot.pause()
         await pilot.pause()
+        assert where == "home" or type(app.screen).__name__ != "HomeScreen"
         keys = _footer_keys(app)
-        shown = {k.key for k in keys if _inside(k, SMALL)}
+        shown = {k.key for k in keys if _inside(k, size)}
         assert "question_mark,f1" in shown or "question_mark" in shown
         assert "q" in shown
         # nothing overlaps: every key is drawn whole, left to right
         regions = sorted((k.region for k in keys), key=lambda r: r.x)
         assert all(a.right <= b.x for a, b in zip(regions, regions[1:], strict=False))
-        assert all(_inside(k, SMALL) for k in keys)
+        assert all(_inside(k, size) for k in keys)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

@@ -10,13 +10,14 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.domain.inspection import today
 from tui.domain.plan import MILESTONE_LABELS, REMEDIATION_LABELS, Plan, next_remediation_state
 from tui.i18n import N_, _, format_date, format_percent, get_language
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.plain import DataTable, Static, add_columns
+from tui.widgets.footer import TenkenFooter
 
 
 def _plain(text: str, style: str = "") -> RichText:
@@ -74,7 +75,7 @@ class PlanScreen(TenkenScreen[None]):
             yield DataTable(id="weeks", cursor_type="row", zebra_stripes=True)
             for warning in self.plan.warnings:
                 yield Static(_plain("⚠ " + _(warning), "yellow"), classes="hint")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         milestones = self.query_one("#milestones", DataTable)
@@ -136,7 +137,7 @@ class DueScreen(TenkenScreen[None]):
         yield Static(_("Remediation due"), classes="screen-title")
         yield Static("", id="due-summary")
         yield DataTable(id="due", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self._fill()
@@ -244,7 +245,7 @@ class PortfolioScreen(TenkenScreen[None]):
             yield DataTable(id="firms", cursor_type="row")
             yield Static(_("Problems cycle by cycle"), classes="section-title")
             yield DataTable(id="cycles", cursor_type="row")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         p = self.portfolio

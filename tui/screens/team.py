@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header
+from textual.widgets import Button, Header
 
 from tui.domain.inspection import FIELD_LABELS
 from tui.domain.people import ROLE_LABELS
@@ -19,6 +19,7 @@ from tui.screens.base import STYLES, TenkenModal, TenkenScreen
 from tui.screens.dialogs import FormDialog
 from tui.screens.plain import DataTable, Label, Option, OptionList, Static
 from tui.widgets.date_input import DateInput
+from tui.widgets.footer import TenkenFooter
 
 if TYPE_CHECKING:
     from tui.domain.sync import Conflict
@@ -41,7 +42,7 @@ class ConflictsScreen(TenkenScreen[None]):
         yield Static(_("Conflicts to settle"), classes="screen-title")
         yield Static("", id="conflicts-summary")
         yield DataTable(id="conflicts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self._fill()
@@ -171,7 +172,7 @@ class MyItemsScreen(TenkenScreen[None]):
         yield Static(_("My items"), classes="screen-title")
         yield Static("", id="mine-summary")
         yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         from tui.domain.inspection import STATUS_SHORT, days_left_text, today

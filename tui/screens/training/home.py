@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.domain.training import (
     PASSED,
@@ -20,6 +20,7 @@ from tui.screens.training.module import ModuleScreen
 from tui.screens.training.new_session import NewSessionDialog
 from tui.screens.training.session import SessionScreen
 from tui.screens.training.trainee import TraineeScreen
+from tui.widgets.footer import TenkenFooter
 
 
 class TrainingScreen(TenkenScreen[None]):
@@ -53,7 +54,7 @@ class TrainingScreen(TenkenScreen[None]):
         yield Label(_("Trainees"), classes="list-title")
         yield DataTable(id="training-trainees", cursor_type="row", zebra_stripes=True)
         yield Static(_("Tab: next list · Enter: open · n: new session · a: new trainee"), classes="hint")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self._columns()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.domain.training import (
     Module,
@@ -14,6 +14,7 @@ from tui.i18n import N_, _, get_language, other_language
 from tui.screens.base import TenkenScreen
 from tui.screens.plain import Static
 from tui.widgets.cites import open_cited
+from tui.widgets.footer import TenkenFooter
 
 
 class LessonViewer(TenkenScreen[None]):
@@ -50,7 +51,7 @@ class LessonViewer(TenkenScreen[None]):
         yield Static("", id="lesson-head", classes="screen-title")
         with VerticalScroll(id="lesson-body"):
             yield Markdown("", id="lesson-markdown")
-        yield Footer()
+        yield TenkenFooter()
 
     async def on_mount(self) -> None:
         self.query_one("#lesson-body", VerticalScroll).focus()

@@ -6,7 +6,7 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.domain.training import (
     EXERCISE,
@@ -20,6 +20,7 @@ from tui.screens.plain import Label, Option, OptionList, Static
 from tui.screens.training.common import _errors, split_name
 from tui.screens.training.launch import run_attempt
 from tui.screens.training.lesson import LessonViewer
+from tui.widgets.footer import TenkenFooter
 from tui.widgets.wrapped import Wrapped
 
 
@@ -83,7 +84,7 @@ class ModuleScreen(TenkenScreen[None]):
                 ],
                 id="module-lessons",
             )
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self.query_one("#module-lessons", OptionList).focus()

@@ -7,7 +7,7 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.domain.training import (
     Attempt,
@@ -17,6 +17,7 @@ from tui.i18n import N_, _, other_language
 from tui.screens.base import TenkenScreen
 from tui.screens.plain import Static
 from tui.screens.training.common import LANGUAGE_NAMES, MAX_CHOICES
+from tui.widgets.footer import TenkenFooter
 from tui.widgets.wrapped import Wrapped
 from tui.workspace import StoreError
 
@@ -55,7 +56,7 @@ class _Runner(TenkenScreen[int | None]):
             yield Static("", id="run-options")
             yield Static("", id="run-after")
         yield Static("", id="run-hint", classes="hint")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         self.query_one("#run-body", VerticalScroll).focus()

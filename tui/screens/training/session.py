@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.domain.training import (
     EXAM,
@@ -31,6 +31,7 @@ from tui.screens.training.common import (
 )
 from tui.screens.training.launch import run_attempt, run_review
 from tui.screens.training.trainee import TraineeScreen
+from tui.widgets.footer import TenkenFooter
 
 
 class SessionScreen(TenkenScreen[None]):
@@ -69,7 +70,7 @@ class SessionScreen(TenkenScreen[None]):
         yield Static("", id="session-head", classes="screen-title")
         yield DataTable(id="session-roster", cursor_type="row", zebra_stripes=True)
         yield Static("", id="session-empty", classes="hint")
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         t = self.query_one(DataTable)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.domain.training import (
     PHASE_LABELS,
@@ -25,6 +25,7 @@ from tui.screens.training.common import (
     status_cell,
 )
 from tui.screens.training.launch import run_review
+from tui.widgets.footer import TenkenFooter
 
 
 class TraineeScreen(TenkenScreen[None]):
@@ -57,7 +58,7 @@ class TraineeScreen(TenkenScreen[None]):
         yield DataTable(id="trainee-modules", cursor_type="row", zebra_stripes=True)
         yield Label(_("History"), classes="list-title")
         yield DataTable(id="trainee-history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield TenkenFooter()
 
     def on_mount(self) -> None:
         t = self.query_one("#trainee-modules", DataTable)
