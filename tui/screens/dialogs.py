@@ -12,7 +12,7 @@ from textual.widgets import Button, Input
 
 from tui.i18n import N_, _
 from tui.screens.base import TenkenModal
-from tui.screens.plain import Label, Static
+from tui.screens.plain import Label, Prose, Static
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -63,7 +63,7 @@ class InputDialog(FormDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.prompt, classes="dialog-prompt")
+            yield Prose(self.prompt, classes="dialog-prompt")
             yield Input(self.value, placeholder=self.placeholder, id="dialog-input")
             yield Static("", id="dialog-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
@@ -100,7 +100,7 @@ class ConfirmDialog(TenkenModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.question, classes="dialog-prompt", markup=False)
+            yield Prose(self.question, classes="dialog-prompt")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes or _("Yes (y)"), variant="warning", id="yes")
                 yield Button(self.no or _("No (n)"), variant="primary", id="no")
@@ -137,7 +137,7 @@ class MessageDialog(TenkenModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message, classes="dialog-prompt")
+            yield Prose(self.message, classes="dialog-prompt")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Close"), variant="primary", id="close")
 

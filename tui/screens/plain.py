@@ -18,6 +18,7 @@ from tui.textsafe import plain, strip_controls
 if TYPE_CHECKING:
     from textual.content import Content
     from textual.widgets import DataTable, Label, OptionList, Static
+    from textual.widgets import Static as Prose
     from textual.widgets.option_list import Option
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Label",
     "Option",
     "OptionList",
+    "Prose",
     "Static",
     "plain",
     "plain_content",
@@ -164,6 +166,29 @@ def _data_table() -> type:
     return DataTable
 
 
+def _prose() -> type:
+    from textual.widgets import Static as _Static
+
+    from tui.widgets.wrapped import Wrapped
+
+    class Prose(_Static):
+        """A paragraph of text (a dialog's message, a prompt) wrapped the Japanese way: between phrases, no line
+        starting with 、。」 and the like (Textual wraps at spaces only, so Japanese broke anywhere)."""
+
+        def __init__(self, content: str = "", **kwargs: Any) -> None:
+            super().__init__(markup=False, **kwargs)
+            self._prose = strip_controls(str(content))
+
+        def render(self) -> Any:
+            return Wrapped(self._prose)
+
+        def update(self, content: Any = "", **kwargs: Any) -> None:
+            self._prose = strip_controls(str(content))
+            self.refresh(layout=True)
+
+    return Prose
+
+
 def _content() -> type:
     from textual.content import Content
 
@@ -177,6 +202,7 @@ _BUILDERS = {
     "Option": _option,
     "DataTable": _data_table,
     "Content": _content,
+    "Prose": _prose,
 }
 
 

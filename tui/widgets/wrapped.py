@@ -17,6 +17,9 @@ class Wrapped:
     def __init__(self, text: RichText | str, style: str = "") -> None:
         self.text = RichText(text, style=style) if isinstance(text, str) else text
 
+    def __str__(self) -> str:
+        return self.text.plain
+
     def lines(self, width: int) -> list[RichText]:
         out: list[RichText] = []
         for para in self.text.split("\n", allow_blank=True):
