@@ -109,6 +109,10 @@ class SearchScreen(TenkenScreen[None]):
             return  # an older search finishing late
         self.hits = message.hits
         self._shown += 1
+        with self.app.batch_update():  # the status line and the hits in one frame
+            self._show_results(message)
+
+    def _show_results(self, message: Results) -> None:
         results = self.query_one("#results", OptionList)
         # What fits in the list first, painted with the keystroke; the hits below it a frame later (each option's
         # height is worked out by wrapping its text when it is added: for thirty hits, most of a keystroke's time).
