@@ -548,27 +548,34 @@ class Store:
         from tui.domain.sync import HLC, Change
 
         insp = m.Inspection.get_by_id(inspection_id)
-        h = m.AnswerHistory
-        rows = (
-            h.select(h.uid, h.item_id, h.field, h.new, h.parents, h.hlc, h.device, h.person, h.changed_by)
-            .where(h.inspection == inspection_id)
-            .order_by(h.id)
-            .tuples()  # plain tuples: thousands of rows in a merge
-        )
-        return [
-            Change(
-                uid,
-                insp.uid,
-                item,
-                field_name,
-                new,
-                tuple(json.loads(parents or "[]")),
-                HLC.parse(hlc) if hlc else HLC(0, 0, device),
-                person or changed_by,
-                device,
+        # One plain query on the store's connection (inside the caller's transaction): a merge reads thousands of
+        # rows, and peewee's row objects and per-row conversions were most of its time.
+        rows = self.db.execute_sql(
+            self.sql(
+                "SELECT uid, item_id, field, new, parents, hlc, device, person, changed_by FROM answer_history "
+                "WHERE inspection_id = ? ORDER BY id"
+            ),
+            (inspection_id,),
+        ).fetchall()
+        loads = json.loads
+        parse = HLC.parse
+        uid_of = insp.uid
+        out = []
+        for uid, item, field_name, new, parents, hlc, device, person, changed_by in rows:
+            out.append(
+                Change(
+                    uid,
+                    uid_of,
+                    item,
+                    field_name,
+                    new,
+                    tuple(loads(parents)) if parents and parents != "[]" else (),
+                    parse(hlc) if hlc else HLC(0, 0, device),
+                    person or changed_by,
+                    device,
+                )
             )
-            for uid, item, field_name, new, parents, hlc, device, person, changed_by in rows
-        ]
+        return out
 
     # --- firms ------------------------------------------------------------------------------
 
