@@ -99,3 +99,20 @@ async def test_tenken_asks_who_is_using_it_once_people_are_named(ws, demo, app_f
         await pilot.press("enter")
         await pilot.pause()
         assert app.ws.current_person() is not None and app.ws.current_person().name == "田中花子"
+
+
+def test_a_save_of_another_field_leaves_a_conflict_alone_and_settling_replaces_both_heads(ws, demo, tmp_path):
+    """Saves read only the heads of the fields they change (issue 19): the conflicting note stays a conflict when
+    the owner is saved, and settling the note makes one head again, on SQLite and PostgreSQL."""
+    _conflict(ws, demo, tmp_path).close()
+    assert [(c.item_id, c.field) for c in ws.conflicts(demo.id)] == [("notice.4.ni", "note")]
+    ws.answers(demo.id)  # what this person sees
+    _answer, clashes = ws.save_answer_checked(demo.id, "notice.4.ni", owner="総務部")
+    assert clashes == []
+    assert [(c.item_id, c.field) for c in ws.conflicts(demo.id)] == [("notice.4.ni", "note")]
+    heads = ws.store.field_heads(demo.id, "notice.4.ni")
+    assert len(heads["note"]) == 2 and len(heads["owner"]) == 1
+    assert ws.store.field_heads(demo.id, "notice.4.ni", ["note"]) == {"note": heads["note"]}
+    ws.store.save_answer(demo.id, "notice.4.ni", {"note": "両方の備考"}, resolve=True)
+    assert ws.conflicts(demo.id) == []
+    assert len(ws.store.field_heads(demo.id, "notice.4.ni", ["note"])["note"]) == 1

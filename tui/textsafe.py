@@ -25,8 +25,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def strip_controls(text: str) -> str:
     """`text` without control characters (C0 and C1, DEL); newline and tab stay. A CR LF becomes LF."""
-    if not text:
-        return text
+    if not text or ("\r" not in text and not _CONTROLS.search(text)):
+        return text  # the usual case, without building a copy
     return _CONTROLS.sub("", text.replace("\r\n", "\n"))
 
 

@@ -194,12 +194,26 @@ def check_history(changes: Iterable[Change], now: int) -> None:
     """Refuse a history that cannot come from tenken: a parent on another field, a stamp in the far future, a
     cycle. Raises ValueError with the reason."""
     rows = union(changes)
-    for c in rows.values():
-        if c.hlc.wall > now + MAX_DRIFT_MS:
+    latest = now + MAX_DRIFT_MS
+    for c in rows.values():  # thousands of rows in a merge: the comparisons are written out, no tuples built
+        stamp = c.hlc
+        if stamp.wall > latest:
             raise ValueError(f"change {c.uid} is stamped too far in the future")
         for p in c.parents:
             parent = rows.get(p)
-            if parent is not None and parent.key != c.key:
+            if parent is None:
+                continue
+            if parent.field != c.field or parent.item_id != c.item_id or parent.inspection != c.inspection:
                 raise ValueError(f"change {c.uid} replaces a change of another field")
-            if parent is not None and not parent.hlc < c.hlc:
+            before = parent.hlc
+            if not (
+                before.wall < stamp.wall
+                or (
+                    before.wall == stamp.wall
+                    and (
+                        before.counter < stamp.counter
+                        or (before.counter == stamp.counter and before.device < stamp.device)
+                    )
+                )
+            ):
                 raise ValueError(f"change {c.uid} is not later than the change it replaces")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
 from tui import __version__
 from tui.domain.inspection import Answer, Evidence
 from tui.domain.merge import MERGED_FIELDS, evidence_json
@@ -463,15 +465,41 @@ def _insert(model, rows: list[dict]) -> None:
     marks = ", ".join([db.param] * len(fields))
     sql = f'INSERT INTO "{meta.table_name}" ({columns}) VALUES ({marks})'  # names from the models
 
-    def value(field, row: dict):
-        if field.name in row:
-            return field.db_value(row[field.name])
-        return field.db_value(field.default() if callable(field.default) else field.default)
+    # Per column: its name, its conversion, and how to fill it when a row does not give it; decided once, not per
+    # value (a merge inserts thousands of rows). A value already of the column's stored type (text for a text column,
+    # an int for an id) goes in as it is: peewee's conversion would return it unchanged.
+    plans = []
+    for f in fields:
+        if isinstance(f, (CharField, TextField)):
+            same: type | None = str
+        elif isinstance(f, (ForeignKeyField, IntegerField)) and not isinstance(f, BooleanField):
+            same = int
+        elif isinstance(f, DateTimeField):
+            same = dt.datetime
+        else:
+            same = None
+        plans.append((f.name, same, f.db_value, f.default, callable(f.default)))
 
-    params = [tuple(value(f, r) for f in fields) for r in rows]
+    def row_params(row: dict) -> tuple:
+        out = []
+        for name, same, db_value, default, call in plans:
+            if name in row:
+                v = row[name]
+                out.append(v if v is None or type(v) is same else db_value(v))
+            else:
+                out.append(db_value(default() if call else default))
+        return tuple(out)
+
+    params = [row_params(r) for r in rows]
     cursor = db.cursor()
     for start in range(0, len(params), INSERT_CHUNK * 10):
         cursor.executemany(sql, params[start : start + INSERT_CHUNK * 10])
+
+
+def _latest_stamp(changes: Sequence[Change]) -> list[str]:
+    """The stamp to observe for these rows: a clock that observed the latest of them (by wall time and counter)
+    ends where observing each in turn would, and only the latest can be too far in the future."""
+    return [max(c.hlc for c in changes).text()] if changes else []
 
 
 def _incoming_changes(inspection_uid: str, parts) -> list[Change]:
@@ -509,6 +537,7 @@ def _incoming_changes(inspection_uid: str, parts) -> list[Change]:
 def _history_rows(inspection_id: int, entries, changes: list[Change] | None = None) -> list[dict]:
     """Rows for answer_history; `changes` (same order) carry the change-row columns."""
     rows = []
+    dumps = json.dumps
     for n, h in enumerate(entries):
         row = {
             "inspection": inspection_id,
@@ -522,7 +551,11 @@ def _history_rows(inspection_id: int, entries, changes: list[Change] | None = No
         if changes is not None:
             c = changes[n]
             row.update(
-                uid=c.uid, device=c.device, hlc=c.hlc.text(), parents=json.dumps(list(c.parents)), person=c.person
+                uid=c.uid,
+                device=c.device,
+                hlc=c.hlc.text(),
+                parents=dumps(list(c.parents)) if c.parents else "[]",
+                person=c.person,
             )
         rows.append(row)
     return rows
@@ -546,13 +579,12 @@ def import_payload(store: Store, bundle: BundlePayload, who: str) -> ImportResul
 def _import_inspection(store: Store, bundle: BundlePayload, who: str) -> ImportResult:
     import time
 
-    from tui.domain.inspection import HistoryEntry
     from tui.domain.merge import merge_by_history
     from tui.domain.sync import check_history
 
     fb, ib = bundle.firm, bundle.inspection
     incoming = [_domain_answer(a) for a in ib.answers]
-    history = [HistoryEntry(h.item_id, h.field, h.old, h.new, h.changed_at, h.changed_by) for h in ib.history]
+    history = ib.history  # HistoryPart has the fields of a HistoryEntry that _history_rows reads
     incoming_changes = _incoming_changes(ib.uid, ib.history)
     now_ms = int(time.time() * 1000)
     try:
@@ -599,7 +631,7 @@ def _import_inspection(store: Store, bundle: BundlePayload, who: str) -> ImportR
             )
             _insert(m.Answer, [{"inspection": insp.id, "item_id": a.item_id, **_answer_values(a)} for a in incoming])
             _insert(m.AnswerHistory, _history_rows(insp.id, history, incoming_changes))
-            store.observe([c.hlc.text() for c in incoming_changes])
+            store.observe(_latest_stamp(incoming_changes))
             return ImportResult(firm.name, insp.id, True, history_added=len(history))
         if insp.finalized_at is not None:
             raise BundleError(
@@ -641,7 +673,7 @@ def _import_inspection(store: Store, bundle: BundlePayload, who: str) -> ImportR
         fresh = set(plan.new_rows)
         pairs = [(h, c) for h, c in zip(history, incoming_changes, strict=True) if c.uid in fresh]
         _insert(m.AnswerHistory, _history_rows(insp.id, [h for h, _c in pairs], [c for _h, c in pairs]))
-        store.observe([c.hlc.text() for _h, c in pairs])
+        store.observe(_latest_stamp([c for _h, c in pairs]))
         for f in plan.filled:  # a value only the bundle had, from a tenken before change rows: recorded as a change
             store.record_change(insp.id, f.item_id, f.field, f.old, f.new, who)
         return ImportResult(

@@ -278,7 +278,28 @@ def _v11(db: SqliteDatabase) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11]
+def _v12(db: SqliteDatabase) -> None:
+    """Saving an answer reads the heads of the fields it changes (optimistic concurrency, tui.domain.sync): an index
+    on (inspection, item, field) lets it read that field's change rows only, not every row of the item in every
+    inspection (the index on item_id alone), so a save stays quick however long an answer's history grows (issue
+    19). Portable SQL (SQLite and PostgreSQL)."""
+    run(db, "CREATE INDEX answer_history_key ON answer_history (inspection_id, item_id, field)")
+
+
+MIGRATIONS: list[Callable[[SqliteDatabase], None]] = [
+    _v1,
+    _v2,
+    _v3,
+    _v4,
+    _v5,
+    _v6,
+    _v7,
+    _v8,
+    _v9,
+    _v10,
+    _v11,
+    _v12,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 PG_BASELINE_VERSION = 9  # a new team database on PostgreSQL starts with the schema of v9 (tui.store.pg.BASELINE)
 

@@ -498,24 +498,32 @@ class Store:
             clock.observe(HLC.parse(s), now)
         self._put_setting("hlc_last", clock.last.text())
 
-    def field_heads(self, inspection_id: int, item_id: str) -> dict[str, list[str]]:
-        """Per field of one answer: the uids of the change rows no other row replaced."""
-        m = self.models
-        rows = m.AnswerHistory.select(m.AnswerHistory.uid, m.AnswerHistory.field, m.AnswerHistory.parents).where(
-            (m.AnswerHistory.inspection == inspection_id) & (m.AnswerHistory.item_id == item_id)
-        )
+    def field_heads(
+        self, inspection_id: int, item_id: str, fields: Sequence[str] | None = None
+    ) -> dict[str, list[str]]:
+        """Per field of one answer (of `fields` only, when given): the uids of the change rows no other row
+        replaced. A row's parents are always rows of its own field, so the heads of a field come from that field's
+        rows alone (read through the index on inspection, item and field)."""
+        sql = "SELECT uid, field, parents FROM answer_history WHERE inspection_id = ? AND item_id = ?"
+        params: list[object] = [inspection_id, item_id]
+        if fields is not None:
+            if not fields:
+                return {}
+            sql += " AND field IN (" + ", ".join("?" * len(fields)) + ")"
+            params.extend(fields)
         by_field: dict[str, list[str]] = {}
         replaced: set[str] = set()
-        for r in rows:
-            by_field.setdefault(r.field, []).append(r.uid)
-            replaced.update(json.loads(r.parents or "[]"))
+        for uid, name, parents in self.db.execute_sql(self.sql(sql), params).fetchall():
+            by_field.setdefault(name, []).append(uid)
+            if parents and parents != "[]":
+                replaced.update(json.loads(parents))
         return {f: [u for u in uids if u not in replaced] for f, uids in by_field.items()}
 
     def record_change(self, inspection_id: int, item_id: str, field_name: str, old: str, new: str, who: str) -> None:
         """One change row written as it happened elsewhere (inside the caller's transaction); the answer itself is
         updated by the caller."""
         m = self.models
-        heads = self.field_heads(inspection_id, item_id).get(field_name, [])
+        heads = self.field_heads(inspection_id, item_id, [field_name]).get(field_name, [])
         m.AnswerHistory.insert(
             inspection=inspection_id,
             item_id=item_id,
@@ -548,27 +556,34 @@ class Store:
         from tui.domain.sync import HLC, Change
 
         insp = m.Inspection.get_by_id(inspection_id)
-        h = m.AnswerHistory
-        rows = (
-            h.select(h.uid, h.item_id, h.field, h.new, h.parents, h.hlc, h.device, h.person, h.changed_by)
-            .where(h.inspection == inspection_id)
-            .order_by(h.id)
-            .tuples()  # plain tuples: thousands of rows in a merge
-        )
-        return [
-            Change(
-                uid,
-                insp.uid,
-                item,
-                field_name,
-                new,
-                tuple(json.loads(parents or "[]")),
-                HLC.parse(hlc) if hlc else HLC(0, 0, device),
-                person or changed_by,
-                device,
+        # One plain query on the store's connection (inside the caller's transaction): a merge reads thousands of
+        # rows, and peewee's row objects and per-row conversions were most of its time.
+        rows = self.db.execute_sql(
+            self.sql(
+                "SELECT uid, item_id, field, new, parents, hlc, device, person, changed_by FROM answer_history "
+                "WHERE inspection_id = ? ORDER BY id"
+            ),
+            (inspection_id,),
+        ).fetchall()
+        loads = json.loads
+        parse = HLC.parse
+        uid_of = insp.uid
+        out = []
+        for uid, item, field_name, new, parents, hlc, device, person, changed_by in rows:
+            out.append(
+                Change(
+                    uid,
+                    uid_of,
+                    item,
+                    field_name,
+                    new,
+                    tuple(loads(parents)) if parents and parents != "[]" else (),
+                    parse(hlc) if hlc else HLC(0, 0, device),
+                    person or changed_by,
+                    device,
+                )
             )
-            for uid, item, field_name, new, parents, hlc, device, person, changed_by in rows
-        ]
+        return out
 
     # --- firms ------------------------------------------------------------------------------
 
@@ -906,7 +921,7 @@ class Store:
             if row is None:
                 raise StoreError(_("The item {item} is not part of this inspection.").format(item=item_id))
             current = _answer(row)
-            heads = self.field_heads(inspection_id, item_id)
+            heads = self.field_heads(inspection_id, item_id, sorted(changes))
             device = self.device_id()
             # Apply the justification before the status so "na + reason" can be saved in one go.
             ordered = sorted(changes.items(), key=lambda kv: kv[0] != "justification")
