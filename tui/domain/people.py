@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tui.domain.merge import MERGED_FIELDS
 from tui.i18n import N_
 
 if TYPE_CHECKING:
@@ -52,17 +53,7 @@ def check_person(name: str, role: str) -> str | None:
 #: Roles whose change of an item's status counts as reviewing it.
 REVIEW_ROLES = ("reviewer", "officer")
 #: The answer fields whose changes make a person one who answered the item (assignment is not answering).
-ANSWER_CONTENT_FIELDS = (
-    "status",
-    "note",
-    "finding",
-    "risk",
-    "remediation",
-    "owner",
-    "target_date",
-    "justification",
-    "evidence",
-)
+ANSWER_CONTENT_FIELDS = tuple(f for f in MERGED_FIELDS if f not in ("assignee", "assignee_due"))
 
 
 @dataclass(frozen=True, slots=True)
