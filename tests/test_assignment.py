@@ -123,6 +123,11 @@ def test_my_items_lists_the_current_persons_items_with_overdue_marked(ws, team, 
     assert [(a.item_id, a.due) for a in mine] == [("notice.4.chi", dt.date(2026, 11, 1)), (ITEM, dt.date(2026, 12, 1))]
     assert [a.overdue(pinned) for a in mine] == [True, False]
     assert {a.assignee for a in ws.assigned_items()} == {ME, "田中花子"}
+    # once answered, a past-due item is neither counted nor labelled overdue ("9 days overdue" beside "0 overdue")
+    assert "overdue" in mine[0].due_note(pinned) or "超過" in mine[0].due_note(pinned)
+    ws.save_answer(team.id, "notice.4.chi", status="compliant")
+    answered = ws.assigned_items(ws.me())[0]
+    assert not answered.overdue(pinned) and answered.due_note(pinned) == ""
 
 
 # --- delegation by spreadsheet ------------------------------------------------------------------------------

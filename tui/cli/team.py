@@ -227,7 +227,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 def cmd_mine(args: argparse.Namespace) -> int:
     from tui.cli.main import say
-    from tui.domain.inspection import STATUS_SHORT, days_left_text, today
+    from tui.domain.inspection import STATUS_SHORT, today
 
     ws = _ws(args)
     try:
@@ -252,7 +252,8 @@ def cmd_mine(args: argparse.Namespace) -> int:
         if not items:
             say(_("No items are assigned to {name}.").format(name=name) if name else _("No items are assigned."))
         for a in items:
-            due = f"{a.due.isoformat()} ({days_left_text(a.due, day)})" if a.due else "—"
+            note = a.due_note(day)
+            due = (f"{a.due.isoformat()} ({note})" if note else a.due.isoformat()) if a.due else "—"
             mark = "!" if a.overdue(day) else " "
             who = f"  {a.assignee}" if name is None else ""
             status = _(STATUS_SHORT[a.status])

@@ -60,6 +60,15 @@ class AssignedItem:
         """Past its due date and still unanswered."""
         return self.due is not None and self.due < today and self.status == "unanswered"
 
+    def due_note(self, today: dt.date) -> str:
+        """Days left or overdue, while the item still waits for an answer; nothing once it is answered (an answered
+        item is not overdue, so "9 days overdue" beside it contradicted the count of overdue items)."""
+        from tui.domain.inspection import days_left_text
+
+        if self.due is None or self.status != "unanswered":
+            return ""
+        return days_left_text(self.due, today)
+
 
 def sort_assigned(items: Iterable[AssignedItem]) -> list[AssignedItem]:
     """Earliest due first; items without a due date last."""

@@ -175,7 +175,7 @@ class MyItemsScreen(TenkenScreen[None]):
         yield TenkenFooter()
 
     def on_mount(self) -> None:
-        from tui.domain.inspection import STATUS_SHORT, days_left_text, today
+        from tui.domain.inspection import STATUS_SHORT, today
 
         ws = self.tenken.ws
         person = ws.current_person()
@@ -185,7 +185,8 @@ class MyItemsScreen(TenkenScreen[None]):
         day = today()
         overdue = 0
         for a in self.rows:
-            due = f"{format_date(a.due)} ({days_left_text(a.due, day)})" if a.due else "—"
+            note = a.due_note(day)
+            due = (f"{format_date(a.due)} ({note})" if note else format_date(a.due)) if a.due else "—"
             if a.overdue(day):
                 overdue += 1
                 due = "⚠ " + due
@@ -195,9 +196,11 @@ class MyItemsScreen(TenkenScreen[None]):
         elif not self.rows:
             summary = _("No items are assigned to {name}.").format(name=person.name)
         else:
-            summary = _("{n} items assigned to {name}, {overdue} overdue.").format(
-                n=len(self.rows), name=person.name, overdue=overdue
-            )
+            summary = (
+                _("{n} items assigned to {name}, {overdue} overdue.")
+                if len(self.rows) != 1
+                else _("1 item assigned to {name}, {overdue} overdue.")
+            ).format(n=len(self.rows), name=person.name, overdue=overdue)
         self.query_one("#mine-summary", Static).update(summary)
         if table.row_count:
             table.focus()
