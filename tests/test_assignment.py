@@ -122,6 +122,7 @@ def test_my_items_lists_the_current_persons_items_with_overdue_marked(ws, team, 
     mine = ws.assigned_items(ws.me())
     assert [(a.item_id, a.due) for a in mine] == [("notice.4.chi", dt.date(2026, 11, 1)), (ITEM, dt.date(2026, 12, 1))]
     assert [a.overdue(pinned) for a in mine] == [True, False]
+    assert all(a.number and a.number == ws.item_numbers(team.id)[a.item_id] for a in mine)  # 「2-3」 as on screen
     assert {a.assignee for a in ws.assigned_items()} == {ME, "田中花子"}
     # once answered, a past-due item is neither counted nor labelled overdue ("9 days overdue" beside "0 overdue")
     assert "overdue" in mine[0].due_note(pinned) or "超過" in mine[0].due_note(pinned)

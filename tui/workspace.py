@@ -1077,12 +1077,22 @@ class Workspace:
         from tui.domain.assignment import AssignedItem, sort_assigned
 
         titles: dict[int, str] = {}
+        numbers: dict[int, dict[str, str]] = {}
         out = []
         for iid, title, item_id, assignee, due, status in self.store.assigned(name):
             if iid not in titles:
                 titles[iid] = title or self.inspection_title(self.inspection(iid))
-            out.append(AssignedItem(iid, titles[iid], item_id, assignee, due, status))
+                numbers[iid] = self.item_numbers(iid)
+            out.append(AssignedItem(iid, titles[iid], item_id, assignee, due, status, numbers[iid].get(item_id, "")))
         return sort_assigned(out)
+
+    def item_numbers(self, inspection_id: int) -> dict[str, str]:
+        """Item id → its number as the inspection screen shows it (「2-3」)."""
+        from tui.domain.template import lay_out
+
+        info = self.inspection(inspection_id)
+        sections = lay_out(self.inspection_templates(info), self.store.inspection_items(inspection_id))
+        return {p.item.id: p.number for _s, items in sections for p in items}
 
     def _delegate_key(self) -> bytes:
         """This database's key for signing delegation workbooks, made once."""

@@ -240,6 +240,7 @@ def cmd_mine(args: argparse.Namespace) -> int:
                     "inspection": a.inspection_id,
                     "inspection_title": a.inspection_title,
                     "item": a.item_id,
+                    "number": a.number,
                     "assignee": a.assignee,
                     "due": a.due.isoformat() if a.due else None,
                     "status": a.status,
@@ -257,7 +258,8 @@ def cmd_mine(args: argparse.Namespace) -> int:
             mark = "!" if a.overdue(day) else " "
             who = f"  {a.assignee}" if name is None else ""
             status = _(STATUS_SHORT[a.status])
-            say(f"{mark} {a.inspection_id:>4}  {a.item_id}  {status}  {due}{who}  {a.inspection_title}")
+            item = f"{a.number} ({a.item_id})" if a.number else a.item_id
+            say(f"{mark} {a.inspection_id:>4}  {item}  {status}  {due}{who}  {a.inspection_title}")
         return 0
     finally:
         ws.close()

@@ -55,6 +55,7 @@ class AssignedItem:
     assignee: str
     due: dt.date | None
     status: str
+    number: str = ""  # as the inspection screen numbers it (「2-3」); "" when its template is gone
 
     def overdue(self, today: dt.date) -> bool:
         """Past its due date and still unanswered."""

@@ -190,7 +190,7 @@ class MyItemsScreen(TenkenScreen[None]):
             if a.overdue(day):
                 overdue += 1
                 due = "⚠ " + due
-            table.add_row(due, _(STATUS_SHORT[a.status]), a.item_id, a.inspection_title)
+            table.add_row(due, _(STATUS_SHORT[a.status]), a.number or a.item_id, a.inspection_title)
         if person is None:
             summary = _("Choose who you are first (home, w).")
         elif not self.rows:
