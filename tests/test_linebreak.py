@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from tui.widgets.linebreak import NO_LINE_END, NO_LINE_START, wrap_offsets
+from tui.widgets.linebreak import NO_LINE_END, NO_LINE_START, quick_offsets, wrap_offsets
 
 SENTENCES = [
     "交換業規則第9条第3項第3号は、組織内CSIRT等の緊急時対応及び早期警戒のための体制を求めています。",
@@ -81,3 +81,32 @@ def test_any_text_is_cut_into_lines_that_fit(text, width):
     lines = _lines(text, width)
     assert "".join(lines) == text
     assert all(cell_len(line.rstrip()) <= width for line in lines)
+
+
+def _quick_lines(text: str, width: int) -> list[str]:
+    breaks = quick_offsets(text, width)
+    return [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("あいう漢字カナ、。「」（）abc XYZ123.,…")), min_size=0, max_size=120),
+    st.integers(2, 60),
+)
+def test_quick_breaks_cut_any_text_into_lines_that_fit(text, width):
+    """The search list's line breaks: nothing lost, no line wider than the list (spaces at a cut are trimmed)."""
+    lines = _quick_lines(text, width)
+    assert "".join(lines) == text
+    assert all(cell_len(line.rstrip(" ")) <= width for line in lines), lines
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+@pytest.mark.parametrize("width", [10, 16, 24, 30])
+def test_quick_breaks_keep_kinsoku_and_english_words(text, width):
+    lines = _quick_lines(text, width)
+    assert not any(line[0] in NO_LINE_START for line in lines[1:]), lines
+    assert not any(line.rstrip()[-1] in NO_LINE_END for line in lines[:-1]), lines
+    english = "The member shall establish a contingency plan for system failures caused by cyberattacks"
+    words = set(english.split(" "))
+    if width >= max(len(w) for w in words):  # a word wider than the line is folded, as it must be
+        assert all(piece in words for line in _quick_lines(english, width) for piece in line.split())

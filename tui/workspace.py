@@ -238,6 +238,11 @@ class Library:
                 )
             return self._index
 
+    @property
+    def search_loaded(self) -> bool:
+        """True once the search index is in memory: a search then takes milliseconds, not a load."""
+        return self._index is not None
+
 
 def is_team_url(text: str | None) -> bool:
     """A PostgreSQL URL (`tenken --db`), without loading the driver."""
@@ -358,6 +363,10 @@ class Workspace:
     @property
     def search_index(self) -> SearchIndex:
         return self.library.search_index
+
+    @property
+    def search_loaded(self) -> bool:
+        return self.library.search_loaded
 
     def template(self, template_id: str) -> Template:
         return self.library.template(template_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text as RichText
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +14,7 @@ from tui.i18n import N_, _, get_language
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.plain import Option, OptionList, Static, show_in_place
 from tui.widgets.footer import TenkenFooter
+from tui.widgets.hit_lines import HitLines
 
 KIND_LABELS = {
     "provision": N_("provision"),
@@ -24,21 +24,11 @@ KIND_LABELS = {
 }
 
 
-def hit_prompt(hit: Hit) -> RichText:
+def hit_prompt(hit: Hit) -> HitLines:
     """Title and snippet with the matched characters highlighted."""
-    title = RichText(hit.title, style="bold")
-    for start, end in hit.title_highlights:
-        title.stylize("reverse", start, end)
-    out = RichText()
-    out.append(f"[{_(KIND_LABELS.get(hit.kind, hit.kind))}] ", style="dim")
-    out.append_text(title)
-    if hit.snippet:
-        snippet = RichText(hit.snippet, style="")
-        for start, end in hit.highlights:
-            snippet.stylize("reverse yellow", start, end)
-        out.append("\n  ")
-        out.append_text(snippet)
-    return out
+    return HitLines(
+        _(KIND_LABELS.get(hit.kind, hit.kind)), hit.title, hit.snippet, hit.title_highlights, hit.highlights
+    )
 
 
 class SearchScreen(TenkenScreen[None]):
@@ -60,7 +50,6 @@ class SearchScreen(TenkenScreen[None]):
         self.initial = query
         self.hits: list[Hit] = []
         self.other_language = False  # hits in the UI language; F2 shows them in the other one
-        self._shown = 0  # results shown so far: the later part of a list belongs to the same results only
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -80,50 +69,53 @@ class SearchScreen(TenkenScreen[None]):
         yield TenkenFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#query", Input).focus()
+        query = self.query_one("#query", Input)
+        query.focus()
+        # Watched rather than through Input.Changed: the search runs while the key is handled, so the typed
+        # character and the results it finds are painted in one frame (the message came after the echo's frame).
+        self.watch(query, "value", self.search_for, init=False)
         if self.initial:
-            self.run_search(self.initial)
-
-    @on(Input.Changed, "#query")
-    def _changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+            self.search_for(self.initial)
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self) -> None:
-        self.run_search(self.query_one("#query", Input).value)
+        self.search_for(self.query_one("#query", Input).value)
+
+    def search_for(self, query: str) -> None:
+        """Search as the key is handled once the index is loaded (a few milliseconds: the key's echo and its results
+        then reach the screen in one frame, with no thread to start); before that, in a worker, so typing never waits
+        for the index to load."""
+        if self.tenken.ws.search_loaded:
+            self.on_search_screen_results(self.Results(query, self._hits(query)))
+        else:
+            self.run_search(query)
+
+    def _hits(self, query: str) -> list[Hit]:
+        chosen = self.query_one("#kind", Select).value
+        kind = chosen if isinstance(chosen, str) and chosen else None  # Select.BLANK: every kind
+        if not query.strip():
+            return []
+        return self.tenken.ws.search_index.search(query, limit=30, kind=kind, prefer=self.shown_language())
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
-        """Off the event loop, so typing never waits; a newer keystroke cancels the older search."""
-        chosen = self.query_one("#kind", Select).value
-        kind = chosen if isinstance(chosen, str) and chosen else None  # Select.BLANK: every kind
-        hits = (
-            self.tenken.ws.search_index.search(query, limit=30, kind=kind, prefer=self.shown_language())
-            if query.strip()
-            else []
-        )
-        self.post_message(self.Results(query, hits))
+        """Off the event loop while the index loads; a newer keystroke cancels the older search."""
+        self.post_message(self.Results(query, self._hits(query)))
 
     def on_search_screen_results(self, message: Results) -> None:
         if message.query != self.query_one("#query", Input).value:
             return  # an older search finishing late
         self.hits = message.hits
-        self._shown += 1
         with self.app.batch_update():  # the status line and the hits in one frame
             self._show_results(message)
 
     def _show_results(self, message: Results) -> None:
         results = self.query_one("#results", OptionList)
-        # What fits in the list first, painted with the keystroke; the hits below it a frame later (each option's
-        # height is worked out by wrapping its text when it is added: for thirty hits, most of a keystroke's time).
-        first = max(1, results.scrollable_content_region.height // 2 + 1)
         options = [Option(hit_prompt(h), id=str(n)) for n, h in enumerate(self.hits)]
         if options:
-            results.set_options(options[:first])
+            results.set_options(options)
         else:
             results.clear_options()  # set_options([]) would leave the last results painted
-        if options[first:]:
-            self.call_after_refresh(self._add_below, self._shown, options[first:])
         status = self.query_one("#search-status", Static)
         if message.query.strip() and not self.hits:
             show_in_place(status, _("No match for “{query}”.").format(query=message.query))
@@ -131,10 +123,6 @@ class SearchScreen(TenkenScreen[None]):
             show_in_place(status, _("{n} results — ↓ to the list, Enter to open").format(n=len(self.hits)))
         else:
             show_in_place(status, "")
-
-    def _add_below(self, shown: int, options: list[Option]) -> None:
-        if shown == self._shown and self.is_mounted:  # else newer results have replaced these
-            self.query_one("#results", OptionList).add_options(options)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.hits:
@@ -154,7 +142,7 @@ class SearchScreen(TenkenScreen[None]):
 
     def action_other_language(self) -> None:
         self.other_language = not self.other_language
-        self.run_search(self.query_one("#query", Input).value)
+        self.search_for(self.query_one("#query", Input).value)
 
     def action_results(self) -> None:
         results = self.query_one("#results", OptionList)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 NO_LINE_START = frozenset(
     "、。，．,.)）」』】〕〉》｝]］!！?？:：;；ー・…‥ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜"
@@ -98,3 +98,41 @@ def wrap_offsets(line: str, width: int) -> list[int]:
             col = 0
         col = w if w <= width else _fold(line, a, b, width, breaks)
     return [b for b in breaks if 0 < b < len(line)]
+
+
+def quick_offsets(line: str, width: int) -> list[int]:
+    """Where to break one line (no newlines) without the phrase model: after a run of spaces, or next to a wide
+    character; kinsoku rules hold where a choice exists, a wide character is never split, and a word wider than
+    the line is folded. For text drawn at every keystroke (search hits), where the phrase model's 0.1–0.3 ms a line
+    is too dear. Spaces where a line is cut belong to the earlier line (drawn trimmed)."""
+    width = max(width, 2)
+    cells = list(map(get_character_cell_size, line))
+    if sum(cells) <= width:
+        return []
+    breaks: list[int] = []
+    start, col = 0, 0  # where the current line starts, and the cells it holds so far
+    last, last_col = -1, 0  # the latest place the current line may be cut, and the cells before it
+    before, before_cells = "", 0
+    for i, ch in enumerate(line):
+        w = cells[i]
+        if (
+            i > start
+            and ch != " "
+            and (before == " " or w == 2 or before_cells == 2)
+            and ch not in NO_LINE_START
+            and before not in NO_LINE_END
+        ):
+            last, last_col = i, col
+        if col + w > width and ch != " " and i > start:
+            if last > start:
+                cut, col = last, col - last_col
+            else:  # no allowed break on this line: fold here, pulling one character along for kinsoku
+                cut = i
+                if (ch in NO_LINE_START or before in NO_LINE_END) and i - 1 > start and cells[i - 1] + w <= width:
+                    cut = i - 1
+                col = sum(cells[cut:i])
+            breaks.append(cut)
+            start, last = cut, -1
+        col += w
+        before, before_cells = ch, w
+    return breaks
