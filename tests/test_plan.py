@@ -133,6 +133,38 @@ def test_plan_of_the_demo_inspection(ws, demo):
     assert sum(w.count for w in plan.weeks) == 19
 
 
+def test_the_board_slot_does_not_depend_on_the_language_the_plan_is_shown_in(ws, demo):
+    # the rules cited speak of 取締役会等 in Japanese; an English plan still reserves the board's day
+    for lang in ("ja", "en"):
+        plan = ws.planning.plan(demo.id, on=dt.date(2026, 11, 23), lang=lang)
+        assert plan.board and plan.milestone("board") is not None, lang
+
+
+def test_the_plan_groups_items_by_the_person_they_are_assigned_to(ws, demo):
+    ws.add_person("高橋", "preparer")
+    ws.add_person("佐藤", "preparer")
+    ws.assign(demo.id, "notice.4.to.1", "高橋")
+    ws.assign(demo.id, "notice.8.ro.1", "佐藤", due=dt.date(2026, 11, 27))  # in the first week, not the last
+    plan = ws.planning.plan(demo.id, on=dt.date(2026, 11, 23))
+    where = {i.item_id: (w.start, owner) for w in plan.weeks for owner, items in w.by_owner.items() for i in items}
+    assert where["notice.4.to.1"][1] == "高橋"
+    assert where["notice.8.ro.1"] == (plan.weeks[0].start, "佐藤")
+    assert sum(w.count for w in plan.weeks) == plan.remaining  # every open item still planned exactly once
+
+
+def test_an_item_assigned_with_a_due_date_is_planned_in_that_week():
+    items = _items(12, owners=("高橋",))
+    pinned = PlanItem("late", "9-9", "q", "佐藤", due=dt.date(2026, 11, 4))
+    plan = propose_plan(dt.date(2026, 11, 2), dt.date(2026, 12, 2), [*items, pinned], today=dt.date(2026, 11, 2))
+    first = plan.weeks[0]
+    assert "佐藤" in first.by_owner and first.by_owner["佐藤"][0].item_id == "late"
+    past = PlanItem("past", "9-8", "q", "佐藤", due=dt.date(2026, 10, 1))  # already past: this week
+    after = PlanItem("after", "9-7", "q", "佐藤", due=dt.date(2027, 1, 1))  # past the window: its last week
+    plan = propose_plan(dt.date(2026, 11, 2), dt.date(2026, 12, 2), [past, after], today=dt.date(2026, 11, 10))
+    assert plan.weeks[0].by_owner["佐藤"][0].item_id == "past"
+    assert plan.weeks[-1].by_owner["佐藤"][0].item_id == "after"
+
+
 # --- what users read: calendars, workbooks, documents ------------------------------------------------------------
 
 
