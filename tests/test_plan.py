@@ -270,6 +270,44 @@ async def test_plan_due_and_portfolio_screens(problem, app_factory):
         assert isinstance(app.screen, PortfolioScreen)
 
 
+async def test_the_plan_due_and_portfolio_screens_keep_their_tables_after_a_language_switch(problem, app_factory):
+    from textual.widgets import DataTable
+
+    from tui.screens.planning import DueScreen, PlanScreen, PortfolioScreen
+
+    def cells(table_id: str) -> list[str]:
+        table = app.screen.query_one(table_id, DataTable)
+        return [str(c) for r in range(table.row_count) for c in table.get_row_at(r)]
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen) and "協会への報告期限" in cells("#milestones")
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Report due to the association" in cells("#milestones") and cells("#weeks")
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, DueScreen) and "1-2" in cells("#due")
+        await pilot.press("l")
+        await pilot.pause()
+        assert "1-2" in cells("#due") and "未着手" in cells("#due")  # "planned" in Japanese
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PortfolioScreen) and cells("#firms")
+        await pilot.press("l")
+        await pilot.pause()
+        assert cells("#provisions") and cells("#firms") and cells("#cycles")
+
+
 def test_cli_plan_due_remediation_portfolio(problem, data_dir, tmp_path):
     from tests.conftest import run_cli
 

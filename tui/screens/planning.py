@@ -100,6 +100,10 @@ class PlanScreen(TenkenScreen[None]):
                 )
         weeks.focus()
 
+    async def on_language_changed(self) -> None:
+        await self.recompose()
+        self.on_mount()  # the tables are new after a recompose: fill them again, in the new language
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -141,6 +145,10 @@ class DueScreen(TenkenScreen[None]):
 
     def on_mount(self) -> None:
         self._fill()
+
+    async def on_language_changed(self) -> None:
+        await self.recompose()
+        self.on_mount()  # the tables are new after a recompose: fill them again, in the new language
 
     def _fill(self, keep: int = 0) -> None:
         on = today()
@@ -269,6 +277,10 @@ class PortfolioScreen(TenkenScreen[None]):
         for cycle in p.cycles:
             c.add_row(_plain(cycle.firm_name), cycle.cycle, f"{cycle.problems}/{cycle.answered}")
         t.focus()
+
+    async def on_language_changed(self) -> None:
+        await self.recompose()
+        self.on_mount()  # the tables are new after a recompose: fill them again, in the new language
 
     def action_back(self) -> None:
         self.dismiss(None)
