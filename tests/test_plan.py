@@ -308,6 +308,32 @@ async def test_the_plan_due_and_portfolio_screens_keep_their_tables_after_a_lang
         assert cells("#provisions") and cells("#firms") and cells("#cycles")
 
 
+async def test_tenken_says_at_start_what_is_due_this_week_and_what_is_overdue(problem, data_dir, database, monkeypatch):
+    from tests.conftest import wait_until
+    from tui.app import make_app
+    from tui.workspace import Workspace
+
+    async def start_notice(on: dt.date):
+        monkeypatch.setattr("tui.planning.today", lambda: on)
+        w = Workspace(data_dir, database)
+        try:
+            w.set_language("en")
+            w.apply_language()
+            app = make_app(w)  # as `tenken` starts: the content loads in the background, then the notice
+            async with app.run_test(size=(120, 36)) as pilot:
+                await wait_until(pilot, lambda: any(n.title == "This week" for n in app._notifications), 60)
+                return next(n for n in app._notifications if n.title == "This week")
+        finally:
+            w.close()
+
+    # a week in which the demo's answering window is open and the problem's fix (due 2027-01-31) is not yet late
+    note = await start_notice(dt.date(2026, 11, 30))
+    assert "items planned for this week" in note.message and "overdue" not in note.message
+    # after the target date: the overdue fix is named, in the singular, and the notice is a warning
+    note = await start_notice(dt.date(2027, 2, 1))  # the demo's own problem is due later in February
+    assert "1 remediation overdue" in note.message and note.severity == "warning"
+
+
 def test_cli_plan_due_remediation_portfolio(problem, data_dir, tmp_path):
     from tests.conftest import run_cli
 

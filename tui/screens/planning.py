@@ -303,11 +303,14 @@ def this_week_message(week) -> str | None:
         return None
     parts = []
     if week.items:
-        parts.append(_("{n} items planned for this week").format(n=week.items))
+        one = _("1 item planned for this week")
+        parts.append(one if week.items == 1 else _("{n} items planned for this week").format(n=week.items))
     for title, kind, day in week.milestones[:3]:
         parts.append(f"{format_date(day)} {_(MILESTONE_LABELS[kind])} ({title})")
     if week.overdue:
-        parts.append(_("{n} remediations overdue").format(n=week.overdue))
+        one = _("1 remediation overdue")
+        parts.append(one if week.overdue == 1 else _("{n} remediations overdue").format(n=week.overdue))
     if week.due_soon:
-        parts.append(_("{n} remediations due within a week").format(n=week.due_soon))
+        one = _("1 remediation due within a week")
+        parts.append(one if week.due_soon == 1 else _("{n} remediations due within a week").format(n=week.due_soon))
     return " · ".join(parts)
