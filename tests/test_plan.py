@@ -360,6 +360,17 @@ def test_cli_plan_due_remediation_portfolio(problem, data_dir, tmp_path):
     assert out.returncode == 0 and json.loads(out.stdout)["firms"]
 
 
+def test_cli_due_lang_speaks_for_the_listing_too(problem, data_dir):
+    from tests.conftest import run_cli
+
+    env = {"TENKEN_HOME": str(data_dir)}
+    out = run_cli("due", "--lang", "en", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "Target date" in out.stdout and "January 31, 2027" in out.stdout and "対応期限" not in out.stdout
+    out = run_cli("due", "--lang", "ja", env=env)
+    assert "対応期限" in out.stdout and "2027年1月31日" in out.stdout
+
+
 def test_a_plan_made_at_the_weekend_starts_with_the_coming_week():
     sunday = dt.date(2026, 11, 29)
     plan = propose_plan(dt.date(2026, 11, 20), dt.date(2026, 12, 20), _items(18), today=sunday)
