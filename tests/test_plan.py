@@ -230,6 +230,25 @@ def test_portfolio_ranks_provisions_across_firms(ws, demo, tmp_path):
     assert len(wb.worksheets) == 3 and wb.worksheets[0]._charts  # openpyxl keeps charts it wrote
 
 
+def test_a_new_cycle_not_yet_answered_does_not_wipe_a_firm_from_the_portfolio():
+    from tui.domain.portfolio import AnswerFact, build_portfolio
+
+    last, new = dt.date(2026, 11, 1), dt.date(2027, 11, 1)
+    facts = [
+        AnswerFact(1, "A", 1, last, "i1", "r:1", "Art. 1", "noncompliant"),
+        AnswerFact(1, "A", 1, last, "i2", "r:2", "Art. 2", "compliant"),
+        AnswerFact(1, "A", 2, new, "i1", "r:1", "Art. 1", "unanswered"),  # next cycle started, nothing answered
+        AnswerFact(2, "B", 3, last, "i1", "r:1", "Art. 1", "partial"),
+    ]
+    p = build_portfolio(facts)
+    assert (p.provisions[0].ref, p.provisions[0].noncompliant, p.provisions[0].partial) == ("r:1", 1, 1)
+    assert {f.firm_name: (f.problems, f.answered) for f in p.firms} == {"A": (1, 2), "B": (1, 1)}
+    assert [(c.firm_name, c.cycle) for c in p.cycles] == [("A", "2026"), ("A", "2027"), ("B", "2026")]
+    # once the new cycle has answers, it is the one that counts
+    p = build_portfolio([*facts, AnswerFact(1, "A", 2, new, "i2", "r:2", "Art. 2", "compliant")])
+    assert {f.firm_name: (f.problems, f.answered) for f in p.firms}["A"] == (0, 1)
+
+
 # --- the TUI and the CLI ----------------------------------------------------------------------------------------
 
 
