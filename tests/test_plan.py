@@ -189,6 +189,7 @@ def test_the_plan_calendar_reads_back_with_stable_uids_and_alarms(ws, demo, tmp_
 
 def test_remediation_report_and_calendar(ws, problem, tmp_path):
     from docx import Document
+    from docx.shared import Cm
     from icalendar import Calendar
     from openpyxl import load_workbook
 
@@ -209,6 +210,10 @@ def test_remediation_report_and_calendar(ws, problem, tmp_path):
     doc = Document(str(tmp_path / "p.docx"))
     text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "overdue" in text and "全システムの顧客情報を棚卸しする" in text
+    # the columns are as wide as their content needs in the table's own grid (what LibreOffice and Word lay out
+    # from): the item's question gets six times the number's width, not the same
+    grid = [c.width for c in doc.tables[0].columns]
+    assert grid[2] > 5 * grid[1] and abs(sum(grid) - Cm(26.7)) < Cm(0.1)
 
 
 def test_portfolio_ranks_provisions_across_firms(ws, demo, tmp_path):
