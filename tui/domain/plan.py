@@ -36,6 +36,11 @@ MILESTONE_LABELS = {
     "due": N_("Report due to the association"),
 }
 
+#: The plan's warning when open items are assigned to nobody (one msgid).
+NO_OWNER = N_(
+    "Some open items have no owner: assign them (A on the item, or `tenken assign`) so each person sees their week."
+)
+
 REMEDIATION_STATES = ("planned", "in_progress", "done")
 REMEDIATION_LABELS = {"planned": N_("planned"), "in_progress": N_("under way"), "done": N_("done")}
 
@@ -181,7 +186,7 @@ def propose_plan(received: dt.date, due: dt.date, items: Iterable[PlanItem], tod
     if late and open_items:
         warnings.append(N_("The answering window has closed: every open item is planned for this week."))
     if any(i.owner == UNASSIGNED for i in open_items):
-        warnings.append(N_("Some open items have no owner: set one so each person sees their week."))
+        warnings.append(NO_OWNER)
     return Plan(
         received,
         due,
