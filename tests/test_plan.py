@@ -150,6 +150,15 @@ def test_the_plan_groups_items_by_the_person_they_are_assigned_to(ws, demo):
     assert where["notice.4.to.1"][1] == "高橋"
     assert where["notice.8.ro.1"] == (plan.weeks[0].start, "佐藤")
     assert sum(w.count for w in plan.weeks) == plan.remaining  # every open item still planned exactly once
+    # the calendar, read back with the icalendar library: each person's week is an event of their own
+    from icalendar import Calendar
+
+    from tui.export.ics import plan_calendar
+
+    cal = Calendar.from_ical(plan_calendar(plan, demo.id, "サンプル", "en"))
+    sato = [e for e in cal.walk("VEVENT") if str(e["summary"]).startswith("佐藤: 1 item to answer")]
+    assert len(sato) == 1 and sato[0].decoded("dtstart") == plan.weeks[0].start
+    assert "question" not in str(sato[0]["description"]) and len(str(sato[0]["description"]).splitlines()) == 1
 
 
 def test_an_item_assigned_with_a_due_date_is_planned_in_that_week():
