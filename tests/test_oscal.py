@@ -184,12 +184,20 @@ def test_hostile_or_foreign_assessment_results_change_nothing(ws, demo, tmp_path
     f["props"] = [p for p in f["props"] if p["name"] not in ("status", "justification")]
     f["props"].append({"name": "status", "ns": oscal.NS, "value": "na"})
     cases["na.json"] = json.dumps(na_without_reason)
+    for props in (None, 5, "status"):  # props that are no list: a refusal, not a crash
+        odd = json.loads(json.dumps(doc))
+        odd["assessment-results"]["results"][0]["findings"][0]["props"] = props
+        cases[f"props-{props}.json"] = json.dumps(odd)
+    long_item = json.loads(json.dumps(doc))
+    long_item["assessment-results"]["results"][0]["findings"][0]["props"][0]["value"] = "x" * 100_000
+    cases["long-item.json"] = json.dumps(long_item)
     for name, text in cases.items():
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
-        with pytest.raises(UserError):
+        with pytest.raises(UserError) as refused:
             ws.oscal.import_results(path, demo.id)
         assert ws.store.answers(demo.id) == before, name
+        assert len(str(refused.value)) < 1000, name  # the message names the file, not 100,000 characters of it
 
 
 def test_cli_oscal_export_and_import(demo, data_dir, tmp_path):

@@ -93,7 +93,7 @@ class Oscal:
         if unknown:
             raise UserError(
                 _("The file answers items that inspection {id} does not have ({items}); nothing was imported.").format(
-                    id=info.id, items=", ".join(unknown[:5])
+                    id=info.id, items=", ".join(item[:40] + ("…" if len(item) > 40 else "") for item in unknown[:5])
                 )
             )
         try:

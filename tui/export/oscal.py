@@ -451,6 +451,8 @@ def read_assessment_results(data: object) -> list[tuple[str, dict[str, object]]]
         for f in findings:
             if not isinstance(f, dict):
                 raise OscalImportError("a finding is not an object")
+            if not isinstance(f.get("props", []), list):
+                raise OscalImportError("a finding's props are not a list")
             props = {
                 p.get("name"): p.get("value")
                 for p in f.get("props", [])
