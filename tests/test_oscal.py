@@ -59,6 +59,85 @@ def test_a_firms_scope_is_a_valid_profile(ws, demo):
     assert "fsa-notice-2020.json" in hrefs
 
 
+SLUGS = ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment", "fsi-bcp", "fsa-notice-2020")
+
+
+def _ids(doc: dict) -> tuple[set[str], set[str]]:
+    """The control ids and the part ids of a catalog."""
+    controls: set[str] = set()
+    parts: set[str] = set()
+
+    def walk_parts(ps):
+        for p in ps or ():
+            parts.add(p["id"]) if "id" in p else None
+            walk_parts(p.get("parts"))
+
+    def walk(cs):
+        for c in cs or ():
+            controls.add(c["id"])
+            walk_parts(c.get("parts"))
+            walk(c.get("controls"))
+
+    for g in doc["catalog"].get("groups", ()):
+        walk(g.get("controls"))
+        walk_parts(g.get("parts"))
+    walk(doc["catalog"].get("controls"))
+    return controls, parts
+
+
+def test_every_id_the_mapping_profile_and_results_name_is_in_the_catalogs(ws, demo, tmp_path):
+    """Valid shapes are not enough: a profile that selects a guideline comment's id does not resolve."""
+    catalogs = {slug: _ids(ws.oscal.document("catalog", slug)) for slug in SLUGS}
+    controls = set().union(*(c for c, _p in catalogs.values()))
+    parts = set().union(*(p for _c, p in catalogs.values()))
+    items = [
+        i
+        for mapping in ws.oscal.document("mapping")["mapping-collection"]["mappings"]
+        for m in mapping["maps"]
+        for i in m["sources"] + m["targets"]
+    ]
+    assert {i["type"] for i in items} == {"control", "statement"}  # guideline comments map as statements
+    assert [i for i in items if i["id-ref"] not in (controls if i["type"] == "control" else parts)] == []
+    profile = ws.oscal.document("profile", demo.firm_id)["profile"]
+    assert any(i["href"].startswith("jvcea-") for i in profile["imports"])  # the demo firm's scope cites guidelines
+    for imp in profile["imports"]:
+        selected = set(imp["include-controls"][0]["with-ids"])
+        assert selected <= catalogs[imp["href"].removesuffix(".json")][0], imp["href"]
+    # an inspection of templates citing guideline comments: its results name controls the catalogs have
+    firm = ws.firm(demo.firm_id)
+    slugs = ws.templates_for(firm.profile)
+    info = ws.start_inspection(demo.firm_id, slugs, dt.date(2026, 11, 20))
+    result = ws.oscal.document("assessment", info.id)["assessment-results"]["results"][0]
+    reviewed = {c["control-id"] for sel in result["reviewed-controls"]["control-selections"]
+                for c in sel["include-controls"]}  # fmt: skip
+    assert reviewed and reviewed <= controls
+    assert {f["target"]["target-id"] for f in result["findings"]} <= controls
+
+
+def test_the_profile_resolves_against_the_catalogs_with_trestle(ws, demo, tmp_path, monkeypatch):
+    from trestle.core.profile_resolver import ProfileResolver
+
+    for slug in SLUGS:
+        ws.oscal.export("catalog", slug, tmp_path / f"{slug}.json")
+    ws.oscal.export("profile", demo.firm_id, tmp_path / "profile.json")
+    (tmp_path / ".trestle" / "cache").mkdir(parents=True)  # trestle's resolver caches under a trestle root
+    monkeypatch.chdir(tmp_path)  # and reads a relative href from the working folder
+    resolved = ProfileResolver.get_resolved_profile_catalog(tmp_path, tmp_path / "profile.json")
+    count = 0
+
+    def walk(cs):
+        nonlocal count
+        for c in cs or ():
+            count += 1
+            walk(c.controls)
+
+    for g in resolved.groups or ():
+        walk(g.controls)
+    walk(resolved.controls)
+    selected = json.loads((tmp_path / "profile.json").read_text())["profile"]["imports"]
+    assert count == sum(len(i["include-controls"][0]["with-ids"]) for i in selected) > 0
+
+
 def test_assessment_results_and_poam_validate_and_round_trip(ws, demo, tmp_path):
     ws.save_answer(demo.id, "notice.4.ni", status="noncompliant")
     ws.save_answer(
@@ -105,12 +184,20 @@ def test_hostile_or_foreign_assessment_results_change_nothing(ws, demo, tmp_path
     f["props"] = [p for p in f["props"] if p["name"] not in ("status", "justification")]
     f["props"].append({"name": "status", "ns": oscal.NS, "value": "na"})
     cases["na.json"] = json.dumps(na_without_reason)
+    for props in (None, 5, "status"):  # props that are no list: a refusal, not a crash
+        odd = json.loads(json.dumps(doc))
+        odd["assessment-results"]["results"][0]["findings"][0]["props"] = props
+        cases[f"props-{props}.json"] = json.dumps(odd)
+    long_item = json.loads(json.dumps(doc))
+    long_item["assessment-results"]["results"][0]["findings"][0]["props"][0]["value"] = "x" * 100_000
+    cases["long-item.json"] = json.dumps(long_item)
     for name, text in cases.items():
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
-        with pytest.raises(UserError):
+        with pytest.raises(UserError) as refused:
             ws.oscal.import_results(path, demo.id)
         assert ws.store.answers(demo.id) == before, name
+        assert len(str(refused.value)) < 1000, name  # the message names the file, not 100,000 characters of it
 
 
 def test_cli_oscal_export_and_import(demo, data_dir, tmp_path):

@@ -133,6 +133,47 @@ def test_plan_of_the_demo_inspection(ws, demo):
     assert sum(w.count for w in plan.weeks) == 19
 
 
+def test_the_board_slot_does_not_depend_on_the_language_the_plan_is_shown_in(ws, demo):
+    # the rules cited speak of 取締役会等 in Japanese; an English plan still reserves the board's day
+    for lang in ("ja", "en"):
+        plan = ws.planning.plan(demo.id, on=dt.date(2026, 11, 23), lang=lang)
+        assert plan.board and plan.milestone("board") is not None, lang
+
+
+def test_the_plan_groups_items_by_the_person_they_are_assigned_to(ws, demo):
+    ws.add_person("高橋", "preparer")
+    ws.add_person("佐藤", "preparer")
+    ws.assign(demo.id, "notice.4.to.1", "高橋")
+    ws.assign(demo.id, "notice.8.ro.1", "佐藤", due=dt.date(2026, 11, 27))  # in the first week, not the last
+    plan = ws.planning.plan(demo.id, on=dt.date(2026, 11, 23))
+    where = {i.item_id: (w.start, owner) for w in plan.weeks for owner, items in w.by_owner.items() for i in items}
+    assert where["notice.4.to.1"][1] == "高橋"
+    assert where["notice.8.ro.1"] == (plan.weeks[0].start, "佐藤")
+    assert sum(w.count for w in plan.weeks) == plan.remaining  # every open item still planned exactly once
+    # the calendar, read back with the icalendar library: each person's week is an event of their own
+    from icalendar import Calendar
+
+    from tui.export.ics import plan_calendar
+
+    cal = Calendar.from_ical(plan_calendar(plan, demo.id, "サンプル", "en"))
+    sato = [e for e in cal.walk("VEVENT") if str(e["summary"]).startswith("佐藤: 1 item to answer")]
+    assert len(sato) == 1 and sato[0].decoded("dtstart") == plan.weeks[0].start
+    assert "question" not in str(sato[0]["description"]) and len(str(sato[0]["description"]).splitlines()) == 1
+
+
+def test_an_item_assigned_with_a_due_date_is_planned_in_that_week():
+    items = _items(12, owners=("高橋",))
+    pinned = PlanItem("late", "9-9", "q", "佐藤", due=dt.date(2026, 11, 4))
+    plan = propose_plan(dt.date(2026, 11, 2), dt.date(2026, 12, 2), [*items, pinned], today=dt.date(2026, 11, 2))
+    first = plan.weeks[0]
+    assert "佐藤" in first.by_owner and first.by_owner["佐藤"][0].item_id == "late"
+    past = PlanItem("past", "9-8", "q", "佐藤", due=dt.date(2026, 10, 1))  # already past: this week
+    after = PlanItem("after", "9-7", "q", "佐藤", due=dt.date(2027, 1, 1))  # past the window: its last week
+    plan = propose_plan(dt.date(2026, 11, 2), dt.date(2026, 12, 2), [past, after], today=dt.date(2026, 11, 10))
+    assert plan.weeks[0].by_owner["佐藤"][0].item_id == "past"
+    assert plan.weeks[-1].by_owner["佐藤"][0].item_id == "after"
+
+
 # --- what users read: calendars, workbooks, documents ------------------------------------------------------------
 
 
@@ -157,6 +198,7 @@ def test_the_plan_calendar_reads_back_with_stable_uids_and_alarms(ws, demo, tmp_
 
 def test_remediation_report_and_calendar(ws, problem, tmp_path):
     from docx import Document
+    from docx.shared import Cm
     from icalendar import Calendar
     from openpyxl import load_workbook
 
@@ -177,6 +219,10 @@ def test_remediation_report_and_calendar(ws, problem, tmp_path):
     doc = Document(str(tmp_path / "p.docx"))
     text = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "overdue" in text and "全システムの顧客情報を棚卸しする" in text
+    # the columns are as wide as their content needs in the table's own grid (what LibreOffice and Word lay out
+    # from): the item's question gets six times the number's width, not the same
+    grid = [c.width for c in doc.tables[0].columns]
+    assert grid[2] > 5 * grid[1] and abs(sum(grid) - Cm(26.7)) < Cm(0.1)
 
 
 def test_portfolio_ranks_provisions_across_firms(ws, demo, tmp_path):
@@ -196,6 +242,25 @@ def test_portfolio_ranks_provisions_across_firms(ws, demo, tmp_path):
     write_portfolio_xlsx(tmp_path / "pf.xlsx", portfolio, "ja")
     wb = load_workbook(tmp_path / "pf.xlsx")
     assert len(wb.worksheets) == 3 and wb.worksheets[0]._charts  # openpyxl keeps charts it wrote
+
+
+def test_a_new_cycle_not_yet_answered_does_not_wipe_a_firm_from_the_portfolio():
+    from tui.domain.portfolio import AnswerFact, build_portfolio
+
+    last, new = dt.date(2026, 11, 1), dt.date(2027, 11, 1)
+    facts = [
+        AnswerFact(1, "A", 1, last, "i1", "r:1", "Art. 1", "noncompliant"),
+        AnswerFact(1, "A", 1, last, "i2", "r:2", "Art. 2", "compliant"),
+        AnswerFact(1, "A", 2, new, "i1", "r:1", "Art. 1", "unanswered"),  # next cycle started, nothing answered
+        AnswerFact(2, "B", 3, last, "i1", "r:1", "Art. 1", "partial"),
+    ]
+    p = build_portfolio(facts)
+    assert (p.provisions[0].ref, p.provisions[0].noncompliant, p.provisions[0].partial) == ("r:1", 1, 1)
+    assert {f.firm_name: (f.problems, f.answered) for f in p.firms} == {"A": (1, 2), "B": (1, 1)}
+    assert [(c.firm_name, c.cycle) for c in p.cycles] == [("A", "2026"), ("A", "2027"), ("B", "2026")]
+    # once the new cycle has answers, it is the one that counts
+    p = build_portfolio([*facts, AnswerFact(1, "A", 2, new, "i2", "r:2", "Art. 2", "compliant")])
+    assert {f.firm_name: (f.problems, f.answered) for f in p.firms}["A"] == (0, 1)
 
 
 # --- the TUI and the CLI ----------------------------------------------------------------------------------------
@@ -238,6 +303,70 @@ async def test_plan_due_and_portfolio_screens(problem, app_factory):
         assert isinstance(app.screen, PortfolioScreen)
 
 
+async def test_the_plan_due_and_portfolio_screens_keep_their_tables_after_a_language_switch(problem, app_factory):
+    from textual.widgets import DataTable
+
+    from tui.screens.planning import DueScreen, PlanScreen, PortfolioScreen
+
+    def cells(table_id: str) -> list[str]:
+        table = app.screen.query_one(table_id, DataTable)
+        return [str(c) for r in range(table.row_count) for c in table.get_row_at(r)]
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("P")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen) and "協会への報告期限" in cells("#milestones")
+        await pilot.press("l")
+        await pilot.pause()
+        assert "Report due to the association" in cells("#milestones") and cells("#weeks")
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, DueScreen) and "1-2" in cells("#due")
+        await pilot.press("l")
+        await pilot.pause()
+        assert "1-2" in cells("#due") and "未着手" in cells("#due")  # "planned" in Japanese
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PortfolioScreen) and cells("#firms")
+        await pilot.press("l")
+        await pilot.pause()
+        assert cells("#provisions") and cells("#firms") and cells("#cycles")
+
+
+async def test_tenken_says_at_start_what_is_due_this_week_and_what_is_overdue(problem, data_dir, database, monkeypatch):
+    from tests.conftest import wait_until
+    from tui.app import make_app
+    from tui.workspace import Workspace
+
+    async def start_notice(on: dt.date):
+        monkeypatch.setattr("tui.planning.today", lambda: on)
+        w = Workspace(data_dir, database)
+        try:
+            w.set_language("en")
+            w.apply_language()
+            app = make_app(w)  # as `tenken` starts: the content loads in the background, then the notice
+            async with app.run_test(size=(120, 36)) as pilot:
+                await wait_until(pilot, lambda: any(n.title == "This week" for n in app._notifications), 60)
+                return next(n for n in app._notifications if n.title == "This week")
+        finally:
+            w.close()
+
+    # a week in which the demo's answering window is open and the problem's fix (due 2027-01-31) is not yet late
+    note = await start_notice(dt.date(2026, 11, 30))
+    assert "items planned for this week" in note.message and "overdue" not in note.message
+    # after the target date: the overdue fix is named, in the singular, and the notice is a warning
+    note = await start_notice(dt.date(2027, 2, 1))  # the demo's own problem is due later in February
+    assert "1 remediation overdue" in note.message and note.severity == "warning"
+
+
 def test_cli_plan_due_remediation_portfolio(problem, data_dir, tmp_path):
     from tests.conftest import run_cli
 
@@ -262,6 +391,17 @@ def test_cli_plan_due_remediation_portfolio(problem, data_dir, tmp_path):
     assert out.returncode == 1 and "--out" in out.stderr
     out = run_cli("portfolio", "--json", env=env)
     assert out.returncode == 0 and json.loads(out.stdout)["firms"]
+
+
+def test_cli_due_lang_speaks_for_the_listing_too(problem, data_dir):
+    from tests.conftest import run_cli
+
+    env = {"TENKEN_HOME": str(data_dir)}
+    out = run_cli("due", "--lang", "en", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "Target date" in out.stdout and "January 31, 2027" in out.stdout and "対応期限" not in out.stdout
+    out = run_cli("due", "--lang", "ja", env=env)
+    assert "対応期限" in out.stdout and "2027年1月31日" in out.stdout
 
 
 def test_a_plan_made_at_the_weekend_starts_with_the_coming_week():

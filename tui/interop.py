@@ -41,16 +41,17 @@ class Oscal:
         if kind == "profile":
             firm = self.ws.firm(int(target or 0))
             scoped = self.ws.scope(firm.profile, self.ws.templates_for(firm.profile))
-            refs: dict[str, set[str]] = {}
+            ids: dict[str, set[str]] = {}
             for s in scoped:
                 if s.asked:
                     for ref in s.item.cites:
-                        if ref in corpus:
-                            refs.setdefault(corpus[ref].rulebook, set()).add(ref)
-            return oscal.profile(firm.name, refs)
+                        control = oscal.selected_control(corpus, ref) if ref in corpus else None
+                        if control:
+                            ids.setdefault(corpus[ref].rulebook, set()).add(control)
+            return oscal.profile(firm.name, ids)
         info = self.ws.inspection(int(target or 0))
         if kind == "assessment":
-            return oscal.assessment_results(info, self.ws.report(info.id, lang, check_evidence=False))
+            return oscal.assessment_results(info, self.ws.report(info.id, lang, check_evidence=False), corpus=corpus)
         if kind == "poam":
             lines = [r for r in self.ws.planning.remediations(inspection_id=info.id, lang=lang) if r.state != "done"]
             return oscal.poam(info, lines)
@@ -92,7 +93,7 @@ class Oscal:
         if unknown:
             raise UserError(
                 _("The file answers items that inspection {id} does not have ({items}); nothing was imported.").format(
-                    id=info.id, items=", ".join(unknown[:5])
+                    id=info.id, items=", ".join(item[:40] + ("…" if len(item) > 40 else "") for item in unknown[:5])
                 )
             )
         try:

@@ -60,14 +60,23 @@ class Planning:
     def plan(self, inspection_id: int, on: dt.date | None = None, lang: str | None = None) -> Plan:
         info = self.ws.inspection(inspection_id)
         report = self.ws.report(inspection_id, lang or get_language(), on, check_evidence=False)
+        corpus = self.ws.corpus
         items = [
             PlanItem(
                 row.item_id,
                 row.number,
                 row.question,
-                row.answer.owner.strip(),
+                # who answers the item: the person it is assigned to, else the owner written on it
+                row.answer.assignee.strip() or row.answer.owner.strip(),
                 row.answer.answered,
-                any(term in c.text for c in row.citations for term in BOARD_TERMS),
+                # the rules' own (Japanese) words decide, whatever language the plan is shown in
+                any(
+                    term in corpus.full_text(c.ref, "ja")
+                    for c in row.citations
+                    if c.ref in corpus
+                    for term in BOARD_TERMS
+                ),
+                row.answer.assignee_due if row.answer.assignee.strip() else None,
             )
             for row in report.annex
         ]

@@ -17,7 +17,7 @@ import argparse
 import json
 from pathlib import Path
 
-from tui.i18n import _, format_date, get_language
+from tui.i18n import _, format_date, get_language, set_language
 
 STATES = ("planned", "in_progress", "done")  # = tui.domain.plan.REMEDIATION_STATES
 PROGRESS_FORMATS = ("xlsx", "docx")  # = tui.export.progress.PROGRESS_FORMATS
@@ -148,8 +148,9 @@ def cmd_due(args: argparse.Namespace) -> int:
 
     if args.report and not args.out:
         raise UserError(_("--report needs --out PATH: where to write the report."))
-    lang = args.lang or get_language()
     ws = _ws(args)
+    lang = args.lang or get_language()
+    set_language(lang)  # --lang speaks for the listing too, not only the report and the calendar
     try:
         on = today()
         lines = ws.planning.remediations(on, firm_id=args.firm, overdue_only=args.overdue, lang=lang)

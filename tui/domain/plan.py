@@ -36,6 +36,11 @@ MILESTONE_LABELS = {
     "due": N_("Report due to the association"),
 }
 
+#: The plan's warning when open items are assigned to nobody (one msgid).
+NO_OWNER = N_(
+    "Some open items have no owner: assign them (A on the item, or `tenken assign`) so each person sees their week."
+)
+
 REMEDIATION_STATES = ("planned", "in_progress", "done")
 REMEDIATION_LABELS = {"planned": N_("planned"), "in_progress": N_("under way"), "done": N_("done")}
 
@@ -50,6 +55,7 @@ class PlanItem:
     owner: str = UNASSIGNED
     answered: bool = False
     cites_board: bool = False
+    due: dt.date | None = None  # the date the item was assigned to be answered by, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +118,10 @@ def propose_plan(received: dt.date, due: dt.date, items: Iterable[PlanItem], tod
     """Work the month back from `due`: buffer, board (where cited rules address it), officer review, answering.
 
     The items still unanswered are spread over the weeks before the review in their inspection order, each week
-    holding about the same number, and grouped by owner inside a week. A plan made late (the answering window has
-    closed) puts every open item in the current week and says so.
+    holding about the same number, and grouped by owner inside a week. An item assigned with a due date goes in
+    the week of that date (the first week if the date has passed, the last if it falls after the answering
+    window). A plan made late (the answering window has closed) puts every open item in the current week and says
+    so.
     """
     items = list(items)
     buffer_start = max(received, due - dt.timedelta(days=SUBMISSION_BUFFER_DAYS))
@@ -150,16 +158,24 @@ def propose_plan(received: dt.date, due: dt.date, items: Iterable[PlanItem], tod
     if len(weeks) > 1 and (weeks[0][1] - weeks[0][0]).days < 2:
         # a plan made on a Saturday or Sunday: those days join the coming week instead of holding a week of their own
         weeks[0:2] = [(weeks[0][0], weeks[1][1])]
+    # Items assigned with a due date keep their week; the others are spread.
+    pinned: dict[int, list[PlanItem]] = {}
+    for item in open_items:
+        if item.due is not None:
+            week_no = next((n for n, (_s, e) in enumerate(weeks) if item.due <= e), len(weeks) - 1)
+            pinned.setdefault(week_no, []).append(item)
+    spread = [i for i in open_items if i.due is None]
     # Weight weeks by their days, so a two-day first week gets fewer items than a full one.
     days = [(e - s).days + 1 for s, e in weeks]
     total_days = sum(days)
     planned: list[Week] = []
     taken = 0
     elapsed = 0
-    for (s, e), d in zip(weeks, days, strict=True):
+    order = {i.item_id: n for n, i in enumerate(open_items)}
+    for week_no, ((s, e), d) in enumerate(zip(weeks, days, strict=True)):
         elapsed += d
-        upto = round(len(open_items) * elapsed / total_days)
-        chunk = open_items[taken:upto]
+        upto = round(len(spread) * elapsed / total_days)
+        chunk = sorted(spread[taken:upto] + pinned.get(week_no, []), key=lambda i: order[i.item_id])
         taken = upto
         by_owner: dict[str, list[PlanItem]] = {}
         for item in chunk:
@@ -170,7 +186,7 @@ def propose_plan(received: dt.date, due: dt.date, items: Iterable[PlanItem], tod
     if late and open_items:
         warnings.append(N_("The answering window has closed: every open item is planned for this week."))
     if any(i.owner == UNASSIGNED for i in open_items):
-        warnings.append(N_("Some open items have no owner: set one so each person sees their week."))
+        warnings.append(NO_OWNER)
     return Plan(
         received,
         due,

@@ -75,13 +75,15 @@ PROBLEM = ("noncompliant", "partial")
 
 def build_portfolio(facts: Iterable[AnswerFact]) -> Portfolio:
     facts = list(facts)
-    # The current cycle of each firm is its latest inspection; provisions and firm rates speak of that one.
-    latest: dict[int, tuple[dt.date, int]] = {}
+    # The current cycle of each firm is its latest inspection with an answer (a cycle just started, nothing
+    # answered yet, does not wipe the firm's problems from the ranking); provisions and firm rates speak of that one.
+    with_answers = {f.inspection_id for f in facts if f.status != "unanswered"}
+    latest: dict[int, tuple[bool, dt.date, int]] = {}
     for f in facts:
-        key = (f.received_on, f.inspection_id)
+        key = (f.inspection_id in with_answers, f.received_on, f.inspection_id)
         if f.firm_id not in latest or key > latest[f.firm_id]:
             latest[f.firm_id] = key
-    current = [f for f in facts if (f.received_on, f.inspection_id) == latest[f.firm_id]]
+    current = [f for f in facts if f.inspection_id == latest[f.firm_id][2]]
 
     per_ref: dict[str, dict[int, str]] = defaultdict(dict)
     labels: dict[str, str] = {}

@@ -77,7 +77,11 @@ def plan_calendar(plan: Plan, inspection_id: int, title: str, lang: str) -> byte
             cal.add_component(
                 _event(
                     f"tenken-{inspection_id}-week-{week.start.isoformat()}-{_key(owner)}@tenken",
-                    t(N_("{owner}: {n} items to answer — {title}")).format(owner=who, n=len(items), title=title),
+                    (
+                        t(N_("{owner}: 1 item to answer — {title}"))
+                        if len(items) == 1
+                        else t(N_("{owner}: {n} items to answer — {title}"))
+                    ).format(owner=who, n=len(items), title=title),
                     week.start,
                     week.end,
                     "\n".join(lines),

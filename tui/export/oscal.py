@@ -102,17 +102,15 @@ def _control(corpus: Corpus, prov: Provision, guidance: Mapping[str, list[Provis
                 "prose": prov.en,
             }
         )
-    for n, g in enumerate(guidance.get(prov.ref, ()), start=1):
+    for g in guidance.get(prov.ref, ()):
         part: dict[str, Any] = {
-            "id": f"{control_id(prov.ref)}_gdn{n}",
+            "id": control_id(g.ref),  # the guideline's own id: a mapping points at it as a statement
             "name": "guidance",
             "props": [_prop("tenken-ref", g.ref)],
             "prose": g.ja or g.en or g.local,
         }
         if g.en:
-            part["parts"] = [
-                {"id": f"{control_id(prov.ref)}_gdn{n}_en", "name": "translation", "ns": NS, "prose": g.en}
-            ]
+            part["parts"] = [{"id": f"{control_id(g.ref)}_en", "name": "translation", "ns": NS, "prose": g.en}]
         parts.append(part)
     if parts:
         control["parts"] = parts
@@ -122,24 +120,62 @@ def _control(corpus: Corpus, prov: Provision, guidance: Mapping[str, list[Provis
     return control
 
 
-def catalog(corpus: Corpus, slug: str, now: dt.datetime | None = None) -> dict:
-    book = corpus.rulebooks[slug]
-    guidance: dict[str, list[Provision]] = {}  # provision ref → the guideline comments on it
-    chapter_guidance: dict[int, list[Provision]] = {}
-    placed: set[str] = set()
-    for ref in book.guidelines:
+def _guidance_places(corpus: Corpus, slug: str) -> dict[str, str]:
+    """Where each guideline comment of a rulebook sits in its catalog: guideline ref → the provision ref whose
+    control holds it as a `guidance` part, or `ch<N>` for a chapter's comments (a part of the chapter's group).
+    A comment not in this map stands as a control of its own."""
+    places: dict[str, str] = {}
+    for ref in corpus.rulebooks[slug].guidelines:
         g = corpus.get(ref)
         if g is None:
             continue
         local = g.local
         if local.startswith("gch") and local[3:].isdigit():
-            chapter_guidance.setdefault(int(local[3:]), []).append(g)
-            placed.add(ref)
+            places[ref] = f"ch{int(local[3:])}"
             continue
         target = g.parent or f"{slug}:{local[1:]}" if local.startswith("g") else g.parent
         if target and target in corpus:
-            guidance.setdefault(target, []).append(g)
-            placed.add(ref)
+            places[ref] = target
+    return places
+
+
+def subject(corpus: Corpus, ref: str) -> tuple[str, str]:
+    """A provision or guideline comment as the subject of a mapping: ("control", id) for a provision (and a
+    comment that stands as a control of its own), ("statement", id) for a comment held as a guidance part. The
+    id is one the rulebook's catalog has."""
+    prov = corpus[ref]
+    if prov.kind == "guideline" and ref in _guidance_places(corpus, prov.rulebook):
+        return "statement", control_id(ref)
+    return "control", control_id(ref)
+
+
+def selected_control(corpus: Corpus, ref: str) -> str | None:
+    """The control of a rulebook's catalog that a profile selects for a cited provision or comment: the
+    provision's own, the control a comment explains, or none for a chapter's comments (they belong to no
+    single control)."""
+    prov = corpus[ref]
+    if prov.kind != "guideline":
+        return control_id(ref)
+    place = _guidance_places(corpus, prov.rulebook).get(ref)
+    if place is None:
+        return control_id(ref)
+    return None if place not in corpus else control_id(place)
+
+
+def catalog(corpus: Corpus, slug: str, now: dt.datetime | None = None) -> dict:
+    book = corpus.rulebooks[slug]
+    guidance: dict[str, list[Provision]] = {}  # provision ref → the guideline comments on it
+    chapter_guidance: dict[int, list[Provision]] = {}
+    places = _guidance_places(corpus, slug)
+    placed = set(places)
+    for ref in book.guidelines:
+        if ref not in places:
+            continue
+        place = places[ref]
+        if place.startswith("ch") and place not in corpus:
+            chapter_guidance.setdefault(int(place[2:]), []).append(corpus[ref])
+        else:
+            guidance.setdefault(place, []).append(corpus[ref])
     in_chapter = {a for ch in book.chapters for a in ch.articles}
     body: dict[str, Any] = {
         "uuid": stable_uuid("catalog", slug),
@@ -158,8 +194,27 @@ def catalog(corpus: Corpus, slug: str, now: dt.datetime | None = None) -> dict:
             **(
                 {
                     "parts": [
-                        {"id": f"ch{ch.number}_gdn{n}", "name": "guidance", "prose": g.ja or g.en}
-                        for n, g in enumerate(chapter_guidance[ch.number], start=1)
+                        {
+                            "id": control_id(g.ref),
+                            "name": "guidance",
+                            "props": [_prop("tenken-ref", g.ref)],
+                            "prose": g.ja or g.en,
+                            **(
+                                {
+                                    "parts": [
+                                        {
+                                            "id": f"{control_id(g.ref)}_en",
+                                            "name": "translation",
+                                            "ns": NS,
+                                            "prose": g.en,
+                                        }
+                                    ]
+                                }
+                                if g.en
+                                else {}
+                            ),
+                        }
+                        for g in chapter_guidance[ch.number]
                     ]
                 }
                 if ch.number in chapter_guidance
@@ -193,6 +248,11 @@ def catalog(corpus: Corpus, slug: str, now: dt.datetime | None = None) -> dict:
     return {"catalog": body}
 
 
+def _mapping_item(corpus: Corpus, ref: str) -> dict:
+    kind, id_ref = subject(corpus, ref)
+    return {"type": kind, "id-ref": id_ref, "props": [_prop("tenken-ref", ref)]}
+
+
 def mapping_collection(corpus: Corpus, now: dt.datetime | None = None) -> dict:
     pairs: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     for ref, equivalents in corpus.equivalents.items():
@@ -212,8 +272,8 @@ def mapping_collection(corpus: Corpus, now: dt.datetime | None = None) -> dict:
                     {
                         "uuid": stable_uuid("map", src, dst),
                         "relationship": RELATIONSHIPS.get(relation, "intersects-with"),
-                        "sources": [{"type": "control", "id-ref": control_id(src)}],
-                        "targets": [{"type": "control", "id-ref": control_id(dst)}],
+                        "sources": [_mapping_item(corpus, src)],
+                        "targets": [_mapping_item(corpus, dst)],
                     }
                     for src, dst, relation in links
                 ],
@@ -235,16 +295,17 @@ def mapping_collection(corpus: Corpus, now: dt.datetime | None = None) -> dict:
     }
 
 
-def profile(firm_name: str, scoped_refs: Mapping[str, Iterable[str]], now: dt.datetime | None = None) -> dict:
-    """`scoped_refs`: rulebook slug → the provision refs the firm's scoped items cite."""
+def profile(firm_name: str, scoped_controls: Mapping[str, Iterable[str]], now: dt.datetime | None = None) -> dict:
+    """`scoped_controls`: rulebook slug → the ids of its catalog's controls that the firm's scoped items cite
+    (`selected_control` of each cited ref)."""
     imports = [
-        {"href": f"{slug}.json", "include-controls": [{"with-ids": sorted({control_id(r) for r in refs})}]}
-        for slug, refs in sorted(scoped_refs.items())
-        if refs
+        {"href": f"{slug}.json", "include-controls": [{"with-ids": sorted(set(ids))}]}
+        for slug, ids in sorted(scoped_controls.items())
+        if ids
     ]
     return {
         "profile": {
-            "uuid": stable_uuid("profile", firm_name, *sorted(scoped_refs)),
+            "uuid": stable_uuid("profile", firm_name, *sorted(scoped_controls)),
             "metadata": _metadata(f"{firm_name} — tenken scope", now, props=[_prop("firm", firm_name)]),
             "imports": imports,
             "merge": {"as-is": True},
@@ -257,7 +318,15 @@ def profile(firm_name: str, scoped_refs: Mapping[str, Iterable[str]], now: dt.da
 ANSWER_PROPS = ("status", "risk", "owner", "target-date", "justification")
 
 
-def assessment_results(info: InspectionInfo, report: Report, now: dt.datetime | None = None) -> dict:
+def assessment_results(
+    info: InspectionInfo, report: Report, now: dt.datetime | None = None, corpus: Corpus | None = None
+) -> dict:
+    """With the corpus, every control id named is one of the catalogs' controls (a cited guideline comment
+    counts as the control it explains)."""
+
+    def control_of(ref: str) -> str | None:
+        return selected_control(corpus, ref) if corpus is not None and ref in corpus else control_id(ref)
+
     findings = []
     observations = []
     for row in report.annex:
@@ -272,7 +341,8 @@ def assessment_results(info: InspectionInfo, report: Report, now: dt.datetime | 
                 "collected": _now(dt.datetime.combine(a.updated_at.date(), dt.time()) if a.updated_at else now),
             }
         )
-        target: dict[str, Any] = {"type": "objective-id", "target-id": control_id(row.citations[0].ref)}
+        cited = [c for c in (control_of(c.ref) for c in row.citations) if c]
+        target: dict[str, Any] = {"type": "objective-id", "target-id": cited[0] if cited else f"item-{row.item_id}"}
         if a.status in ("compliant", "na"):
             target["status"] = {"state": "satisfied"}
         elif a.status in ("partial", "noncompliant"):
@@ -299,7 +369,7 @@ def assessment_results(info: InspectionInfo, report: Report, now: dt.datetime | 
         if a.remediation:
             finding["remarks"] = a.remediation
         findings.append(finding)
-    refs = sorted({control_id(c.ref) for row in report.annex for c in row.citations})
+    refs = sorted({c for row in report.annex for c in (control_of(x.ref) for x in row.citations) if c})
     start = dt.datetime.combine(info.received_on, dt.time(), tzinfo=dt.UTC)
     result: dict[str, Any] = {
         "uuid": stable_uuid("result", info.id, info.revision),
@@ -381,6 +451,8 @@ def read_assessment_results(data: object) -> list[tuple[str, dict[str, object]]]
         for f in findings:
             if not isinstance(f, dict):
                 raise OscalImportError("a finding is not an object")
+            if not isinstance(f.get("props", []), list):
+                raise OscalImportError("a finding's props are not a list")
             props = {
                 p.get("name"): p.get("value")
                 for p in f.get("props", [])

@@ -139,6 +139,8 @@ def write_progress_docx(path: Path, lines: Sequence[Remediation], lang: str, on:
     usable = 29.7 - 3.0
     total = sum(w for _l, w in COLUMNS)
     widths = [Cm(usable * w / total) for _l, w in COLUMNS]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the table's grid: LibreOffice lays the columns out from it, not from the cells
     for cell, (label, _w), width in zip(table.rows[0].cells, COLUMNS, widths, strict=True):
         cell.text = t(label)
         cell.width = width

@@ -100,6 +100,10 @@ class PlanScreen(TenkenScreen[None]):
                 )
         weeks.focus()
 
+    async def on_language_changed(self) -> None:
+        await self.recompose()
+        self.on_mount()  # the tables are new after a recompose: fill them again, in the new language
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -141,6 +145,10 @@ class DueScreen(TenkenScreen[None]):
 
     def on_mount(self) -> None:
         self._fill()
+
+    async def on_language_changed(self) -> None:
+        await self.recompose()
+        self.on_mount()  # the tables are new after a recompose: fill them again, in the new language
 
     def _fill(self, keep: int = 0) -> None:
         on = today()
@@ -270,6 +278,10 @@ class PortfolioScreen(TenkenScreen[None]):
             c.add_row(_plain(cycle.firm_name), cycle.cycle, f"{cycle.problems}/{cycle.answered}")
         t.focus()
 
+    async def on_language_changed(self) -> None:
+        await self.recompose()
+        self.on_mount()  # the tables are new after a recompose: fill them again, in the new language
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -291,11 +303,14 @@ def this_week_message(week) -> str | None:
         return None
     parts = []
     if week.items:
-        parts.append(_("{n} items planned for this week").format(n=week.items))
+        one = _("1 item planned for this week")
+        parts.append(one if week.items == 1 else _("{n} items planned for this week").format(n=week.items))
     for title, kind, day in week.milestones[:3]:
         parts.append(f"{format_date(day)} {_(MILESTONE_LABELS[kind])} ({title})")
     if week.overdue:
-        parts.append(_("{n} remediations overdue").format(n=week.overdue))
+        one = _("1 remediation overdue")
+        parts.append(one if week.overdue == 1 else _("{n} remediations overdue").format(n=week.overdue))
     if week.due_soon:
-        parts.append(_("{n} remediations due within a week").format(n=week.due_soon))
+        one = _("1 remediation due within a week")
+        parts.append(one if week.due_soon == 1 else _("{n} remediations due within a week").format(n=week.due_soon))
     return " · ".join(parts)
