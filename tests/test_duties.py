@@ -750,6 +750,63 @@ def test_the_same_checks_run_on_user_templates(ws, data_dir):
         w.close()
 
 
+USER_FSI_TEMPLATE = """
+id: my-fsi-check
+title: {ja: 自社版仲介業点検, en: Our intermediary check}
+rulebooks: [fsi-bcp]
+sections:
+  - id: mine-fsi
+    title: {ja: 自社, en: Ours}
+    items:
+      - id: mine.fsi.keys
+        question:
+          ja: 利用者から預かる認証情報と暗号鍵の管理ルールを定めていますか。
+          en: Have you set rules for managing the credentials and keys you hold for users?
+        cites: [fsi-bcp:4.1.7, fsa-notice-2020:4.to]
+        applies_if:
+          - field: custody
+            any_of: [true]
+            reason: {ja: 顧客の資産又は鍵を管理している, en: you hold customer assets or keys}
+      - id: mine.fsi.plan
+        question:
+          ja: コンティンジェンシープランを年1回見直していますか。
+          en: Do you review the contingency plan yearly?
+        cites: [fsi-bcp:10.2, jvcea-exchange:5.2]
+"""
+
+
+def test_the_done_when_checks_run_on_user_templates(tmp_path):
+    """A consultant's templates beside the shipped ones: for any firm, every duty still asked, reasons and levels
+    as for the shipped templates, nothing absorbed that its absorber does not ask (hypothesis over profiles)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    (tmp_path / "mine.yaml").write_text(USER_TEMPLATE, encoding="utf-8")
+    (tmp_path / "mine-fsi.yaml").write_text(USER_FSI_TEMPLATE, encoding="utf-8")
+    templates, problems = load_templates(CORPUS, tmp_path)
+    assert not problems and {"my-notice-check", "my-fsi-check"} <= set(templates)
+    facts = {f: st.booleans() for f in CHARACTERISTICS}
+    firms = st.builds(
+        Profile,
+        name=st.just("x"),
+        business=st.lists(st.sampled_from(BUSINESS_LINES), min_size=1, max_size=5, unique=True).map(tuple),
+        staff=st.integers(min_value=1, max_value=2000),
+        outsourcing=st.sampled_from(OUTSOURCING),
+        **facts,
+    )
+    seen: set[str] = set()
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(firms)
+    def check(profile: Profile) -> None:
+        chosen = templates_for(profile, templates)
+        seen.update(t.id for t in chosen)
+        assert not firm_problems(profile, chosen), (profile, firm_problems(profile, chosen)[:5])
+
+    check()
+    assert {"my-notice-check", "my-fsi-check"} <= seen
+
+
 def test_a_user_template_cannot_claim_to_cover_what_it_does_not_cite(tmp_path):
     bad = USER_TEMPLATE.replace("id: my-notice-check", "id: my-bad-check").replace(
         "        cites: [fsa-notice-2020:4.he, jvcea-epayment:8.5]\n",
