@@ -494,6 +494,21 @@ def test_notice_headings_use_the_notices_own_wording():
     assert "(周知文)" in raw
 
 
+def test_the_notice_is_cited_as_the_notice_it_is(tmp_path, data_dir):
+    """The source prints 「(周知文)」 above the notice's title: the report's list of cited documents keeps it."""
+    path = write_profile(tmp_path, "name: x\nbusiness: [online-securities]\nstaff: 12\n")
+    assert run_cli("init", "--profile", str(path)).returncode == 0
+    assert run_cli("start", "1").returncode == 0
+    labels = {"ja": "(周知文) オンライン取引サービスを顧客に提供する", "en": "(Notice) Request for Self-Inspection"}
+    for lang, label in labels.items():
+        out = tmp_path / f"r-{lang}.md"
+        proc = run_cli("report", "1", "--format", "md", "--out", str(out), "--lang", lang)
+        assert proc.returncode == 0, proc.stderr
+        assert label in out.read_text(encoding="utf-8"), lang
+    proc = run_cli("show", "fsa-notice-2020:part2", "--json")
+    assert json.loads(proc.stdout)[0]["rulebook_label"] == {"ja": "(周知文)", "en": "(Notice)"}
+
+
 def test_notice_paragraphs_are_not_given_numbers_the_notice_does_not_print():
     """The notice numbers its two requests (1. and 2.) but not the paragraphs under them."""
     proc = run_cli("show", "fsa-notice-2020:part2", "--lang", "ja")
