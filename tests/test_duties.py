@@ -622,6 +622,28 @@ CONDITIONAL = {
 }
 
 
+FACT_WORDS = {
+    "online_transactions": "非対面の取引を行う場合",
+    "system_integration_planned": "システム統合",
+    "has_contractors": "外部委託",
+    "uses_cloud": "クラウドサービスを利用する場合",
+}
+
+
+def test_the_conditional_provisions_are_conditional_in_their_own_words():
+    """Each entry of CONDITIONAL is read from the text: every duty under it names the fact that brings it in
+    (itself, or the paragraph or article above it)."""
+    for key, fact in CONDITIONAL.items():
+        slug, local = key.split(":", 1)
+        for b in JVCEA if slug == "jvcea" else (slug,):
+            ref = f"{b}:{local}"
+            for p in CORPUS.walk(ref):
+                if p.kind == "article" or p.level not in DUTY:
+                    continue
+                text = p.ja + (CORPUS[p.parent].ja if p.parent else "")
+                assert FACT_WORDS[fact] in text, (p.ref, fact)
+
+
 def condition_of(ref: str) -> str | None:
     """The fact `ref` is conditional on by its own words, or None for a duty of every firm under its rulebook."""
     slug, local = ref.split(":", 1)
