@@ -744,6 +744,7 @@ def test_scope_without_all_lists_every_duty_of_the_firm(path):
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert rows and all(r["included"] for r in rows)
+    assert all("guidance" in r for r in rows) and any(r["guidance"] for r in rows)  # how to answer, when there is any
     items = {i.id: i for t in TEMPLATES.values() for i in t.items()}
     listed = {ref for r in rows for ref in items[r["id"]].cites}
     assert not [ref for ref in duties(profile) if not is_cited(ref, listed)]
@@ -881,3 +882,29 @@ def test_the_report_cites_the_provisions_of_absorbed_items(tmp_path, data_dir):
     for s in absorbed:
         for ref in s.cites:
             assert f'"{ref}"' in report, (s.item.id, ref)
+
+
+async def test_the_inspection_screen_shows_how_to_answer(ws, app_factory, pinned):
+    """An item's guidance is what turns an example list into "which of these" and names a difference between the
+    rulebooks (jvcea.23.1: 会員 vs 役職員): the person answering sees it beside the question, in either language."""
+    import datetime as dt
+
+    from textual.widgets import Static
+
+    firm = ws.add_firm(
+        Profile(name="x", business=("crypto-exchange", "crypto-derivatives"), staff=10, system_integration_planned=True)
+    )
+    ws.start_inspection(firm.id, ws.templates_for(firm.profile), dt.date(2026, 11, 20))
+    for lang, words in (("ja", ("回答の手引き：", "役職員")), ("en", ("How to answer: ", "officers and employees"))):
+        app = app_factory(lang)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = app.screen
+            example = "例えば" if lang == "ja" else "examples"
+            for item_id, expected in (("jvcea.23.1", words[1]), ("jvcea.10.2", example)):
+                screen.show_item(item_id)
+                await pilot.pause()
+                shown = str(screen.query_one("#expectation", Static).render())
+                assert words[0] in shown and expected in shown, (lang, item_id, shown[-300:])
