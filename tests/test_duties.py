@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import SOURCES, run_cli
 from tui.content.loader import build_corpus, load_templates
 from tui.content.profile import load_profile
-from tui.domain.profile import BUSINESS_LINES, OUTSOURCING, Profile
+from tui.domain.profile import BUSINESS_LINES, CHARACTERISTICS, OUTSOURCING, Profile
 from tui.domain.text import LEVELS
 
 CORPUS = build_corpus()
@@ -79,17 +79,29 @@ def dropped(profile: Profile, templates: list) -> list[str]:
 CONDITION_FIELDS = ("uses_cloud", "online_transactions", "system_integration_planned", "bank_api")
 
 
-def every_profile():
+def condition_fields(templates: dict | None = None) -> tuple[str, ...]:
+    """The yes/no profile facts the templates' conditions read (has_contractors comes from cloud and outsourcing)."""
+    used = {c.field for t in (templates or TEMPLATES).values() for i in t.items() for c in i.conditions}
+    flags = {f for f in used if f in CHARACTERISTICS} | set(CONDITION_FIELDS)
+    return tuple(sorted(flags))
+
+
+def every_profile(templates: dict | None = None):
+    """Every business-line combination, outsourcing kind and combination of the facts the templates ask about.
+
+    The firms are small (10 staff): the tier where an example is optional, so a duty dropped by size shows here.
+    """
+    fields = condition_fields(templates)
     lines = [c for n in range(1, len(BUSINESS_LINES) + 1) for c in itertools.combinations(BUSINESS_LINES, n)]
     for business in lines:
         for outsourcing in OUTSOURCING:
-            for flags in itertools.product((False, True), repeat=len(CONDITION_FIELDS)):
+            for flags in itertools.product((False, True), repeat=len(fields)):
                 yield Profile(
                     name="x",
                     business=business,
                     staff=10,
                     outsourcing=outsourcing,
-                    **dict(zip(CONDITION_FIELDS, flags, strict=True)),
+                    **dict(zip(fields, flags, strict=True)),
                 )
 
 
@@ -482,6 +494,21 @@ def test_notice_headings_use_the_notices_own_wording():
     assert "(周知文)" in raw
 
 
+def test_the_notice_is_cited_as_the_notice_it_is(tmp_path, data_dir):
+    """The source prints 「(周知文)」 above the notice's title: the report's list of cited documents keeps it."""
+    path = write_profile(tmp_path, "name: x\nbusiness: [online-securities]\nstaff: 12\n")
+    assert run_cli("init", "--profile", str(path)).returncode == 0
+    assert run_cli("start", "1").returncode == 0
+    labels = {"ja": "(周知文) オンライン取引サービスを顧客に提供する", "en": "(Notice) Request for Self-Inspection"}
+    for lang, label in labels.items():
+        out = tmp_path / f"r-{lang}.md"
+        proc = run_cli("report", "1", "--format", "md", "--out", str(out), "--lang", lang)
+        assert proc.returncode == 0, proc.stderr
+        assert label in out.read_text(encoding="utf-8"), lang
+    proc = run_cli("show", "fsa-notice-2020:part2", "--json")
+    assert json.loads(proc.stdout)[0]["rulebook_label"] == {"ja": "(周知文)", "en": "(Notice)"}
+
+
 def test_notice_paragraphs_are_not_given_numbers_the_notice_does_not_print():
     """The notice numbers its two requests (1. and 2.) but not the paragraphs under them."""
     proc = run_cli("show", "fsa-notice-2020:part2", "--lang", "ja")
@@ -519,6 +546,15 @@ def is_covered(ref: str, refs: set[str]) -> bool:
         node = CORPUS[node].parent
     children = CORPUS[ref].children
     return bool(children) and all(c in refs for c in children)
+
+
+def is_cited(ref: str, refs: set[str]) -> bool:
+    """`ref` itself, or every one of its children (recursively), is among `refs`: citing the article or paragraph
+    above a duty does not count as asking it."""
+    if ref in refs:
+        return True
+    children = CORPUS[ref].children
+    return bool(children) and all(is_cited(c, refs) for c in children)
 
 
 def subject_to(profile: Profile, rows: list[dict]) -> list[str]:
@@ -566,6 +602,161 @@ def test_three_firms_are_asked_every_provision_they_are_subject_to(name):
     assert not dropped(replace(profile, size="small"), templates)
 
 
+#: Provisions whose own words make them conditional (「…を行う場合」「外部委託」「クラウドサービスを利用する場合」),
+#: with the profile fact that brings them in; reviewed against ../shared/sources. "jvcea" stands for the three
+#: JVCEA rulebooks; a key covers its paragraphs, items and guideline comments. Every other provision a firm's
+#: rulebooks state at shall, endeavor or consider level is a duty of every firm under them, whatever its size.
+CONDITIONAL = {
+    "jvcea:10.5": "online_transactions",  # インターネット等…非対面の取引を行う場合
+    "jvcea:10.6": "online_transactions",
+    "jvcea:23": "system_integration_planned",  # システム統合を行う場合
+    "jvcea:25": "has_contractors",  # システムに関する外部委託 (a cloud provider is a contractor: g26.4)
+    "jvcea:26": "has_contractors",
+    "jvcea:27.1": "uses_cloud",  # クラウドサービスを利用する場合
+    "fsi-bcp:9": "has_contractors",  # 外部委託管理
+    "fsi-bcp:11.1": "uses_cloud",  # クラウドサービスを利用する場合
+    "fsa-notice-2020:5.to": "online_transactions",  # 非対面の取引を行う場合
+    "fsa-notice-2020:5.chi": "online_transactions",
+    "fsa-notice-2020:8.ro": "has_contractors",  # 外部委託契約
+    "fsa-notice-2020:8.ni": "has_contractors",
+}
+
+
+FACT_WORDS = {
+    "online_transactions": "非対面の取引を行う場合",
+    "system_integration_planned": "システム統合",
+    "has_contractors": "外部委託",
+    "uses_cloud": "クラウドサービスを利用する場合",
+}
+
+
+def test_the_conditional_provisions_are_conditional_in_their_own_words():
+    """Each entry of CONDITIONAL is read from the text: every duty under it names the fact that brings it in
+    (itself, or the paragraph or article above it)."""
+    for key, fact in CONDITIONAL.items():
+        slug, local = key.split(":", 1)
+        for b in JVCEA if slug == "jvcea" else (slug,):
+            ref = f"{b}:{local}"
+            for p in CORPUS.walk(ref):
+                if p.kind == "article" or p.level not in DUTY:
+                    continue
+                text = p.ja + (CORPUS[p.parent].ja if p.parent else "")
+                assert FACT_WORDS[fact] in text, (p.ref, fact)
+
+
+def condition_of(ref: str) -> str | None:
+    """The fact `ref` is conditional on by its own words, or None for a duty of every firm under its rulebook."""
+    slug, local = ref.split(":", 1)
+    local = local[1:] if local.startswith("g") and not local.startswith("gch") else local
+    for key, fact in CONDITIONAL.items():
+        k_book, k_local = key.split(":", 1)
+        if (slug in JVCEA if k_book == "jvcea" else slug == k_book) and (
+            local == k_local or local.startswith(k_local + ".")
+        ):
+            return fact
+    return None
+
+
+def duties(profile: Profile) -> list[str]:
+    """Every provision (paragraph, item, guideline comment) the firm is subject to at shall/endeavor/consider."""
+    out = []
+    for p in CORPUS.provisions.values():
+        if p.rulebook not in profile.rulebooks or p.kind not in ("paragraph", "item", "guideline"):
+            continue
+        if p.level not in DUTY:
+            continue
+        fact = condition_of(p.ref)
+        if fact is None or profile.value(fact):
+            out.append(p.ref)
+    return out
+
+
+def firm_problems(profile: Profile, templates: list, corpus=CORPUS) -> list[str]:
+    """What the Done-when of issue 13 forbids, for one firm and the templates it gets.
+
+    Every duty of the firm's rulebooks is asked by a question the firm answers (cited by it, or by an item that
+    question absorbed); every included item has a reason naming a fact (「…ため」) and one of the firm's provisions,
+    and cites no rulebook the firm is not under; no item citing a shall/endeavor/consider provision of the firm's
+    rulebooks is anything but required; and nothing is absorbed into a question that does not ask it.
+    """
+    from tui.domain.scope import scope
+
+    scoped = scope(profile, templates, corpus)
+    chosen = set(profile.rulebooks) | {b for t in templates for b in t.rulebooks}
+    asked: set[str] = set()
+    for s in scoped:
+        if s.included:  # an absorbed item's provisions are asked through the items that absorbed it
+            asked |= set(s.item.cites)
+    problems = [f"not asked: {ref}" for ref in duties(profile) if not is_cited(ref, asked)]
+    for s in scoped:
+        if not s.included:
+            continue
+        own = [r for r in s.cites if book(r) in profile.rulebooks]
+        for lang, fact_marker in (("ja", "ため"), ("en", "included: ")):
+            text = s.reason_text(lang)
+            if fact_marker not in text:
+                problems.append(f"{s.item.id}: the reason names no fact ({lang}): {text}")
+            if own and not any(r in text for r in own):
+                problems.append(f"{s.item.id}: the reason names none of the firm's provisions ({lang}): {text}")
+            foreign = set(re.findall(r"(jvcea-[a-z]+|fsi-bcp|fsa-notice-2020):", text)) - chosen
+            if foreign:
+                problems.append(f"{s.item.id}: the reason cites {sorted(foreign)}, which the firm is not under")
+        levels = {corpus.effective_level(r) for r in own if r in corpus}
+        if levels & set(DUTY) and s.level != "required":
+            problems.append(f"{s.item.id}: cites a {sorted(levels & set(DUTY))} provision but is {s.level}")
+    return problems + dropped(profile, templates)
+
+
+def test_every_firm_is_asked_every_duty_it_is_subject_to():
+    """The Done-when for every firm a profile can describe, not only the three fixtures.
+
+    Every business-line combination, outsourcing kind and yes/no fact the templates read, at the small tier.
+    """
+    problems: set[str] = set()
+    for profile in every_profile():
+        found = firm_problems(profile, templates_for(profile, TEMPLATES))
+        problems.update(f"{'+'.join(profile.business)}: {p}" for p in found)
+    assert not problems, sorted(problems)[:20]
+
+
+def test_a_financial_service_intermediary_without_an_api_is_asked_its_linkage_duty():
+    """fsi-bcp 3(1)(vi) sets no condition: every intermediary works with the financial institutions it serves."""
+    from tui.domain.scope import scope
+
+    firm = Profile(name="x", business=("fs-intermediary",), staff=30, bank_api=False)
+    scoped = {s.item.id: s for s in scope(firm, [TEMPLATES["fsi-bcp"]], CORPUS)}
+    assert scoped["fsi.3.1.6"].asked and scoped["fsi.3.1.6"].level == "required"
+    assert "fsi-bcp:3.1.6" in scoped["fsi.3.1.6"].reason_text("en")
+
+
+@pytest.mark.parametrize("ref", ["g5.1", "g6.1.2", "g7", "g9.3.6"])
+def test_guideline_duties_are_cited_by_the_question_that_asks_them(ref):
+    """A guideline comment that says what a member must do (必要があります, べき) is cited, so the report cites it."""
+    for b in JVCEA:
+        assert any(f"{b}:{ref}" in i.cites for t in TEMPLATES.values() for i in t.items()), (b, ref)
+
+
+@pytest.mark.parametrize("path", sorted(PROFILES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_scope_without_all_lists_every_duty_of_the_firm(path):
+    """`tenken scope --profile F --json`, exactly as the issue runs it: the listed items ask every duty."""
+    profile = load_profile(path)
+    proc = run_cli("scope", "--profile", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert rows and all(r["included"] for r in rows)
+    assert all("guidance" in r for r in rows) and any(r["guidance"] for r in rows)  # how to answer, when there is any
+    items = {i.id: i for t in TEMPLATES.values() for i in t.items()}
+    listed = {ref for r in rows for ref in items[r["id"]].cites}
+    assert not [ref for ref in duties(profile) if not is_cited(ref, listed)]
+    books = set(profile.rulebooks)
+    for r in rows:
+        own = [x for x in r["refs"] if book(x) in books]
+        assert own and any(x in r["reason"] for x in own), (r["id"], r["reason"])
+        assert "ため" in r["reason"], (r["id"], r["reason"])  # 「…ため」: the fact that brings the item in
+        if {CORPUS.effective_level(x) for x in own} & set(DUTY):
+            assert r["level"] == "required", (r["id"], r["level"])
+
+
 USER_TEMPLATE = """
 id: my-notice-check
 title: {ja: 自社版周知文点検, en: Our notice check}
@@ -606,6 +797,63 @@ def test_the_same_checks_run_on_user_templates(ws, data_dir):
         w.close()
 
 
+USER_FSI_TEMPLATE = """
+id: my-fsi-check
+title: {ja: 自社版仲介業点検, en: Our intermediary check}
+rulebooks: [fsi-bcp]
+sections:
+  - id: mine-fsi
+    title: {ja: 自社, en: Ours}
+    items:
+      - id: mine.fsi.keys
+        question:
+          ja: 利用者から預かる認証情報と暗号鍵の管理ルールを定めていますか。
+          en: Have you set rules for managing the credentials and keys you hold for users?
+        cites: [fsi-bcp:4.1.7, fsa-notice-2020:4.to]
+        applies_if:
+          - field: custody
+            any_of: [true]
+            reason: {ja: 顧客の資産又は鍵を管理している, en: you hold customer assets or keys}
+      - id: mine.fsi.plan
+        question:
+          ja: コンティンジェンシープランを年1回見直していますか。
+          en: Do you review the contingency plan yearly?
+        cites: [fsi-bcp:10.2, jvcea-exchange:5.2]
+"""
+
+
+def test_the_done_when_checks_run_on_user_templates(tmp_path):
+    """A consultant's templates beside the shipped ones: for any firm, every duty still asked, reasons and levels
+    as for the shipped templates, nothing absorbed that its absorber does not ask (hypothesis over profiles)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    (tmp_path / "mine.yaml").write_text(USER_TEMPLATE, encoding="utf-8")
+    (tmp_path / "mine-fsi.yaml").write_text(USER_FSI_TEMPLATE, encoding="utf-8")
+    templates, problems = load_templates(CORPUS, tmp_path)
+    assert not problems and {"my-notice-check", "my-fsi-check"} <= set(templates)
+    facts = {f: st.booleans() for f in CHARACTERISTICS}
+    firms = st.builds(
+        Profile,
+        name=st.just("x"),
+        business=st.lists(st.sampled_from(BUSINESS_LINES), min_size=1, max_size=5, unique=True).map(tuple),
+        staff=st.integers(min_value=1, max_value=2000),
+        outsourcing=st.sampled_from(OUTSOURCING),
+        **facts,
+    )
+    seen: set[str] = set()
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(firms)
+    def check(profile: Profile) -> None:
+        chosen = templates_for(profile, templates)
+        seen.update(t.id for t in chosen)
+        assert not firm_problems(profile, chosen), (profile, firm_problems(profile, chosen)[:5])
+
+    check()
+    assert {"my-notice-check", "my-fsi-check"} <= seen
+
+
 def test_a_user_template_cannot_claim_to_cover_what_it_does_not_cite(tmp_path):
     bad = USER_TEMPLATE.replace("id: my-notice-check", "id: my-bad-check").replace(
         "        cites: [fsa-notice-2020:4.he, jvcea-epayment:8.5]\n",
@@ -634,3 +882,29 @@ def test_the_report_cites_the_provisions_of_absorbed_items(tmp_path, data_dir):
     for s in absorbed:
         for ref in s.cites:
             assert f'"{ref}"' in report, (s.item.id, ref)
+
+
+async def test_the_inspection_screen_shows_how_to_answer(ws, app_factory, pinned):
+    """An item's guidance is what turns an example list into "which of these" and names a difference between the
+    rulebooks (jvcea.23.1: 会員 vs 役職員): the person answering sees it beside the question, in either language."""
+    import datetime as dt
+
+    from textual.widgets import Static
+
+    firm = ws.add_firm(
+        Profile(name="x", business=("crypto-exchange", "crypto-derivatives"), staff=10, system_integration_planned=True)
+    )
+    ws.start_inspection(firm.id, ws.templates_for(firm.profile), dt.date(2026, 11, 20))
+    for lang, words in (("ja", ("回答の手引き：", "役職員")), ("en", ("How to answer: ", "officers and employees"))):
+        app = app_factory(lang)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = app.screen
+            example = "例えば" if lang == "ja" else "examples"
+            for item_id, expected in (("jvcea.23.1", words[1]), ("jvcea.10.2", example)):
+                screen.show_item(item_id)
+                await pilot.pause()
+                shown = str(screen.query_one("#expectation", Static).render())
+                assert words[0] in shown and expected in shown, (lang, item_id, shown[-300:])

@@ -609,6 +609,7 @@ def cmd_scope(args: argparse.Namespace) -> int:
                         "merged_into": list(s.merged_into),
                         "reason": s.reason_text(lang),
                         "question": {"ja": s.item.question.ja, "en": s.item.question.en},
+                        "guidance": {"ja": s.item.guidance.ja, "en": s.item.guidance.en} if s.item.guidance else None,
                     }
                     for s in shown
                 ]

@@ -25,6 +25,7 @@ def provision_json(corpus: Corpus, ref: str, lang: str | None = None) -> dict:
         "kind": p.kind,
         "label": {"ja": article_label(p, "ja"), "en": article_label(p, "en")},
         "rulebook_title": {"ja": book.title.ja, "en": book.title.en},
+        "rulebook_label": {"ja": book.label.ja, "en": book.label.en} if book.label else None,
         "rulebook_short": {"ja": book.name.ja, "en": book.name.en},
         "caption": {"ja": p.caption.ja, "en": p.caption.en} if p.caption else None,
         "ja": corpus.full_text(ref, "ja"),

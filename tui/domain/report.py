@@ -279,7 +279,10 @@ def rule_sources(corpus: Corpus, refs: list[str], lang: str) -> list[RuleSource]
             continue
         if book.slug not in seen:
             seen.add(book.slug)
-            out.append(RuleSource(book.name.get(lang), book.title.get(lang)))
+            title = book.title.get(lang)
+            if book.label:  # the document type the source prints above its title: the notice's 「(周知文)」
+                title = f"{book.label.get(lang)} {title}"
+            out.append(RuleSource(book.name.get(lang), title))
     return out
 
 

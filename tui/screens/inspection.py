@@ -355,6 +355,8 @@ class InspectionScreen(TenkenScreen):
             exp_text = _("What good looks like ({tier} firm): {text}").format(tier=_(tier), text=expectation.get())
         if p.item.evidence:
             exp_text += "\n" + _("Evidence, for example: ") + " / ".join(e.get() for e in p.item.evidence)
+        if p.item.guidance:  # how to answer: e.g. a duty's example measures, a difference between the rulebooks
+            exp_text += "\n" + _("How to answer: ") + p.item.guidance.get()
         show_in_place(self.query_one("#expectation", Static), exp_text)
         self._loading = True
         # Filling the fields must not read as the user typing: a Changed message handled after the next item is
