@@ -238,6 +238,33 @@ def test_month_counts_read_alike(variant):
     assert normalize(variant) in ("1か月", normalize("一か月"))
 
 
+@pytest.mark.parametrize("variant", ["1ヶ月", "１カ月", "一か月"])
+def test_a_month_count_alone_finds_the_one_month_deadline_not_monthly_reports(index, variant):
+    """「1ヶ月」 is one word: it finds the notice's 「1か月以内」 and nothing that merely has 月 (月次報告)."""
+    hits = index.search(variant, limit=5)
+    assert hits and hits[0].ref in ("fsa-notice-2020:part1", "notice.part1.report"), [h.ref for h in hits]
+    assert all("1か月" in normalize(h.snippet) for h in hits), [(h.ref, h.snippet) for h in hits]
+
+
+def test_a_provision_comes_up_with_the_inspection_item_that_asks_about_it(index):
+    """Items and lessons are worded plainly; when one matches, the provision it cites rises with it instead of
+    falling below lessons."""
+    assert index.search("publish an outline of the basic policy", limit=1)[0].ref == "jvcea-exchange:4"
+    assert "fsi-bcp:4" in [h.ref for h in index.search("不要なアカウントを止める", limit=3)]
+
+
+def test_one_article_of_the_three_jvcea_rulebooks_does_not_fill_the_top_three(index):
+    """The exchange, derivatives and e-payment rulebooks share one structure: their copies of one article follow
+    a few other hits instead of taking the three first places; all of them are still listed."""
+    for query in ("外部監査", "サイバー攻撃対策", "monitoring subcontractors"):
+        refs = [h.ref for h in index.search(query, limit=10)]
+        top = [r.partition(":")[2] for r in refs[:3] if r.startswith("jvcea-")]
+        assert len(top) == len(set(top)), (query, refs)
+        first = next(r for r in refs if r.startswith("jvcea-") and ":" in r)
+        local = first.partition(":")[2]
+        assert {f"{b}:{local}" for b in ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment")} <= set(refs), refs
+
+
 def test_index_cache_is_plain_json_and_answers_alike(tmp_path, index):
     from tui.content.loader import load_modules, load_search_index, load_templates
 

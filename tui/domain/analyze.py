@@ -134,7 +134,10 @@ def query_units(query: str) -> list[tuple[str, int, int]]:
         k, s, e = runs[n]
         text = q[s:e]
         if k == "l" and text.isdigit() and n + 1 < len(runs) and runs[n + 1][1] == e and runs[n + 1][0] != "l":
-            k2, _s2, e2 = runs[n + 1]
+            k2, s2, e2 = runs[n + 1]
+            if q[s2:e2] == "か" and n + 2 < len(runs) and runs[n + 2][1] == e2 and q[e2] == "月":
+                e2 = runs[n + 2][2]  # a month count (「1か月」「1か月以内」) is one unit, not 「1か」 and 「月」
+                n += 1
             units.append((fold(q[s:e2]), s, e2))
             n += 2
             continue

@@ -44,6 +44,7 @@ from tui.domain.analyze import (
     stem,
 )
 from tui.domain.corpus import RULEBOOK_ORDER, Corpus, article_label
+from tui.domain.equivalence import JVCEA
 from tui.domain.normalize import normalize_with_map
 from tui.domain.refs import resolve
 
@@ -53,7 +54,9 @@ K1 = 1.2
 B = 0.5
 TITLE_REPEAT = 2  # a heading's words count as if written twice
 TITLE_BONUS = 0.5  # a unit found whole in a provision's heading weighs this much more
-FORMAT = 3  # of the cached data (SearchIndex.to_data)
+CITED = {"item": 0.7, "lesson": 0.35}  # share of an item's or lesson's score that the provisions it cites receive
+SPREAD = 3  # other hits that come before a second copy of one JVCEA article (SearchIndex._spread)
+FORMAT = 4  # of the cached data (SearchIndex.to_data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ class Entry:
     order: int  # rulebook structure order, for ties
     extra: str = ""  # searched but shown only when nothing else matched (an item's evidence list)
     label: str = ""  # shown instead of the title when set (an item: the provision it cites; its title is its question)
+    cites: str = ""  # an item's or lesson's cited provisions, as the refs of their indexed entries, space-separated
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +145,9 @@ class SearchIndex:
     _kind_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _masks: dict[tuple[str | None, str | None, str | None], np.ndarray] = field(default_factory=dict)
     _synonym_re: re.Pattern[str] | None = None
+    _cite_src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    _cite_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    _cite_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     # --- building ---------------------------------------------------------------------------
 
@@ -156,9 +163,10 @@ class SearchIndex:
         order: int,
         extra: str = "",
         label: str = "",
+        cites: str = "",
     ) -> None:
         self.entries.append(
-            Entry(len(self.entries), ref, kind, rulebook, article, lang, title, body, order, extra, label)
+            Entry(len(self.entries), ref, kind, rulebook, article, lang, title, body, order, extra, label, cites)
         )
 
     def finish(self, readings: dict[str, list[str]] | None = None) -> None:
@@ -211,6 +219,19 @@ class SearchIndex:
         self._folded = {}
         keys = sorted(self.synonyms.table, key=len, reverse=True)
         self._synonym_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+        src: list[int] = []
+        dst: list[int] = []
+        share: list[float] = []
+        for e in self.entries:
+            for ref in e.cites.split():
+                for j in self._by_ref.get(ref, ()):
+                    if self.entries[j].lang == e.lang:
+                        src.append(e.id)
+                        dst.append(j)
+                        share.append(CITED.get(e.kind, 0.0))
+        self._cite_src = np.asarray(src, np.int32)
+        self._cite_dst = np.asarray(dst, np.int32)
+        self._cite_share = np.asarray(share, np.float64)
 
     def warm(self) -> None:
         """Make what highlighting needs for every entry now (about 0.2 s), so no keystroke waits for it; the
@@ -224,7 +245,7 @@ class SearchIndex:
         return {
             "format": FORMAT,
             "entries": [
-                [e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, e.body, e.order, e.extra, e.label]
+                [e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, e.body, e.order, e.extra, e.label, e.cites]
                 for e in self.entries
             ],
             "postings": {t: [ids.tolist(), ws.tolist()] for t, (ids, ws) in self.postings.items()},
@@ -286,7 +307,7 @@ class SearchIndex:
                 combined = scores if combined is None else np.maximum(combined, scores)
         if combined is None:
             return hits or self._fuzzy(query, limit, rulebook, kind, lang, show)
-        combined = combined * self._kind_weight * self._mask(rulebook, kind, lang)
+        combined = self._cited(combined * self._kind_weight) * self._mask(rulebook, kind, lang)
         cand = np.flatnonzero(combined > 0)
         if not cand.size:
             return hits or self._fuzzy(query, limit, rulebook, kind, lang, show)
@@ -305,6 +326,7 @@ class SearchIndex:
             key=lambda kv: (-round(kv[1][0], 3), self.entries[kv[1][1]].lang != show, self.entries[kv[1][1]].order),
         )
         top = ranked[0][1][0] if ranked else 1.0
+        ranked = self._spread(ranked)
         surfaces = self._surfaces(used)
         for ref, (score, i) in ranked:
             if ref in seen:
@@ -315,6 +337,28 @@ class SearchIndex:
             if len(hits) >= limit:
                 break
         return hits[:limit]
+
+    def _spread(self, ranked: list[tuple[str, tuple[float, int]]]) -> list[tuple[str, tuple[float, int]]]:
+        """The same provision of the other JVCEA rulebooks (which share one structure) follows the first one found
+        after the next `SPREAD` other hits, so three copies of one article do not fill the top of the list."""
+        seen: set[str] = set()
+        keyed: list[tuple[int, bool, int]] = []
+        for n, (ref, _v) in enumerate(ranked):
+            book, _, local = ref.partition(":")
+            group = f"jvcea:{local}" if book in JVCEA else ref
+            again = group in seen
+            seen.add(group)
+            keyed.append((n + SPREAD if again else n, again, n))
+        return [ranked[n] for _k, _a, n in sorted(keyed)]
+
+    def _cited(self, scores: np.ndarray) -> np.ndarray:
+        """An inspection item or lesson that matches is written in plainer words than the rules it cites: the
+        provisions it cites receive a share of its score (the best such share), so they rank with it."""
+        if not self._cite_src.size:
+            return scores
+        lift = np.zeros(len(scores))
+        np.maximum.at(lift, self._cite_dst, scores[self._cite_src] * self._cite_share)
+        return scores + lift
 
     def _mask(self, rulebook: str | None, kind: str | None, lang: str | None) -> np.ndarray:
         key = (rulebook, kind, lang)
@@ -714,6 +758,19 @@ def build_index(
             for lang in ("ja", "en"):
                 title = f"{book.name.get(lang)} {article_label(p, lang)}"
                 index.add(p.ref, "guideline", p.rulebook, p.article, lang, title, corpus.full_text(p.ref, lang), order)
+    indexed = {e.ref for e in index.entries}
+
+    def cited_refs(refs: Iterable[str]) -> str:
+        """The refs of the indexed provisions that `refs` fall under (an item of an article: the article)."""
+        out: list[str] = []
+        for ref in refs:
+            p = corpus.get(ref)
+            while p is not None and p.ref not in indexed:
+                p = corpus.get(p.parent) if p.parent else None
+            if p is not None and p.ref not in out:
+                out.append(p.ref)
+        return " ".join(out)
+
     base = 10_000_000
     for t in (templates or {}).values():
         for n, item in enumerate(t.items()):
@@ -730,7 +787,19 @@ def build_index(
                 guidance = item.guidance.get(lang) if item.guidance else ""
                 evidence = "\n".join(e.get(lang) for e in item.evidence)
                 question = item.question.get(lang)
-                index.add(item.id, "item", slug, art, lang, question, guidance, base + n, evidence, label)
+                index.add(
+                    item.id,
+                    "item",
+                    slug,
+                    art,
+                    lang,
+                    question,
+                    guidance,
+                    base + n,
+                    evidence,
+                    label,
+                    cited_refs(item.cites),
+                )
         base += 100_000
     for m in (modules or {}).values():
         for n, lesson in enumerate(m.lessons):
@@ -744,6 +813,7 @@ def build_index(
                     lesson.title.get(lang),
                     markdown_to_text(lesson.body.get(lang)),
                     base + n,
+                    cites=cited_refs(lesson.cites),
                 )
         base += 1000
     texts = [e.title + "\n" + e.body + "\n" + e.extra for e in index.entries if e.lang == "ja"]
