@@ -534,7 +534,7 @@ def bench_natural(index, corpus, smoke: bool) -> dict:
     def ours(q: str) -> list[str]:
         return [h.ref for h in index.search(q, limit=10, prefer="ja")]
 
-    for name in ("natural", "heldout", "audit"):
+    for name in ("natural", "heldout", "audit", "audit2"):
         path = HERE / f"relevance_{name}.yaml"
         if not path.exists():
             continue
