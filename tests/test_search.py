@@ -265,6 +265,20 @@ def test_one_article_of_the_three_jvcea_rulebooks_does_not_fill_the_top_three(in
         assert {f"{b}:{local}" for b in ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment")} <= set(refs), refs
 
 
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        ("監査の結果は取締役会に報告しなければならないのですか", "監査 結果 取締役会 報告"),
+        ("クラウドを使うときに気をつけることはなんですか", "クラウド 使 気"),
+    ],
+)
+def test_grammar_between_the_words_does_not_change_the_answer(index, sentence, words):
+    """Hiragana between words (「しなければならないのですか」, 「ときに」) is grammar: a question finds what its words
+    alone find, instead of texts that happen to share 「とき」 or 「ない」."""
+    assert [h.ref for h in index.search(sentence, limit=3)] == [h.ref for h in index.search(words, limit=3)]
+    assert "jvcea-exchange:27" in [h.ref for h in index.search("ひみつかぎ を クラウド で", limit=3)]
+
+
 def test_index_cache_is_plain_json_and_answers_alike(tmp_path, index):
     from tui.content.loader import load_modules, load_search_index, load_templates
 

@@ -109,13 +109,17 @@ def _script(c: str) -> str:
     return " "
 
 
+def query_text(query: str) -> str:
+    """The query as `query_units` positions refer to it: NFKC, month counts as 「1か月」."""
+    return _MONTHS.sub(_kanji_months, unicodedata.normalize("NFKC", query))
+
+
 def query_units(query: str) -> list[tuple[str, int, int]]:
     """The content units of a query as (folded text, start, end) in the NFKC query: script runs, grammar dropped.
 
     Hiragana runs are kept only when the whole query is hiragana (a reading) or they are long enough to be a
     word of their own (「まにゅある」, 「いつまで」)."""
-    q = unicodedata.normalize("NFKC", query)
-    q = _MONTHS.sub(_kanji_months, q)
+    q = query_text(query)
     runs: list[tuple[str, int, int]] = []
     start, kind = 0, ""
     for i, c in enumerate(q + " "):

@@ -39,6 +39,7 @@ from tui.domain.analyze import (
     index_terms,
     is_hiragana,
     long_vowel_variants,
+    query_text,
     query_units,
     romaji_to_hiragana,
     stem,
@@ -400,7 +401,7 @@ class SearchIndex:
         """One or more readings of the query, each a list of unit groups (a group: its alternatives)."""
         units = query_units(query)
         folded = fold(query)
-        plans = [self._groups(units, folded)]
+        plans = [self._groups(units, folded, query_text(query))]
         compact = re.sub(r"\s+", "", folded)
         kana = None
         if compact and is_hiragana(compact):
@@ -414,7 +415,7 @@ class SearchIndex:
                     plans.append(reading)
         return [p for p in plans if p]
 
-    def _groups(self, units: list[tuple[str, int, int]], folded: str) -> list[list[Alt]]:
+    def _groups(self, units: list[tuple[str, int, int]], folded: str, typed: str) -> list[list[Alt]]:
         """A group per query unit. A synonym phrase inside one unit (「育成」 in 「人材育成」) adds its rule wording as
         alternatives of that unit; a phrase across units (「パッチを当てる」, "fake apps") replaces them."""
         groups: list[list[Alt]] = []
@@ -442,6 +443,13 @@ class SearchIndex:
             if any(a < tb and ta < b for ta, tb in taken):
                 continue
             if text.isascii() and text in STOPWORDS:
+                continue
+            if len(units) > 1 and is_hiragana(typed[a:b]):
+                # hiragana between words is grammar (「っていくときの」「しなければならないか」) unless it reads as a
+                # word of the texts (「ぜいじゃく」→ 脆弱)
+                words = [x for x in (self._alt(w, 1.0) for w in self.readings.get(text, ())[:4]) if x]
+                if words:
+                    groups.append(words)
                 continue
             alt = self._alt(text, 1.0)
             if alt is None:
