@@ -279,6 +279,19 @@ def test_grammar_between_the_words_does_not_change_the_answer(index, sentence, w
     assert "jvcea-exchange:27" in [h.ref for h in index.search("ひみつかぎ を クラウド で", limit=3)]
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("管理者アカウントのパスワード管理", "fsa-notice-2020:5.ha"),  # 管理者アカウント → 特権ID
+        ("the CEO leads the drills", "fsi-bcp:2"),  # CEO → representative director, senior management
+        ("hacked customer accounts", "jvcea-derivatives:10"),  # hacked → unauthorized access
+        ("leaked customer data", "fsa-notice-2020:part2"),  # leaked → leakage
+    ],
+)
+def test_everyday_words_reach_the_rules_wording_through_the_synonym_table(index, query, expected):
+    assert expected in [h.ref for h in index.search(query, limit=3)]
+
+
 def test_index_cache_is_plain_json_and_answers_alike(tmp_path, index):
     from tui.content.loader import load_modules, load_search_index, load_templates
 
