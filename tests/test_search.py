@@ -347,3 +347,18 @@ def test_reading_table_made_in_a_child_process_matches_the_in_process_one():
     table = readings_in_child(texts)
     assert table == build_readings(texts)
     assert table["ぜいじゃく"] == ["脆弱"] and table["しんだん"] == ["診断"] and table["いたく"] == ["委託"]
+
+
+async def test_the_command_palette_finds_rules_through_the_same_search(demo, app_factory):
+    """Ctrl+P offers the rules and items the search screen finds, in the same order, headed 「開く: …」."""
+    from tui.commands import SearchCommands
+
+    app = app_factory("ja")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        provider = SearchCommands(app.screen)
+        query = "退職した社員のIDを消す"
+        offered = [str(h.text) for h in [h async for h in provider.search(query)]]
+        expected = [h.title for h in app.ws.search_index.search(query, limit=6, prefer="ja")]
+        assert offered == [f"開く: {title}" for title in expected], offered
+        assert offered[0] == "開く: 2020年周知文 ⑤ハ サイバーセキュリティ管理"
