@@ -292,6 +292,22 @@ def test_everyday_words_reach_the_rules_wording_through_the_synonym_table(index,
     assert expected in [h.ref for h in index.search(query, limit=3)]
 
 
+def test_a_hit_shown_in_the_other_language_shows_the_passage_that_matched(index):
+    """An English query that matches a Japanese UI's hit in English shows the parallel Japanese line, and the other
+    way round, instead of the text's first line."""
+    hits = {h.ref: h for h in index.search("suspend unused IDs", limit=10, prefer="ja")}
+    assert "一定期間使用されていないIDの利用停止" in hits["jvcea-exchange:g10.6"].snippet
+    hits = {h.ref: h for h in index.search("退職した社員のIDを消す", limit=10, prefer="en")}
+    assert "IDs that have not been used" in hits["jvcea-exchange:g10.6"].snippet
+
+
+def test_a_latin_word_is_highlighted_only_where_a_word_begins_with_it(index):
+    """「ID」 is not found inside "considered" (the whole of which was highlighted)."""
+    for hit in index.search("退職した社員のIDを消す", limit=10, prefer="en"):
+        shown = [hit.snippet[a:b].lower() for a, b in hit.highlights]
+        assert not [w for w in shown if "id" in w and not w.startswith("id")], (hit.ref, hit.snippet, shown)
+
+
 def test_index_cache_is_plain_json_and_answers_alike(tmp_path, index):
     from tui.content.loader import load_modules, load_search_index, load_templates
 

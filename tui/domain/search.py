@@ -334,7 +334,7 @@ class SearchIndex:
                 continue
             seen.add(ref)
             e = self._shown(ref, i, show)
-            hits.append(self._hit(e, 100.0 * score / top, surfaces))
+            hits.append(self._hit(e, 100.0 * score / top, surfaces, self.entries[i] if e.id != i else None))
             if len(hits) >= limit:
                 break
         return hits[:limit]
@@ -612,12 +612,25 @@ class SearchIndex:
             key=lambda s: (-self._rarity(s), -len(s)),
         )
 
-    def _hit(self, e: Entry, score: float, surfaces: list[str]) -> Hit:
-        """The hit with the passage around its rarest matched word, highlights snapped to word boundaries."""
+    def _hit(self, e: Entry, score: float, surfaces: list[str], matched: Entry | None = None) -> Hit:
+        """The hit with the passage around its rarest matched word, highlights snapped to word boundaries. When the
+        text shown (`e`, in the UI language) is not the one that matched (`matched`, the other language), the
+        passage is the line of `e` that is parallel to the matching line of `matched`."""
         nt, tmap, nb, bmap, nx, xmap = self._folds(e)
         title_spans = _find_all(nt, tmap, e.title, surfaces)
         body_spans = _find_all(nb, bmap, e.body, surfaces)
         text = e.body
+        if not body_spans and matched is not None and not e.label and e.body.count("\n") == matched.body.count("\n"):
+            _mt, _mtm, mb, mbm, _mx, _mxm = self._folds(matched)
+            found = _find_all(mb, mbm, matched.body, surfaces)
+            if found:
+                line = matched.body.count("\n", 0, min(found, key=lambda sr: sr[1])[0][0])
+                starts = [0] + [n + 1 for n, c in enumerate(e.body) if c == "\n"]
+                start = starts[line]
+                end = e.body.find("\n", start)
+                snippet, _hl = _window(e.body, (start, end if end >= 0 else len(e.body)))
+                title_hl = tuple(sorted(s for s, _r in title_spans))
+                return Hit(e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, snippet, score, (), title_hl)
         if not body_spans and not title_spans and e.extra:
             extra_spans = _find_all(nx, xmap, e.extra, surfaces)
             if extra_spans:
@@ -666,8 +679,13 @@ def _find_all(norm: str, index: array[int], original: str, surfaces: list[str]) 
             continue
         start = norm.find(s)
         count = 0
+        latin = s[0].isascii() and s[0].isalnum()
         while start >= 0 and count < 3:
-            span = _snap(original, (index[start], index[start + len(s) - 1] + 1))
+            first = index[start]
+            if latin and first > 0 and _word(original[first - 1]):
+                start = norm.find(s, start + 1)  # inside a word ("id" in "considered"): not a match
+                continue
+            span = _snap(original, (first, index[start + len(s) - 1] + 1))
             if not any(span[0] < b and a < span[1] for (a, b), _r in out):
                 out.append((span, rank))
             count += 1
