@@ -292,6 +292,13 @@ def test_everyday_words_reach_the_rules_wording_through_the_synonym_table(index,
     assert expected in [h.ref for h in index.search(query, limit=3)]
 
 
+def test_a_synonym_inside_the_grammar_of_a_question_still_counts(index):
+    """「いつまで」 sits in the hiragana 「はいつまでに」: the answer shows the notice's 「1か月以内」, highlighted."""
+    top = index.search("自主点検の結果はいつまでに報告するか", limit=1)[0]
+    assert top.ref == "fsa-notice-2020:part1"
+    assert "1か月以内" in [top.snippet[a:b] for a, b in top.highlights], top.snippet
+
+
 def test_a_hit_shown_in_the_other_language_shows_the_passage_that_matched(index):
     """An English query that matches a Japanese UI's hit in English shows the parallel Japanese line, and the other
     way round, instead of the text's first line."""

@@ -448,6 +448,7 @@ class SearchIndex:
                 # hiragana between words is grammar (「っていくときの」「しなければならないか」) unless it reads as a
                 # word of the texts (「ぜいじゃく」→ 脆弱)
                 words = [x for x in (self._alt(w, 1.0) for w in self.readings.get(text, ())[:4]) if x]
+                words += inside.get(n, ())  # a synonym inside it (「いつまで」 in 「はいつまでに」) still counts
                 if words:
                     groups.append(words)
                 continue
