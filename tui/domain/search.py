@@ -430,7 +430,9 @@ class SearchIndex:
             expansions = [x for x in (self._alt(t, 0.9) for t in targets) if x]
             within = [n for n, (_t, ua, ub) in enumerate(units) if ua <= a and b <= ub and ub - ua > b - a]
             if within:
-                inside.setdefault(within[0], []).extend(expansions)
+                _t, ua, ub = units[within[0]]
+                if len(key) >= 3 or not is_hiragana(typed[ua:ub]):  # 「とは」 in 「ことはなんですか」 is grammar
+                    inside.setdefault(within[0], []).extend(expansions)
                 continue
             if any(a < tb and ta < b for ta, tb in taken):
                 continue
