@@ -238,6 +238,83 @@ def test_month_counts_read_alike(variant):
     assert normalize(variant) in ("1か月", normalize("一か月"))
 
 
+@pytest.mark.parametrize("variant", ["1ヶ月", "１カ月", "一か月"])
+def test_a_month_count_alone_finds_the_one_month_deadline_not_monthly_reports(index, variant):
+    """「1ヶ月」 is one word: it finds the notice's 「1か月以内」 and nothing that merely has 月 (月次報告)."""
+    hits = index.search(variant, limit=5)
+    assert hits and hits[0].ref in ("fsa-notice-2020:part1", "notice.part1.report"), [h.ref for h in hits]
+    assert all("1か月" in normalize(h.snippet) for h in hits), [(h.ref, h.snippet) for h in hits]
+
+
+def test_a_provision_comes_up_with_the_inspection_item_that_asks_about_it(index):
+    """Items and lessons are worded plainly; when one matches, the provision it cites rises with it instead of
+    falling below lessons."""
+    assert index.search("publish an outline of the basic policy", limit=1)[0].ref == "jvcea-exchange:4"
+    assert "fsi-bcp:4" in [h.ref for h in index.search("不要なアカウントを止める", limit=3)]
+
+
+def test_one_article_of_the_three_jvcea_rulebooks_does_not_fill_the_top_three(index):
+    """The exchange, derivatives and e-payment rulebooks share one structure: their copies of one article follow
+    a few other hits instead of taking the three first places; all of them are still listed."""
+    for query in ("外部監査", "サイバー攻撃対策", "monitoring subcontractors"):
+        refs = [h.ref for h in index.search(query, limit=10)]
+        top = [r.partition(":")[2] for r in refs[:3] if r.startswith("jvcea-")]
+        assert len(top) == len(set(top)), (query, refs)
+        first = next(r for r in refs if r.startswith("jvcea-") and ":" in r)
+        local = first.partition(":")[2]
+        assert {f"{b}:{local}" for b in ("jvcea-exchange", "jvcea-derivatives", "jvcea-epayment")} <= set(refs), refs
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        ("監査の結果は取締役会に報告しなければならないのですか", "監査 結果 取締役会 報告"),
+        ("クラウドを使うときに気をつけることはなんですか", "クラウド 使 気"),
+    ],
+)
+def test_grammar_between_the_words_does_not_change_the_answer(index, sentence, words):
+    """Hiragana between words (「しなければならないのですか」, 「ときに」) is grammar: a question finds what its words
+    alone find, instead of texts that happen to share 「とき」 or 「ない」."""
+    assert [h.ref for h in index.search(sentence, limit=3)] == [h.ref for h in index.search(words, limit=3)]
+    assert "jvcea-exchange:27" in [h.ref for h in index.search("ひみつかぎ を クラウド で", limit=3)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("管理者アカウントのパスワード管理", "fsa-notice-2020:5.ha"),  # 管理者アカウント → 特権ID
+        ("the CEO leads the drills", "fsi-bcp:2"),  # CEO → representative director, senior management
+        ("hacked customer accounts", "jvcea-derivatives:10"),  # hacked → unauthorized access
+        ("leaked customer data", "fsa-notice-2020:part2"),  # leaked → leakage
+    ],
+)
+def test_everyday_words_reach_the_rules_wording_through_the_synonym_table(index, query, expected):
+    assert expected in [h.ref for h in index.search(query, limit=3)]
+
+
+def test_a_synonym_inside_the_grammar_of_a_question_still_counts(index):
+    """「いつまで」 sits in the hiragana 「はいつまでに」: the answer shows the notice's 「1か月以内」, highlighted."""
+    top = index.search("自主点検の結果はいつまでに報告するか", limit=1)[0]
+    assert top.ref == "fsa-notice-2020:part1"
+    assert "1か月以内" in [top.snippet[a:b] for a, b in top.highlights], top.snippet
+
+
+def test_a_hit_shown_in_the_other_language_shows_the_passage_that_matched(index):
+    """An English query that matches a Japanese UI's hit in English shows the parallel Japanese line, and the other
+    way round, instead of the text's first line."""
+    hits = {h.ref: h for h in index.search("suspend unused IDs", limit=10, prefer="ja")}
+    assert "一定期間使用されていないIDの利用停止" in hits["jvcea-exchange:g10.6"].snippet
+    hits = {h.ref: h for h in index.search("退職した社員のIDを消す", limit=10, prefer="en")}
+    assert "IDs that have not been used" in hits["jvcea-exchange:g10.6"].snippet
+
+
+def test_a_latin_word_is_highlighted_only_where_a_word_begins_with_it(index):
+    """「ID」 is not found inside "considered" (the whole of which was highlighted)."""
+    for hit in index.search("退職した社員のIDを消す", limit=10, prefer="en"):
+        shown = [hit.snippet[a:b].lower() for a, b in hit.highlights]
+        assert not [w for w in shown if "id" in w and not w.startswith("id")], (hit.ref, hit.snippet, shown)
+
+
 def test_index_cache_is_plain_json_and_answers_alike(tmp_path, index):
     from tui.content.loader import load_modules, load_search_index, load_templates
 
@@ -293,3 +370,18 @@ def test_reading_table_made_in_a_child_process_matches_the_in_process_one():
     table = readings_in_child(texts)
     assert table == build_readings(texts)
     assert table["ぜいじゃく"] == ["脆弱"] and table["しんだん"] == ["診断"] and table["いたく"] == ["委託"]
+
+
+async def test_the_command_palette_finds_rules_through_the_same_search(demo, app_factory):
+    """Ctrl+P offers the rules and items the search screen finds, in the same order, headed 「開く: …」."""
+    from tui.commands import SearchCommands
+
+    app = app_factory("ja")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        provider = SearchCommands(app.screen)
+        query = "退職した社員のIDを消す"
+        offered = [str(h.text) for h in [h async for h in provider.search(query)]]
+        expected = [h.title for h in app.ws.search_index.search(query, limit=6, prefer="ja")]
+        assert offered == [f"開く: {title}" for title in expected], offered
+        assert offered[0] == "開く: 2020年周知文 ⑤ハ サイバーセキュリティ管理"

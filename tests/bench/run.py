@@ -525,7 +525,7 @@ def bench_search(root: Path, smoke: bool) -> dict:
 
 
 def bench_natural(index, corpus, smoke: bool) -> dict:
-    """The frozen natural-query set (and the held-out set, judged apart): ours against the naive baseline."""
+    """The frozen natural-query set (and the held-out and audit sets, judged apart): ours against the naive baseline."""
     import yaml
 
     figures: dict[str, object] = {}
@@ -534,7 +534,7 @@ def bench_natural(index, corpus, smoke: bool) -> dict:
     def ours(q: str) -> list[str]:
         return [h.ref for h in index.search(q, limit=10, prefer="ja")]
 
-    for name in ("natural", "heldout"):
+    for name in ("natural", "heldout", "audit", "audit2"):
         path = HERE / f"relevance_{name}.yaml"
         if not path.exists():
             continue

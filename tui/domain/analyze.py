@@ -109,13 +109,17 @@ def _script(c: str) -> str:
     return " "
 
 
+def query_text(query: str) -> str:
+    """The query as `query_units` positions refer to it: NFKC, month counts as 「1か月」."""
+    return _MONTHS.sub(_kanji_months, unicodedata.normalize("NFKC", query))
+
+
 def query_units(query: str) -> list[tuple[str, int, int]]:
     """The content units of a query as (folded text, start, end) in the NFKC query: script runs, grammar dropped.
 
     Hiragana runs are kept only when the whole query is hiragana (a reading) or they are long enough to be a
     word of their own (「まにゅある」, 「いつまで」)."""
-    q = unicodedata.normalize("NFKC", query)
-    q = _MONTHS.sub(_kanji_months, q)
+    q = query_text(query)
     runs: list[tuple[str, int, int]] = []
     start, kind = 0, ""
     for i, c in enumerate(q + " "):
@@ -134,7 +138,10 @@ def query_units(query: str) -> list[tuple[str, int, int]]:
         k, s, e = runs[n]
         text = q[s:e]
         if k == "l" and text.isdigit() and n + 1 < len(runs) and runs[n + 1][1] == e and runs[n + 1][0] != "l":
-            k2, _s2, e2 = runs[n + 1]
+            k2, s2, e2 = runs[n + 1]
+            if q[s2:e2] == "か" and n + 2 < len(runs) and runs[n + 2][1] == e2 and q[e2] == "月":
+                e2 = runs[n + 2][2]  # a month count (「1か月」「1か月以内」) is one unit, not 「1か」 and 「月」
+                n += 1
             units.append((fold(q[s:e2]), s, e2))
             n += 2
             continue

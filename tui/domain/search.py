@@ -39,11 +39,13 @@ from tui.domain.analyze import (
     index_terms,
     is_hiragana,
     long_vowel_variants,
+    query_text,
     query_units,
     romaji_to_hiragana,
     stem,
 )
 from tui.domain.corpus import RULEBOOK_ORDER, Corpus, article_label
+from tui.domain.equivalence import JVCEA
 from tui.domain.normalize import normalize_with_map
 from tui.domain.refs import resolve
 
@@ -53,7 +55,9 @@ K1 = 1.2
 B = 0.5
 TITLE_REPEAT = 2  # a heading's words count as if written twice
 TITLE_BONUS = 0.5  # a unit found whole in a provision's heading weighs this much more
-FORMAT = 3  # of the cached data (SearchIndex.to_data)
+CITED = {"item": 0.7, "lesson": 0.35}  # share of an item's or lesson's score that the provisions it cites receive
+SPREAD = 3  # other hits that come before a second copy of one JVCEA article (SearchIndex._spread)
+FORMAT = 4  # of the cached data (SearchIndex.to_data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,7 @@ class Entry:
     order: int  # rulebook structure order, for ties
     extra: str = ""  # searched but shown only when nothing else matched (an item's evidence list)
     label: str = ""  # shown instead of the title when set (an item: the provision it cites; its title is its question)
+    cites: str = ""  # an item's or lesson's cited provisions, as the refs of their indexed entries, space-separated
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +146,10 @@ class SearchIndex:
     _kind_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _masks: dict[tuple[str | None, str | None, str | None], np.ndarray] = field(default_factory=dict)
     _synonym_re: re.Pattern[str] | None = None
+    _cite_src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    _cite_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    _cite_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    _cite_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))
 
     # --- building ---------------------------------------------------------------------------
 
@@ -156,9 +165,10 @@ class SearchIndex:
         order: int,
         extra: str = "",
         label: str = "",
+        cites: str = "",
     ) -> None:
         self.entries.append(
-            Entry(len(self.entries), ref, kind, rulebook, article, lang, title, body, order, extra, label)
+            Entry(len(self.entries), ref, kind, rulebook, article, lang, title, body, order, extra, label, cites)
         )
 
     def finish(self, readings: dict[str, list[str]] | None = None) -> None:
@@ -211,6 +221,23 @@ class SearchIndex:
         self._folded = {}
         keys = sorted(self.synonyms.table, key=len, reverse=True)
         self._synonym_re = re.compile("|".join(map(re.escape, keys))) if keys else None
+        src: list[int] = []
+        dst: list[int] = []
+        share: list[float] = []
+        for e in self.entries:
+            for ref in e.cites.split():
+                for j in self._by_ref.get(ref, ()):
+                    if self.entries[j].lang == e.lang:
+                        src.append(e.id)
+                        dst.append(j)
+                        share.append(CITED.get(e.kind, 0.0))
+        order = sorted(range(len(dst)), key=lambda k: dst[k])  # grouped by provision, for one reduceat per query
+        self._cite_src = np.asarray([src[k] for k in order], np.int32)
+        self._cite_share = np.asarray([share[k] for k in order], np.float64)
+        ordered = [dst[k] for k in order]
+        starts = [k for k in range(len(ordered)) if k == 0 or ordered[k] != ordered[k - 1]]
+        self._cite_dst = np.asarray([ordered[k] for k in starts], np.int32)
+        self._cite_starts = np.asarray(starts, np.intp)
 
     def warm(self) -> None:
         """Make what highlighting needs for every entry now (about 0.2 s), so no keystroke waits for it; the
@@ -224,7 +251,7 @@ class SearchIndex:
         return {
             "format": FORMAT,
             "entries": [
-                [e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, e.body, e.order, e.extra, e.label]
+                [e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, e.body, e.order, e.extra, e.label, e.cites]
                 for e in self.entries
             ],
             "postings": {t: [ids.tolist(), ws.tolist()] for t, (ids, ws) in self.postings.items()},
@@ -286,7 +313,7 @@ class SearchIndex:
                 combined = scores if combined is None else np.maximum(combined, scores)
         if combined is None:
             return hits or self._fuzzy(query, limit, rulebook, kind, lang, show)
-        combined = combined * self._kind_weight * self._mask(rulebook, kind, lang)
+        combined = self._cited(combined * self._kind_weight) * self._mask(rulebook, kind, lang)
         cand = np.flatnonzero(combined > 0)
         if not cand.size:
             return hits or self._fuzzy(query, limit, rulebook, kind, lang, show)
@@ -305,16 +332,39 @@ class SearchIndex:
             key=lambda kv: (-round(kv[1][0], 3), self.entries[kv[1][1]].lang != show, self.entries[kv[1][1]].order),
         )
         top = ranked[0][1][0] if ranked else 1.0
+        ranked = self._spread(ranked)
         surfaces = self._surfaces(used)
         for ref, (score, i) in ranked:
             if ref in seen:
                 continue
             seen.add(ref)
             e = self._shown(ref, i, show)
-            hits.append(self._hit(e, 100.0 * score / top, surfaces))
+            hits.append(self._hit(e, 100.0 * score / top, surfaces, self.entries[i] if e.id != i else None))
             if len(hits) >= limit:
                 break
         return hits[:limit]
+
+    def _spread(self, ranked: list[tuple[str, tuple[float, int]]]) -> list[tuple[str, tuple[float, int]]]:
+        """The same provision of the other JVCEA rulebooks (which share one structure) follows the first one found
+        after the next `SPREAD` other hits, so three copies of one article do not fill the top of the list."""
+        seen: set[str] = set()
+        keyed: list[tuple[int, bool, int]] = []
+        for n, (ref, _v) in enumerate(ranked):
+            book, _, local = ref.partition(":")
+            group = f"jvcea:{local}" if book in JVCEA else ref
+            again = group in seen
+            seen.add(group)
+            keyed.append((n + SPREAD if again else n, again, n))
+        return [ranked[n] for _k, _a, n in sorted(keyed)]
+
+    def _cited(self, scores: np.ndarray) -> np.ndarray:
+        """An inspection item or lesson that matches is written in plainer words than the rules it cites: the
+        provisions it cites receive a share of its score (the best such share), so they rank with it."""
+        if not self._cite_src.size:
+            return scores
+        lift = np.zeros(len(scores))
+        lift[self._cite_dst] = np.maximum.reduceat(scores[self._cite_src] * self._cite_share, self._cite_starts)
+        return scores + lift
 
     def _mask(self, rulebook: str | None, kind: str | None, lang: str | None) -> np.ndarray:
         key = (rulebook, kind, lang)
@@ -356,7 +406,7 @@ class SearchIndex:
         """One or more readings of the query, each a list of unit groups (a group: its alternatives)."""
         units = query_units(query)
         folded = fold(query)
-        plans = [self._groups(units, folded)]
+        plans = [self._groups(units, folded, query_text(query))]
         compact = re.sub(r"\s+", "", folded)
         kana = None
         if compact and is_hiragana(compact):
@@ -370,7 +420,7 @@ class SearchIndex:
                     plans.append(reading)
         return [p for p in plans if p]
 
-    def _groups(self, units: list[tuple[str, int, int]], folded: str) -> list[list[Alt]]:
+    def _groups(self, units: list[tuple[str, int, int]], folded: str, typed: str) -> list[list[Alt]]:
         """A group per query unit. A synonym phrase inside one unit (「育成」 in 「人材育成」) adds its rule wording as
         alternatives of that unit; a phrase across units (「パッチを当てる」, "fake apps") replaces them."""
         groups: list[list[Alt]] = []
@@ -385,7 +435,9 @@ class SearchIndex:
             expansions = [x for x in (self._alt(t, 0.9) for t in targets) if x]
             within = [n for n, (_t, ua, ub) in enumerate(units) if ua <= a and b <= ub and ub - ua > b - a]
             if within:
-                inside.setdefault(within[0], []).extend(expansions)
+                _t, ua, ub = units[within[0]]
+                if len(key) >= 3 or not is_hiragana(typed[ua:ub]):  # 「とは」 in 「ことはなんですか」 is grammar
+                    inside.setdefault(within[0], []).extend(expansions)
                 continue
             if any(a < tb and ta < b for ta, tb in taken):
                 continue
@@ -398,6 +450,14 @@ class SearchIndex:
             if any(a < tb and ta < b for ta, tb in taken):
                 continue
             if text.isascii() and text in STOPWORDS:
+                continue
+            if len(units) > 1 and is_hiragana(typed[a:b]):
+                # hiragana between words is grammar (「っていくときの」「しなければならないか」) unless it reads as a
+                # word of the texts (「ぜいじゃく」→ 脆弱)
+                words = [x for x in (self._alt(w, 1.0) for w in self.readings.get(text, ())[:4]) if x]
+                words += inside.get(n, ())  # a synonym inside it (「いつまで」 in 「はいつまでに」) still counts
+                if words:
+                    groups.append(words)
                 continue
             alt = self._alt(text, 1.0)
             if alt is None:
@@ -560,12 +620,26 @@ class SearchIndex:
             key=lambda s: (-self._rarity(s), -len(s)),
         )
 
-    def _hit(self, e: Entry, score: float, surfaces: list[str]) -> Hit:
-        """The hit with the passage around its rarest matched word, highlights snapped to word boundaries."""
+    def _hit(self, e: Entry, score: float, surfaces: list[str], matched: Entry | None = None) -> Hit:
+        """The hit with the passage around its rarest matched word, highlights snapped to word boundaries. When the
+        text shown (`e`, in the UI language) is not the one that matched (`matched`, the other language), the
+        passage is the line of `e` that is parallel to the matching line of `matched`."""
         nt, tmap, nb, bmap, nx, xmap = self._folds(e)
         title_spans = _find_all(nt, tmap, e.title, surfaces)
         body_spans = _find_all(nb, bmap, e.body, surfaces)
         text = e.body
+        if not body_spans and matched is not None and not e.label and e.body.count("\n") == matched.body.count("\n"):
+            _mt, _mtm, mb, mbm, _mx, _mxm = self._folds(matched)
+            found = _find_all(mb, mbm, matched.body, surfaces)
+            if found:
+                line = matched.body.count("\n", 0, min(found, key=lambda sr: sr[1])[0][0])
+                start = 0
+                for _n in range(line):
+                    start = e.body.index("\n", start) + 1
+                end = e.body.find("\n", start)
+                snippet, _hl = _window(e.body, (start, end if end >= 0 else len(e.body)))
+                title_hl = tuple(sorted(s for s, _r in title_spans))
+                return Hit(e.ref, e.kind, e.rulebook, e.article, e.lang, e.title, snippet, score, (), title_hl)
         if not body_spans and not title_spans and e.extra:
             extra_spans = _find_all(nx, xmap, e.extra, surfaces)
             if extra_spans:
@@ -614,8 +688,13 @@ def _find_all(norm: str, index: array[int], original: str, surfaces: list[str]) 
             continue
         start = norm.find(s)
         count = 0
+        latin = s[0].isascii() and s[0].isalnum()
         while start >= 0 and count < 3:
-            span = _snap(original, (index[start], index[start + len(s) - 1] + 1))
+            first = index[start]
+            if latin and first > 0 and _word(original[first - 1]):
+                start = norm.find(s, start + 1)  # inside a word ("id" in "considered"): not a match
+                continue
+            span = _snap(original, (first, index[start + len(s) - 1] + 1))
             if not any(span[0] < b and a < span[1] for (a, b), _r in out):
                 out.append((span, rank))
             count += 1
@@ -714,6 +793,19 @@ def build_index(
             for lang in ("ja", "en"):
                 title = f"{book.name.get(lang)} {article_label(p, lang)}"
                 index.add(p.ref, "guideline", p.rulebook, p.article, lang, title, corpus.full_text(p.ref, lang), order)
+    indexed = {e.ref for e in index.entries}
+
+    def cited_refs(refs: Iterable[str]) -> str:
+        """The refs of the indexed provisions that `refs` fall under (an item of an article: the article)."""
+        out: list[str] = []
+        for ref in refs:
+            p = corpus.get(ref)
+            while p is not None and p.ref not in indexed:
+                p = corpus.get(p.parent) if p.parent else None
+            if p is not None and p.ref not in out:
+                out.append(p.ref)
+        return " ".join(out)
+
     base = 10_000_000
     for t in (templates or {}).values():
         for n, item in enumerate(t.items()):
@@ -730,7 +822,19 @@ def build_index(
                 guidance = item.guidance.get(lang) if item.guidance else ""
                 evidence = "\n".join(e.get(lang) for e in item.evidence)
                 question = item.question.get(lang)
-                index.add(item.id, "item", slug, art, lang, question, guidance, base + n, evidence, label)
+                index.add(
+                    item.id,
+                    "item",
+                    slug,
+                    art,
+                    lang,
+                    question,
+                    guidance,
+                    base + n,
+                    evidence,
+                    label,
+                    cited_refs(item.cites),
+                )
         base += 100_000
     for m in (modules or {}).values():
         for n, lesson in enumerate(m.lessons):
@@ -744,6 +848,7 @@ def build_index(
                     lesson.title.get(lang),
                     markdown_to_text(lesson.body.get(lang)),
                     base + n,
+                    cites=cited_refs(lesson.cites),
                 )
         base += 1000
     texts = [e.title + "\n" + e.body + "\n" + e.extra for e in index.entries if e.lang == "ja"]
