@@ -247,6 +247,23 @@ sections:
 """
 
 
+#: Few values, but one long text repeated through an alias: under a megabyte on disk, about 900 million
+#: characters once expanded (every template reader, and the search index built from it, would pay for each).
+TEXT_ALIAS_BOMB = f"""\
+id: repeat
+title: {{ja: 繰り返し, en: repeat}}
+rulebooks: [fsa-notice-2020]
+sections:
+  - id: s1
+    title: {{ja: 節, en: section}}
+    items:
+      - id: repeat.1
+        question: {{ja: &t "{"あ" * 300_000}", en: A question?}}
+        cites: [fsa-notice-2020:4.ha]
+        evidence: [{", ".join(["{ja: *t, en: x}"] * 3000)}]
+"""
+
+
 def _user_template(name: str, text: str) -> Callable[[Ctx], Path]:
     def make(ctx: Ctx) -> Path:
         folder = ctx.home / "templates"
@@ -276,6 +293,11 @@ def _huge_yaml(ctx: Ctx) -> list[str]:
 YAML_CASES = [
     Case("yaml-alias-bomb-start", _with_template("bomb.yaml", ALIAS_BOMB, ["start", "1", "--template", "bomb"])),
     Case("yaml-alias-bomb-list", _with_template("bomb.yaml", ALIAS_BOMB, ["list"]), exit=0),
+    Case(
+        "yaml-text-alias-bomb-start",
+        _with_template("repeat.yaml", TEXT_ALIAS_BOMB, ["start", "1", "--template", "repeat"]),
+    ),
+    Case("yaml-text-alias-bomb-search", _with_template("repeat.yaml", TEXT_ALIAS_BOMB, ["search", "証跡"]), exit=0),
     Case("yaml-complex-key-start", _with_template("ck.yaml", COMPLEX_KEY, ["start", "1", "--template", "ck"])),
     Case("yaml-huge-template", _huge_yaml),
 ]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.corpus import ALIAS_BOMB, COMPLEX_KEY
+from tests.hostile.corpus import ALIAS_BOMB, COMPLEX_KEY, TEXT_ALIAS_BOMB
 from tui.content.errors import ContentError
 from tui.workspace import UserError, Workspace
 
@@ -147,6 +147,23 @@ def test_an_alias_bomb_is_refused_before_it_is_built(tmp_path: Path):
     with pytest.raises(ContentError, match="2,000,000"):
         load_yaml(path)
     assert time.monotonic() - started < 2
+
+
+def test_one_long_text_repeated_by_aliases_is_refused_before_it_is_built(tmp_path: Path):
+    from tui.content.yamlio import MAX_YAML_BYTES, load_yaml
+
+    path = tmp_path / "repeat.yaml"
+    path.write_text(TEXT_ALIAS_BOMB, encoding="utf-8")
+    assert path.stat().st_size < 1 << 20  # under a megabyte, few values: only the repeated text is large
+    started = time.monotonic()
+    with pytest.raises(ContentError, match="characters") as refused:
+        load_yaml(path)
+    assert time.monotonic() - started < 2
+    assert refused.value.path == path and refused.value.line == 11  # where the text is repeated
+    # a file as large as allowed, with no alias, stays within the limit it sets for the text after expansion
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("text: " + "x" * (MAX_YAML_BYTES - 100) + "\n", encoding="utf-8")
+    assert len(load_yaml(plain)["text"]) == MAX_YAML_BYTES - 100
 
 
 def test_a_complex_key_is_reported_with_file_and_line(tmp_path: Path):
