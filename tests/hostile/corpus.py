@@ -74,6 +74,8 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     #: what stdout must not contain (escapes reaching the terminal)
     stdout_never: tuple[str, ...] = ()
+    #: what stderr must not contain (pydantic's English under a Japanese sentence, a pasted document quoted whole)
+    stderr_never: tuple[str, ...] = ()
     #: a command to run afterwards (exit 0), whose stdout must not contain `stdout_never` either
     then: list[str] | None = None
 
@@ -320,6 +322,12 @@ def _profile(name_yaml: str, extra: str = "") -> Callable[[Ctx], list[str]]:
     return build
 
 
+def _profile_with_staff(ctx: Ctx, staff: str) -> list[str]:
+    path = ctx.root / "profile.yaml"
+    path.write_text(f'name: 株式会社テスト\nbusiness: [crypto-exchange]\nstaff: "{staff}"\n', encoding="utf-8")
+    return ["init", "--profile", str(path)]
+
+
 def _profile_bomb(ctx: Ctx) -> list[str]:
     path = ctx.root / "profile.yaml"
     path.write_text(ALIAS_BOMB.replace("id: bomb", PROFILE.format(name="x").strip()), encoding="utf-8")
@@ -339,6 +347,12 @@ PROFILE_CASES = [
     ),
     Case("profile-nul", _profile('"A\\0B"'), exit=0, changes=True, stdout_never=("\x00",), then=["list"]),
     Case("profile-only-controls", _profile('"\\e\\a\\0"')),
+    Case("profile-name-5000-characters", _profile('"' + "長" * 5000 + '"'), stderr_never=("String should", "長" * 100)),
+    Case(
+        "profile-staff-is-a-document",
+        lambda ctx: _profile_with_staff(ctx, "従業員" * 2000),
+        stderr_never=("従業員" * 40,),
+    ),
     Case("profile-alias-bomb", _profile_bomb),
     Case("profile-dev-zero", lambda ctx: ["init", "--profile", "/dev/zero"]),
     Case("profile-folder", lambda ctx: ["init", "--profile", str(ctx.root)]),
@@ -393,6 +407,7 @@ ARG_CASES = [
         env={"PYTHONIOENCODING": "cp932"},
     ),
     Case("show-ascii", lambda ctx: ["show", "fsa-notice-2020:4.ha"], exit=0, env={"PYTHONIOENCODING": "ascii"}),
+    Case("evidence-path-with-newline-and-escapes", lambda ctx: ["evidence", "add", "1", "1-1", "/tmp/a\n\x1b[2Jb.pdf"]),
     Case("restore-not-a-backup", lambda ctx: ["restore", "/dev/zero"]),
     Case("restore-number-too-big", lambda ctx: ["restore", "99999999999999999999"]),
 ]

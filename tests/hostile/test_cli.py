@@ -111,6 +111,8 @@ def test_hostile_input_through_the_cli(case: Case, demo_home: tuple[Path, Path],
         assert stderr == "" or "\n" not in stderr.rstrip("\n"), stderr
     for never in case.stdout_never:
         assert never not in stdout, repr(stdout)
+    for never in case.stderr_never:
+        assert never not in stderr, stderr
     if not case.changes:
         assert dump(home / "tenken.sqlite3") == before_db
     allowed = {p.relative_to(tmp_path).as_posix() for p in case.creates(ctx)}

@@ -1082,7 +1082,7 @@ def _main(argv: list[str]) -> int:
     from tui.content.errors import ContentError
     from tui.export import ExportError
     from tui.store import StoreError
-    from tui.textsafe import printable
+    from tui.textsafe import one_line
 
     if argv:
         _prepare_streams()
@@ -1093,10 +1093,10 @@ def _main(argv: list[str]) -> int:
         args = argparse.Namespace(command=None, data_dir=None, db=None) if not argv else build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"tenken: {printable(str(exc))}", file=sys.stderr)
+        print(f"tenken: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except (StoreError, ContentError, ExportError, UserError) as exc:
-        print(f"tenken: {printable(str(exc))}", file=sys.stderr)
+        print(f"tenken: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print(_("tenken: interrupted; everything saved before is safe."), file=sys.stderr)
