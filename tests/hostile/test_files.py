@@ -228,6 +228,24 @@ def test_a_read_only_database_message_names_the_folder(tmp_path: Path):
     assert failed is not None and "read-only" in str(failed) and "restore" not in str(failed)
 
 
+def test_a_read_only_database_file_is_named_as_such(tmp_path: Path, monkeypatch):
+    from tui.i18n import set_language
+    from tui.store import StoreError
+
+    set_language("en")
+    folder = tmp_path / "home"
+    Workspace(folder).close()
+    db = folder / "tenken.sqlite3"
+    db.chmod(0o400)
+    real = os.access  # root may write anyway: the check is what a user without the permission meets
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == db else real(p, mode, **kw))
+    with pytest.raises(StoreError) as refused:
+        Workspace(folder)
+    message = str(refused.value)
+    assert message.startswith(f"The database {db} is read-only")
+    assert "restore" not in message
+
+
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_an_open_data_folder_is_narrowed_to_its_owner(tmp_path: Path):
     folder = tmp_path / "open"
