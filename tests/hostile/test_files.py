@@ -255,6 +255,38 @@ def test_an_open_data_folder_is_narrowed_to_its_owner(tmp_path: Path):
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
+def _bind_mount(source: Path, target: Path) -> bool:
+    target.mkdir()
+    if os.name != "posix" or os.geteuid() != 0:
+        return False
+    made = subprocess.run(["mount", "--bind", str(source), str(target)], capture_output=True)
+    return made.returncode == 0
+
+
+def test_an_export_never_reaches_the_data_folder_by_another_path(tmp_path: Path):
+    """macOS and Windows file systems ignore case (~/Library/…/TENKEN is the data folder), a bind mount is another
+    path to it: the data folder is recognised as the folder it is, not by how its path is spelled."""
+    from tui.i18n import set_language
+
+    set_language("en")
+    folder = tmp_path / "home"
+    ws = Workspace(folder)
+    other = tmp_path / "same-folder"
+    if not _bind_mount(folder, other):
+        ws.close()
+        pytest.skip("needs a bind mount (root on Linux) to give the data folder a second path")
+    try:
+        before = (folder / "tenken.sqlite3").read_bytes()
+        for out in (other / "tenken.sqlite3", other / "backups" / "x.md", other / "r.md"):
+            with pytest.raises(UserError, match="inside tenken's data folder"):
+                ws.check_output(out)
+        ws.check_output(tmp_path / "r.md")  # beside it is fine
+        assert (folder / "tenken.sqlite3").read_bytes() == before
+    finally:
+        ws.close()
+        subprocess.run(["umount", str(other)], check=True)
+
+
 HOLDER = """
 import sys, time
 from tui.workspace import Workspace
