@@ -156,7 +156,7 @@ def test_one_long_text_repeated_by_aliases_is_refused_before_it_is_built(tmp_pat
     path.write_text(TEXT_ALIAS_BOMB, encoding="utf-8")
     assert path.stat().st_size < 1 << 20  # under a megabyte, few values: only the repeated text is large
     started = time.monotonic()
-    with pytest.raises(ContentError, match="characters") as refused:
+    with pytest.raises(ContentError, match="8,388,608") as refused:
         load_yaml(path)
     assert time.monotonic() - started < 2
     assert refused.value.path == path and refused.value.line == 11  # where the text is repeated
@@ -375,3 +375,47 @@ def test_the_windows_lock_branch_refuses_a_restore_while_open(tmp_path: Path, mo
     assert len(list((folder / lock.LOCKS_DIR).glob("*.lock"))) == 1
     shared.release()
     assert list((folder / lock.LOCKS_DIR).glob("*.lock")) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="simulates Windows with POSIX locks")
+@pytest.mark.parametrize("first", ["restore", "tenken"])
+def test_the_windows_lock_branch_a_tenken_and_a_restore_starting_together(tmp_path: Path, monkeypatch, first: str):
+    """One side looks for the other, finds nothing, and in that instant the other takes its lock: on Windows a
+    restore then replaced the database under a tenken just started. Now the one that looked first steps back."""
+    from tui.store import lock
+
+    monkeypatch.setattr(lock.sys, "platform", "win32")
+    monkeypatch.setitem(sys.modules, "msvcrt", FakeMsvcrt())
+    folder = tmp_path / "home"
+    (folder / lock.LOCKS_DIR).mkdir(parents=True)
+    code = (
+        "import sys, fcntl; f = open(sys.argv[1], 'a+b'); fcntl.lockf(f.fileno(), fcntl.LOCK_EX, 1, 0); "
+        "print('held', flush=True); sys.stdin.readline()"
+    )
+    # the other side's file: a running tenken's own lock file, or the restore's
+    other = folder / lock.LOCKS_DIR / ("4242-1.lock" if first == "restore" else lock.RESTORE_LOCK)
+    started: list[subprocess.Popen] = []
+    real_open = lock._open
+
+    def open_and_let_the_other_start(path: Path):
+        mine = path.name == lock.RESTORE_LOCK if first == "restore" else path.name != lock.RESTORE_LOCK
+        if mine and not started:  # after this side's look, before its lock
+            holder = subprocess.Popen(
+                [sys.executable, "-c", code, str(other)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            )
+            started.append(holder)
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        return real_open(path)
+
+    monkeypatch.setattr(lock, "_open", open_and_let_the_other_start)
+    try:
+        with pytest.raises(lock.LockBusy):
+            lock.FolderLock(folder, exclusive=first == "restore").acquire(wait=0.2)
+        assert [p.name for p in (folder / lock.LOCKS_DIR).iterdir()] == [other.name]  # stepped back: nothing held
+    finally:
+        for holder in started:
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.close()
+            holder.wait(timeout=60)
+    assert started
