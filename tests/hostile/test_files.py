@@ -419,3 +419,21 @@ def test_the_windows_lock_branch_a_tenken_and_a_restore_starting_together(tmp_pa
             holder.stdin.close()
             holder.wait(timeout=60)
     assert started
+
+
+@pytest.mark.parametrize(
+    ("platform", "name", "fits"),
+    [
+        ("linux", "報" * 85 + ".md", False),  # 258 bytes
+        ("darwin", "報" * 85 + ".md", False),
+        ("win32", "報" * 85 + ".md", True),  # 88 UTF-16 units: Windows takes it
+        ("win32", "報" * 253 + ".md", False),  # 256 units
+        ("win32", "😀" * 127 + ".md", False),  # outside the BMP: two units each, 257
+        ("linux", "報" * 80 + ".md", True),
+    ],
+)
+def test_the_file_name_limit_is_the_platforms(monkeypatch, platform: str, name: str, fits: bool):
+    from tui import fsutil
+
+    monkeypatch.setattr(sys, "platform", platform)
+    assert fsutil.name_fits(name) is fits
