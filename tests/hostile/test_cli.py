@@ -125,3 +125,15 @@ def test_hostile_input_through_the_cli(case: Case, demo_home: tuple[Path, Path],
         assert after.returncode == 0, after.stderr
         for never in case.stdout_never:
             assert never.encode() not in after.stdout, after.stdout
+
+
+@pytest.mark.slow
+def test_a_japanese_windows_console_sees_dashes_not_question_marks(demo_home: tuple[Path, Path], tmp_path: Path):
+    """cp932 (Python's encoding when output is redirected on Japanese Windows) has no 「—」 but has 「―」."""
+    home, _bundle = demo_home
+    proc = tenken("list", home=home, env={"PYTHONIOENCODING": "cp932"}, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == b""
+    shown = proc.stdout.decode("cp932")
+    assert " ― 受領日" in shown and "?" not in shown, shown
+    shown = tenken("show", "fsa-notice-2020:4.ha", home=home, env={"PYTHONIOENCODING": "cp932"}, cwd=tmp_path)
+    assert shown.returncode == 0 and "④ハ" in shown.stdout.decode("cp932")
