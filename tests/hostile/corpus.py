@@ -1,4 +1,4 @@
-"""A corpus of hostile inputs: bundles, YAML templates, profiles, strings, paths and arguments.
+"""A corpus of hostile inputs: bundles, YAML templates, profiles, cache files, strings, paths and arguments.
 
 Each case says what a careless user, a tampered laptop or a hostile sender would hand tenken, which command they
 run it through, and what must happen: the exit status, one sentence on stderr when it fails, and whether the
@@ -359,6 +359,49 @@ PROFILE_CASES = [
     Case("profile-scope-dev-zero", lambda ctx: ["scope", "--profile", "/dev/zero"]),
 ]
 
+# --- cache files --------------------------------------------------------------------------------------------
+
+
+class _Pickled:
+    """Unpickling it runs a shell command that leaves a file behind (the stray-file check then fails the case)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch '{self.marker}'",))
+
+
+def _pickled_caches(argv: list[str]) -> Callable[[Ctx], list[str]]:
+    """Every cache file, and the names earlier versions used, replaced by a pickle that would run a command."""
+
+    def build(ctx: Ctx) -> list[str]:
+        import pickle
+        import subprocess
+        import sys
+
+        env = {**os.environ, "TENKEN_HOME": str(ctx.home)}  # fill every cache first: search index, titles, formats
+        subprocess.run([sys.executable, "-m", "tui", "search", "障害"], env=env, capture_output=True, check=True)
+        folder = ctx.home / "cache"
+        folder.mkdir(exist_ok=True)
+        bomb = pickle.dumps(_Pickled(ctx.root / "PWNED"))
+        assert any(f.name.startswith("search-") for f in folder.iterdir())
+        for f in folder.iterdir():
+            f.write_bytes(bomb)
+        for name in ("corpus.pickle", "search.pickle", "titles.json", "search-0.json"):
+            (folder / name).write_bytes(bomb)
+        return argv
+
+    return build
+
+
+CACHE_CASES = [
+    Case("cache-pickles-list", _pickled_caches(["list"]), exit=0),
+    Case("cache-pickles-show", _pickled_caches(["show", "fsa-notice-2020:4.ha"]), exit=0),
+    Case("cache-pickles-search", _pickled_caches(["search", "障害"]), exit=0),
+    Case("cache-pickles-start", _pickled_caches(["start", "1", "--received", "2026-11-20"]), exit=0, changes=True),
+]
+
 # --- arguments and output ------------------------------------------------------------------------------------
 
 LONG_NAME = "報" * 80 + ".md"  # 243 bytes: a valid name, but not once a temporary suffix is added
@@ -412,4 +455,4 @@ ARG_CASES = [
     Case("restore-number-too-big", lambda ctx: ["restore", "99999999999999999999"]),
 ]
 
-CASES = BUNDLE_CASES + YAML_CASES + PROFILE_CASES + ARG_CASES
+CASES = BUNDLE_CASES + YAML_CASES + PROFILE_CASES + CACHE_CASES + ARG_CASES
