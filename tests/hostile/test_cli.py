@@ -137,3 +137,40 @@ def test_a_japanese_windows_console_sees_dashes_not_question_marks(demo_home: tu
     assert " ― 受領日" in shown and "?" not in shown, shown
     shown = tenken("show", "fsa-notice-2020:4.ha", home=home, env={"PYTHONIOENCODING": "cp932"}, cwd=tmp_path)
     assert shown.returncode == 0 and "④ハ" in shown.stdout.decode("cp932")
+
+
+@pytest.mark.slow
+def test_an_export_stopped_with_sigterm_leaves_no_temporary_file(demo_home: tuple[Path, Path], tmp_path: Path):
+    """Stopped at moments from start-up to the end of the write: each says one sentence (or finished), and nothing
+    half-written stays behind, hidden or not."""
+    import signal
+    import time
+
+    if not hasattr(signal, "SIGTERM") or sys.platform == "win32":
+        pytest.skip("POSIX signals")
+    home, _bundle = demo_home
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "TENKEN_HOME": str(home), "LANG": "ja_JP.UTF-8"}
+    stopped = 0
+    for n, delay in enumerate([0.2, 0.5, 0.8, 1.1, 1.4, 1.7, 2.0, 2.5, 3.0]):
+        target = out / f"r{n}.docx"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tui", "report", "1", "--format", "docx", "--out", str(target)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=TIMEOUT)
+        if proc.returncode == 0:
+            assert target.stat().st_size > 0
+        else:
+            assert proc.returncode in (130, -signal.SIGTERM), (proc.returncode, err)
+            stopped += 1
+            if proc.returncode == 130:
+                one_sentence(err.decode())
+            assert not target.exists()
+    assert stopped  # at least one export was stopped before it finished
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".docx")) == []
