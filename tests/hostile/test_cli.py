@@ -168,9 +168,11 @@ def test_an_export_stopped_with_sigterm_leaves_no_temporary_file(demo_home: tupl
         if proc.returncode == 0:
             assert zipfile.is_zipfile(target)
         else:
-            assert proc.returncode in (130, -signal.SIGTERM), (proc.returncode, err)
+            # 130, or ended by SIGINT the way Python ends on an interruption (a shell shows 130 too); killed by the
+            # SIGTERM itself only when it came before tenken had started
+            assert proc.returncode in (130, -signal.SIGINT, -signal.SIGTERM), (proc.returncode, err)
             stopped += 1
-            if proc.returncode == 130:
+            if proc.returncode != -signal.SIGTERM:
                 one_sentence(err.decode())
             # stopped after the rename: the report is there whole; before it: nothing is
             assert not target.exists() or zipfile.is_zipfile(target)
