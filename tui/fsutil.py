@@ -39,6 +39,16 @@ def glob_escape(name: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", name)
 
 
+def name_fits(name: str) -> bool:
+    """Whether a file system takes `name`: 255 bytes of UTF-8 on Linux and macOS, 255 UTF-16 units on Windows
+    (where 90 kanji are 90 units, but 270 bytes)."""
+    import sys
+
+    if sys.platform == "win32":
+        return len(name.encode("utf-16-le")) // 2 <= 255
+    return len(os.fsencode(name)) <= 255
+
+
 def write_atomically(path: Path, produce: Callable[[Path], object], force: bool = False) -> Path:
     """Write through a temporary file in the same folder, then rename; never overwrite without `force`.
 
@@ -51,7 +61,7 @@ def write_atomically(path: Path, produce: Callable[[Path], object], force: bool 
     import tempfile  # here, not at the top: the command line imports this module at every start
 
     path = Path(path)
-    if len(os.fsencode(path.name)) > 255:
+    if not name_fits(path.name):
         raise ExportError(_("The file name {name} is too long; choose a shorter one.").format(name=path.name))
     try:
         info = path.lstat()

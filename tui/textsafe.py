@@ -6,7 +6,8 @@
 - `plain` wraps user or content text for a Textual widget so that ``[/]``, ``[link=…]`` or ``[b]`` are shown as
   typed, never read as markup.
 - `printable` escapes what is left of control characters when the command line prints (for text stored before
-  the cleaning existed), so nothing reaches the terminal as a command.
+  the cleaning existed), so nothing reaches the terminal as a command; `one_line` also escapes newline and tab, for
+  the one sentence of an error.
 
 Kept light: imported at start-up, Rich only when `plain` is first called.
 """
@@ -37,6 +38,12 @@ def has_controls(text: str) -> bool:
 def printable(text: str) -> str:
     """`text` with every control character but newline and tab shown as an escape (``\\x1b``)."""
     return _CONTROLS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def one_line(text: str) -> str:
+    """`text` as `printable` shows it, with newlines and tabs escaped too: an error message stays one line even when
+    it quotes a file name or an argument that holds a newline."""
+    return printable(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 def plain(text: object, style: str = "") -> Text:

@@ -91,6 +91,26 @@ def _format_cache_file(folder: Path) -> Path:
     return path
 
 
+def _same_folder_above(target: Path, folder: Path) -> bool:
+    """Whether `folder` is `target` or one of its parents as a file system object, whatever the spelling: on macOS
+    and Windows `~/Library/…/TENKEN` is the data folder `tenken`, and a bind mount is another path to it, though
+    neither path starts with the other."""
+    import os
+
+    try:
+        wanted = os.stat(folder)
+    except OSError:
+        return False
+    for above in (target, *target.parents):
+        try:
+            st = os.stat(above)
+        except OSError:
+            continue  # not there yet (the file to be written) or not readable
+        if (st.st_dev, st.st_ino) == (wanted.st_dev, wanted.st_ino):
+            return True
+    return False
+
+
 class NotReady(UserError):
     """Finalizing refused by the readiness check; `issues` lists what is open (tui.domain.finalize)."""
 
@@ -880,7 +900,8 @@ class Workspace:
         """Refuse to write an export into the data folder (it could replace the open database or a backup)."""
         try:
             target = Path(path).expanduser().resolve()
-            inside = target.is_relative_to(self.data_dir.expanduser().resolve())
+            folder = self.data_dir.expanduser().resolve()
+            inside = target.is_relative_to(folder) or _same_folder_above(target, folder)
         except (OSError, RuntimeError, ValueError):
             return
         if inside:

@@ -1,4 +1,4 @@
-"""A corpus of hostile inputs: bundles, YAML templates, profiles, strings, paths and arguments.
+"""A corpus of hostile inputs: bundles, YAML templates, profiles, cache files, strings, paths and arguments.
 
 Each case says what a careless user, a tampered laptop or a hostile sender would hand tenken, which command they
 run it through, and what must happen: the exit status, one sentence on stderr when it fails, and whether the
@@ -74,6 +74,8 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     #: what stdout must not contain (escapes reaching the terminal)
     stdout_never: tuple[str, ...] = ()
+    #: what stderr must not contain (pydantic's English under a Japanese sentence, a pasted document quoted whole)
+    stderr_never: tuple[str, ...] = ()
     #: a command to run afterwards (exit 0), whose stdout must not contain `stdout_never` either
     then: list[str] | None = None
 
@@ -247,6 +249,23 @@ sections:
 """
 
 
+#: Few values, but one long text repeated through an alias: under a megabyte on disk, about 900 million
+#: characters once expanded (every template reader, and the search index built from it, would pay for each).
+TEXT_ALIAS_BOMB = f"""\
+id: repeat
+title: {{ja: 繰り返し, en: repeat}}
+rulebooks: [fsa-notice-2020]
+sections:
+  - id: s1
+    title: {{ja: 節, en: section}}
+    items:
+      - id: repeat.1
+        question: {{ja: &t "{"あ" * 300_000}", en: A question?}}
+        cites: [fsa-notice-2020:4.ha]
+        evidence: [{", ".join(["{ja: *t, en: x}"] * 3000)}]
+"""
+
+
 def _user_template(name: str, text: str) -> Callable[[Ctx], Path]:
     def make(ctx: Ctx) -> Path:
         folder = ctx.home / "templates"
@@ -276,6 +295,11 @@ def _huge_yaml(ctx: Ctx) -> list[str]:
 YAML_CASES = [
     Case("yaml-alias-bomb-start", _with_template("bomb.yaml", ALIAS_BOMB, ["start", "1", "--template", "bomb"])),
     Case("yaml-alias-bomb-list", _with_template("bomb.yaml", ALIAS_BOMB, ["list"]), exit=0),
+    Case(
+        "yaml-text-alias-bomb-start",
+        _with_template("repeat.yaml", TEXT_ALIAS_BOMB, ["start", "1", "--template", "repeat"]),
+    ),
+    Case("yaml-text-alias-bomb-search", _with_template("repeat.yaml", TEXT_ALIAS_BOMB, ["search", "証跡"]), exit=0),
     Case("yaml-complex-key-start", _with_template("ck.yaml", COMPLEX_KEY, ["start", "1", "--template", "ck"])),
     Case("yaml-huge-template", _huge_yaml),
 ]
@@ -298,6 +322,12 @@ def _profile(name_yaml: str, extra: str = "") -> Callable[[Ctx], list[str]]:
     return build
 
 
+def _profile_with_staff(ctx: Ctx, staff: str) -> list[str]:
+    path = ctx.root / "profile.yaml"
+    path.write_text(f'name: 株式会社テスト\nbusiness: [crypto-exchange]\nstaff: "{staff}"\n', encoding="utf-8")
+    return ["init", "--profile", str(path)]
+
+
 def _profile_bomb(ctx: Ctx) -> list[str]:
     path = ctx.root / "profile.yaml"
     path.write_text(ALIAS_BOMB.replace("id: bomb", PROFILE.format(name="x").strip()), encoding="utf-8")
@@ -317,10 +347,59 @@ PROFILE_CASES = [
     ),
     Case("profile-nul", _profile('"A\\0B"'), exit=0, changes=True, stdout_never=("\x00",), then=["list"]),
     Case("profile-only-controls", _profile('"\\e\\a\\0"')),
+    Case("profile-name-5000-characters", _profile('"' + "長" * 5000 + '"'), stderr_never=("String should", "長" * 100)),
+    Case(
+        "profile-staff-is-a-document",
+        lambda ctx: _profile_with_staff(ctx, "従業員" * 2000),
+        stderr_never=("従業員" * 40,),
+    ),
     Case("profile-alias-bomb", _profile_bomb),
     Case("profile-dev-zero", lambda ctx: ["init", "--profile", "/dev/zero"]),
     Case("profile-folder", lambda ctx: ["init", "--profile", str(ctx.root)]),
     Case("profile-scope-dev-zero", lambda ctx: ["scope", "--profile", "/dev/zero"]),
+]
+
+# --- cache files --------------------------------------------------------------------------------------------
+
+
+class _Pickled:
+    """Unpickling it runs a shell command that leaves a file behind (the stray-file check then fails the case)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch '{self.marker}'",))
+
+
+def _pickled_caches(argv: list[str]) -> Callable[[Ctx], list[str]]:
+    """Every cache file, and the names earlier versions used, replaced by a pickle that would run a command."""
+
+    def build(ctx: Ctx) -> list[str]:
+        import pickle
+        import subprocess
+        import sys
+
+        env = {**os.environ, "TENKEN_HOME": str(ctx.home)}  # fill every cache first: search index, titles, formats
+        subprocess.run([sys.executable, "-m", "tui", "search", "障害"], env=env, capture_output=True, check=True)
+        folder = ctx.home / "cache"
+        folder.mkdir(exist_ok=True)
+        bomb = pickle.dumps(_Pickled(ctx.root / "PWNED"))
+        assert any(f.name.startswith("search-") for f in folder.iterdir())
+        for f in folder.iterdir():
+            f.write_bytes(bomb)
+        for name in ("corpus.pickle", "search.pickle", "titles.json", "search-0.json"):
+            (folder / name).write_bytes(bomb)
+        return argv
+
+    return build
+
+
+CACHE_CASES = [
+    Case("cache-pickles-list", _pickled_caches(["list"]), exit=0),
+    Case("cache-pickles-show", _pickled_caches(["show", "fsa-notice-2020:4.ha"]), exit=0),
+    Case("cache-pickles-search", _pickled_caches(["search", "障害"]), exit=0),
+    Case("cache-pickles-start", _pickled_caches(["start", "1", "--received", "2026-11-20"]), exit=0, changes=True),
 ]
 
 # --- arguments and output ------------------------------------------------------------------------------------
@@ -371,8 +450,9 @@ ARG_CASES = [
         env={"PYTHONIOENCODING": "cp932"},
     ),
     Case("show-ascii", lambda ctx: ["show", "fsa-notice-2020:4.ha"], exit=0, env={"PYTHONIOENCODING": "ascii"}),
+    Case("evidence-path-with-newline-and-escapes", lambda ctx: ["evidence", "add", "1", "1-1", "/tmp/a\n\x1b[2Jb.pdf"]),
     Case("restore-not-a-backup", lambda ctx: ["restore", "/dev/zero"]),
     Case("restore-number-too-big", lambda ctx: ["restore", "99999999999999999999"]),
 ]
 
-CASES = BUNDLE_CASES + YAML_CASES + PROFILE_CASES + ARG_CASES
+CASES = BUNDLE_CASES + YAML_CASES + PROFILE_CASES + CACHE_CASES + ARG_CASES

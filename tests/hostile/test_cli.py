@@ -111,6 +111,8 @@ def test_hostile_input_through_the_cli(case: Case, demo_home: tuple[Path, Path],
         assert stderr == "" or "\n" not in stderr.rstrip("\n"), stderr
     for never in case.stdout_never:
         assert never not in stdout, repr(stdout)
+    for never in case.stderr_never:
+        assert never not in stderr, stderr
     if not case.changes:
         assert dump(home / "tenken.sqlite3") == before_db
     allowed = {p.relative_to(tmp_path).as_posix() for p in case.creates(ctx)}
@@ -123,3 +125,56 @@ def test_hostile_input_through_the_cli(case: Case, demo_home: tuple[Path, Path],
         assert after.returncode == 0, after.stderr
         for never in case.stdout_never:
             assert never.encode() not in after.stdout, after.stdout
+
+
+@pytest.mark.slow
+def test_a_japanese_windows_console_sees_dashes_not_question_marks(demo_home: tuple[Path, Path], tmp_path: Path):
+    """cp932 (Python's encoding when output is redirected on Japanese Windows) has no 「—」 but has 「―」."""
+    home, _bundle = demo_home
+    proc = tenken("list", home=home, env={"PYTHONIOENCODING": "cp932"}, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == b""
+    shown = proc.stdout.decode("cp932")
+    assert " ― 受領日" in shown and "?" not in shown, shown
+    shown = tenken("show", "fsa-notice-2020:4.ha", home=home, env={"PYTHONIOENCODING": "cp932"}, cwd=tmp_path)
+    assert shown.returncode == 0 and "④ハ" in shown.stdout.decode("cp932")
+
+
+@pytest.mark.slow
+def test_an_export_stopped_with_sigterm_leaves_no_temporary_file(demo_home: tuple[Path, Path], tmp_path: Path):
+    """Stopped at moments from start-up to the end of the write: each says one sentence (or finished), and nothing
+    half-written stays behind, hidden or not."""
+    import signal
+    import time
+    import zipfile
+
+    if not hasattr(signal, "SIGTERM") or sys.platform == "win32":
+        pytest.skip("POSIX signals")
+    home, _bundle = demo_home
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "TENKEN_HOME": str(home), "LANG": "ja_JP.UTF-8"}
+    stopped = 0
+    for n, delay in enumerate([0.2, 0.5, 0.8, 1.1, 1.4, 1.7, 2.0, 2.5, 3.0]):
+        target = out / f"r{n}.docx"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tui", "report", "1", "--format", "docx", "--out", str(target)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=TIMEOUT)
+        if proc.returncode == 0:
+            assert zipfile.is_zipfile(target)
+        else:
+            # 130, or ended by SIGINT the way Python ends on an interruption (a shell shows 130 too); killed by the
+            # SIGTERM itself only when it came before tenken had started
+            assert proc.returncode in (130, -signal.SIGINT, -signal.SIGTERM), (proc.returncode, err)
+            stopped += 1
+            if proc.returncode != -signal.SIGTERM:
+                one_sentence(err.decode())
+            # stopped after the rename: the report is there whole; before it: nothing is
+            assert not target.exists() or zipfile.is_zipfile(target)
+    assert stopped  # at least one export was stopped before it finished
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".docx")) == []

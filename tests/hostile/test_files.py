@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.corpus import ALIAS_BOMB, COMPLEX_KEY
+from tests.hostile.corpus import ALIAS_BOMB, COMPLEX_KEY, TEXT_ALIAS_BOMB
 from tui.content.errors import ContentError
 from tui.workspace import UserError, Workspace
 
@@ -149,6 +149,23 @@ def test_an_alias_bomb_is_refused_before_it_is_built(tmp_path: Path):
     assert time.monotonic() - started < 2
 
 
+def test_one_long_text_repeated_by_aliases_is_refused_before_it_is_built(tmp_path: Path):
+    from tui.content.yamlio import MAX_YAML_BYTES, load_yaml
+
+    path = tmp_path / "repeat.yaml"
+    path.write_text(TEXT_ALIAS_BOMB, encoding="utf-8")
+    assert path.stat().st_size < 1 << 20  # under a megabyte, few values: only the repeated text is large
+    started = time.monotonic()
+    with pytest.raises(ContentError, match="8,388,608") as refused:
+        load_yaml(path)
+    assert time.monotonic() - started < 2
+    assert refused.value.path == path and refused.value.line == 11  # where the text is repeated
+    # a file as large as allowed, with no alias, stays within the limit it sets for the text after expansion
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("text: " + "x" * (MAX_YAML_BYTES - 100) + "\n", encoding="utf-8")
+    assert len(load_yaml(plain)["text"]) == MAX_YAML_BYTES - 100
+
+
 def test_a_complex_key_is_reported_with_file_and_line(tmp_path: Path):
     from tui.content.yamlio import load_yaml
 
@@ -211,6 +228,24 @@ def test_a_read_only_database_message_names_the_folder(tmp_path: Path):
     assert failed is not None and "read-only" in str(failed) and "restore" not in str(failed)
 
 
+def test_a_read_only_database_file_is_named_as_such(tmp_path: Path, monkeypatch):
+    from tui.i18n import set_language
+    from tui.store import StoreError
+
+    set_language("en")
+    folder = tmp_path / "home"
+    Workspace(folder).close()
+    db = folder / "tenken.sqlite3"
+    db.chmod(0o400)
+    real = os.access  # root may write anyway: the check is what a user without the permission meets
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == db else real(p, mode, **kw))
+    with pytest.raises(StoreError) as refused:
+        Workspace(folder)
+    message = str(refused.value)
+    assert message.startswith(f"The database {db} is read-only")
+    assert "restore" not in message
+
+
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_an_open_data_folder_is_narrowed_to_its_owner(tmp_path: Path):
     folder = tmp_path / "open"
@@ -218,6 +253,38 @@ def test_an_open_data_folder_is_narrowed_to_its_owner(tmp_path: Path):
     os.chmod(folder, 0o777)
     Workspace(folder).close()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def _bind_mount(source: Path, target: Path) -> bool:
+    target.mkdir()
+    if os.name != "posix" or os.geteuid() != 0:
+        return False
+    made = subprocess.run(["mount", "--bind", str(source), str(target)], capture_output=True)
+    return made.returncode == 0
+
+
+def test_an_export_never_reaches_the_data_folder_by_another_path(tmp_path: Path):
+    """macOS and Windows file systems ignore case (~/Library/…/TENKEN is the data folder), a bind mount is another
+    path to it: the data folder is recognised as the folder it is, not by how its path is spelled."""
+    from tui.i18n import set_language
+
+    set_language("en")
+    folder = tmp_path / "home"
+    ws = Workspace(folder)
+    other = tmp_path / "same-folder"
+    if not _bind_mount(folder, other):
+        ws.close()
+        pytest.skip("needs a bind mount (root on Linux) to give the data folder a second path")
+    try:
+        before = (folder / "tenken.sqlite3").read_bytes()
+        for out in (other / "tenken.sqlite3", other / "backups" / "x.md", other / "r.md"):
+            with pytest.raises(UserError, match="inside tenken's data folder"):
+                ws.check_output(out)
+        ws.check_output(tmp_path / "r.md")  # beside it is fine
+        assert (folder / "tenken.sqlite3").read_bytes() == before
+    finally:
+        ws.close()
+        subprocess.run(["umount", str(other)], check=True)
 
 
 HOLDER = """
@@ -308,3 +375,65 @@ def test_the_windows_lock_branch_refuses_a_restore_while_open(tmp_path: Path, mo
     assert len(list((folder / lock.LOCKS_DIR).glob("*.lock"))) == 1
     shared.release()
     assert list((folder / lock.LOCKS_DIR).glob("*.lock")) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="simulates Windows with POSIX locks")
+@pytest.mark.parametrize("first", ["restore", "tenken"])
+def test_the_windows_lock_branch_a_tenken_and_a_restore_starting_together(tmp_path: Path, monkeypatch, first: str):
+    """One side looks for the other, finds nothing, and in that instant the other takes its lock: on Windows a
+    restore then replaced the database under a tenken just started. Now the one that looked first steps back."""
+    from tui.store import lock
+
+    monkeypatch.setattr(lock.sys, "platform", "win32")
+    monkeypatch.setitem(sys.modules, "msvcrt", FakeMsvcrt())
+    folder = tmp_path / "home"
+    (folder / lock.LOCKS_DIR).mkdir(parents=True)
+    code = (
+        "import sys, fcntl; f = open(sys.argv[1], 'a+b'); fcntl.lockf(f.fileno(), fcntl.LOCK_EX, 1, 0); "
+        "print('held', flush=True); sys.stdin.readline()"
+    )
+    # the other side's file: a running tenken's own lock file, or the restore's
+    other = folder / lock.LOCKS_DIR / ("4242-1.lock" if first == "restore" else lock.RESTORE_LOCK)
+    started: list[subprocess.Popen] = []
+    real_open = lock._open
+
+    def open_and_let_the_other_start(path: Path):
+        mine = path.name == lock.RESTORE_LOCK if first == "restore" else path.name != lock.RESTORE_LOCK
+        if mine and not started:  # after this side's look, before its lock
+            holder = subprocess.Popen(
+                [sys.executable, "-c", code, str(other)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            )
+            started.append(holder)
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        return real_open(path)
+
+    monkeypatch.setattr(lock, "_open", open_and_let_the_other_start)
+    try:
+        with pytest.raises(lock.LockBusy):
+            lock.FolderLock(folder, exclusive=first == "restore").acquire(wait=0.2)
+        assert [p.name for p in (folder / lock.LOCKS_DIR).iterdir()] == [other.name]  # stepped back: nothing held
+    finally:
+        for holder in started:
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.close()
+            holder.wait(timeout=60)
+    assert started
+
+
+@pytest.mark.parametrize(
+    ("platform", "name", "fits"),
+    [
+        ("linux", "報" * 85 + ".md", False),  # 258 bytes
+        ("darwin", "報" * 85 + ".md", False),
+        ("win32", "報" * 85 + ".md", True),  # 88 UTF-16 units: Windows takes it
+        ("win32", "報" * 253 + ".md", False),  # 256 units
+        ("win32", "😀" * 127 + ".md", False),  # outside the BMP: two units each, 257
+        ("linux", "報" * 80 + ".md", True),
+    ],
+)
+def test_the_file_name_limit_is_the_platforms(monkeypatch, platform: str, name: str, fits: bool):
+    from tui import fsutil
+
+    monkeypatch.setattr(sys, "platform", platform)
+    assert fsutil.name_fits(name) is fits

@@ -84,3 +84,75 @@ async def test_terminal_escapes_never_reach_the_screen(text: str, ws, app_factor
         await pilot.press("h")
         await pilot.pause()
         assert "\x1b" not in _screen_text(app)
+
+
+TEMPLATE = """\
+id: hostile
+title: {{ja: "{text}", en: "{text}"}}
+rulebooks: [fsa-notice-2020]
+sections:
+  - id: s1
+    title: {{ja: "{text}", en: "{text}"}}
+    items:
+      - id: hostile.1
+        question: {{ja: "{text}ですか。", en: "{text}?"}}
+        cites: [fsa-notice-2020:4.ha]
+"""
+
+
+@pytest.mark.parametrize("text", MARKUP_STRINGS)
+async def test_a_user_templates_title_is_shown_as_written_in_the_new_inspection_dialog(
+    text: str, ws, demo, data_dir, app_factory
+) -> None:
+    """A consultant's template titled with brackets: the dialog that lists templates crashed on 「[/]」."""
+    from tui.screens.firm import NewInspectionDialog
+
+    folder = data_dir / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / "hostile.yaml").write_text(TEMPLATE.format(text=text.replace('"', '\\"')), encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewInspectionDialog)
+        assert text[:12] in _screen_text(app)
+
+
+async def test_file_names_in_the_evidence_file_picker_are_shown_as_written(demo, app_factory, tmp_path) -> None:
+    """A folder holding 「[b]太字.txt」 or 「[link=mailto:…]規程.pdf」: the picker's tree shows the names as written,
+    and a typed path that does not exist is shown as typed in the error (it was read as markup: 「[/]」 crashed the
+    dialog, 「[b]」 vanished)."""
+    from textual.widgets import DirectoryTree, Input
+
+    from tui.screens.files import FilePicker
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    names = ["[WIP] 規程.pdf", "[b]太字.txt", "[link=mailto:evil@example.com]規程.pdf", "[red on red]見えない.pdf"]
+    for name in names:
+        (folder / name).write_text("x", encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InspectionScreen)
+        app.screen.action_evidence()
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(folder / "x")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, FilePicker)
+        tree = app.screen.query_one(DirectoryTree)
+        await wait_until(pilot, lambda: len(tree.root.children) == len(names))
+        await pilot.pause()
+        assert sorted(str(n.label) for n in tree.root.children) == sorted(names)
+        shown = _screen_text(app)
+        for name in names:
+            assert name in shown, name
+        field = app.screen.query_one("#picker-path", Input)
+        field.value = str(folder / "[/]nothing[b].pdf")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "[/]nothing[b].pdf" in _screen_text(app)

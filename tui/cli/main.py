@@ -1048,18 +1048,47 @@ def _log_crash(args: argparse.Namespace | None) -> Path | None:
 
 
 def _prepare_streams() -> None:
-    """Output that the console's encoding cannot show (cp932 on Japanese Windows has no 「—」 or 「④」) is replaced,
-    not a crash halfway through; a terminated command still cleans up its temporary files."""
+    """Output that the console's encoding cannot show (cp932 on Japanese Windows has no 「—」, ascii no kana) is
+    replaced, not a crash halfway through; a terminated command still cleans up its temporary files."""
+    import codecs
     import signal
 
+    codecs.register_error("tenken-replace", _replace_unencodable)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors="replace")
+                reconfigure(errors="tenken-replace")
     if hasattr(signal, "SIGTERM"):
         with contextlib.suppress(ValueError):  # only the main thread may set handlers
             signal.signal(signal.SIGTERM, _terminated)
+
+
+#: Characters cp932 lacks whose look-alike it has (Windows itself maps these when converting): 「—」 shows as 「―」
+#: on a Japanese Windows console instead of 「?」.
+_LOOK_ALIKES = {
+    "\u2014": "\u2015",
+    "\u2212": "\uff0d",
+    "\u301c": "\uff5e",
+    "\u2016": "\u2225",
+    "\u00a2": "\uffe0",
+    "\u00a3": "\uffe1",
+    "\u00ac": "\uffe2",
+}
+
+
+def _replace_unencodable(exc: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: a look-alike the console can show, else 「?」 (never a crash halfway through)."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        alike = _LOOK_ALIKES.get(ch)
+        try:
+            out.append(alike if alike is not None and alike.encode(exc.encoding) else "?")
+        except UnicodeEncodeError:
+            out.append("?")
+    return "".join(out), exc.end
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -1083,7 +1112,7 @@ def _main(argv: list[str]) -> int:
     from tui.content.errors import ContentError
     from tui.export import ExportError
     from tui.store import StoreError
-    from tui.textsafe import printable
+    from tui.textsafe import one_line
 
     if argv:
         _prepare_streams()
@@ -1094,10 +1123,10 @@ def _main(argv: list[str]) -> int:
         args = argparse.Namespace(command=None, data_dir=None, db=None) if not argv else build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"tenken: {printable(str(exc))}", file=sys.stderr)
+        print(f"tenken: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except (StoreError, ContentError, ExportError, UserError) as exc:
-        print(f"tenken: {printable(str(exc))}", file=sys.stderr)
+        print(f"tenken: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print(_("tenken: interrupted; everything saved before is safe."), file=sys.stderr)

@@ -16,9 +16,24 @@ from tui.i18n import _
 M = TypeVar("M", bound=BaseModel)
 
 
+class _Shown:
+    """A value quoted in a message (``{value!r}``): cut at 60 characters, so that a 5,000-character name or a
+    document pasted into a number field does not become a message the terminal scrolls away."""
+
+    LIMIT = 60
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __repr__(self) -> str:
+        text = repr(self.value)
+        return text if len(text) <= self.LIMIT else text[: self.LIMIT - 1] + "…"
+
+
 def _expected(err: ErrorDetails) -> str:
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
+    err = {**err, "input": _Shown(err.get("input"))}
     if kind == "extra_forbidden":
         return _("unknown field")
     if kind == "missing":
@@ -37,6 +52,10 @@ def _expected(err: ErrorDetails) -> str:
         return _("expected a date like 2026-11-23, got {value!r}").format(value=err.get("input"))
     if kind in ("string_too_short", "too_short"):
         return _("must not be empty")
+    if kind == "string_too_long":
+        return _("the text is too long")
+    if kind == "too_long":
+        return _("too many entries")
     if kind in ("greater_than_equal", "less_than_equal"):
         return _("value out of range: {value!r}").format(value=err.get("input"))
     if kind in ("list_type",):

@@ -37,38 +37,46 @@ class LineList(list[Any]):
 #: hundred bytes stands for hundreds of millions and is refused before any object is built.
 MAX_YAML_BYTES = 8 << 20
 MAX_YAML_NODES = 2_000_000
+#: The text a file stands for once every alias is expanded: no more than a file without aliases can hold. One long
+#: text repeated through an alias is few values but hundreds of millions of characters for every reader of it.
+MAX_YAML_CHARS = MAX_YAML_BYTES
 
 
 class TooBig(Exception):
-    pass
+    def __init__(self, mark: yaml.Mark | None = None, text: bool = False):
+        super().__init__()
+        self.mark = mark
+        self.text = text
 
 
-def _expanded_size(root: yaml.Node, limit: int) -> int:
-    """How many values the node graph stands for with aliases expanded (aliases share nodes: counted per use)."""
-    sizes: dict[int, int] = {}
+def _expanded_size(root: yaml.Node, limit: int, char_limit: int = MAX_YAML_CHARS) -> tuple[int, int]:
+    """How many values, and characters of text, the node graph stands for with aliases expanded (aliases share
+    nodes: counted per use). TooBig carries the place where a limit was passed."""
+    sizes: dict[int, tuple[int, int]] = {}
     active: set[int] = set()
 
-    def size(node: yaml.Node) -> int:
+    def size(node: yaml.Node) -> tuple[int, int]:
         key = id(node)
         if key in sizes:
             return sizes[key]
         if key in active:  # an alias to itself
-            raise TooBig
+            raise TooBig(node.start_mark)
         active.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            for child in node.value:
-                total += size(child)
+        total, chars = 1, 0
+        if isinstance(node, yaml.ScalarNode):
+            chars = len(node.value)
+        else:
+            children = node.value if isinstance(node, yaml.SequenceNode) else [c for kv in node.value for c in kv]
+            for child in children:
+                n, c = size(child)
+                total, chars = total + n, chars + c
                 if total > limit:
-                    raise TooBig
-        elif isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                total += size(k) + size(v)
-                if total > limit:
-                    raise TooBig
+                    raise TooBig(child.start_mark)
+                if chars > char_limit:
+                    raise TooBig(child.start_mark, text=True)
         active.discard(key)
-        sizes[key] = total
-        return total
+        sizes[key] = (total, chars)
+        return total, chars
 
     return size(root)
 
@@ -81,7 +89,17 @@ class _Loader(_BaseLoader):
             return None
         try:
             _expanded_size(node, MAX_YAML_NODES)
-        except (TooBig, RecursionError):
+        except TooBig as exc:
+            if exc.text:
+                problem = _(
+                    "the file expands to more than {n} characters of text (aliases repeat a long text too often)"
+                ).format(n=f"{MAX_YAML_CHARS:,}")
+            else:
+                problem = _("the file expands to more than {n} values (aliases nested too deeply)").format(
+                    n=f"{MAX_YAML_NODES:,}"
+                )
+            raise yaml.MarkedYAMLError(problem=problem, problem_mark=exc.mark or node.start_mark) from None
+        except RecursionError:
             raise yaml.MarkedYAMLError(
                 problem=_("the file expands to more than {n} values (aliases nested too deeply)").format(
                     n=f"{MAX_YAML_NODES:,}"

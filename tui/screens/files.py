@@ -15,11 +15,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DirectoryTree, Input, Label, Static, TextArea
+from textual.widgets import Button, DirectoryTree, Input, TextArea
 
 from tui.i18n import N_, _
 from tui.screens.base import TenkenModal, TenkenScreen
 from tui.screens.dialogs import InputDialog, confirm_then
+from tui.screens.plain import Label, Static
 from tui.widgets.footer import TenkenFooter
 
 if TYPE_CHECKING:

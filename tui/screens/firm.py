@@ -24,7 +24,7 @@ from tui.domain.profile import (
 from tui.i18n import N_, _, format_date
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import FormDialog, confirm_then
-from tui.screens.plain import Label, Static
+from tui.screens.plain import Label, Static, plain_content
 from tui.widgets.date_input import DateInput
 from tui.widgets.footer import TenkenFooter
 
@@ -272,7 +272,8 @@ class NewInspectionDialog(FormDialog):
             yield Label(_("Templates"), classes="field-label")
             suggested = set(ws.templates_for(firm.profile))
             yield SelectionList[str](
-                *[(t.title.get(), t.id, t.id in suggested) for t in ws.templates.values()], id="templates"
+                *[(plain_content(t.title.get()), t.id, t.id in suggested) for t in ws.templates.values()],
+                id="templates",
             )
             yield Label(_("Date the notice was received (e.g. 2026-11-23 or 2026年11月23日)"), classes="field-label")
             yield DateInput(inspection.today().isoformat(), id="received")

@@ -75,6 +75,15 @@ def _read_only(path: Path) -> StoreError:
     )
 
 
+def _read_only_file(path: Path) -> StoreError:
+    return StoreError(
+        _(
+            "The database {path} is read-only, so tenken cannot save anything in it. "
+            "Allow writing to the file, or choose another folder with --data-dir."
+        ).format(path=path)
+    )
+
+
 def _check_existing(db_path: Path) -> None:
     """Refuse a file that is not a SQLite database, without writing to it."""
     try:
@@ -253,7 +262,7 @@ def open_database(data_dir: Path) -> sqlite3.Connection:
     if not fresh:
         _check_existing(db_path)
         if not os.access(db_path, os.W_OK):
-            raise _read_only(db_path)
+            raise _read_only_file(db_path)
         mode = stat.S_IMODE(db_path.stat().st_mode)
         if mode & 0o077:
             with contextlib.suppress(OSError):

@@ -22,6 +22,7 @@ from tui.i18n import _
 
 LOCK_NAME = ".tenken.lock"
 LOCKS_DIR = "locks"
+RESTORE_LOCK = "restore.lock"
 WAIT_SECONDS = 10.0
 
 
@@ -68,21 +69,20 @@ class FolderLock:
 
         folder = self.data_dir / LOCKS_DIR
         folder.mkdir(exist_ok=True)
+        restore = folder / RESTORE_LOCK
         if self.exclusive:
             deadline = time.monotonic() + wait
             while True:
-                held = [p for p in folder.glob("*.lock") if not _win_stale(p)]
-                if not held:
+                if not _win_others_held(folder, restore):
                     break
                 if time.monotonic() >= deadline:
                     raise LockBusy
                 time.sleep(0.05)
-            name = "restore.lock"
+            path = restore
         else:
-            if (folder / "restore.lock").exists() and not _win_stale(folder / "restore.lock"):
+            if restore.exists() and not _win_stale(restore):
                 raise LockBusy
-            name = f"{os.getpid()}-{time.monotonic_ns()}.lock"
-        path = folder / name
+            path = folder / f"{os.getpid()}-{time.monotonic_ns()}.lock"
         fh = _open(path)
         try:
             fh.seek(0)
@@ -91,6 +91,11 @@ class FolderLock:
             fh.close()
             raise LockBusy from None
         self._fh, self._path = fh, path
+        # Each side holds its own file before it looks at the other's, so a tenken starting while a restore begins
+        # cannot slip between the restore's look and its lock: one of the two sees the other and steps back.
+        if _win_others_held(folder, restore) if self.exclusive else restore.exists() and not _win_stale(restore):
+            self.release()
+            raise LockBusy
 
     def acquire(self, wait: float = WAIT_SECONDS) -> FolderLock:
         if _windows():
@@ -125,6 +130,11 @@ def _open(path: Path) -> IO[bytes]:
     """The lock file, private like everything in the data folder, held open until release."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
     return os.fdopen(fd, "r+b")
+
+
+def _win_others_held(folder: Path, restore: Path) -> bool:
+    """Whether a running tenken holds one of the lock files (the restore's own left aside)."""
+    return any(not _win_stale(p) for p in folder.glob("*.lock") if p != restore)
 
 
 def _win_stale(path: Path) -> bool:
