@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -16,7 +17,7 @@ import regex
 
 trestle = pytest.importorskip("trestle", reason="compliance-trestle validates the OSCAL documents (test extra)")
 
-from trestle.oscal import OSCAL_VERSION  # noqa: E402 - after the skip above
+from trestle.oscal import OSCAL_VERSION, OSCAL_VERSION_REGEX  # noqa: E402 - after the skip above
 from trestle.oscal import assessment_results as AR  # noqa: E402
 from trestle.oscal import catalog as CAT  # noqa: E402
 from trestle.oscal import mapping as MAP  # noqa: E402
@@ -29,6 +30,8 @@ from tui.workspace import UserError  # noqa: E402
 
 def test_oscal_version_is_the_current_release_trestle_knows():
     assert oscal.OSCAL_VERSION == OSCAL_VERSION
+    # trestle's own rule for a version it supports (its strict check, off in 5.2); the 1.2.3 schema takes it too
+    assert re.match(OSCAL_VERSION_REGEX, oscal.OSCAL_VERSION)
 
 
 # --- NIST's OSCAL 1.2.3 JSON schemas ------------------------------------------------------------------------------
