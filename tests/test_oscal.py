@@ -1,16 +1,23 @@
-"""OSCAL documents validate against compliance-trestle's models of the current OSCAL release, and assessment
-results written by tenken read back into an inspection unchanged (round trip)."""
+"""OSCAL documents validate against compliance-trestle's models (OSCAL 1.2.1) and against NIST's JSON schemas of
+the current OSCAL release (1.2.3, in tests/fixtures/oscal-1.2.3), and assessment results written by tenken read back
+into an inspection unchanged (round trip)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
+import re
+from pathlib import Path
 
+import jsonschema
 import pytest
+import regex
 
 trestle = pytest.importorskip("trestle", reason="compliance-trestle validates the OSCAL documents (test extra)")
 
-from trestle.oscal import OSCAL_VERSION  # noqa: E402 - after the skip above
+from trestle.oscal import OSCAL_VERSION, OSCAL_VERSION_REGEX  # noqa: E402 - after the skip above
 from trestle.oscal import assessment_results as AR  # noqa: E402
 from trestle.oscal import catalog as CAT  # noqa: E402
 from trestle.oscal import mapping as MAP  # noqa: E402
@@ -23,6 +30,78 @@ from tui.workspace import UserError  # noqa: E402
 
 def test_oscal_version_is_the_current_release_trestle_knows():
     assert oscal.OSCAL_VERSION == OSCAL_VERSION
+    # trestle's own rule for a version it supports (its strict check, off in 5.2); the 1.2.3 schema takes it too
+    assert re.match(OSCAL_VERSION_REGEX, oscal.OSCAL_VERSION)
+
+
+# --- NIST's OSCAL 1.2.3 JSON schemas ------------------------------------------------------------------------------
+
+SCHEMA_123 = Path(__file__).parent / "fixtures" / "oscal-1.2.3" / "oscal_complete_schema.json"
+SCHEMA_123_SHA256 = "e0b41f5c9f06a702bd6139566b3db089cec4c734353e958624e4ba4a2d35a806"  # as released (its README)
+
+
+@functools.cache
+def _validator_123(root: str):
+    """A validator of one OSCAL model (the document's root key) by the complete 1.2.3 schema, its `pattern`s
+    matched with the `regex` module: its TokenDatatype uses \\p{L} and \\p{N}, which Python's re lacks."""
+    raw = SCHEMA_123.read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == SCHEMA_123_SHA256, "the vendored schema is not NIST's file"
+    complete = json.loads(raw)
+    assert complete["$id"].endswith("/1.2.3/oscal-complete-schema.json")
+    # the branch of the schema's oneOf for this model, so an error names its place, not "valid under none of 8"
+    branch = next(b for b in complete["oneOf"] if b["required"] == [root])
+    schema = {k: v for k, v in complete.items() if k != "oneOf"} | branch
+
+    def pattern(validator, patrn, instance, _schema):
+        if validator.is_type(instance, "string") and not regex.search(patrn, instance):
+            yield jsonschema.ValidationError(f"{instance[:80]!r} does not match the pattern {patrn[:60]!r}…")
+
+    cls = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": pattern})
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def schema_123_errors(doc: dict) -> list[str]:
+    """Every error of an OSCAL document against the 1.2.3 schema, each as 'where: what'."""
+    (root,) = (k for k in doc if k != "$schema")
+    errors = sorted(_validator_123(root).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    # an error of an anyOf/oneOf ("not valid under any of the given schemas") is told by its most relevant cause
+    errors = [jsonschema.exceptions.best_match([e]) for e in errors]
+    return [f"{e.json_path}: {e.message[:300]}" for e in errors]
+
+
+def test_every_document_of_the_demo_validates_against_the_oscal_1_2_3_schemas(ws, demo, tmp_path):
+    """The five catalogs, the mapping, the demo firm's profile, and the demo inspection's assessment results and
+    POA&M, each as `tenken oscal export` writes it, have no error against NIST's JSON schemas of OSCAL 1.2.3."""
+    exports = [("catalog", slug) for slug in SLUGS] + [
+        ("mapping", None),
+        ("profile", demo.firm_id),
+        ("assessment", demo.id),
+        ("poam", demo.id),
+    ]
+    failed = {}
+    for kind, target in exports:
+        path = ws.oscal.export(kind, target, tmp_path / f"{kind}-{target}.json")
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if errors := schema_123_errors(doc):
+            failed[path.name] = f"{len(errors)} errors, the first: {errors[0]}"
+    assert failed == {}
+    # the POA&M is not an empty shell: the demo inspection has problems with their remediation
+    assert ws.oscal.document("poam", demo.id)["plan-of-action-and-milestones"]["poam-items"]
+
+
+def test_the_oscal_1_2_3_schemas_reject_a_broken_document(ws, demo):
+    """The check above can fail: a control without its id, a malformed uuid, a finding with no target."""
+    catalog = ws.oscal.document("catalog", "jvcea-exchange")
+    assert schema_123_errors(catalog) == []
+    del catalog["catalog"]["groups"][0]["controls"][0]["id"]
+    assert schema_123_errors(catalog) == ["$.catalog.groups[0].controls[0]: 'id' is a required property"]
+    results = ws.oscal.document("assessment", demo.id)
+    results["assessment-results"]["uuid"] = "not-a-uuid"
+    del results["assessment-results"]["results"][0]["findings"][0]["target"]
+    errors = schema_123_errors(results)
+    assert len(errors) == 2
+    assert errors[0].startswith("$['assessment-results'].results[0].findings[0]: 'target' is a required property")
+    assert errors[1].startswith("$['assessment-results'].uuid: 'not-a-uuid' does not match the pattern")
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@
   answer fields as namespaced props so they can be read back) and a **plan of action and milestones** (one item
   per problem with its remediation, owner and target date).
 
-Documents are plain dicts (JSON), built without any OSCAL library; the tests validate them with
-compliance-trestle's models of the current OSCAL release. UUIDs are derived (uuid5) from stable ids, so exporting
-twice gives the same document identities.
+Documents are plain dicts (JSON), built without any OSCAL library. They declare OSCAL 1.2.1, the release
+compliance-trestle 5.2 models; the tests validate them with trestle's models and against NIST's JSON schemas of the
+current release, 1.2.3, which accept a document declaring 1.2.1 (tests/fixtures/oscal-1.2.3). UUIDs are derived
+(uuid5) from stable ids, so exporting twice gives the same document identities.
 """
 
 from __future__ import annotations
