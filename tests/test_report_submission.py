@@ -623,3 +623,13 @@ def test_xlsx_prints_a_huge_finding_whole_in_continuation_rows(ws, tmp_path):
     assert len(rows) > 10 and all(len(r[4].value) <= 1000 for r in rows)
     assert huge in "".join(r[4].value for r in rows).replace("\n", "")
     assert all(answers.row_dimensions[r[0].row].height <= 409 for r in rows)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_docx_chart_names_each_section_whole(ws, five, tmp_path, lang):
+    """The chart's labels once cut 「第3章 サイバーセキュリテ…」 and "Reporting the results of the self-inspe…"."""
+    report = ws.report(five, lang)
+    document = docx.Document(str(export_report(report, "docx", tmp_path / "r.docx")))
+    chart = next(t for t in document.tables if "█" in t.rows[0].cells[1].text)
+    labels = [r.cells[0].text for r in chart.rows]
+    assert labels == [s.section for s in report.summary]

@@ -197,6 +197,19 @@ def _widths(table: Table, widths_mm: list[float], grid: list | None = None) -> N
     tbl_pr.append(layout)
 
 
+#: Left and right cell margins of "Table Grid" (0.19 cm each), in mm.
+CELL_MARGINS_MM = 3.8
+
+
+def _header_mm(text: str, size_pt: float) -> float:
+    """The width a bold header needs on one line, in mm: generous for wide fallback fonts (DejaVu Sans where
+    Calibri is missing, as on a LibreOffice without Microsoft's fonts), a Japanese character one em."""
+    import unicodedata
+
+    ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.72 for ch in text)
+    return ems * size_pt * 25.4 / 72 + CELL_MARGINS_MM + 1.5  # 1.5 mm of slack: 「未回答」 broke at exactly its width
+
+
 def _label_value(document, label: str, value: str, sep: str) -> Paragraph:
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(2)
@@ -244,7 +257,8 @@ def _summary(document, report: Report) -> None:
     totals = report.totals
     rows.append([t(N_("Total"))] + [str(totals[x]) for x in report.statuses] + [str(report.total)])
     n = len(report.statuses)
-    table = _table(document, header, rows, [48] + [21.5] * n + [14.5], size=8, right=set(range(1, n + 2)))
+    counts = [max(12.0, _header_mm(label, 8)) for label in header[1:]]  # "unanswered" never breaks mid-word
+    table = _table(document, header, rows, [170 - sum(counts), *counts], size=8, right=set(range(1, n + 2)))
     for cell in table.rows[-1].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True
@@ -268,7 +282,8 @@ def _chart(document, report: Report) -> None:
     table = document.add_table(rows=len(report.summary), cols=3)
     table.autofit = False
     for r, row in enumerate(report.summary):
-        _set_cell(table.cell(r, 0), fit_cells(row.section, 26 if report.lang == "ja" else 40), size=8)
+        # whole names (up to three lines of Japanese, four of English in its 60 mm at 8 pt); only a freak is cut
+        _set_cell(table.cell(r, 0), fit_cells(row.section, 108 if report.lang == "ja" else 128), size=8)
         bar = table.cell(r, 1).paragraphs[0]
         for s in report.statuses:
             count = row.counts.get(s, 0)
@@ -306,8 +321,8 @@ def _problems(document, report: Report) -> None:
                 report.date(a.target_date),
             ]
         )
-    # landscape A4 less margins: 257 mm
-    _table(document, [t(c) for c in cols], rows, [13, 42, 36, 20, 44, 17, 42, 19, 24], size=8)
+    # landscape A4 less margins: 257 mm; 「リスク評価」 and 「2027年12月31日」 each on one line
+    _table(document, [t(c) for c in cols], rows, [13, 40, 35, 20, 42, 19, 41, 19, 28], size=8)
 
 
 def _customer_damage(document, report: Report) -> None:
