@@ -633,3 +633,29 @@ def test_docx_chart_names_each_section_whole(ws, five, tmp_path, lang):
     chart = next(t for t in document.tables if "█" in t.rows[0].cells[1].text)
     labels = [r.cells[0].text for r in chart.rows]
     assert labels == [s.section for s in report.summary]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_a_full_disk_is_one_sentence_and_no_traceback(ws, demo, tmp_path, monkeypatch, fmt):
+    """A disk that fills while a Word or Excel file is written: the writer's zip file once printed
+    "Exception ignored in: <function ZipFile.__del__ …> Traceback …" under the one sentence."""
+    import gc
+    import sys
+    import tempfile
+
+    made = []
+
+    def full_disk(prefix="", suffix="", dir=None):  # the temporary file lands on a full disk
+        path = Path(dir) / f"{prefix}full{suffix}"
+        path.symlink_to("/dev/full")
+        made.append(path)
+        return os.open(os.devnull, os.O_RDONLY), str(path)
+
+    ignored = []
+    monkeypatch.setattr(tempfile, "mkstemp", full_disk)
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: ignored.append(repr(u.exc_value)))
+    with pytest.raises(ExportError) as failed:
+        export_report(ws.report(demo.id, "en"), fmt, tmp_path / f"r.{fmt}")
+    del failed
+    gc.collect()
+    assert ignored == [] and made and not (tmp_path / f"r.{fmt}").exists() and not made[0].is_symlink()

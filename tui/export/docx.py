@@ -22,7 +22,15 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import PROBLEM_COLUMNS, STATUS_COLORS, fit_cells, header_fields, short_title, xml_text
+from tui.export import (
+    PROBLEM_COLUMNS,
+    STATUS_COLORS,
+    fit_cells,
+    header_fields,
+    save_zipped,
+    short_title,
+    xml_text,
+)
 from tui.i18n import N_
 
 EAST_ASIAN_FONT = "Yu Gothic"  # 游ゴシック: on every Windows since 8.1 and in Office for Mac
@@ -414,4 +422,4 @@ def build_docx(report: Report):
 
 
 def write_docx(report: Report, path: Path) -> None:
-    build_docx(report).save(str(path))
+    save_zipped(build_docx(report).save, path)
