@@ -659,3 +659,29 @@ def test_a_full_disk_is_one_sentence_and_no_traceback(ws, demo, tmp_path, monkey
     del failed
     gc.collect()
     assert ignored == [] and made and not (tmp_path / f"r.{fmt}").exists() and not made[0].is_symlink()
+
+
+def _edit_docx(src: Path, dst: Path, old: str, new: str) -> None:
+    """A copy of a Word file with one piece of its body text changed, as someone editing it in Word would."""
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert f">{old}<" in text
+                data = text.replace(f">{old}<", f">{new}<", 1).encode("utf-8")
+            out.writestr(info, data)
+
+
+def test_verify_catches_text_edited_in_a_finalized_word_report(ws, three, tmp_path):
+    ws.finalize(three, "田中花子", submitted_on=dt.date(2026, 11, 20))
+    word = _export(ws, three, "ja", "docx", tmp_path)
+    assert ws.verify(word)[0]
+    copy = tmp_path / "copy.docx"
+    _edit_docx(word, copy, "一部適合", "一部適合")  # rewritten, nothing changed
+    assert ws.verify(copy)[0]
+    for old, new in (("一部適合", "適合"), (DAMAGE_CASE, "顧客被害なし"), ("2026年11月20日", "2026年11月19日")):
+        edited = tmp_path / "edited.docx"
+        _edit_docx(word, edited, old, new)
+        ok, message = ws.verify(edited)
+        assert not ok and ("changed" in message or "変更" in message), (old, message)

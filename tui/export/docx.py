@@ -418,6 +418,10 @@ def build_docx(report: Report):
         p = document.add_paragraph()
         p.paragraph_format.space_before = Pt(18)
         _run(p, report.t(UNOFFICIAL_NOTE), italic=True, size=9, color=MUTED)
+    if report.content_sha256:  # `tenken verify` tells text edited afterwards (tui.export.verify)
+        from tui.export.verify import TEXT_MARK, docx_text_sha256
+
+        props.comments = TEXT_MARK + docx_text_sha256(document.element.body)
     return document
 
 
