@@ -685,3 +685,23 @@ def test_verify_catches_text_edited_in_a_finalized_word_report(ws, three, tmp_pa
         _edit_docx(word, edited, old, new)
         ok, message = ws.verify(edited)
         assert not ok and ("changed" in message or "変更" in message), (old, message)
+
+
+def test_verify_catches_a_json_report_edited_outside_its_answers(ws, three, tmp_path):
+    """The answers in the annex are checked against the database; the cover, the problems table and the damage
+    section are covered by the file's own fingerprint."""
+    ws.finalize(three, "田中花子", submitted_on=dt.date(2026, 11, 20))
+    path = _export(ws, three, "ja", "json", tmp_path)
+    assert ws.verify(path)[0]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for edit in (
+        lambda d: d.update(submitted_on="2026-11-19"),
+        lambda d: d["customer_damage"].update(statement="顧客被害なし", cases=[]),
+        lambda d: d["problems"][0]["answer"].update(finding="問題なし"),
+    ):
+        edited = json.loads(json.dumps(data))
+        edit(edited)
+        copy = tmp_path / "edited.json"
+        copy.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+        ok, message = ws.verify(copy)
+        assert not ok and ("変更" in message or "changed" in message), message

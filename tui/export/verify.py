@@ -30,6 +30,16 @@ TEXT_MARK = "tenken text SHA-256: "
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def json_document_sha256(data: dict[str, Any]) -> str:
+    """SHA-256 of a JSON report's whole content (less this fingerprint itself), in a canonical form: an edit to
+    the cover, the problems or the damage section shows even where the answers in the annex still match."""
+    import hashlib
+
+    rest = {k: v for k, v in data.items() if k != "document_sha256"}
+    text = json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def docx_text_sha256(body: Any) -> str:
     """SHA-256 of a Word body's text (an lxml element): each paragraph's text, tabs and line breaks, in order."""
     import hashlib
@@ -57,7 +67,7 @@ class VerifyError(Exception):
 class Claim:
     sha256: str  # the fingerprint the file carries
     recomputed: str | None  # from the file's own answers (JSON), None when the format cannot tell (Word)
-    text_changed: bool = False  # a Word file whose text no longer matches the text fingerprint it carries
+    text_changed: bool = False  # the file's text no longer matches the fingerprint of its own text it carries
 
 
 def _answers_from_json(data: dict[str, Any]) -> list[Answer]:
@@ -98,13 +108,15 @@ def read_claim(path: Path) -> Claim:
             raise ValueError
         claimed = str(data.get("content_sha256") or "")
         recomputed = content_sha256(_answers_from_json(data))
+        document = data.get("document_sha256")  # absent from reports written before it
+        changed = document is not None and document != json_document_sha256(data)
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
         raise VerifyError(_("{path} is not a tenken report in JSON or Word format.").format(path=path)) from None
     if not _HEX.fullmatch(claimed):
         raise VerifyError(
             _("{path} is a draft report: only a finalized report carries a fingerprint.").format(path=path)
         )
-    return Claim(claimed, recomputed)
+    return Claim(claimed, recomputed, text_changed=changed)
 
 
 def _docx_claim(path: Path) -> Claim:
