@@ -705,3 +705,33 @@ def test_verify_catches_a_json_report_edited_outside_its_answers(ws, three, tmp_
         copy.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
         ok, message = ws.verify(copy)
         assert not ok and ("変更" in message or "changed" in message), message
+
+
+def test_cli_read_only_folder_as_root_without_the_override(tmp_path):
+    """As root, with the capability that lets root write anywhere dropped (setpriv), a read-only folder behaves
+    as it does for a normal user: one sentence for every format, nothing written (runs where the test above is
+    skipped)."""
+    import shutil
+    import subprocess
+    import sys
+
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or not setpriv:
+        pytest.skip("needs root and setpriv (util-linux); a normal user runs the test above")
+    env = {**os.environ, "TENKEN_HOME": str(tmp_path / "home")}
+    assert run_cli("demo", env=env).returncode == 0
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    for fmt in ("md", "html", "xlsx", "docx", "json"):
+        out = subprocess.run(
+            [setpriv, "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-m", "tui"]
+            + ["report", "1", "--format", fmt, "--out", str(folder / f"r.{fmt}")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert out.returncode == 1 and out.stderr.count("\n") == 1, out.stderr
+        assert "Traceback" not in out.stderr and "unexpected" not in out.stderr and "予期しない" not in out.stderr
+    assert list(folder.iterdir()) == []
