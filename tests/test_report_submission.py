@@ -735,3 +735,23 @@ def test_cli_read_only_folder_as_root_without_the_override(tmp_path):
         assert out.returncode == 1 and out.stderr.count("\n") == 1, out.stderr
         assert "Traceback" not in out.stderr and "unexpected" not in out.stderr and "予期しない" not in out.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_docx_annex_keeps_each_item_on_one_page(ws, three, tmp_path):
+    """An item's lines are kept together (keep with next), so no page ends between 'Scope' and 'Status'."""
+    from tui.domain.report import UNOFFICIAL_NOTE
+
+    report = ws.report(three, "en")
+    document = docx.Document(str(export_report(report, "docx", tmp_path / "r.docx")))
+    paragraphs = document.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == report.t("Annex: all answers"))
+    items, current = [], None
+    for p in paragraphs[start + 1 :]:
+        if p.style.name == "Heading 2":
+            current = []
+            items.append(current)
+        elif current is not None and p.text and p.text != report.t(UNOFFICIAL_NOTE):
+            current.append(p)
+    assert len(items) == len(report.annex)
+    for lines in items:
+        assert [bool(p.paragraph_format.keep_with_next) for p in lines] == [True] * (len(lines) - 1) + [False]

@@ -38,6 +38,7 @@ LATIN_FONTS = {"ja": EAST_ASIAN_FONT, "en": "Calibri"}
 DRAFT_RED = RGBColor(0xB3, 0x26, 0x1E)
 MUTED = RGBColor(0x5B, 0x5F, 0x6B)
 HEAD_FILL = "EEF0F4"
+ANNEX_KEEP_CHARS = 1200  # an annex item up to this long is kept on one page (a longer one may break)
 BAR_BLOCKS = 26  # the widest bar of the chart, in blocks (fits its column on one line)
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -367,28 +368,33 @@ def _annex(document, report: Report) -> None:
     for row in report.annex:
         a = row.answer
         document.add_paragraph(xml_text(f"{row.number} {row.question}"), style=heading)
-        _label_value(
-            document,
-            t(N_("Cited provisions")),
-            "、".join(c.label for c in row.citations)
-            if report.lang == "ja"
-            else "; ".join(c.label for c in row.citations) or "—",
-            sep,
-        )
-        _label_value(document, t(N_("Scope")), row.level, sep)
-        _label_value(document, report.field_label("status"), row.status_label, sep)
+        lines = [
+            _label_value(
+                document,
+                t(N_("Cited provisions")),
+                "、".join(c.label for c in row.citations)
+                if report.lang == "ja"
+                else "; ".join(c.label for c in row.citations) or "—",
+                sep,
+            ),
+            _label_value(document, t(N_("Scope")), row.level, sep),
+            _label_value(document, report.field_label("status"), row.status_label, sep),
+        ]
         for name in ("note", "finding", "remediation", "owner", "justification"):
             value = getattr(a, name)
             if value:
-                _label_value(document, report.field_label(name), value, sep)
+                lines.append(_label_value(document, report.field_label(name), value, sep))
         if a.risk:
-            _label_value(document, report.field_label("risk"), row.risk_label, sep)
+            lines.append(_label_value(document, report.field_label("risk"), row.risk_label, sep))
         if a.target_date:
-            _label_value(document, report.field_label("target_date"), report.date(a.target_date), sep)
+            lines.append(_label_value(document, report.field_label("target_date"), report.date(a.target_date), sep))
         for ev in row.evidence:
-            _label_value(document, report.field_label("evidence"), ev.text, sep)
+            lines.append(_label_value(document, report.field_label("evidence"), ev.text, sep))
         for label, names in report.people_lines(row):
-            _label_value(document, label, names, sep)
+            lines.append(_label_value(document, label, names, sep))
+        if sum(len(p.text) for p in lines) <= ANNEX_KEEP_CHARS:  # an item is not split over two pages
+            for paragraph in lines[:-1]:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def build_docx(report: Report):
