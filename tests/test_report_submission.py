@@ -755,3 +755,15 @@ def test_docx_annex_keeps_each_item_on_one_page(ws, three, tmp_path):
     assert len(items) == len(report.annex)
     for lines in items:
         assert [bool(p.paragraph_format.keep_with_next) for p in lines] == [True] * (len(lines) - 1) + [False]
+
+
+def test_verify_of_an_excel_report_says_which_formats_it_checks(ws, three, tmp_path):
+    """A finalized workbook was called 'a draft report' (it is neither a draft nor checkable)."""
+    from tui.workspace import UserError
+
+    ws.finalize(three, "田中花子", submitted_on=dt.date(2026, 11, 20))
+    workbook = _export(ws, three, "en", "xlsx", tmp_path)
+    with pytest.raises(UserError) as refused:
+        ws.verify(workbook)
+    assert "draft" not in str(refused.value) and "下書き" not in str(refused.value)
+    assert "JSON" in str(refused.value) and "Word" in str(refused.value)

@@ -124,6 +124,13 @@ def _docx_claim(path: Path) -> Claim:
 
     try:
         with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "word/document.xml" not in names:  # an Excel workbook (or another zip): not a draft, not checkable
+                raise VerifyError(
+                    _("{path} is not a JSON or Word report; only those carry what tenken verify checks.").format(
+                        path=path
+                    )
+                )
             core = z.read("docProps/core.xml").decode("utf-8")
             found = re.search(r"<dc:identifier>sha256:([0-9a-f]{64})</dc:identifier>", core)
             if not found:
