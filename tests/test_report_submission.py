@@ -623,3 +623,147 @@ def test_xlsx_prints_a_huge_finding_whole_in_continuation_rows(ws, tmp_path):
     assert len(rows) > 10 and all(len(r[4].value) <= 1000 for r in rows)
     assert huge in "".join(r[4].value for r in rows).replace("\n", "")
     assert all(answers.row_dimensions[r[0].row].height <= 409 for r in rows)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_docx_chart_names_each_section_whole(ws, five, tmp_path, lang):
+    """The chart's labels once cut 「第3章 サイバーセキュリテ…」 and "Reporting the results of the self-inspe…"."""
+    report = ws.report(five, lang)
+    document = docx.Document(str(export_report(report, "docx", tmp_path / "r.docx")))
+    chart = next(t for t in document.tables if "█" in t.rows[0].cells[1].text)
+    labels = [r.cells[0].text for r in chart.rows]
+    assert labels == [s.section for s in report.summary]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_a_full_disk_is_one_sentence_and_no_traceback(ws, demo, tmp_path, monkeypatch, fmt):
+    """A disk that fills while a Word or Excel file is written: the writer's zip file once printed
+    "Exception ignored in: <function ZipFile.__del__ …> Traceback …" under the one sentence."""
+    import gc
+    import sys
+    import tempfile
+
+    made = []
+
+    def full_disk(prefix="", suffix="", dir=None):  # the temporary file lands on a full disk
+        path = Path(dir) / f"{prefix}full{suffix}"
+        path.symlink_to("/dev/full")
+        made.append(path)
+        return os.open(os.devnull, os.O_RDONLY), str(path)
+
+    ignored = []
+    monkeypatch.setattr(tempfile, "mkstemp", full_disk)
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: ignored.append(repr(u.exc_value)))
+    with pytest.raises(ExportError) as failed:
+        export_report(ws.report(demo.id, "en"), fmt, tmp_path / f"r.{fmt}")
+    del failed
+    gc.collect()
+    assert ignored == [] and made and not (tmp_path / f"r.{fmt}").exists() and not made[0].is_symlink()
+
+
+def _edit_docx(src: Path, dst: Path, old: str, new: str) -> None:
+    """A copy of a Word file with one piece of its body text changed, as someone editing it in Word would."""
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert f">{old}<" in text
+                data = text.replace(f">{old}<", f">{new}<", 1).encode("utf-8")
+            out.writestr(info, data)
+
+
+def test_verify_catches_text_edited_in_a_finalized_word_report(ws, three, tmp_path):
+    ws.finalize(three, "田中花子", submitted_on=dt.date(2026, 11, 20))
+    word = _export(ws, three, "ja", "docx", tmp_path)
+    assert ws.verify(word)[0]
+    copy = tmp_path / "copy.docx"
+    _edit_docx(word, copy, "一部適合", "一部適合")  # rewritten, nothing changed
+    assert ws.verify(copy)[0]
+    for old, new in (("一部適合", "適合"), (DAMAGE_CASE, "顧客被害なし"), ("2026年11月20日", "2026年11月19日")):
+        edited = tmp_path / "edited.docx"
+        _edit_docx(word, edited, old, new)
+        ok, message = ws.verify(edited)
+        assert not ok and ("changed" in message or "変更" in message), (old, message)
+
+
+def test_verify_catches_a_json_report_edited_outside_its_answers(ws, three, tmp_path):
+    """The answers in the annex are checked against the database; the cover, the problems table and the damage
+    section are covered by the file's own fingerprint."""
+    ws.finalize(three, "田中花子", submitted_on=dt.date(2026, 11, 20))
+    path = _export(ws, three, "ja", "json", tmp_path)
+    assert ws.verify(path)[0]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for edit in (
+        lambda d: d.update(submitted_on="2026-11-19"),
+        lambda d: d["customer_damage"].update(statement="顧客被害なし", cases=[]),
+        lambda d: d["problems"][0]["answer"].update(finding="問題なし"),
+    ):
+        edited = json.loads(json.dumps(data))
+        edit(edited)
+        copy = tmp_path / "edited.json"
+        copy.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+        ok, message = ws.verify(copy)
+        assert not ok and ("変更" in message or "changed" in message), message
+
+
+def test_cli_read_only_folder_as_root_without_the_override(tmp_path):
+    """As root, with the capability that lets root write anywhere dropped (setpriv), a read-only folder behaves
+    as it does for a normal user: one sentence for every format, nothing written (runs where the test above is
+    skipped)."""
+    import shutil
+    import subprocess
+    import sys
+
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or not setpriv:
+        pytest.skip("needs root and setpriv (util-linux); a normal user runs the test above")
+    env = {**os.environ, "TENKEN_HOME": str(tmp_path / "home")}
+    assert run_cli("demo", env=env).returncode == 0
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    for fmt in ("md", "html", "xlsx", "docx", "json"):
+        out = subprocess.run(
+            [setpriv, "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-m", "tui"]
+            + ["report", "1", "--format", fmt, "--out", str(folder / f"r.{fmt}")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert out.returncode == 1 and out.stderr.count("\n") == 1, out.stderr
+        assert "Traceback" not in out.stderr and "unexpected" not in out.stderr and "予期しない" not in out.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_docx_annex_keeps_each_item_on_one_page(ws, three, tmp_path):
+    """An item's lines are kept together (keep with next), so no page ends between 'Scope' and 'Status'."""
+    from tui.domain.report import UNOFFICIAL_NOTE
+
+    report = ws.report(three, "en")
+    document = docx.Document(str(export_report(report, "docx", tmp_path / "r.docx")))
+    paragraphs = document.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == report.t("Annex: all answers"))
+    items, current = [], None
+    for p in paragraphs[start + 1 :]:
+        if p.style.name == "Heading 2":
+            current = []
+            items.append(current)
+        elif current is not None and p.text and p.text != report.t(UNOFFICIAL_NOTE):
+            current.append(p)
+    assert len(items) == len(report.annex)
+    for lines in items:
+        assert [bool(p.paragraph_format.keep_with_next) for p in lines] == [True] * (len(lines) - 1) + [False]
+
+
+def test_verify_of_an_excel_report_says_which_formats_it_checks(ws, three, tmp_path):
+    """A finalized workbook was called 'a draft report' (it is neither a draft nor checkable)."""
+    from tui.workspace import UserError
+
+    ws.finalize(three, "田中花子", submitted_on=dt.date(2026, 11, 20))
+    workbook = _export(ws, three, "en", "xlsx", tmp_path)
+    with pytest.raises(UserError) as refused:
+        ws.verify(workbook)
+    assert "draft" not in str(refused.value) and "下書き" not in str(refused.value)
+    assert "JSON" in str(refused.value) and "Word" in str(refused.value)

@@ -1332,6 +1332,11 @@ class Workspace:
                 "{path} was changed after it was written: its answers no longer match its fingerprint."
             ).format(path=path)
         for info in self.store.locked_revisions():
+            if info.content_sha256 == claim.sha256 and claim.text_changed:
+                return False, _(
+                    "{path} carries the fingerprint of inspection {id}, revision {n}, but its text was changed "
+                    "after it was written."
+                ).format(path=path, id=info.id, n=info.revision)
             if info.content_sha256 == claim.sha256:
                 return True, _(
                     "{path} matches inspection {id} of {firm}, revision {n}, finalized on {date} by {who}."

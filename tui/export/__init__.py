@@ -93,6 +93,20 @@ def xml_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def save_zipped(save: Callable[[Any], object], path: Path) -> None:
+    """Write a Word or Excel file (`save` is the document's or workbook's save method) to `path` in one write.
+
+    The zip file is built in memory first: saved straight to a file on a disk that fills, python-docx and
+    openpyxl leave a half-closed zip whose clean-up fails again later and prints "Exception ignored …" with a
+    traceback under the one sentence the user is given.
+    """
+    import io
+
+    buffer = io.BytesIO()
+    save(buffer)
+    Path(path).write_bytes(buffer.getvalue())
+
+
 def fit_cells(text: str, cells: int) -> str:
     """`text` cut to at most `cells` terminal cells (a Japanese character counts two), with an ellipsis when cut."""
     from rich.cells import cell_len

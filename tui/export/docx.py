@@ -22,7 +22,15 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import PROBLEM_COLUMNS, STATUS_COLORS, fit_cells, header_fields, short_title, xml_text
+from tui.export import (
+    PROBLEM_COLUMNS,
+    STATUS_COLORS,
+    fit_cells,
+    header_fields,
+    save_zipped,
+    short_title,
+    xml_text,
+)
 from tui.i18n import N_
 
 EAST_ASIAN_FONT = "Yu Gothic"  # 游ゴシック: on every Windows since 8.1 and in Office for Mac
@@ -30,6 +38,7 @@ LATIN_FONTS = {"ja": EAST_ASIAN_FONT, "en": "Calibri"}
 DRAFT_RED = RGBColor(0xB3, 0x26, 0x1E)
 MUTED = RGBColor(0x5B, 0x5F, 0x6B)
 HEAD_FILL = "EEF0F4"
+ANNEX_KEEP_CHARS = 1200  # an annex item up to this long is kept on one page (a longer one may break)
 BAR_BLOCKS = 26  # the widest bar of the chart, in blocks (fits its column on one line)
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -197,6 +206,19 @@ def _widths(table: Table, widths_mm: list[float], grid: list | None = None) -> N
     tbl_pr.append(layout)
 
 
+#: Left and right cell margins of "Table Grid" (0.19 cm each), in mm.
+CELL_MARGINS_MM = 3.8
+
+
+def _header_mm(text: str, size_pt: float) -> float:
+    """The width a bold header needs on one line, in mm: generous for wide fallback fonts (DejaVu Sans where
+    Calibri is missing, as on a LibreOffice without Microsoft's fonts), a Japanese character one em."""
+    import unicodedata
+
+    ems = sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.72 for ch in text)
+    return ems * size_pt * 25.4 / 72 + CELL_MARGINS_MM + 1.5  # 1.5 mm of slack: 「未回答」 broke at exactly its width
+
+
 def _label_value(document, label: str, value: str, sep: str) -> Paragraph:
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(2)
@@ -244,7 +266,8 @@ def _summary(document, report: Report) -> None:
     totals = report.totals
     rows.append([t(N_("Total"))] + [str(totals[x]) for x in report.statuses] + [str(report.total)])
     n = len(report.statuses)
-    table = _table(document, header, rows, [48] + [21.5] * n + [14.5], size=8, right=set(range(1, n + 2)))
+    counts = [max(12.0, _header_mm(label, 8)) for label in header[1:]]  # "unanswered" never breaks mid-word
+    table = _table(document, header, rows, [170 - sum(counts), *counts], size=8, right=set(range(1, n + 2)))
     for cell in table.rows[-1].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True
@@ -268,7 +291,8 @@ def _chart(document, report: Report) -> None:
     table = document.add_table(rows=len(report.summary), cols=3)
     table.autofit = False
     for r, row in enumerate(report.summary):
-        _set_cell(table.cell(r, 0), fit_cells(row.section, 26 if report.lang == "ja" else 40), size=8)
+        # whole names (up to three lines of Japanese, four of English in its 60 mm at 8 pt); only a freak is cut
+        _set_cell(table.cell(r, 0), fit_cells(row.section, 108 if report.lang == "ja" else 128), size=8)
         bar = table.cell(r, 1).paragraphs[0]
         for s in report.statuses:
             count = row.counts.get(s, 0)
@@ -306,8 +330,8 @@ def _problems(document, report: Report) -> None:
                 report.date(a.target_date),
             ]
         )
-    # landscape A4 less margins: 257 mm
-    _table(document, [t(c) for c in cols], rows, [13, 42, 36, 20, 44, 17, 42, 19, 24], size=8)
+    # landscape A4 less margins: 257 mm; 「リスク評価」 and 「2027年12月31日」 each on one line
+    _table(document, [t(c) for c in cols], rows, [13, 40, 35, 20, 42, 19, 41, 19, 28], size=8)
 
 
 def _customer_damage(document, report: Report) -> None:
@@ -344,28 +368,33 @@ def _annex(document, report: Report) -> None:
     for row in report.annex:
         a = row.answer
         document.add_paragraph(xml_text(f"{row.number} {row.question}"), style=heading)
-        _label_value(
-            document,
-            t(N_("Cited provisions")),
-            "、".join(c.label for c in row.citations)
-            if report.lang == "ja"
-            else "; ".join(c.label for c in row.citations) or "—",
-            sep,
-        )
-        _label_value(document, t(N_("Scope")), row.level, sep)
-        _label_value(document, report.field_label("status"), row.status_label, sep)
+        lines = [
+            _label_value(
+                document,
+                t(N_("Cited provisions")),
+                "、".join(c.label for c in row.citations)
+                if report.lang == "ja"
+                else "; ".join(c.label for c in row.citations) or "—",
+                sep,
+            ),
+            _label_value(document, t(N_("Scope")), row.level, sep),
+            _label_value(document, report.field_label("status"), row.status_label, sep),
+        ]
         for name in ("note", "finding", "remediation", "owner", "justification"):
             value = getattr(a, name)
             if value:
-                _label_value(document, report.field_label(name), value, sep)
+                lines.append(_label_value(document, report.field_label(name), value, sep))
         if a.risk:
-            _label_value(document, report.field_label("risk"), row.risk_label, sep)
+            lines.append(_label_value(document, report.field_label("risk"), row.risk_label, sep))
         if a.target_date:
-            _label_value(document, report.field_label("target_date"), report.date(a.target_date), sep)
+            lines.append(_label_value(document, report.field_label("target_date"), report.date(a.target_date), sep))
         for ev in row.evidence:
-            _label_value(document, report.field_label("evidence"), ev.text, sep)
+            lines.append(_label_value(document, report.field_label("evidence"), ev.text, sep))
         for label, names in report.people_lines(row):
-            _label_value(document, label, names, sep)
+            lines.append(_label_value(document, label, names, sep))
+        if sum(len(p.text) for p in lines) <= ANNEX_KEEP_CHARS:  # an item is not split over two pages
+            for paragraph in lines[:-1]:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def build_docx(report: Report):
@@ -395,8 +424,12 @@ def build_docx(report: Report):
         p = document.add_paragraph()
         p.paragraph_format.space_before = Pt(18)
         _run(p, report.t(UNOFFICIAL_NOTE), italic=True, size=9, color=MUTED)
+    if report.content_sha256:  # `tenken verify` tells text edited afterwards (tui.export.verify)
+        from tui.export.verify import TEXT_MARK, docx_text_sha256
+
+        props.comments = TEXT_MARK + docx_text_sha256(document.element.body)
     return document
 
 
 def write_docx(report: Report, path: Path) -> None:
-    build_docx(report).save(str(path))
+    save_zipped(build_docx(report).save, path)

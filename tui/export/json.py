@@ -97,5 +97,10 @@ def report_data(report: Report) -> dict[str, Any]:
 
 
 def write_json(report: Report, path: Path) -> None:
-    text = json.dumps(report_data(report), ensure_ascii=False, indent=2)
+    data = report_data(report)
+    if report.content_sha256:  # `tenken verify` tells a file edited afterwards, answers or not (tui.export.verify)
+        from tui.export.verify import json_document_sha256
+
+        data["document_sha256"] = json_document_sha256(data)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     path.write_text(text + "\n", encoding="utf-8")

@@ -25,7 +25,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
 from tui.domain.report import UNOFFICIAL_NOTE, Report, ReportRow
-from tui.export import PROBLEM_COLUMNS, STATUS_COLORS, header_fields, safe_cell_value, short_title, xml_text
+from tui.export import (
+    PROBLEM_COLUMNS,
+    STATUS_COLORS,
+    header_fields,
+    safe_cell_value,
+    save_zipped,
+    short_title,
+    xml_text,
+)
 from tui.i18n import N_
 
 MAX_CELL = 32767  # Excel's limit on the characters in one cell
@@ -344,4 +352,4 @@ def write_xlsx(report: Report, path: Path) -> None:
     wb.properties.created = wb.properties.modified = stamp
     if report.content_sha256:
         wb.properties.identifier = f"sha256:{report.content_sha256}"
-    wb.save(path)
+    save_zipped(wb.save, path)
