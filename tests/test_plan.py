@@ -223,6 +223,12 @@ def test_remediation_report_and_calendar(ws, problem, tmp_path):
     # from): the item's question gets six times the number's width, not the same
     grid = [c.width for c in doc.tables[0].columns]
     assert grid[2] > 5 * grid[1] and abs(sum(grid) - Cm(26.7)) < Cm(0.1)
+    from docx.shared import Length
+
+    page = doc.sections[0]  # A4 landscape, 15 mm on every side (tui.export.docx.a4_landscape)
+    margins = [page.left_margin, page.right_margin, page.top_margin, page.bottom_margin]
+    sizes = [page.page_width, page.page_height, *margins]  # stored in twips: compared to the millimetre
+    assert [round(Length(v).mm) for v in sizes] == [297, 210, 15, 15, 15, 15]
 
 
 def test_portfolio_ranks_provisions_across_firms(ws, demo, tmp_path):
