@@ -26,7 +26,6 @@ def _conflict(ws, demo, tmp_path: Path) -> Workspace:
 
 
 def test_people_have_roles_and_only_an_officer_signs_off(ws, demo):
-    ws.finalize  # noqa: B018 - before anyone is named, anyone may sign (as before)
     ws.add_person("田中花子", "officer")
     me = ws.add_person("高橋", "preparer", use=True)
     assert ws.current_person() == me
