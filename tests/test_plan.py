@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import open_inspection
 from tui.domain.plan import PlanItem, Remediation, propose_plan, sort_remediations
 from tui.workspace import UserError
 
@@ -280,8 +281,7 @@ async def test_plan_due_and_portfolio_screens(problem, app_factory):
     app = app_factory("ja")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("P")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)

@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import PINNED_TODAY, run_cli
 from tui.domain.training import EXERCISE, PASSED
+from tui.store.bundle import BundleError
 from tui.workspace import UserError, Workspace
 
 MODULE = "security-awareness"
@@ -183,7 +184,7 @@ def test_a_forged_training_part_is_refused_whole(classroom, demo, tmp_path, chan
     ws, _s, _people = classroom
     forged = _forged(ws.export_bundle(demo.id, tmp_path / "b.tenken"), change)
     other = _other(tmp_path, "laptop-b")
-    with pytest.raises(Exception) as info:
+    with pytest.raises(BundleError) as info:
         other.import_bundle(forged)
     assert "Nothing was imported" in str(info.value) and words in str(info.value)
     assert other.firms() == [] and other.trainees() == []
