@@ -83,3 +83,53 @@ def test_the_store_attribute_check_finds_a_store_call(tmp_path: Path) -> None:
     sample = tmp_path / "screen.py"
     sample.write_text("def f(self):\n    return self.tenken.ws.store.answers(1)\n", encoding="utf-8")
     assert _store_attribute_uses(sample) == [2]
+
+
+#: What the README's "Where things are" names that lives in the data folder, not in the repository.
+DATA_FOLDER_NAMES = {"backups/", "cache/"}
+
+
+def _where_things_are() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Where things are\n", 1)[1]
+    return section.split("\n## ", 1)[0]
+
+
+def _named_paths(section: str) -> set[str]:
+    """The backquoted names in `section` that are files or folders (`loader.py`, `domain/`, `.ci/gate`)."""
+    import re
+
+    names = set(re.findall(r"`([^`\s]+)`", section))
+    pathlike = re.compile(r"^[\w.][\w./-]*(/|\.(py|md|yaml|cfg|toml|lock|tcss|j2))$|^\.[\w-]+/[\w.-]+$")
+    return {n for n in names if pathlike.match(n)} - DATA_FOLDER_NAMES
+
+
+def _exists_in_repo(name: str) -> bool:
+    """`name` is a path below the repository, tui/ or tests/, or the tail of a path in tui/ (`loader.py` is
+    tui/content/loader.py: the README names files inside the folder its line is about)."""
+    bare = name.rstrip("/")
+    if any((root / bare).exists() for root in (REPO, TUI, REPO / "tests")):
+        return True
+    return any(p.relative_to(TUI).as_posix().endswith("/" + bare) for p in TUI.rglob("*"))
+
+
+def test_where_things_are_names_only_what_exists() -> None:
+    named = _named_paths(_where_things_are())
+    assert {"domain/", "loader.py", "export/delegate.py", ".ci/gate", "tests/bench/"} <= named  # the check reads it
+    assert sorted(n for n in named if not _exists_in_repo(n)) == []
+
+
+def test_where_things_are_names_every_module_and_package_of_tui() -> None:
+    named = _named_paths(_where_things_are())
+    parts = [p for p in TUI.iterdir() if p.name not in ("__init__.py", "__pycache__", "_data")]
+    top = {p.name + "/" if p.is_dir() else p.name for p in parts if p.is_dir() or p.suffix == ".py"}
+    assert sorted(top - named) == []
+
+
+def test_the_readme_check_sees_a_missing_name(tmp_path: Path) -> None:
+    assert _named_paths("- `tui/` — x; `nothing.py` and `gone/`, `tenken show`, `UserError`") == {
+        "tui/",
+        "nothing.py",
+        "gone/",
+    }
+    assert not _exists_in_repo("nothing.py") and _exists_in_repo("loader.py") and _exists_in_repo("widgets/")

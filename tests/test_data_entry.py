@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select, SelectionList, TextArea
 
+from tests.conftest import open_inspection, record_notifications
 from tui.screens.firm import FirmScreen
 from tui.screens.home import HomeScreen
 from tui.screens.inspection import InspectionScreen
@@ -48,21 +49,13 @@ async def _type(pilot, text: str) -> None:
         await pilot.pause()
 
 
-async def _open(pilot) -> InspectionScreen:
-    await pilot.press("enter")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, InspectionScreen)
-    return screen
-
-
 # --- 1. keys never land in fields the user can't see -----------------------------------------------
 
 
 async def test_moving_to_an_item_never_leaves_focus_in_a_hidden_field(demo, app_factory, data_dir):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         await pilot.press("pagedown", "pagedown")  # an answered item followed by an unanswered one
         here = screen.current
         following = screen._order()[screen._order().index(here) + 1]
@@ -99,7 +92,7 @@ async def _problem_item_with_date(pilot, screen) -> str:
 async def test_a_half_typed_or_impossible_date_is_never_saved(demo, app_factory, data_dir):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         item = await _problem_item_with_date(pilot, screen)
         before = screen.answers[item].target_date
         assert before is not None
@@ -136,7 +129,7 @@ async def test_a_half_typed_or_impossible_date_is_never_saved(demo, app_factory,
 async def test_dates_are_accepted_as_people_write_them(demo, app_factory, data_dir, typed):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         item = await _problem_item_with_date(pilot, screen)
         field = screen.query_one("#target_date", Input)
         field.value = ""
@@ -150,7 +143,7 @@ async def test_dates_are_accepted_as_people_write_them(demo, app_factory, data_d
 async def test_plus_and_minus_change_the_day(demo, app_factory, data_dir):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         item = await _problem_item_with_date(pilot, screen)
         field = screen.query_one("#target_date", Input)
         field.value = "2027-02-28"
@@ -252,7 +245,7 @@ async def test_escape_on_an_untouched_form_leaves_at_once(app_factory):
 async def test_note_field_grows_with_its_text(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         note = screen.query_one("#note", TextArea)
         short = note.size.height
         note.load_text("\n".join(f"行{i}" for i in range(10)))
@@ -265,7 +258,7 @@ async def test_ctrl_e_opens_a_full_screen_editor_and_saves_its_text(demo, app_fa
     monkeypatch.delenv("VISUAL", raising=False)
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         item = screen.current
         screen.query_one("#note", TextArea).focus()
         await pilot.press("ctrl+e")
@@ -291,7 +284,7 @@ async def test_evidence_path_that_does_not_exist_is_not_saved_without_asking(dem
     missing = tmp_path / "no-such" / "policy.pdf"
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         item = screen.current
         await pilot.press("v")
         await pilot.pause()
@@ -310,7 +303,7 @@ async def test_evidence_file_picker_records_the_file(demo, app_factory, data_dir
     chosen.write_text("CSIRT規程", encoding="utf-8")
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         item = screen.current
         await pilot.press("v")
         await pilot.pause()
@@ -332,7 +325,7 @@ async def test_evidence_file_picker_records_the_file(demo, app_factory, data_dir
 async def test_evidence_is_visible_without_scrolling_at_80x24(demo, app_factory, tmp_path):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         screen.answers[screen.current] = screen.tenken.ws.add_evidence(
             demo.id, screen.current, "情報セキュリティ規程 第3版"
         )
@@ -352,7 +345,7 @@ async def test_evidence_is_visible_without_scrolling_at_80x24(demo, app_factory,
 async def test_jump_accepts_full_width_item_numbers(demo, app_factory, typed):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         numbers = {p.number for p in screen.placed.values()}
         target = next(n for n in sorted(numbers) if "-" in n and n.split("-")[1] == "2")
         typed = typed.replace("6", target.split("-")[0]).replace("６", chr(0xFF10 + int(target.split("-")[0])))
@@ -366,7 +359,7 @@ async def test_jump_accepts_full_width_item_numbers(demo, app_factory, typed):
 async def test_jump_accepts_an_article_reference(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         start = screen.current
         await pilot.press("g", *"第26条", "enter")
         await pilot.pause()
@@ -377,7 +370,7 @@ async def test_jump_accepts_an_article_reference(demo, app_factory):
 async def test_full_width_digit_keys_set_the_status(demo, app_factory, data_dir):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         await pilot.press("pagedown", "pagedown", "pagedown")
         item = screen.current
         await pilot.press("２")
@@ -432,11 +425,12 @@ async def test_saving_an_incomplete_firm_form_says_what_is_missing_where_the_use
         await pilot.pause()
         await pilot.press(*"テスト証券")
         app.screen.query_one("#business", SelectionList).select("online-securities")
+        shown = record_notifications(app)
         await pilot.press("ctrl+s")  # the staff count is missing
         await pilot.pause()
         assert isinstance(app.screen, FirmScreen)
         assert app.focused is app.screen.query_one("#staff", Input)
-        assert any("staff" in str(n.message) for n in app._notifications)
+        assert any("staff" in message for message in shown)
 
 
 # --- what changes at a keystroke is repainted in place, and nothing else changes -------------------------
@@ -451,7 +445,7 @@ async def test_an_emptied_note_cannot_be_undone_into_the_next_item(demo, app_fac
     ctrl+z in the next item's note would bring back what was typed (and deleted) in the item before."""
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         first = screen.current
         note = screen.query_one("#note", TextArea)
         note.focus()
@@ -475,7 +469,7 @@ async def test_paging_through_the_items_keeps_the_current_one_highlighted_in_vie
     is drawn highlighted."""
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_inspection(pilot)
         items = screen.query_one("#items")
         for _ in range(min(25, len(screen.placed) - 1)):
             await pilot.press("pagedown")

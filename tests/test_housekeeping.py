@@ -10,7 +10,7 @@ import json
 import pytest
 from textual.widgets import DataTable, OptionList
 
-from tests.conftest import run_cli
+from tests.conftest import open_inspection, run_cli
 from tui.domain.profile import Profile
 from tui.screens.home import HomeScreen
 from tui.screens.inspection import InspectionScreen
@@ -186,9 +186,7 @@ async def test_history_shows_labels_not_codes(demo, app_factory, data_dir):
     ws.close()
     app = app_factory()
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         screen._go(item)
         await pilot.pause()
         await pilot.press("h")
@@ -210,9 +208,7 @@ def _shown_items(screen) -> list[str]:
 async def test_status_filter_is_on_screen_and_shows_only_problems(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         await pilot.press("p")  # problems only
         await pilot.pause()
         shown = _shown_items(screen)
@@ -228,9 +224,7 @@ async def test_problems_missing_a_plan_or_overdue_are_listed(demo, app_factory, 
     ws.close()
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         await pilot.press("p", "p")  # the next filter: problems that need attention
         await pilot.pause()
         assert set(_shown_items(screen)) == {"notice.4.ni", "notice.5.ro"}
@@ -239,8 +233,7 @@ async def test_problems_missing_a_plan_or_overdue_are_listed(demo, app_factory, 
 async def test_inspection_reopens_at_the_last_item_visited(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("pagedown", "pagedown", "pagedown")
         here = app.screen.current
         await pilot.press("escape")
@@ -274,9 +267,7 @@ async def test_overdue_first_and_finalized_rows_say_so(demo, app_factory, data_d
 async def test_focus_in_the_detail_pane_is_visible(demo, app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         detail = screen.query_one("#detail")
         unfocused = detail.styles.border_left
         await pilot.press("enter")  # into the status field
@@ -293,8 +284,7 @@ async def test_new_revision_asks_first(demo, app_factory, data_dir):
     ws.close()
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)

@@ -57,3 +57,13 @@ def test_a_file_this_laptop_recorded_stays_checkable_after_the_other_laptop_send
 def test_evidence_is_stored_with_its_origin():
     assert '"origin": "bundle"' in evidence_json([Evidence("x", "/p", None, "bundle")])
     assert "origin" not in evidence_json([Evidence("x", "/p", None)])
+
+
+def test_a_bundle_may_carry_changes_to_exactly_the_fields_that_are_merged():
+    """The bundle schema spells the merged fields out for its validator (a Literal); they are the domain's list."""
+    from typing import get_args
+
+    from tui.content.bundle_schema import Field_
+    from tui.domain.merge import MERGED_FIELDS
+
+    assert get_args(Field_) == MERGED_FIELDS

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import open_inspection
 from tui.domain.plan import PlanItem, Remediation, propose_plan, sort_remediations
 from tui.workspace import UserError
 
@@ -223,6 +224,12 @@ def test_remediation_report_and_calendar(ws, problem, tmp_path):
     # from): the item's question gets six times the number's width, not the same
     grid = [c.width for c in doc.tables[0].columns]
     assert grid[2] > 5 * grid[1] and abs(sum(grid) - Cm(26.7)) < Cm(0.1)
+    from docx.shared import Length
+
+    page = doc.sections[0]  # A4 landscape, 15 mm on every side (tui.export.docx.a4_landscape)
+    margins = [page.left_margin, page.right_margin, page.top_margin, page.bottom_margin]
+    sizes = [page.page_width, page.page_height, *margins]  # stored in twips: compared to the millimetre
+    assert [round(Length(v).mm) for v in sizes] == [297, 210, 15, 15, 15, 15]
 
 
 def test_portfolio_ranks_provisions_across_firms(ws, demo, tmp_path):
@@ -274,8 +281,7 @@ async def test_plan_due_and_portfolio_screens(problem, app_factory):
     app = app_factory("ja")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("P")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)

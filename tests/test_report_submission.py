@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 from docx.shared import Mm
 
-from tests.conftest import run_cli
+from tests.conftest import open_inspection, run_cli
 from tests.report_scenarios import DAMAGE_CASE, FIVE, RECEIVED, THREE, build
 from tui.export import ExportError, export_report, write_atomically
 from tui.workspace import NotReady
@@ -142,8 +142,7 @@ async def test_a_failing_export_is_one_sentence_in_the_dialog_and_the_app_keeps_
     out = tmp_path / "report.docx"
     app = app_factory()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#path").value = str(out)
@@ -275,9 +274,7 @@ async def test_tui_finalize_dialog_lists_open_points_to_jump_to_and_asks_for_the
 
     app = app_factory()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspection(pilot)
         await pilot.press("f")
         await pilot.pause()
         issues = app.screen.query_one("#issues", OptionList)
@@ -429,8 +426,7 @@ async def test_addressee_set_in_the_export_dialog(demo, app_factory, tmp_path):
     out = tmp_path / "report.md"
     app = app_factory()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("e")
         await pilot.pause()
         field = app.screen.query_one("#addressee")

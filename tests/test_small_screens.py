@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, DataTable, Footer, Input, Select
 
-from tests.conftest import run_cli
-from tui.screens.inspection import InspectionScreen
+from tests.conftest import open_inspection, run_cli, wait_until
 
 pytestmark = pytest.mark.usefixtures("pinned")
 SMALL = (80, 24)
@@ -80,18 +79,15 @@ async def test_home_table_fits_80_columns(demo, app_factory, lang):
 async def test_status_field_is_above_the_fold_at_80x24(demo, app_factory, lang):
     app = app_factory(lang)
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, InspectionScreen)
-        assert _inside(app.screen.query_one("#status", Select), SMALL)
+        screen = await open_inspection(pilot)
+        assert _inside(screen.query_one("#status", Select), SMALL)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 async def test_export_dialog_buttons_are_reachable_at_80x24(demo, app_factory, lang):
     app = app_factory(lang)
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("e")
         await pilot.pause()
         for button in app.screen.query(Button):
@@ -156,16 +152,20 @@ async def test_palette_placeholder_is_in_japanese_and_lists_each_command_once(de
         await pilot.pause()
         field = app.screen.query_one(Input)
         assert "Search for commands" not in str(field.placeholder) and "コマンド" in str(field.placeholder)
-        await pilot.press(*"デモ")
-        await pilot.pause(0.5)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
         from textual.widgets import OptionList
 
         options = app.screen.query_one(OptionList)
+
+        def demo_entries() -> list[str]:
+            prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+            return [p for p in prompts if "デモ" in p and "読み込" in p]
+
+        await pilot.press(*"デモ")
+        await wait_until(pilot, lambda: bool(demo_entries()))  # the palette searches after a short pause
+        await pilot.app.workers.wait_for_complete()  # every provider has answered
+        await pilot.pause()
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        demo_entries = [p for p in prompts if "デモ" in p and "読み込" in p]
-        assert len(demo_entries) == 1, prompts
+        assert len(demo_entries()) == 1, prompts
 
 
 def test_cli_help_is_in_japanese_with_every_flag_described(data_dir):
@@ -262,8 +262,7 @@ async def test_tui_export_asks_before_replacing_a_file(demo, app_factory, tmp_pa
     target.write_text("old", encoding="utf-8")
     app = app_factory("ja")
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_inspection(pilot)
         await pilot.press("e")
         await pilot.pause()
         app.screen.query_one("#format", Select).value = "md"

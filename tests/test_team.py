@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, wait_until
 from tui.workspace import UserError, Workspace
 
 BOTH_DATABASES = True  # the tests with `ws` run on SQLite and on PostgreSQL (tests/conftest.py)
@@ -26,7 +26,6 @@ def _conflict(ws, demo, tmp_path: Path) -> Workspace:
 
 
 def test_people_have_roles_and_only_an_officer_signs_off(ws, demo):
-    ws.finalize  # noqa: B018 - before anyone is named, anyone may sign (as before)
     ws.add_person("田中花子", "officer")
     me = ws.add_person("高橋", "preparer", use=True)
     assert ws.current_person() == me
@@ -91,11 +90,7 @@ async def test_tenken_asks_who_is_using_it_once_people_are_named(ws, demo, app_f
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
-        for _ in range(20):
-            if isinstance(app.screen, PersonDialog):
-                break
-            await pilot.pause(0.1)
-        assert isinstance(app.screen, PersonDialog)
+        await wait_until(pilot, lambda: isinstance(app.screen, PersonDialog))  # shown once the home screen is up
         await pilot.press("enter")
         await pilot.pause()
         assert app.ws.current_person() is not None and app.ws.current_person().name == "田中花子"

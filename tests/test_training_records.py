@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import PINNED_TODAY, run_cli
 from tui.domain.training import EXERCISE, PASSED
+from tui.store.bundle import BundleError
 from tui.workspace import UserError, Workspace
 
 MODULE = "security-awareness"
@@ -183,7 +184,7 @@ def test_a_forged_training_part_is_refused_whole(classroom, demo, tmp_path, chan
     ws, _s, _people = classroom
     forged = _forged(ws.export_bundle(demo.id, tmp_path / "b.tenken"), change)
     other = _other(tmp_path, "laptop-b")
-    with pytest.raises(Exception) as info:
+    with pytest.raises(BundleError) as info:
         other.import_bundle(forged)
     assert "Nothing was imported" in str(info.value) and words in str(info.value)
     assert other.firms() == [] and other.trainees() == []
@@ -399,6 +400,13 @@ def test_the_completion_report_lists_the_roster_with_results_in_both_languages(c
     path = ws.export_session_report(s.id, tmp_path / f"report-{lang}.docx", lang=lang)
     text, rows = _docx_text(path)
     assert words["title"] in text
+    from docx import Document
+    from docx.shared import Length
+
+    page = Document(str(path)).sections[0]  # A4 landscape, 15 mm on every side, as the progress report
+    margins = [page.left_margin, page.right_margin, page.top_margin, page.bottom_margin]
+    sizes = [page.page_width, page.page_height, *margins]  # stored in twips: compared to the millimetre
+    assert [round(Length(v).mm) for v in sizes] == [297, 210, 15, 15, 15, 15]
     facts = {r[0]: r[1] for r in rows if len(r) == 2}
     assert "研修 講師" in facts.values() and "株式会社サンプル" in facts.values()  # the trainer, the firm
     assert ws.training_module(MODULE).title.get(lang) in facts.values()

@@ -469,3 +469,42 @@ async def test_who_plays_which_role_is_asked_and_shown_in_the_debrief(ws, app_fa
         assert "山本次郎" in result and "鈴木一郎" in result
     (attempt,) = ws.training.attempts(lead.id, module.id)
     assert attempt.roles["csirt"] == lead.uid
+
+
+async def test_space_picks_the_highlighted_choice_in_a_quiz_and_an_exercise(ws, app_factory):
+    """Down moves the highlight, space chooses what it is on (the footer's 「選択」), in both run screens."""
+    module = ws.training_module(MODULE)
+    quiz_session = ws.create_training_session(MODULE, PINNED_TODAY, "佐藤花子", "ja")
+    ws.add_to_roster(quiz_session.id, "山田太郎")
+    drill = ws.training_module("csirt-onboarding")
+    exercise_session = ws.create_training_session(drill.id, PINNED_TODAY, "佐藤花子", "ja")
+    ws.add_to_roster(exercise_session.id, "山田太郎")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_training(app, pilot)
+        module_row = [m.id for m in screen.modules].index(MODULE)
+        await pilot.press(*["down"] * module_row, "enter")
+        await pilot.pause()
+        await pilot.press("s")
+        await _answer_dialog(app, pilot, "鈴木一郎")
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen) and quiz.picked == set()
+        await pilot.press("down", "space")
+        assert quiz.picked == {quiz.choices(module.quiz[0])[1].id}
+        await pilot.press("escape")
+        await pilot.pause()
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_training(app, pilot)
+        await pilot.press("tab", "enter")  # the sessions list, the newest session first: the exercise's
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen) and app.screen.session.module_id == drill.id
+        await pilot.press("x")
+        await pilot.pause()
+        ex = app.screen
+        assert isinstance(ex, ExerciseScreen)
+        await pilot.press("enter")  # past the scenario to the first inject
+        inject = ex.current
+        assert inject is not None and ex.choice is None
+        await pilot.press("down", "space")
+        assert ex.choice == ex.attempt.decisions(inject)[1].id

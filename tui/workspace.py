@@ -1612,7 +1612,7 @@ class Workspace:
         session = self.training_session(session_id) if session_id is not None else None
         lang = lang or self.trainee_language(trainee, session)
         mode = EXAM if phase == PRE else (mode or (session.mode if session is not None else PRACTICE))
-        total = len(module.quiz) if kind == QUIZ else module.exercise.max_score  # type: ignore[union-attr]
+        total = exercise.max_score if kind == EXERCISE and exercise is not None else len(module.quiz)
         layout = make_layout(module, kind, rng)
         return self.training.start_attempt(trainee_id, module_id, kind, lang, total, session_id, layout, mode, phase)
 
@@ -1726,12 +1726,12 @@ class Workspace:
         module = self.training_module(attempt.module_id)
         exercise = module.exercise
         inject = next((i for i in exercise.injects if i.id == inject_id), None) if exercise else None
-        if inject is None or decision_id not in {d.id for d in inject.decisions}:
+        if exercise is None or inject is None or decision_id not in {d.id for d in inject.decisions}:
             raise UserError(
                 _("The exercise has no decision {id} for inject {inject}.").format(id=decision_id, inject=inject_id)
             )
         chosen = {k: str(v) for k, v in attempt.answers.items() if isinstance(v, str)}
-        if inject.id not in chosen and not inject.reached(exercise.flags(chosen)):  # type: ignore[union-attr]
+        if inject.id not in chosen and not inject.reached(exercise.flags(chosen)):
             raise UserError(_("The decisions so far do not lead to inject {inject}.").format(inject=inject_id))
         return self.training.save_answer(attempt_id, inject.id, decision_id)
 

@@ -143,7 +143,7 @@ def demo_dir(root: Path) -> Path:
         return data
     ws = Workspace(data)
     create_demo(ws)
-    ws.search_index  # noqa: B018 - warm the content caches like a second start would find them
+    _ = ws.search_index  # warm the content caches like a second start would find them
     ws.close()
     return data
 
@@ -389,7 +389,7 @@ def inspection_dir(root: Path, size: int) -> tuple[Path, list[tuple[str, str]]]:
         info = ws.start_inspection(firm.id, ["bench-large"], dt.date(2026, 11, 1))
         lay = lay_out(ws.inspection_templates(info), ws.store.inspection_items(info.id))
         order = [(p.number, p.item.question.get(ws.language())) for _s, placed in lay for p in placed]
-        ws.search_index  # noqa: B018 - warm the content caches like a second start would find them
+        _ = ws.search_index  # warm the content caches like a second start would find them
     finally:
         ws.close()
     return data, order

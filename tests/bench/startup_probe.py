@@ -59,7 +59,7 @@ def main() -> None:
             if explore:  # for the memory figure: open the inspection and the search index too
                 from tui.screens.inspection import InspectionScreen
 
-                app.ws.search_index  # noqa: B018
+                _ = app.ws.search_index  # built now, so that the memory figure includes it
                 firms = app.ws.firms()
                 await app.push_screen(InspectionScreen(firms[0].inspections[0].id))
             app.exit()

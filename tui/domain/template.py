@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tui.domain.text import Text
+
+if TYPE_CHECKING:
+    from tui.domain.corpus import Corpus
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +110,7 @@ def lay_out(
     return out
 
 
-def find_item(text: str, placed: list[PlacedItem], corpus: object | None = None) -> str | None:
+def find_item(text: str, placed: list[PlacedItem], corpus: Corpus | None = None) -> str | None:
     """The item a person means by `text`: its number (「2-3」, 「２－３」, 「2ー3」), its id, or a provision it cites
     (「第26条」, 「交換業 10条2項」; needs the corpus). None when nothing matches."""
     from tui.domain.inspection import normalize_item_number
@@ -120,7 +124,7 @@ def find_item(text: str, placed: list[PlacedItem], corpus: object | None = None)
     from tui.domain.refs import resolve
 
     try:
-        refs = resolve(text, corpus)  # type: ignore[arg-type]
+        refs = resolve(text, corpus)
     except ValueError:  # not a reference either
         return None
     for ref in refs:

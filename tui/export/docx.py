@@ -111,6 +111,16 @@ def _new_section(document, landscape: bool) -> None:
     section.page_width, section.page_height = (long, short) if landscape else (short, long)
 
 
+def a4_landscape(document, margin_mm: float) -> None:
+    """The document's first section as an A4 landscape page with the same margin on every side (the training
+    completion report and the remediation progress report)."""
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(margin_mm))
+
+
 # --- small writers ----------------------------------------------------------------------------------
 
 

@@ -114,16 +114,13 @@ def write_progress_xlsx(path: Path, lines: Sequence[Remediation], lang: str, on:
 
 def write_progress_docx(path: Path, lines: Sequence[Remediation], lang: str, on: dt.date) -> None:
     from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
+
+    from tui.export.docx import a4_landscape
 
     t = partial(gettext_in, lang)
     doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
+    a4_landscape(doc, margin_mm=15)
     title, subtitle = _title(lang, on)
     doc.core_properties.title = title[:255]
     doc.core_properties.created = dt.datetime.now()

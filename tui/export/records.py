@@ -19,6 +19,7 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -379,7 +380,7 @@ def report_table(report: SessionReport, lang: str) -> tuple[list[str], list[list
     """(headings, rows) of the roster table, as text, in `lang`: the same cells in the docx and the xlsx."""
     from tui.i18n import format_date
 
-    t = lambda msgid: gettext_in(lang, msgid)  # noqa: E731
+    t = partial(gettext_in, lang)
     headings = [t(N_("No.")), t(N_("Name")), t(N_("Department")), t(N_("Result")), t(N_("Score"))]
     if report.shows_prepost:
         headings += [t(N_("Pre-test")), t(N_("Post-test")), t(N_("Gain (points)"))]
@@ -400,7 +401,7 @@ def report_facts(report: SessionReport, lang: str) -> list[tuple[str, str]]:
     """(label, value) of the session: what, when, who taught, for whom, the summary."""
     from tui.i18n import format_date
 
-    t = lambda msgid: gettext_in(lang, msgid)  # noqa: E731
+    t = partial(gettext_in, lang)
     s = report.session
     facts = [
         (t(N_("Session")), f"{s.id}"),
@@ -437,17 +438,14 @@ def write_session_report(report: SessionReport, fmt: str, path: Path, lang: str,
 
 def _report_docx(report: SessionReport, path: Path, lang: str) -> None:
     from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
+    from tui.export.docx import a4_landscape
+
     font = "Yu Gothic" if lang == "ja" else "Calibri"
     doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(15))
+    a4_landscape(doc, margin_mm=15)
     style = doc.styles["Normal"]
     style.font.name = font
     style.font.size = Pt(10)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
@@ -17,6 +17,10 @@ TEXTUAL_DESCRIPTIONS = (N_("palette"), N_("Dismiss menu"))
 if TYPE_CHECKING:
     from tui.app import TenkenApp
 
+    _MixedInto = Screen[Any]  # what the mixin below is mixed into, for the type checker only
+else:
+    _MixedInto = object
+
 
 def translate_bindings(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     out = {}
@@ -27,24 +31,24 @@ def translate_bindings(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBi
     return out
 
 
-class TranslatedBindings:
+class TranslatedBindings(_MixedInto):
     """Mixin: binding descriptions are msgids, translated each time the footer asks for them."""
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        return translate_bindings(super().active_bindings)  # type: ignore[misc]  # a mixin: the Screen has it
+        return translate_bindings(super().active_bindings)
 
     @property
     def tenken(self) -> TenkenApp:
-        return self.app  # type: ignore[attr-defined]  # a mixin: the Screen it is mixed into has `app`
+        return cast("TenkenApp", self.app)
 
     def on_language_changed(self) -> Any:
         """Called after a language switch; screens re-render their text."""
-        return self.recompose()  # type: ignore[attr-defined]
+        return self.recompose()
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:
         """A notification whose text (often a user's or a file's) is shown as text, never read as markup."""
-        super().notify(message, markup=markup, **kwargs)  # type: ignore[misc]
+        super().notify(message, markup=markup, **kwargs)
 
 
 R = TypeVar("R")

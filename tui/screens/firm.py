@@ -112,7 +112,8 @@ class FirmScreen(TenkenScreen[int | None]):
         for list_id in ("business", "traits"):
             chosen = self.query_one(f"#{list_id}", SelectionList)
             chosen.deselect_all()
-            for value in state[list_id]:  # type: ignore[attr-defined]
+            values = state[list_id]
+            for value in values if isinstance(values, list) else ():
                 chosen.select(value)
         self.query_one("#outsourcing", Select).value = state["outsourcing"]
 

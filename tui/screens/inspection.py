@@ -7,6 +7,7 @@ pending when the user moves to another item, leaves the screen or quits.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable
 
 from rich.text import Text as RichText
@@ -798,13 +799,13 @@ class InspectionScreen(TenkenScreen):
         item_id = self.current
         answer = self.answers.get(item_id, Answer(item_id))
 
-        def done(result: tuple[str, object] | None) -> None:
+        def done(result: tuple[str, dt.date | None] | None) -> None:
             if result is None:
                 return
             name, due = result
             try:
                 if name:
-                    saved = self.tenken.ws.assign(self.inspection_id, item_id, name, due)  # type: ignore[arg-type]
+                    saved = self.tenken.ws.assign(self.inspection_id, item_id, name, due)
                 else:
                     saved = self.tenken.ws.unassign(self.inspection_id, item_id)
             except (StoreError, UserError) as exc:

@@ -31,6 +31,8 @@ from tui.store.repo import _answer as row_answer
 from tui.textsafe import printable
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from tui.content.bundle_schema import AnswerPart, BundlePayload
     from tui.domain.sync import Change
     from tui.store.bundle_training import TrainingImport
@@ -375,10 +377,10 @@ def delegated_payload(store: Store, inspection_id: int, changes: Sequence[Change
     return payload
 
 
-def _validation_problem(exc: Exception) -> str:
+def _validation_problem(exc: ValidationError) -> str:
     from tui.content.validate import _expected
 
-    first = exc.errors()[0]  # type: ignore[attr-defined]
+    first = exc.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
     detail = _expected(first)
     if first.get("type") in ("value_error", "assertion_error"):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.i18n import LANGUAGES, _
 from tui.store import models as m
-from tui.store.training import LANG_KEY, tombstone_digest
+from tui.store.training import LANG_KEY, json_object, tombstone_digest
 
 if TYPE_CHECKING:
     from tui.content.bundle_schema import TrainingPart
@@ -123,11 +123,11 @@ def build_training(firm_id: int) -> dict | None:
                 "score": a.score,
                 "total": a.total,
                 "passed": bool(a.passed),
-                "answers": _loads(a.answers),
-                "layout": _loads(a.layout),
+                "answers": json_object(a.answers),
+                "layout": json_object(a.layout),
                 "mode": a.mode,
                 "phase": a.phase or "",
-                "roles": {k: by_uid[v] for k, v in _loads(a.roles).items() if v in by_uid},
+                "roles": {k: by_uid[v] for k, v in json_object(a.roles).items() if v in by_uid},
             }
             for a in attempts
         ],
@@ -146,14 +146,6 @@ def build_training(firm_id: int) -> dict | None:
             for c in cards
         ],
     }
-
-
-def _loads(text: str) -> dict:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def training_problem(part: TrainingPart, latest: dt.datetime) -> str | None:
@@ -307,7 +299,7 @@ def import_training(part: TrainingPart, firm_id: int) -> TrainingImport:
         elif arow.finished_at is None and a.finished_at is not None:  # finished on the other laptop
             m.Attempt.update(**values).where(m.Attempt.id == arow.id).execute()
             result.attempts += 1
-        elif roles and not _loads(arow.roles):
+        elif roles and not json_object(arow.roles):
             m.Attempt.update(roles=json.dumps(roles, ensure_ascii=False, sort_keys=True)).where(
                 m.Attempt.id == arow.id
             ).execute()

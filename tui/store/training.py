@@ -34,7 +34,8 @@ def normalize_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).split())
 
 
-def _loads(text: str) -> dict:
+def json_object(text: str) -> dict:
+    """A stored JSON object (answers, layout, roles); {} when empty, damaged or not an object."""
     try:
         value = json.loads(text or "{}")
     except ValueError:
@@ -54,13 +55,13 @@ def _attempt(row: m.Attempt) -> Attempt:
         score=row.score,
         total=row.total,
         passed=bool(row.passed),
-        answers=_loads(row.answers),
+        answers=json_object(row.answers),
         session_id=row.session_id,
-        layout=_loads(row.layout),
+        layout=json_object(row.layout),
         mode=row.mode,
         uid=row.uid,
         phase=row.phase or "",
-        roles={str(k): str(v) for k, v in _loads(row.roles).items()},
+        roles={str(k): str(v) for k, v in json_object(row.roles).items()},
     )
 
 
@@ -435,7 +436,7 @@ class TrainingStore:
                 raise StoreError(_("There is no attempt with id {id}.").format(id=attempt_id))
             if row.finished_at is not None:
                 raise StoreError(_("This attempt is finished; start a new one to answer again."))
-            answers = _loads(row.answers)
+            answers = json_object(row.answers)
             if key in answers:
                 return _attempt(row)
             answers[key] = value

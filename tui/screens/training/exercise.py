@@ -42,7 +42,7 @@ class ExerciseScreen(_Runner):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="training.exercise.back"),
         Binding("enter", "submit", N_("Decide / next"), id="training.exercise.submit", priority=True),
-        Binding("space", "toggle", N_("Choose"), id="training.exercise.toggle", priority=True, show=False),
+        Binding("space", "choose", N_("Choose"), id="training.exercise.toggle", priority=True, show=False),
         Binding("up", "move(-1)", N_("Previous decision"), id="training.exercise.up", show=False, priority=True),
         Binding("down", "move(1)", N_("Next decision"), id="training.exercise.down", show=False, priority=True),
         Binding("a", "article", N_("Cited article"), id="training.exercise.article"),
@@ -90,8 +90,8 @@ class ExerciseScreen(_Runner):
             self.choice = self.attempt.decisions(i)[number - 1].id
             self.render_all()
 
-    # The binding's action; Textual's DOMNode.action_toggle(attribute) is not used on these screens.
-    def action_toggle(self) -> None:  # type: ignore[override]
+    # Space: pick the highlighted choice (not named `toggle`: Textual's DOMNode.action_toggle toggles an attribute).
+    def action_choose(self) -> None:
         i = self.inject
         if self.stage == "inject" and i is not None:
             self.choice = self.attempt.decisions(i)[self.cursor].id

@@ -38,7 +38,7 @@ class QuizScreen(_Runner):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="training.quiz.back"),
         Binding("enter", "submit", N_("Submit / next"), id="training.quiz.submit", priority=True),
-        Binding("space", "toggle", N_("Choose"), id="training.quiz.toggle", priority=True),
+        Binding("space", "choose", N_("Choose"), id="training.quiz.toggle", priority=True),
         Binding("up", "move(-1)", N_("Previous choice"), id="training.quiz.up", show=False, priority=True),
         Binding("down", "move(1)", N_("Next choice"), id="training.quiz.down", show=False, priority=True),
         Binding("a", "article", N_("Cited article"), id="training.quiz.article"),
@@ -123,8 +123,8 @@ class QuizScreen(_Runner):
         self.cursor = number - 1
         self._toggle(self.choices(q)[number - 1].id, q)
 
-    # The binding's action; Textual's DOMNode.action_toggle(attribute) is not used on these screens.
-    def action_toggle(self) -> None:  # type: ignore[override]
+    # Space: pick the highlighted choice (not named `toggle`: Textual's DOMNode.action_toggle toggles an attribute).
+    def action_choose(self) -> None:
         q = self.question
         if self.stage == "question" and q is not None:
             self._toggle(self.choices(q)[self.cursor].id, q)
