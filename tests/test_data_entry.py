@@ -83,6 +83,32 @@ async def test_moving_to_an_item_never_leaves_focus_in_a_hidden_field(demo, app_
     assert (stored.finding, stored.owner, stored.target_date) == ("", "", None)
 
 
+async def test_the_first_answer_to_an_item_says_it_is_saved(demo, app_factory, data_dir):
+    """Answering an item never answered before: the line under the status said 「未回答」 (not answered yet) beside
+    「適合」, because the saved answer came back without the time it was saved."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open(pilot)
+        item = next(i for i in screen._order() if i not in screen.answers or not screen.answers[i].updated_at)
+        screen._go(item)
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        state = str(screen.query_one("#save-state").render())
+        assert "保存済み" in state and "未回答" not in state, state
+        # a note typed into an item still unanswered is saved too, and says so
+        following = next(i for i in screen._order() if i not in screen.answers or not screen.answers[i].updated_at)
+        screen._go(following)
+        await pilot.pause()
+        screen.query_one("#note", TextArea).focus()
+        await _type(pilot, "確認中")
+        screen.flush()
+        await pilot.pause()
+        state = str(screen.query_one("#save-state").render())
+        assert "保存済み" in state, state
+    assert _stored(data_dir, demo.id, following).note == "確認中"
+
+
 # --- 2. dates save only when complete and valid ------------------------------------------------------
 
 
