@@ -11,7 +11,7 @@ from textual.widgets import Button, Header, Input, Select, SelectionList
 from tui.content.errors import ContentError
 from tui.content.profile import profile_from_dict
 from tui.domain import inspection
-from tui.domain.inspection import add_one_month, date_problem, days_left_text, parse_date, rescope_text
+from tui.domain.inspection import add_one_month, date_problem, days_left_text, item_label, parse_date, rescope_text
 from tui.domain.profile import (
     BUSINESS_LABELS,
     BUSINESS_LINES,
@@ -180,13 +180,15 @@ class FirmScreen(TenkenScreen[int | None]):
         except Exception:
             return
         included = {s.item.id for s in scoped if s.asked}
+        # by the start of the question, as staff know an item (its internal id means nothing to them)
+        asks = {s.item.id: item_label("", s.item.question.get()).strip() for s in scoped}
         text = _("{n} of {total} inspection items apply to this profile.").format(n=len(included), total=len(scoped))
         if self.baseline is not None:
             added, removed = included - self.baseline, self.baseline - included
             if added:
-                text += " " + _("Added: {items}.").format(items=", ".join(sorted(added)))
+                text += " " + _("Added: {items}.").format(items=", ".join(asks[i] for i in sorted(added)))
             if removed:
-                text += " " + _("Removed: {items}.").format(items=", ".join(sorted(removed)))
+                text += " " + _("Removed: {items}.").format(items=", ".join(asks[i] for i in sorted(removed)))
         else:
             self.baseline = included
         for info, change in rescoped:

@@ -52,7 +52,7 @@ from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import ConfirmDialog, InputDialog
-from tui.screens.plain import Label, Option, OptionList, Static, show_in_place
+from tui.screens.plain import Label, Option, OptionList, Prose, Static, show_in_place
 from tui.widgets.date_input import DateInput
 from tui.widgets.footer import TenkenFooter
 from tui.widgets.item_list import ItemList
@@ -159,7 +159,7 @@ class InspectionScreen(TenkenScreen):
         yield Static(self._info_line(), id="inspection-info", classes="screen-title")
         with Horizontal(id="inspection-body"):
             with Vertical(id="items-pane"):
-                yield Static(self._filter_text(), id="filter-state", classes="hint")
+                yield Prose(self._filter_text(), id="filter-state", classes="hint")
                 yield ItemList(id="items")
             with VerticalScroll(id="detail"):
                 yield Static("", id="question")
@@ -279,7 +279,7 @@ class InspectionScreen(TenkenScreen):
             with contextlib.suppress(OptionDoesNotExist):  # the item may be filtered out
                 ol.highlighted = ol.get_option_index(self.current)
         self.query_one("#inspection-info", Static).update(self._info_line())
-        self.query_one("#filter-state", Static).update(self._filter_text())
+        self.query_one("#filter-state", Prose).update(self._filter_text())
 
     def _update_item_prompt(self, item_id: str) -> None:
         ol = self.query_one("#items", OptionList)
