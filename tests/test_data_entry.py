@@ -156,6 +156,31 @@ async def test_a_half_typed_or_impossible_date_is_never_saved(demo, app_factory,
         assert field.has_class("-invalid")
 
 
+async def test_why_a_date_is_not_saved_is_said_under_the_date_field(demo, app_factory, data_dir):
+    """At 120x36 the target date is at the bottom of the pane and the line under the status, the only place that
+    said why 2027-02-30 was not saved, was scrolled out of view: only a red border was left to see."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open(pilot)
+        await _problem_item_with_date(pilot, screen)
+        field = screen.query_one("#target_date", Input)
+        field.value = ""
+        await _type(pilot, "2027-02-30")
+        await pilot.pause()
+        detail = screen.query_one("#detail").region
+        message = screen.query_one("#date-error")
+        assert message.display and message.region.height > 0
+        assert detail.y <= message.region.y < detail.bottom  # on screen, beside the field being typed into
+        assert "2027-02-30" in str(message.render()) or "日付" in str(message.render())
+        field.value = ""
+        await _type(pilot, "2027-03-01")
+        await pilot.pause()
+        assert not message.display  # fixed: the message goes
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert not screen.query_one("#date-error").display
+
+
 @pytest.mark.parametrize(
     "typed", ["2027-02-15", "2027/2/15", "2027年2月15日", "２０２７－０２－１５", "２０２７年２月１５日", "2027.2.15"]
 )

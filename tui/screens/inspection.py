@@ -185,6 +185,7 @@ class InspectionScreen(TenkenScreen):
                         _("Target date (e.g. 2027-02-15 or 2027年2月15日; + and - move a day)"), classes="field-label"
                     )
                     yield DateInput(id="target_date", placeholder="2027-02-15")
+                    yield Static("", id="date-error", classes="error")  # why the date typed is not saved
                 with Vertical(id="na-fields"):
                     yield Label(_("Justification (not applicable)"), classes="field-label")
                     yield TextArea(id="justification", classes="answer-text")
@@ -307,6 +308,7 @@ class InspectionScreen(TenkenScreen):
                 severity="warning",
             )
         self._date_error = None
+        self._show_date_error(None)
         self.current = item_id
         p = self.placed[item_id]
         corpus = self.tenken.ws.corpus
@@ -503,9 +505,19 @@ class InspectionScreen(TenkenScreen):
                 self.pending.pop("target_date", None)
             self._date_error = problem
             show_in_place(self.query_one("#save-state", Static), RichText(problem, style="bold red"))
+            self._show_date_error(problem)
             return
         self._date_error = None
+        self._show_date_error(None)
         self._queue("target_date", parse_date(event.value))
+
+    def _show_date_error(self, problem: str | None) -> None:
+        """The reason under the date field itself: the line under the status is scrolled away while the date is
+        typed (at 120x36 the field is at the bottom of the pane)."""
+        widget = self.query_one("#date-error", Static)
+        if problem:
+            show_in_place(widget, problem)
+        widget.display = bool(problem)
 
     @on(Select.Changed, "#risk")
     def _risk_changed(self, event: Select.Changed) -> None:
