@@ -81,3 +81,38 @@ def test_any_text_is_cut_into_lines_that_fit(text, width):
     lines = _lines(text, width)
     assert "".join(lines) == text
     assert all(cell_len(line.rstrip()) <= width for line in lines)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
+async def test_the_inspection_screen_wraps_questions_and_guidance_between_phrases(demo, app_factory, size):
+    """The question and the 'what good looks like' text broke anywhere: 「…多段階のサ」 / 「イバーセキュリティ対策…」,
+    and a line of guidance started with 「）」 (「…不要なIDの削除」 / 「）、出口対策…」)."""
+    from tui.widgets.linebreak import NO_LINE_END, NO_LINE_START
+
+    app = app_factory("ja")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        bad = []
+        for _ in range(len(screen.placed)):
+            for wid in ("#question", "#expectation"):
+                widget = screen.query_one(wid)
+                text = str(widget.content).replace("\n", "")
+                lines = ["".join(s.text for s in widget.render_line(y)).rstrip() for y in range(widget.size.height)]
+                lines = [line.strip() for line in lines if line.strip()]
+                for line in lines:
+                    if line[0] in NO_LINE_START or line[-1] in NO_LINE_END:
+                        bad.append((screen.placed[screen.current].number, line))
+                # every line ends where a phrase ends: joined back together, no line break split a word of
+                # katakana (the 「サ」/「イバー」 case) — a line ending in katakana is followed by a non-katakana one
+                for a, b in zip(lines, lines[1:], strict=False):
+                    if _katakana(a[-1]) and _katakana(b[0]) and (a[-1] + b[0]) in text:
+                        bad.append((screen.placed[screen.current].number, a + " / " + b))
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert not bad, bad[:5]
+
+
+def _katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30fa" or ch == "ー"

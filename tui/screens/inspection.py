@@ -56,6 +56,7 @@ from tui.screens.plain import Label, Option, OptionList, Prose, Static, show_in_
 from tui.widgets.date_input import DateInput
 from tui.widgets.footer import TenkenFooter
 from tui.widgets.item_list import ItemList
+from tui.widgets.wrapped import Wrapped
 from tui.workspace import StoreError
 
 STATUS_MARK = {
@@ -316,7 +317,7 @@ class InspectionScreen(TenkenScreen):
         answer = self.answers.get(item_id, Answer(item_id))
         show_in_place(
             self.query_one("#question", Static),
-            RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold")),
+            Wrapped(RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold"))),
         )
         cites = ", ".join(
             f"{corpus.rulebooks[corpus[r].rulebook].name.get(lang)} {article_label(corpus[r], lang)}"
@@ -357,7 +358,8 @@ class InspectionScreen(TenkenScreen):
             exp_text = _("What good looks like ({tier} firm): {text}").format(tier=_(tier), text=expectation.get())
         if p.item.evidence:
             exp_text += "\n" + _("Evidence, for example: ") + " / ".join(e.get() for e in p.item.evidence)
-        show_in_place(self.query_one("#expectation", Static), exp_text)
+        # Japanese wraps between phrases, never with a line starting 「）」 or 「、」 (Textual breaks at spaces only)
+        show_in_place(self.query_one("#expectation", Static), Wrapped(exp_text))
         self._loading = True
         # Filling the fields must not read as the user typing: a Changed message handled after the next item is
         # shown would apply this item's value to that one.
