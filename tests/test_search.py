@@ -293,3 +293,9 @@ def test_reading_table_made_in_a_child_process_matches_the_in_process_one():
     table = readings_in_child(texts)
     assert table == build_readings(texts)
     assert table["ぜいじゃく"] == ["脆弱"] and table["しんだん"] == ["診断"] and table["いたく"] == ["委託"]
+
+
+@pytest.mark.parametrize("query", ["?", "？", "・", "、", "!?", "（）", "-"])
+def test_punctuation_alone_finds_nothing(index, query):
+    """A search for 「?」 once returned 30 results (every text has a question mark)."""
+    assert index.search(query, limit=30) == []
