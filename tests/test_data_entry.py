@@ -265,6 +265,34 @@ async def test_language_switch_keeps_what_was_typed_in_the_firm_form(app_factory
         assert list(screen.query_one("#business", SelectionList).selected) == ["online-securities"]
 
 
+@pytest.mark.parametrize("key", ["e", "f", "v"])  # export, finalize, evidence
+async def test_language_switch_keeps_what_was_typed_in_the_inspection_dialogs(demo, app_factory, key):
+    """The export, finalize and evidence dialogs were composed afresh on a language switch: the path, the
+    addressee, the officer's name and the submission date typed went back to their defaults, or to nothing."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        dialog = app.screen
+        typed = {}
+        for n, field in enumerate(dialog.query(Input)):
+            field.value = typed[field.id] = "2026-11-20" if field.id == "submitted" else f"入力{n} テスト"
+        selects = list(dialog.query(Select))
+        if selects:
+            selects[-1].focus()
+            await pilot.pause()
+        labels = " ".join(str(w.render()) for w in dialog.query(".field-label"))
+        await app.run_action("toggle_language")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert {f.id: f.value for f in dialog.query(Input)} == typed
+        if labels:
+            assert " ".join(str(w.render()) for w in dialog.query(".field-label")) != labels  # in English now
+        if selects:
+            assert app.focused is dialog.query_one(f"#{selects[-1].id}")
+
+
 async def test_escape_on_a_changed_firm_form_asks_before_discarding(app_factory, data_dir):
     from tui.screens.dialogs import ConfirmDialog
 
