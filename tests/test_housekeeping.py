@@ -414,3 +414,16 @@ async def test_the_rescope_preview_names_items_as_the_screen_numbers_them(demo, 
         await pilot.pause()
         hint = str(form.query_one("#scope-preview").render())  # the form's own line: what the profile drops
         assert "除外" in hint and "notice." not in hint and "jvcea." not in hint, hint
+
+
+async def test_why_an_item_applies_cites_the_provision_not_its_id(demo, app_factory):
+    """w said 「オンライン取引サービスを顧客に提供しているため — fsa-notice-2020:4.he」: an internal id in Japanese
+    mode."""
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        text = str(app.screen.query_one(".dialog-prompt").render())
+        assert "ため" in text and "fsa-notice-2020:" not in text and "2020年周知文" in text, text

@@ -312,19 +312,12 @@ class InspectionScreen(TenkenScreen):
         self._show_date_error(None)
         self.current = item_id
         p = self.placed[item_id]
-        corpus = self.tenken.ws.corpus
-        lang = get_language()
         answer = self.answers.get(item_id, Answer(item_id))
         show_in_place(
             self.query_one("#question", Static),
             Wrapped(RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold"))),
         )
-        cites = ", ".join(
-            f"{corpus.rulebooks[corpus[r].rulebook].name.get(lang)} {article_label(corpus[r], lang)}"
-            if r in corpus
-            else r
-            for r in cites_for(p.item, self.rulebooks)
-        )
+        cites = ", ".join(self._citation(r) for r in cites_for(p.item, self.rulebooks))
         meta = RichText()
         meta.append(f" {level_label(p.level)} ", style="reverse bold")
         meta.append(f"  {_(LEVEL_LABELS[p.item.level])}  ", style="italic")
@@ -844,6 +837,13 @@ class InspectionScreen(TenkenScreen):
         ]
         self.app.push_screen(MessageDialog(_("Change history"), "\n".join(lines) or _("No changes yet.")))
 
+    def _citation(self, ref: str) -> str:
+        """A provision as readers cite it (「交換業規則 第10条第1項」), its id only when the corpus lacks it."""
+        corpus, lang = self.tenken.ws.corpus, get_language()
+        if ref not in corpus:
+            return ref
+        return f"{corpus.rulebooks[corpus[ref].rulebook].name.get(lang)} {article_label(corpus[ref], lang)}"
+
     def action_why(self) -> None:
         """The scoping reason for the current item, from the firm's profile as it is now."""
         if self.current is None or self.info is None:
@@ -859,7 +859,7 @@ class InspectionScreen(TenkenScreen):
         lines = [f"{placed.number}  {placed.item.question.get()}", ""]
         lines.append(_("Level: {level}").format(level=level_label(placed.level)))
         if scoped is not None:
-            lines.append(scoped.reason_text())
+            lines.append(scoped.reason_text(cite=self._citation))  # 「…ため — 2020年周知文 ④ヘ」, not its id
         self.app.push_screen(MessageDialog(_("Why this item"), "\n".join(lines)))
 
     def _locked(self) -> bool:
