@@ -361,6 +361,41 @@ async def test_ctrl_e_opens_a_full_screen_editor_and_saves_its_text(demo, app_fa
     assert _stored(data_dir, demo.id, item).note == "長い説明\n二行目"
 
 
+async def test_ctrl_e_hands_the_field_to_the_users_editor(demo, app_factory, data_dir, monkeypatch, tmp_path):
+    """With $EDITOR set, ctrl+e steps aside for it and takes back what was written there; an editor that cannot be
+    started falls back to the full-screen text area."""
+    import contextlib
+    import sys
+
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text(encoding='utf-8') + '\\nエディタで追記\\n', encoding='utf-8')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = app_factory()
+    monkeypatch.setattr(type(app), "suspend", lambda self: contextlib.nullcontext())  # no terminal to hand over
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open(pilot)
+        item = screen.current
+        note = screen.query_one("#note", TextArea)
+        before = note.text
+        note.focus()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert app.screen is screen  # no built-in editor: the user's own one was used
+        assert note.text == before + "\nエディタで追記"
+        screen.flush()
+        monkeypatch.setenv("EDITOR", str(tmp_path / "no-such-editor"))
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert app.screen is not screen and app.screen.query_one(TextArea).text == note.text
+    assert _stored(data_dir, demo.id, item).note == before + "\nエディタで追記"
+
+
 # --- 9. evidence -------------------------------------------------------------------------------------
 
 
