@@ -550,7 +550,9 @@ async def test_saving_an_incomplete_firm_form_says_what_is_missing_where_the_use
         await pilot.pause()
         assert isinstance(app.screen, FirmScreen)
         assert app.focused is app.screen.query_one("#staff", Input)
-        assert any("staff" in str(n.message) for n in app._notifications)
+        # named as the form names it, not by the profile file's key
+        assert any("「従業員数」" in str(n.message) for n in app._notifications)
+        assert not any("staff" in str(n.message) for n in app._notifications)
 
 
 # --- what changes at a keystroke is repainted in place, and nothing else changes -------------------------

@@ -199,10 +199,13 @@ class FirmScreen(TenkenScreen[int | None]):
         try:
             profile = profile_from_dict(self._data(), self.tenken.ws.thresholds())
         except ContentError as exc:
-            message = _("Check the field {field}: {message}").format(field=exc.field or "", message=exc.message)
+            field_id = (exc.field or "").split(".")[0]
+            # the field as the form names it (「従業員数」), not the profile file's key (staff)
+            message = _("Check the field {field}: {message}").format(
+                field=self._label_of(field_id) or exc.field or "", message=exc.message
+            )
             self.query_one("#form-error", Static).update(message)
             self.notify(message, severity="error", timeout=8)  # the form may be scrolled away from its error line
-            field_id = (exc.field or "").split(".")[0]
             if field_id and self.query(f"#{field_id}"):
                 self.query_one(f"#{field_id}").focus()  # to the field that needs fixing
             return
@@ -227,6 +230,16 @@ class FirmScreen(TenkenScreen[int | None]):
             return
 
         confirm_then(self.app, _("Save the firm profile?"), "\n\n".join(questions), lambda: self._save(profile))
+
+    def _label_of(self, field_id: str) -> str | None:
+        """The label shown above the field `field_id` in the form."""
+        label = None
+        for child in self.query_one("#firm-form").children:
+            if isinstance(child, Label):
+                label = str(child.render())
+            elif field_id and child.id == field_id:
+                return label
+        return None
 
     def _save(self, profile: Profile) -> None:
         ws = self.tenken.ws
