@@ -181,6 +181,33 @@ async def test_why_a_date_is_not_saved_is_said_under_the_date_field(demo, app_fa
         assert not screen.query_one("#date-error").display
 
 
+async def test_the_date_field_and_its_message_wrap_whole_at_80x24(demo, app_factory):
+    """At 80 columns the message under the date read 「…読めません。2」 / 「027-02-15、…」 (a date cut in two) and
+    the label broke only at its spaces."""
+    from tui.widgets.linebreak import NO_LINE_END, NO_LINE_START
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        await _problem_item_with_date(pilot, screen)
+        field = screen.query_one("#target_date", Input)
+        field.value = ""
+        await _type(pilot, "2027-02-30")
+        await pilot.pause()
+        label = next(w for w in screen.query(".field-label") if "2027-02-15" in str(w.render()))
+        for widget in (screen.query_one("#date-error"), label):
+            widget.scroll_visible(animate=False)
+            await pilot.pause()
+            painted = app.screen._compositor.render_strips()
+            r = widget.region
+            lines = [painted[y].crop(r.x, r.right).text.strip() for y in range(r.y, r.bottom)]
+            lines = [line for line in lines if line]
+            assert len(lines) >= 2, lines  # it does wrap at this width
+            for a, b in zip(lines, lines[1:], strict=False):
+                assert not (a[-1].isdigit() and b[0].isdigit()), lines  # no number cut in two
+                assert b[0] not in NO_LINE_START and a[-1] not in NO_LINE_END, lines
+
+
 @pytest.mark.parametrize(
     "typed", ["2027-02-15", "2027/2/15", "2027年2月15日", "２０２７－０２－１５", "２０２７年２月１５日", "2027.2.15"]
 )

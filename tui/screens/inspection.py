@@ -186,7 +186,7 @@ class InspectionScreen(TenkenScreen):
                         _("Target date (e.g. 2027-02-15 or 2027年2月15日; + and - move a day)"), classes="field-label"
                     )
                     yield DateInput(id="target_date", placeholder="2027-02-15")
-                    yield Static("", id="date-error", classes="error")  # why the date typed is not saved
+                    yield Prose("", id="date-error", classes="error")  # why the date typed is not saved
                 with Vertical(id="na-fields"):
                     yield Label(_("Justification (not applicable)"), classes="field-label")
                     yield TextArea(id="justification", classes="answer-text")
@@ -509,9 +509,9 @@ class InspectionScreen(TenkenScreen):
     def _show_date_error(self, problem: str | None) -> None:
         """The reason under the date field itself: the line under the status is scrolled away while the date is
         typed (at 120x36 the field is at the bottom of the pane)."""
-        widget = self.query_one("#date-error", Static)
-        if problem:
-            show_in_place(widget, problem)
+        widget = self.query_one("#date-error", Prose)
+        if problem and str(widget.render()) != problem:
+            widget.update(problem)
         widget.display = bool(problem)
 
     @on(Select.Changed, "#risk")
