@@ -116,3 +116,28 @@ async def test_the_inspection_screen_wraps_questions_and_guidance_between_phrase
 
 def _katakana(ch: str) -> bool:
     return "\u30a1" <= ch <= "\u30fa" or ch == "ー"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_notifications_wrap_between_phrases(demo, app_factory, size):
+    """Moving an inspection to the trash said 「…自主点検（20」 / 「20年周知文）をごみ箱に移しました。」 in its
+    toast."""
+    app = app_factory("ja")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        message = (
+            "株式会社サンプル の点検 #1 オンライン取引に係るシステムリスク管理態勢の自主点検（2020年周知文）を"
+            "ごみ箱に移しました。z で元に戻せます。"
+        )
+        app.notify(message, title="お知らせ", timeout=30)
+        await pilot.pause(0.3)
+        toast = app.screen.query_one("Toast")
+        painted = app.screen._compositor.render_strips()
+        region = toast.content_region
+        lines = [painted[y].crop(region.x, region.right).text.strip() for y in range(region.y, region.bottom)]
+        lines = [line for line in lines if line]
+        assert lines[0] == "お知らせ"
+        assert "".join(lines[1:]).replace(" ", "") == message.replace(" ", "")  # nothing lost
+        for a, b in zip(lines[1:], lines[2:], strict=False):
+            assert not (a[-1].isdigit() and b[0].isdigit()), lines
+            assert b[0] not in NO_LINE_START and a[-1] not in NO_LINE_END, lines
