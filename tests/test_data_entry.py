@@ -76,6 +76,32 @@ async def test_moving_to_an_item_never_leaves_focus_in_a_hidden_field(demo, app_
     assert (stored.finding, stored.owner, stored.target_date) == ("", "", None)
 
 
+async def test_the_first_answer_to_an_item_says_it_is_saved(demo, app_factory, data_dir):
+    """Answering an item never answered before: the line under the status said 「未回答」 (not answered yet) beside
+    「適合」, because the saved answer came back without the time it was saved."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_inspection(pilot)
+        item = next(i for i in screen._order() if i not in screen.answers or not screen.answers[i].updated_at)
+        screen._go(item)
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        state = str(screen.query_one("#save-state").render())
+        assert "保存済み" in state and "未回答" not in state, state
+        # a note typed into an item still unanswered is saved too, and says so
+        following = next(i for i in screen._order() if i not in screen.answers or not screen.answers[i].updated_at)
+        screen._go(following)
+        await pilot.pause()
+        screen.query_one("#note", TextArea).focus()
+        await _type(pilot, "確認中")
+        screen.flush()
+        await pilot.pause()
+        state = str(screen.query_one("#save-state").render())
+        assert "保存済み" in state, state
+    assert _stored(data_dir, demo.id, following).note == "確認中"
+
+
 # --- 2. dates save only when complete and valid ------------------------------------------------------
 
 
@@ -121,6 +147,58 @@ async def test_a_half_typed_or_impossible_date_is_never_saved(demo, app_factory,
         await pilot.pause()
         assert _stored(data_dir, demo.id, item).target_date == before
         assert field.has_class("-invalid")
+
+
+async def test_why_a_date_is_not_saved_is_said_under_the_date_field(demo, app_factory, data_dir):
+    """At 120x36 the target date is at the bottom of the pane and the line under the status, the only place that
+    said why 2027-02-30 was not saved, was scrolled out of view: only a red border was left to see."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_inspection(pilot)
+        await _problem_item_with_date(pilot, screen)
+        field = screen.query_one("#target_date", Input)
+        field.value = ""
+        await _type(pilot, "2027-02-30")
+        await pilot.pause()
+        detail = screen.query_one("#detail").region
+        message = screen.query_one("#date-error")
+        assert message.display and message.region.height > 0
+        assert detail.y <= message.region.y < detail.bottom  # on screen, beside the field being typed into
+        assert "2027-02-30" in str(message.render()) or "日付" in str(message.render())
+        field.value = ""
+        await _type(pilot, "2027-03-01")
+        await pilot.pause()
+        assert not message.display  # fixed: the message goes
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert not screen.query_one("#date-error").display
+
+
+async def test_the_date_field_and_its_message_wrap_whole_at_80x24(demo, app_factory):
+    """At 80 columns the message under the date read 「…読めません。2」 / 「027-02-15、…」 (a date cut in two) and
+    the label broke only at its spaces."""
+    from tui.widgets.linebreak import NO_LINE_END, NO_LINE_START
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_inspection(pilot)
+        await _problem_item_with_date(pilot, screen)
+        field = screen.query_one("#target_date", Input)
+        field.value = ""
+        await _type(pilot, "2027-02-30")
+        await pilot.pause()
+        label = next(w for w in screen.query(".field-label") if "2027-02-15" in str(w.render()))
+        for widget in (screen.query_one("#date-error"), label):
+            widget.scroll_visible(animate=False)
+            await pilot.pause()
+            painted = app.screen._compositor.render_strips()
+            r = widget.region
+            lines = [painted[y].crop(r.x, r.right).text.strip() for y in range(r.y, r.bottom)]
+            lines = [line for line in lines if line]
+            assert len(lines) >= 2, lines  # it does wrap at this width
+            for a, b in zip(lines, lines[1:], strict=False):
+                assert not (a[-1].isdigit() and b[0].isdigit()), lines  # no number cut in two
+                assert b[0] not in NO_LINE_START and a[-1] not in NO_LINE_END, lines
 
 
 @pytest.mark.parametrize(
@@ -207,6 +285,34 @@ async def test_language_switch_keeps_what_was_typed_in_the_firm_form(app_factory
         assert list(screen.query_one("#business", SelectionList).selected) == ["online-securities"]
 
 
+@pytest.mark.parametrize("key", ["e", "f", "v"])  # export, finalize, evidence
+async def test_language_switch_keeps_what_was_typed_in_the_inspection_dialogs(demo, app_factory, key):
+    """The export, finalize and evidence dialogs were composed afresh on a language switch: the path, the
+    addressee, the officer's name and the submission date typed went back to their defaults, or to nothing."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_inspection(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        dialog = app.screen
+        typed = {}
+        for n, field in enumerate(dialog.query(Input)):
+            field.value = typed[field.id] = "2026-11-20" if field.id == "submitted" else f"入力{n} テスト"
+        selects = list(dialog.query(Select))
+        if selects:
+            selects[-1].focus()
+            await pilot.pause()
+        labels = " ".join(str(w.render()) for w in dialog.query(".field-label"))
+        await app.run_action("toggle_language")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert {f.id: f.value for f in dialog.query(Input)} == typed
+        if labels:
+            assert " ".join(str(w.render()) for w in dialog.query(".field-label")) != labels  # in English now
+        if selects:
+            assert app.focused is dialog.query_one(f"#{selects[-1].id}")
+
+
 async def test_escape_on_a_changed_firm_form_asks_before_discarding(app_factory, data_dir):
     from tui.screens.dialogs import ConfirmDialog
 
@@ -273,6 +379,41 @@ async def test_ctrl_e_opens_a_full_screen_editor_and_saves_its_text(demo, app_fa
         assert screen.query_one("#note", TextArea).text == "長い説明\n二行目"
         screen.flush()
     assert _stored(data_dir, demo.id, item).note == "長い説明\n二行目"
+
+
+async def test_ctrl_e_hands_the_field_to_the_users_editor(demo, app_factory, data_dir, monkeypatch, tmp_path):
+    """With $EDITOR set, ctrl+e steps aside for it and takes back what was written there; an editor that cannot be
+    started falls back to the full-screen text area."""
+    import contextlib
+    import sys
+
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text(encoding='utf-8') + '\\nエディタで追記\\n', encoding='utf-8')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = app_factory()
+    monkeypatch.setattr(type(app), "suspend", lambda self: contextlib.nullcontext())  # no terminal to hand over
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_inspection(pilot)
+        item = screen.current
+        note = screen.query_one("#note", TextArea)
+        before = note.text
+        note.focus()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert app.screen is screen  # no built-in editor: the user's own one was used
+        assert note.text == before + "\nエディタで追記"
+        screen.flush()
+        monkeypatch.setenv("EDITOR", str(tmp_path / "no-such-editor"))
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert app.screen is not screen and app.screen.query_one(TextArea).text == note.text
+    assert _stored(data_dir, demo.id, item).note == before + "\nエディタで追記"
 
 
 # --- 9. evidence -------------------------------------------------------------------------------------
@@ -430,7 +571,9 @@ async def test_saving_an_incomplete_firm_form_says_what_is_missing_where_the_use
         await pilot.pause()
         assert isinstance(app.screen, FirmScreen)
         assert app.focused is app.screen.query_one("#staff", Input)
-        assert any("staff" in message for message in shown)
+        # named as the form names it, not by the profile file's key
+        assert any("「従業員数」" in message for message in shown)
+        assert not any("staff" in message for message in shown)
 
 
 # --- what changes at a keystroke is repainted in place, and nothing else changes -------------------------

@@ -337,3 +337,83 @@ def test_cli_evidence_add_list_remove(demo, data_dir, tmp_path):
     r = run_cli("evidence", "add", str(demo.id), "1-1", "規程 第2版", env=env)
     r = run_cli("evidence", "remove", str(demo.id), "1-1", "1", env=env)
     assert r.returncode == 0 and "規程 第2版" in r.stdout and "第1版" not in r.stdout
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_filter_line_wraps_between_phrases(demo, app_factory, data_dir, size):
+    """「表示:」 alone on a line, then 「要対応の問題（計画・担当・期限なし、期限超過）（」 and 「u, p）」: a line ended
+    with an opening bracket and the key hint was cut in two."""
+    from tui.widgets.linebreak import NO_LINE_END, NO_LINE_START
+
+    ws = Workspace(data_dir)
+    ws.save_answer(demo.id, "notice.4.ni", target_date=dt.date(2026, 11, 1))  # passed: a problem to act on
+    ws.close()
+    app = app_factory("ja")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        seen = []
+        for _ in range(3):
+            await pilot.press("p")
+            await pilot.pause()
+            widget = screen.query_one("#filter-state")
+            painted = app.screen._compositor.render_strips()  # the screen as painted
+            region = widget.region
+            lines = [painted[y].crop(region.x, region.right).text.strip() for y in range(region.y, region.bottom)]
+            lines = [line for line in lines if line]
+            assert lines and "".join(lines).replace(" ", "") == screen._filter_text().replace(" ", "")
+            assert all(line[0] not in NO_LINE_START and line[-1] not in NO_LINE_END for line in lines), lines
+            assert any("（u, p）" in line for line in lines), lines
+            seen.append(screen.filter)
+        assert seen == ["problems", "attention", "all"]
+
+
+async def test_the_rescope_preview_names_items_as_the_screen_numbers_them(demo, app_factory, data_dir):
+    """The preview said 「4項目を削除（notice.8.ro.1, notice.8.ro.2, …）」: internal ids, not the numbers (3-1) and
+    questions staff see on the inspection screen."""
+    from tui.domain.template import lay_out
+    from tui.screens.dialogs import ConfirmDialog
+    from tui.screens.firm import FirmScreen
+
+    ws = Workspace(data_dir)
+    info = ws.inspection(demo.id)
+    numbers = {
+        p.item.id: p.number
+        for _s, placed in lay_out(ws.inspection_templates(info), ws.store.inspection_items(demo.id))
+        for p in placed
+    }
+    ws.close()
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FirmScreen)
+        form.query_one("#outsourcing").value = "none"
+        form.query_one("#traits").deselect("uses_cloud")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        prompt = str(app.screen.query_one(".dialog-prompt").render())
+        assert "notice." not in prompt, prompt
+        assert f"{numbers['notice.8.ro.1']} " in prompt and "外部委託" in prompt, prompt
+        await pilot.press("n")
+        await pilot.pause()
+        hint = str(form.query_one("#scope-preview").render())  # the form's own line: what the profile drops
+        assert "除外" in hint and "notice." not in hint and "jvcea." not in hint, hint
+
+
+async def test_why_an_item_applies_cites_the_provision_not_its_id(demo, app_factory):
+    """w said 「オンライン取引サービスを顧客に提供しているため — fsa-notice-2020:4.he」: an internal id in Japanese
+    mode."""
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        text = str(app.screen.query_one(".dialog-prompt").render())
+        assert "ため" in text and "fsa-notice-2020:" not in text and "2020年周知文" in text, text

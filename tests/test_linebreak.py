@@ -110,3 +110,63 @@ def test_quick_breaks_keep_kinsoku_and_english_words(text, width):
     words = set(english.split(" "))
     if width >= max(len(w) for w in words):  # a word wider than the line is folded, as it must be
         assert all(piece in words for line in _quick_lines(english, width) for piece in line.split())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
+async def test_the_inspection_screen_wraps_questions_and_guidance_between_phrases(demo, app_factory, size):
+    """The question and the 'what good looks like' text broke anywhere: 「…多段階のサ」 / 「イバーセキュリティ対策…」,
+    and a line of guidance started with 「）」 (「…不要なIDの削除」 / 「）、出口対策…」)."""
+    from tui.widgets.linebreak import NO_LINE_END, NO_LINE_START
+
+    app = app_factory("ja")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        bad = []
+        for _ in range(len(screen.placed)):
+            for wid in ("#question", "#expectation"):
+                widget = screen.query_one(wid)
+                text = str(widget.content).replace("\n", "")
+                lines = ["".join(s.text for s in widget.render_line(y)).rstrip() for y in range(widget.size.height)]
+                lines = [line.strip() for line in lines if line.strip()]
+                for line in lines:
+                    if line[0] in NO_LINE_START or line[-1] in NO_LINE_END:
+                        bad.append((screen.placed[screen.current].number, line))
+                # every line ends where a phrase ends: joined back together, no line break split a word of
+                # katakana (the 「サ」/「イバー」 case) — a line ending in katakana is followed by a non-katakana one
+                for a, b in zip(lines, lines[1:], strict=False):
+                    if _katakana(a[-1]) and _katakana(b[0]) and (a[-1] + b[0]) in text:
+                        bad.append((screen.placed[screen.current].number, a + " / " + b))
+            await pilot.press("pagedown")
+            await pilot.pause()
+        assert not bad, bad[:5]
+
+
+def _katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30fa" or ch == "ー"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_notifications_wrap_between_phrases(demo, app_factory, size):
+    """Moving an inspection to the trash said 「…自主点検（20」 / 「20年周知文）をごみ箱に移しました。」 in its
+    toast."""
+    app = app_factory("ja")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.pause()
+        message = (
+            "株式会社サンプル の点検 #1 オンライン取引に係るシステムリスク管理態勢の自主点検（2020年周知文）を"
+            "ごみ箱に移しました。z で元に戻せます。"
+        )
+        app.notify(message, title="お知らせ", timeout=30)
+        await pilot.pause(0.3)
+        toast = app.screen.query_one("Toast")
+        painted = app.screen._compositor.render_strips()
+        region = toast.content_region
+        lines = [painted[y].crop(region.x, region.right).text.strip() for y in range(region.y, region.bottom)]
+        lines = [line for line in lines if line]
+        assert lines[0] == "お知らせ"
+        assert "".join(lines[1:]).replace(" ", "") == message.replace(" ", "")  # nothing lost
+        for a, b in zip(lines[1:], lines[2:], strict=False):
+            assert not (a[-1].isdigit() and b[0].isdigit()), lines
+            assert b[0] not in NO_LINE_START and a[-1] not in NO_LINE_END, lines

@@ -385,3 +385,9 @@ async def test_the_command_palette_finds_rules_through_the_same_search(demo, app
         expected = [h.title for h in app.ws.search_index.search(query, limit=6, prefer="ja")]
         assert offered == [f"開く: {title}" for title in expected], offered
         assert offered[0] == "開く: 2020年周知文 ⑤ハ サイバーセキュリティ管理"
+
+
+@pytest.mark.parametrize("query", ["?", "？", "・", "、", "!?", "（）", "-"])
+def test_punctuation_alone_finds_nothing(index, query):
+    """A search for 「?」 once returned 30 results (every text has a question mark)."""
+    assert index.search(query, limit=30) == []

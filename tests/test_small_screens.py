@@ -275,3 +275,78 @@ async def test_tui_export_asks_before_replacing_a_file(demo, app_factory, tmp_pa
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert target.read_text(encoding="utf-8") != "old"
+
+
+def _screen_lines(app) -> list[str]:
+    """The terminal's lines as the compositor paints them, every widget on the screen taken together (a widget's
+    own render_line does not show where a widget behind it splits a wide character)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def _check_dropdowns(pilot, selects) -> list[str]:
+    from textual.widgets._select import SelectOverlay
+
+    problems = []
+    for select in selects:
+        select.scroll_visible(animate=False)
+        select.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        overlay = select.query_one(SelectOverlay)
+        assert overlay.display, select
+        painted = " ".join(_screen_lines(pilot.app)[overlay.region.y : overlay.region.bottom])
+        for n in range(overlay.option_count):
+            label = str(overlay.get_option_at_index(n).prompt).strip()
+            if label and label not in painted:
+                problems.append(f"{select.id}: {label!r} not whole on screen")
+        await pilot.press("escape")
+        await pilot.pause()
+    return problems
+
+
+@pytest.mark.parametrize("size", [SMALL, (120, 36), (200, 50)])
+async def test_dropdowns_on_screen_keep_every_wide_character(demo, app_factory, size):
+    """In a real terminal the outsourcing dropdown read 「外部委  なし」 at every size: the field label behind the
+    open list ends in the middle of 託, and the compositor cuts every line at each widget's edge."""
+    app = app_factory("ja")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        problems = await _check_dropdowns(pilot, list(app.screen.query(Select)))
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")  # the demo's inspection: status and risk
+        await pilot.pause()
+        screen = app.screen
+        item = next(i for i in screen._order() if screen.answers.get(i) and screen.answers[i].status == "partial")
+        screen._go(item)
+        await pilot.pause()
+        problems += await _check_dropdowns(pilot, list(screen.query(Select)))
+        await pilot.press("e")  # the export dialog: format and language
+        await pilot.pause()
+        problems += await _check_dropdowns(pilot, list(app.screen.query(Select)))
+    assert not problems, problems
+
+
+async def test_palette_hits_in_japanese_carry_no_english_twin(ws, app_factory):
+    """Each hit came with its English title under it (「新規点検：株式会社テスト…」 then "New inspection:
+    株式会社テスト…"), which read as every command listed twice and left English in Japanese mode."""
+    from tui.commands import TenkenCommands
+    from tui.domain.profile import Profile
+
+    ws.add_firm(Profile(name="株式会社テスト", business=("crypto-exchange",), staff=12))
+    ws.add_firm(Profile(name="株式会社テスト", business=("e-payment",), staff=80))
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        provider = TenkenCommands(app.screen)
+        hits = [h async for h in provider.search("新規点検")]
+        assert len(hits) == 2
+        for hit in hits:
+            assert "New inspection" not in str(hit.help) and "Start an inspection" not in str(hit.help), hit.help
+            assert "点検" in str(hit.help)
+        # typed in English, a Japanese-mode hit says which English title it matched
+        [hit] = [h async for h in provider.search("switch language")]
+        assert "言語" in str(hit.prompt) and "Switch language" in str(hit.help)

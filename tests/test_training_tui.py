@@ -508,3 +508,26 @@ async def test_space_picks_the_highlighted_choice_in_a_quiz_and_an_exercise(ws, 
         assert inject is not None and ex.choice is None
         await pilot.press("down", "space")
         assert ex.choice == ex.attempt.decisions(inject)[1].id
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+async def test_headings_never_say_the_same_thing_twice(ws, app_factory, lang):
+    """「机上演習：机上演習：夜間のホットウォレット不正流出」 on the module screen (the exercise's title names
+    itself), and the training screen's 「研修モジュール」 heading right above a 「研修モジュール」 column."""
+    app = app_factory(lang)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_training(app, pilot)
+        heading = next(
+            str(w.render())
+            for w in screen.query(".list-title")
+            if w.region.y < screen.query_one("#training-modules").region.y
+        )
+        modules = screen.query_one("#training-modules", DataTable)
+        assert heading.strip() != str(modules.ordered_columns[0].label).strip()
+        app.push_screen(ModuleScreen("csirt-onboarding"))
+        await pilot.pause()
+        text = " ".join(str(w.content) for w in app.screen.query(Static))
+        word = gettext_in(lang, "Tabletop exercise")
+        exercise = ws.training_module("csirt-onboarding").exercise
+        assert exercise.title.get(lang) in " ".join(text.split())
+        assert f"{word}：{word}" not in text and f"{word}: {word}" not in text

@@ -47,6 +47,9 @@ class TenkenApp(App[int]):
     ]
 
     def __init__(self, ws: Workspace, warm_corpus: bool = True) -> None:
+        from tui.widgets.toast import install
+
+        install()  # notifications wrap Japanese between phrases
         super().__init__()
         self.ws = ws
         self.warm_corpus = warm_corpus

@@ -119,11 +119,13 @@ class TenkenCommands(Provider):
             if score <= 0:
                 continue
             shown = ja if lang == "ja" else en
-            # Highlight in the language that matched; show the other language as help.
             matched = ja if score_ja >= score_en else en
-            other = en if lang == "ja" else ja
             prompt = _highlight(matcher, matched) if matched == shown else plain_content(shown)
-            yield Hit(score, prompt, cmd.run, text=shown, help=plain_help(other))
+            # The help line is in the UI language. The title in the other language is added only when the query
+            # matched that one (so "language" typed in Japanese mode shows why 言語の切り替え came up); shown
+            # always, it read as every command listed twice, once in English.
+            about = _(cmd.help) if matched == shown else f"{matched} — {_(cmd.help)}"
+            yield Hit(score, prompt, cmd.run, text=shown, help=plain_help(about))
 
 
 class SearchCommands(Provider):

@@ -435,16 +435,30 @@ class Workspace:
 
     def rescope_preview(self, firm_id: int, profile: Profile) -> list[tuple[InspectionInfo, Rescope]]:
         """For each open inspection of the firm, the items the new profile adds and removes (nothing is changed)."""
-        from tui.domain.inspection import rescope_change
+        import dataclasses
+
+        from tui.domain.inspection import item_label, rescope_change
+        from tui.domain.template import lay_out
 
         out = []
         for info in self.firm_inspections(firm_id):
             if info.finalized:
                 continue  # a finalized revision is a record: it never changes
-            current = [i for i, _s, _l in self.store.inspection_items(info.id)]
-            change = rescope_change(current, [i for i, _s, _l in self._scoped_items(profile, info)])
+            rows = self.store.inspection_items(info.id)
+            wanted = self._scoped_items(profile, info)
+            change = rescope_change([i for i, _s, _l in rows], [i for i, _s, _l in wanted])
             if change:
-                out.append((info, change))
+                # Items leaving by the number they have now, items arriving by the number they will have.
+                templates = self.inspection_templates(info)
+                moved = set(change.added) | set(change.removed)
+                labels = {
+                    p.item.id: item_label(p.number, p.item.question.get())
+                    for layout in (lay_out(templates, wanted), lay_out(templates, rows))
+                    for _section, placed in layout
+                    for p in placed
+                    if p.item.id in moved
+                }
+                out.append((info, dataclasses.replace(change, labels=tuple(sorted(labels.items())))))
         return out
 
     def firm_inspections(self, firm_id: int) -> tuple[InspectionInfo, ...]:

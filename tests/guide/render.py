@@ -28,7 +28,7 @@ SHOTS: dict[str, list[str]] = {
     "home": ["_"],
     "new-firm": ["f", "_"],
     "inspection": ["enter", "_", "pagedown", "pagedown", "_"],
-    "training": ["r", "_"],
+    "training": ["r", "~", "_"],  # the modules are read by a worker
     "why": ["enter", "_", "w", "_"],
     "export": ["enter", "_", "e", "_"],
     "finalize": ["enter", "_", "f", "_"],

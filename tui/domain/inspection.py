@@ -381,18 +381,31 @@ class Rescope:
 
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()  # (item id, what a person knows it by: 「3-1 外部委託契約において…」)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
 
 
+def item_label(number: str, question: str, width: int = 20) -> str:
+    """An item as the inspection screen shows it: its number and the start of its question."""
+    text = " ".join(question.split())
+    return f"{number} {text[:width]}…" if len(text) > width else f"{number} {text}"
+
+
 def rescope_text(inspection_id: int, change: Rescope) -> str:
-    """One line for a preview (TUI and CLI alike): which items an inspection gains and loses."""
+    """One line for a preview (TUI and CLI alike): which items an inspection gains and loses, by number and
+    question (an item's internal id only when it has no label)."""
+    labels = dict(change.labels)
+
+    def named(items: tuple[str, ...]) -> str:
+        return ", ".join(labels.get(i, i) for i in items)
+
     parts = []
     if change.added:
-        parts.append(_("adds {n} ({items})").format(n=len(change.added), items=", ".join(change.added)))
+        parts.append(_("adds {n} ({items})").format(n=len(change.added), items=named(change.added)))
     if change.removed:
-        parts.append(_("removes {n} ({items})").format(n=len(change.removed), items=", ".join(change.removed)))
+        parts.append(_("removes {n} ({items})").format(n=len(change.removed), items=named(change.removed)))
     return _("Inspection #{id}: {changes}.").format(id=inspection_id, changes="; ".join(parts))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from tui.domain.corpus import Corpus
@@ -22,9 +23,11 @@ class Reason:
     ref: str = ""
     fact: Text | None = None
 
-    def render(self, lang: str) -> str:
+    def render(self, lang: str, cite: Callable[[str], str] | None = None) -> str:
+        """`cite` turns the provision id into the citation a reader knows (「2020年周知文 ④ヘ」); without it the id."""
         fact = self.fact.get(lang) if self.fact else ""
-        return gettext_in(lang, self.message).format(ref=self.ref, fact=fact)
+        ref = cite(self.ref) if cite is not None and self.ref else self.ref
+        return gettext_in(lang, self.message).format(ref=ref, fact=fact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +45,9 @@ class ScopedItem:
         """Included and not answered through another item: the question the firm answers."""
         return self.included and not self.merged_into
 
-    def reason_text(self, lang: str | None = None) -> str:
+    def reason_text(self, lang: str | None = None, cite: Callable[[str], str] | None = None) -> str:
         lang = lang or get_language()
-        return "; ".join(r.render(lang) for r in self.reasons)
+        return "; ".join(r.render(lang, cite) for r in self.reasons)
 
 
 def _condition_holds(profile: Profile, field: str, any_of: tuple[object, ...]) -> bool:

@@ -161,7 +161,7 @@ class EditorScreen(TenkenScreen[str | None]):
             lambda: self.dismiss(None),
         )
 
-    def on_language_changed(self) -> None:
+    async def on_language_changed(self) -> None:
         self.refresh_bindings()  # no recompose: the text being written stays as it is
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Button, Header, Input, Select, SelectionList
 from tui.content.errors import ContentError
 from tui.content.profile import profile_from_dict
 from tui.domain import inspection
-from tui.domain.inspection import add_one_month, date_problem, days_left_text, parse_date, rescope_text
+from tui.domain.inspection import add_one_month, date_problem, days_left_text, item_label, parse_date, rescope_text
 from tui.domain.profile import (
     BUSINESS_LABELS,
     BUSINESS_LINES,
@@ -181,13 +181,15 @@ class FirmScreen(TenkenScreen[int | None]):
         except Exception:
             return
         included = {s.item.id for s in scoped if s.asked}
+        # by the start of the question, as staff know an item (its internal id means nothing to them)
+        asks = {s.item.id: item_label("", s.item.question.get()).strip() for s in scoped}
         text = _("{n} of {total} inspection items apply to this profile.").format(n=len(included), total=len(scoped))
         if self.baseline is not None:
             added, removed = included - self.baseline, self.baseline - included
             if added:
-                text += " " + _("Added: {items}.").format(items=", ".join(sorted(added)))
+                text += " " + _("Added: {items}.").format(items=", ".join(asks[i] for i in sorted(added)))
             if removed:
-                text += " " + _("Removed: {items}.").format(items=", ".join(sorted(removed)))
+                text += " " + _("Removed: {items}.").format(items=", ".join(asks[i] for i in sorted(removed)))
         else:
             self.baseline = included
         for info, change in rescoped:
@@ -198,10 +200,13 @@ class FirmScreen(TenkenScreen[int | None]):
         try:
             profile = profile_from_dict(self._data(), self.tenken.ws.thresholds())
         except ContentError as exc:
-            message = _("Check the field {field}: {message}").format(field=exc.field or "", message=exc.message)
+            field_id = (exc.field or "").split(".")[0]
+            # the field as the form names it (「従業員数」), not the profile file's key (staff)
+            message = _("Check the field {field}: {message}").format(
+                field=self._label_of(field_id) or exc.field or "", message=exc.message
+            )
             self.query_one("#form-error", Static).update(message)
             self.notify(message, severity="error", timeout=8)  # the form may be scrolled away from its error line
-            field_id = (exc.field or "").split(".")[0]
             if field_id and self.query(f"#{field_id}"):
                 self.query_one(f"#{field_id}").focus()  # to the field that needs fixing
             return
@@ -226,6 +231,16 @@ class FirmScreen(TenkenScreen[int | None]):
             return
 
         confirm_then(self.app, _("Save the firm profile?"), "\n\n".join(questions), lambda: self._save(profile))
+
+    def _label_of(self, field_id: str) -> str | None:
+        """The label shown above the field `field_id` in the form."""
+        label = None
+        for child in self.query_one("#firm-form").children:
+            if isinstance(child, Label):
+                label = str(child.render())
+            elif field_id and child.id == field_id:
+                return label
+        return None
 
     def _save(self, profile: Profile) -> None:
         ws = self.tenken.ws

@@ -53,10 +53,11 @@ from tui.domain.text import LEVEL_LABELS
 from tui.i18n import N_, _, format_date, format_datetime, get_language
 from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import ConfirmDialog, InputDialog
-from tui.screens.plain import Label, Option, OptionList, Static, show_in_place
+from tui.screens.plain import Label, Option, OptionList, Prose, Static, show_in_place
 from tui.widgets.date_input import DateInput
 from tui.widgets.footer import TenkenFooter
 from tui.widgets.item_list import ItemList
+from tui.widgets.wrapped import Wrapped
 from tui.workspace import StoreError
 
 STATUS_MARK = {
@@ -160,7 +161,7 @@ class InspectionScreen(TenkenScreen):
         yield Static(self._info_line(), id="inspection-info", classes="screen-title")
         with Horizontal(id="inspection-body"):
             with Vertical(id="items-pane"):
-                yield Static(self._filter_text(), id="filter-state", classes="hint")
+                yield Prose(self._filter_text(), id="filter-state", classes="hint")
                 yield ItemList(id="items")
             with VerticalScroll(id="detail"):
                 yield Static("", id="question")
@@ -186,6 +187,7 @@ class InspectionScreen(TenkenScreen):
                         _("Target date (e.g. 2027-02-15 or 2027年2月15日; + and - move a day)"), classes="field-label"
                     )
                     yield DateInput(id="target_date", placeholder="2027-02-15")
+                    yield Prose("", id="date-error", classes="error")  # why the date typed is not saved
                 with Vertical(id="na-fields"):
                     yield Label(_("Justification (not applicable)"), classes="field-label")
                     yield TextArea(id="justification", classes="answer-text")
@@ -280,7 +282,7 @@ class InspectionScreen(TenkenScreen):
             with contextlib.suppress(OptionDoesNotExist):  # the item may be filtered out
                 ol.highlighted = ol.get_option_index(self.current)
         self.query_one("#inspection-info", Static).update(self._info_line())
-        self.query_one("#filter-state", Static).update(self._filter_text())
+        self.query_one("#filter-state", Prose).update(self._filter_text())
 
     def _update_item_prompt(self, item_id: str) -> None:
         ol = self.query_one("#items", OptionList)
@@ -308,21 +310,15 @@ class InspectionScreen(TenkenScreen):
                 severity="warning",
             )
         self._date_error = None
+        self._show_date_error(None)
         self.current = item_id
         p = self.placed[item_id]
-        corpus = self.tenken.ws.corpus
-        lang = get_language()
         answer = self.answers.get(item_id, Answer(item_id))
         show_in_place(
             self.query_one("#question", Static),
-            RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold")),
+            Wrapped(RichText.assemble((f"{p.number}  ", "bold"), (p.item.question.get(), "bold"))),
         )
-        cites = ", ".join(
-            f"{corpus.rulebooks[corpus[r].rulebook].name.get(lang)} {article_label(corpus[r], lang)}"
-            if r in corpus
-            else r
-            for r in cites_for(p.item, self.rulebooks)
-        )
+        cites = ", ".join(self._citation(r) for r in cites_for(p.item, self.rulebooks))
         meta = RichText()
         meta.append(f" {level_label(p.level)} ", style="reverse bold")
         meta.append(f"  {_(LEVEL_LABELS[p.item.level])}  ", style="italic")
@@ -358,7 +354,8 @@ class InspectionScreen(TenkenScreen):
             exp_text += "\n" + _("Evidence, for example: ") + " / ".join(e.get() for e in p.item.evidence)
         if p.item.guidance:  # how to answer: e.g. a duty's example measures, a difference between the rulebooks
             exp_text += "\n" + _("How to answer: ") + p.item.guidance.get()
-        show_in_place(self.query_one("#expectation", Static), exp_text)
+        # Japanese wraps between phrases, never with a line starting 「）」 or 「、」 (Textual breaks at spaces only)
+        show_in_place(self.query_one("#expectation", Static), Wrapped(exp_text))
         self._loading = True
         # Filling the fields must not read as the user typing: a Changed message handled after the next item is
         # shown would apply this item's value to that one.
@@ -506,9 +503,19 @@ class InspectionScreen(TenkenScreen):
                 self.pending.pop("target_date", None)
             self._date_error = problem
             show_in_place(self.query_one("#save-state", Static), RichText(problem, style="bold red"))
+            self._show_date_error(problem)
             return
         self._date_error = None
+        self._show_date_error(None)
         self._queue("target_date", parse_date(event.value))
+
+    def _show_date_error(self, problem: str | None) -> None:
+        """The reason under the date field itself: the line under the status is scrolled away while the date is
+        typed (at 120x36 the field is at the bottom of the pane)."""
+        widget = self.query_one("#date-error", Prose)
+        if problem and str(widget.render()) != problem:
+            widget.update(problem)
+        widget.display = bool(problem)
 
     @on(Select.Changed, "#risk")
     def _risk_changed(self, event: Select.Changed) -> None:
@@ -833,6 +840,13 @@ class InspectionScreen(TenkenScreen):
         ]
         self.app.push_screen(MessageDialog(_("Change history"), "\n".join(lines) or _("No changes yet.")))
 
+    def _citation(self, ref: str) -> str:
+        """A provision as readers cite it (「交換業規則 第10条第1項」), its id only when the corpus lacks it."""
+        corpus, lang = self.tenken.ws.corpus, get_language()
+        if ref not in corpus:
+            return ref
+        return f"{corpus.rulebooks[corpus[ref].rulebook].name.get(lang)} {article_label(corpus[ref], lang)}"
+
     def action_why(self) -> None:
         """The scoping reason for the current item, from the firm's profile as it is now."""
         if self.current is None or self.info is None:
@@ -848,7 +862,7 @@ class InspectionScreen(TenkenScreen):
         lines = [f"{placed.number}  {placed.item.question.get()}", ""]
         lines.append(_("Level: {level}").format(level=level_label(placed.level)))
         if scoped is not None:
-            lines.append(scoped.reason_text())
+            lines.append(scoped.reason_text(cite=self._citation))  # 「…ため — 2020年周知文 ④ヘ」, not its id
         self.app.push_screen(MessageDialog(_("Why this item"), "\n".join(lines)))
 
     def _locked(self) -> bool:

@@ -111,6 +111,15 @@ def _label() -> type:
         def __init__(self, content: Any = "", *, markup: bool = False, **kwargs: Any) -> None:
             super().__init__(content, markup=markup, **kwargs)
 
+        def render(self) -> Any:
+            if self.has_class("field-label"):
+                # A label as wide as its field wraps the Japanese way (「対応期限（例:」 / 「2027-02-15、…」 broke at
+                # the spaces only); a label that fits on one line shows as before.
+                from tui.widgets.wrapped import Wrapped
+
+                return Wrapped(str(self.content))
+            return super().render()
+
     return Label
 
 

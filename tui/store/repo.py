@@ -970,6 +970,7 @@ class Store:
                 row.updated_at = stamp
                 row.save()
                 m.AnswerHistory.insert_many(history).execute()
+                current = _answer(row)  # with the time of this save: the screen says 'Saved at …' from it
         if conflicts is not None:
             conflicts.extend(clashes)
         if written is not None:

@@ -20,6 +20,11 @@ class Wrapped:
     def __str__(self) -> str:
         return self.text.plain
 
+    def __eq__(self, other: object) -> bool:  # the same text and styles: show_in_place leaves the widget alone
+        return isinstance(other, Wrapped) and self.text == other.text and self.text.style == other.text.style
+
+    __hash__ = None  # type: ignore[assignment]  # mutable text inside
+
     def lines(self, width: int) -> list[RichText]:
         out: list[RichText] = []
         for para in self.text.split("\n", allow_blank=True):

@@ -66,11 +66,15 @@ class ModuleScreen(TenkenScreen[None]):
                 style="dim",
             )
             if m.exercise is not None:
+                title = m.exercise.title.get(lang)
+                # Most exercises are titled 「机上演習：…」 already: said twice, it read 「机上演習：机上演習：…」.
+                line = (
+                    _("{title} ({n} injects, pass at {mark}% with no critical decision)")
+                    if title.startswith(_("Tabletop exercise"))
+                    else _("Tabletop exercise: {title} ({n} injects, pass at {mark}% with no critical decision)")
+                )
                 info.append(
-                    "\n"
-                    + _("Tabletop exercise: {title} ({n} injects, pass at {mark}% with no critical decision)").format(
-                        title=m.exercise.title.get(lang), n=len(m.exercise.injects), mark=m.exercise.pass_mark
-                    ),
+                    "\n" + line.format(title=title, n=len(m.exercise.injects), mark=m.exercise.pass_mark),
                     style="dim",
                 )
             yield Static(Wrapped(info))
