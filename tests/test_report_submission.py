@@ -763,3 +763,42 @@ def test_verify_of_an_excel_report_says_which_formats_it_checks(ws, three, tmp_p
         ws.verify(workbook)
     assert "draft" not in str(refused.value) and "下書き" not in str(refused.value)
     assert "JSON" in str(refused.value) and "Word" in str(refused.value)
+
+
+@pytest.mark.parametrize("writer", ["progress-xlsx", "progress-docx", "records-xlsx", "delegation"])
+def test_every_word_and_excel_writer_on_a_full_disk_is_one_sentence(ws, demo, tmp_path, monkeypatch, writer):
+    """The remediation progress report, the training records and the delegation workbook write their zip files the
+    way the report does: on a full disk, one sentence and nothing written — no "Exception ignored … Traceback"."""
+    import datetime as dt
+    import gc
+    import sys
+    import tempfile
+
+    from tui.export.delegate import Meta, write_workbook
+    from tui.export.progress import write_progress_docx, write_progress_xlsx
+    from tui.export.records import write_xlsx
+    from tui.fsutil import write_atomically
+
+    def full_disk(prefix="", suffix="", dir=None):
+        path = Path(dir) / f"{prefix}full{suffix}"
+        path.symlink_to("/dev/full")
+        return os.open(os.devnull, os.O_RDONLY), str(path)
+
+    target = tmp_path / ("out.docx" if writer == "progress-docx" else "out.xlsx")
+    produce = {
+        "progress-xlsx": lambda p: write_progress_xlsx(p, [], "ja", dt.date(2027, 1, 1)),
+        "progress-docx": lambda p: write_progress_docx(p, [], "en", dt.date(2027, 1, 1)),
+        "records-xlsx": lambda p: write_xlsx([], p, "ja"),
+    }
+    ignored = []
+    monkeypatch.setattr(tempfile, "mkstemp", full_disk)
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: ignored.append(repr(u.exc_value)))
+    with pytest.raises(ExportError) as failed:
+        if writer == "delegation":
+            write_workbook(target, Meta(workbook="w", inspection="u", person="p", lang="ja", items={}), [])
+        else:
+            write_atomically(target, produce[writer])
+    assert "\n" not in str(failed.value)
+    del failed
+    gc.collect()
+    assert ignored == [] and not target.exists()

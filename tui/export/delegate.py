@@ -18,6 +18,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,7 @@ def write_workbook(path: Path, meta: Meta, rows: Sequence[Row], force: bool = Fa
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from tui.export import save_zipped
     from tui.fsutil import write_atomically
 
     lang = meta.lang
@@ -193,10 +195,7 @@ def write_workbook(path: Path, meta: Meta, rows: Sequence[Row], force: bool = Fa
         _put(hidden, n, 3, json.dumps(meta.items[item], sort_keys=True), wrap=False)
     hidden.protection.sheet = True
 
-    def save(tmp: Path) -> None:
-        wb.save(tmp)
-
-    return write_atomically(path, save, force=force)
+    return write_atomically(path, partial(save_zipped, wb.save), force=force)
 
 
 # --- reading a filled workbook back ---------------------------------------------------------------------------

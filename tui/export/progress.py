@@ -15,6 +15,7 @@ from typing import Any
 
 from tui.domain.plan import REMEDIATION_LABELS, Remediation
 from tui.domain.portfolio import Portfolio
+from tui.export import save_zipped
 from tui.i18n import N_, format_date, format_percent, gettext_in
 
 PROGRESS_FORMATS = ("xlsx", "docx")
@@ -109,7 +110,7 @@ def write_progress_xlsx(path: Path, lines: Sequence[Remediation], lang: str, on:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    wb.save(path)
+    save_zipped(wb.save, path)
 
 
 def write_progress_docx(path: Path, lines: Sequence[Remediation], lang: str, on: dt.date) -> None:
@@ -151,7 +152,7 @@ def write_progress_docx(path: Path, lines: Sequence[Remediation], lang: str, on:
             cell.width = width
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(8)
-    doc.save(str(path))
+    save_zipped(doc.save, path)
 
 
 def _clean(text: str) -> str:
@@ -248,4 +249,4 @@ def write_portfolio_xlsx(path: Path, portfolio: Portfolio, lang: str) -> None:
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    wb.save(path)
+    save_zipped(wb.save, path)

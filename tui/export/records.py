@@ -39,7 +39,7 @@ from tui.domain.training import (
     TrainingSession,
     critical_decisions,
 )
-from tui.export import ExportError, safe_cell_value, write_atomically, xml_text
+from tui.export import ExportError, safe_cell_value, save_zipped, write_atomically, xml_text
 from tui.i18n import N_, _, gettext_in
 
 RECORD_FORMATS = ("csv", "xlsx", "json")
@@ -158,7 +158,7 @@ def write_xlsx(rows: Sequence[Completion], path: Path, lang: str) -> None:
         ws.column_dimensions[get_column_letter(col)].width = min(MAX_WIDTH, max(MIN_WIDTH, width + 2))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
-    wb.save(path)
+    save_zipped(wb.save, path)
 
 
 # --- json (xAPI) -----------------------------------------------------------------------------
@@ -354,7 +354,7 @@ def write_certificate(
             run.font.size = Pt(size)
             run.font.name = font
             run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        doc.save(str(target))
+        save_zipped(doc.save, target)
 
     if Path(path).suffix.lower() == ".pdf":
         from tui.export.pdf import write_pdf
@@ -490,7 +490,7 @@ def _report_docx(report: SessionReport, path: Path, lang: str) -> None:
                 ),
             )
         )
-    doc.save(str(path))
+    save_zipped(doc.save, path)
 
 
 def _report_xlsx(report: SessionReport, path: Path, lang: str) -> None:
@@ -533,4 +533,4 @@ def _report_xlsx(report: SessionReport, path: Path, lang: str) -> None:
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width, 30)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headings))}{r}"
-    wb.save(path)
+    save_zipped(wb.save, path)
