@@ -123,16 +123,15 @@ def quick_offsets(line: str, width: int) -> list[int]:
             and before not in NO_LINE_END
         ):
             last, last_col = i, col
-        if col + w > width and ch != " " and i > start:
-            if last > start:
-                cut, col = last, col - last_col
-            else:  # no allowed break on this line: fold here, pulling one character along for kinsoku
-                cut = i
-                if (ch in NO_LINE_START or before in NO_LINE_END) and i - 1 > start and cells[i - 1] + w <= width:
-                    cut = i - 1
-                col = sum(cells[cut:i])
+        if col + w > width and ch != " " and i > start and last > start:
+            breaks.append(last)  # break at the latest place allowed
+            start, col, last = last, col - last_col, -1
+        if col + w > width and ch != " " and i > start:  # still too wide: fold here, pulling one character along
+            cut = i
+            if (ch in NO_LINE_START or before in NO_LINE_END) and i - 1 > start and cells[i - 1] + w <= width:
+                cut = i - 1
             breaks.append(cut)
-            start, last = cut, -1
+            start, col, last = cut, sum(cells[cut:i]), -1
         col += w
         before, before_cells = ch, w
     return breaks
