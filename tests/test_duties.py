@@ -906,5 +906,5 @@ async def test_the_inspection_screen_shows_how_to_answer(ws, app_factory, pinned
             for item_id, expected in (("jvcea.23.1", words[1]), ("jvcea.10.2", example)):
                 screen.show_item(item_id)
                 await pilot.pause()
-                shown = str(screen.query_one("#expectation", Static).render())
+                shown = str(screen.query_one("#expectation", Static).content)
                 assert words[0] in shown and expected in shown, (lang, item_id, shown[-300:])
