@@ -149,3 +149,21 @@ def test_a_changed_template_file_changes_the_titles(tmp_path: Path) -> None:
     (user / "mine.yaml").write_text(text.replace("id: fsi-bcp", "id: my-check", 1), encoding="utf-8")
     titles = load_template_titles(user, cache)
     assert titles["my-check"] == titles["fsi-bcp"]
+
+
+def test_cache_files_are_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caches hold rule text and the firm's template titles: readable by the user only, like the database."""
+    import stat
+
+    from tui import i18n
+
+    for name in ("_memo", "_memo_path", "_memo_dirty"):  # the format cache is the process's: put it back after
+        monkeypatch.setattr(i18n, name, getattr(i18n, name))
+
+    cache_mod.write_cache(tmp_path / "cache", "titles", "k", {"a": ["あ", "a"]})
+    i18n.use_format_cache(tmp_path / "cache" / "formats.json")
+    i18n.format_date(__import__("datetime").date(2027, 1, 31), "ja")
+    i18n.save_format_cache()
+    files = sorted((tmp_path / "cache").iterdir())
+    assert [f.name for f in files] == ["formats.json", "titles-k.json"]
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files), [oct(f.stat().st_mode) for f in files]

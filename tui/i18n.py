@@ -123,7 +123,7 @@ def save_format_cache() -> None:
 
     try:
         tmp = f"{_memo_path}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
             json.dump(dict(list(_memo.items())[-2000:]), fh, ensure_ascii=False)
         os.replace(tmp, _memo_path)
         _memo_dirty = False

@@ -100,6 +100,8 @@ def test_evidence_paths_from_a_bundle_are_the_senders_and_never_probed_here(ws, 
     assert {e.path for e in lines} == {"/etc/shadow", "/proc/self/pagemap"}
     assert {e.status for e in lines} == {"sender"}
     assert "送信元" in lines[0].flag
+    listed = run_cli("evidence", "list", str(imported), payload["inspection"]["answers"][0]["item_id"])
+    assert listed.returncode == 0 and listed.stdout.count("送信元") == 2, listed.stdout
 
 
 # --- fuzzing: structure-aware mutations of a real payload ---------------------------------------------------

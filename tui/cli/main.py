@@ -950,7 +950,10 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         if not answer.evidence:
             print(_("No evidence on {item} yet.").format(item=item))
         for n, e in enumerate(answer.evidence, start=1):
-            print(f"{n:>3}  {e.label}" + (f"  {e.path}  sha256:{e.sha256}" if e.path else ""))
+            line = f"{n:>3}  {e.label}" + (f"  {e.path}  sha256:{e.sha256}" if e.path else "")
+            if e.origin == "bundle":  # the path is on the laptop that sent it: never looked for here
+                line += "  (" + _("a path on the computer that sent the bundle; not checked here") + ")"
+            say(line)
         return EXIT_OK
     finally:
         ws.close()

@@ -94,7 +94,9 @@ def write_cache(folder: Path | None, name: str, key: str, data: object) -> None:
             old.unlink(missing_ok=True)
         path = folder / f"{name}-{key}.json"
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # private, like the folder around it
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         os.replace(tmp, path)
     except (OSError, TypeError, ValueError):
         pass  # a cache we cannot write only costs time
