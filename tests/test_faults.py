@@ -238,11 +238,25 @@ KEYS = list("0123456789abcdefghijklmnoprstuvwxyz/?.,-") + [
 ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+async def _paced(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+    """Between two keys of a fast typist: 4 ms, where Pilot waits until the process has been idle for 20 ms."""
+    import asyncio
+
+    await asyncio.sleep(0.004)
+
+
+@pytest.mark.parametrize(("seed", "pace"), [(1, "fast"), (2, "fast"), (3, "pilot")])
 async def test_random_keystrokes_never_crash_and_keep_the_database_consistent(
-    demo, app_factory, pinned, seed, monkeypatch, tmp_path
+    demo, app_factory, pinned, seed, pace, monkeypatch, tmp_path
 ):
+    """700 random keys, each handled before the next is sent (Pilot waits for the screen to process it). Two
+    sequences come at a fast typist's pace, so timers (the autosave) and workers meet keys in between; the third at
+    Pilot's own pace, which waits for the app to idle after every key (about 75 ms a key)."""
+    import textual.app
+
     monkeypatch.chdir(tmp_path)  # an export dialog confirmed at random writes here, not into the checkout
+    if pace == "fast":
+        monkeypatch.setattr(textual.app, "wait_for_idle", _paced)
     rng = random.Random(seed)
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -263,3 +277,18 @@ async def test_random_keystrokes_never_crash_and_keep_the_database_consistent(
             assert a.status != "na" or a.justification.strip()
     finally:
         w.close()
+
+
+async def test_paging_a_list_before_it_is_laid_out_does_nothing(app_factory):
+    """Ctrl+P then PgDn typed quickly reached the palette's list before it had a size: Textual raised KeyError and
+    closed the app with a traceback (found by the fast-paced random keystrokes above)."""
+    from textual.widgets import OptionList
+
+    app = app_factory()  # installs the guard
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        unlaid = OptionList("一", "二", "三")  # never mounted: no size, so no lines
+        unlaid.highlighted = 1
+        unlaid.action_page_down()
+        unlaid.action_page_up()
+        assert unlaid.highlighted == 1 and app.is_running

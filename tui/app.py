@@ -47,9 +47,10 @@ class TenkenApp(App[int]):
     ]
 
     def __init__(self, ws: Workspace, warm_corpus: bool = True) -> None:
-        from tui.widgets.toast import install
+        from tui.widgets import guards, toast
 
-        install()  # notifications wrap Japanese between phrases
+        toast.install()  # notifications wrap Japanese between phrases
+        guards.install()  # PgDn in a list not laid out yet (the palette, typed quickly) does nothing, never crashes
         super().__init__()
         self.ws = ws
         self.warm_corpus = warm_corpus
