@@ -417,3 +417,30 @@ async def test_why_an_item_applies_cites_the_provision_not_its_id(demo, app_fact
         await pilot.pause()
         text = str(app.screen.query_one(".dialog-prompt").render())
         assert "ため" in text and "fsa-notice-2020:" not in text and "2020年周知文" in text, text
+
+
+async def test_changing_the_business_lines_in_the_form_names_the_items_dropped(app_factory):
+    """A new firm as a crypto exchange, then as an intermediary instead: the exchange's items left the scope and the
+    preview looked their names up among the intermediary's items — KeyError, and the app closed (found by random
+    keys at a fast typist's pace)."""
+    from textual.widgets import Input, SelectionList
+
+    from tui.screens.firm import FirmScreen
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FirmScreen)
+        form.query_one("#staff", Input).value = "10"
+        business = form.query_one("#business", SelectionList)
+        business.select("crypto-exchange")
+        await pilot.pause()
+        business.deselect("crypto-exchange")
+        business.select("fs-intermediary")
+        await pilot.pause()
+        assert app.is_running and app.screen is form
+        hint = str(form.query_one("#scope-preview").render())
+        assert "Removed" not in hint and "除外" in hint and "jvcea." not in hint, hint

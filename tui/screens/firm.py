@@ -44,6 +44,7 @@ class FirmScreen(TenkenScreen[int | None]):
         self.firm_id = firm_id
         self.baseline: set[str] | None = None
         self._previewed: Profile | None = None
+        self._asks: dict[str, str] = {}  # item id → the start of its question, for every item previewed
         self._initial_state: dict[str, object] | None = None
 
     def _initial(self) -> Profile | None:
@@ -182,14 +183,17 @@ class FirmScreen(TenkenScreen[int | None]):
             return
         included = {s.item.id for s in scoped if s.asked}
         # by the start of the question, as staff know an item (its internal id means nothing to them)
-        asks = {s.item.id: item_label("", s.item.question.get()).strip() for s in scoped}
+        # every item seen in a preview keeps its label: one dropped by a change of business lines is no longer in
+        # `scoped`, yet must still be named (it raised KeyError and closed the app)
+        self._asks.update({s.item.id: item_label("", s.item.question.get()).strip() for s in scoped})
+        asks = self._asks
         text = _("{n} of {total} inspection items apply to this profile.").format(n=len(included), total=len(scoped))
         if self.baseline is not None:
             added, removed = included - self.baseline, self.baseline - included
             if added:
-                text += " " + _("Added: {items}.").format(items=", ".join(asks[i] for i in sorted(added)))
+                text += " " + _("Added: {items}.").format(items=", ".join(asks.get(i, i) for i in sorted(added)))
             if removed:
-                text += " " + _("Removed: {items}.").format(items=", ".join(asks[i] for i in sorted(removed)))
+                text += " " + _("Removed: {items}.").format(items=", ".join(asks.get(i, i) for i in sorted(removed)))
         else:
             self.baseline = included
         for info, change in rescoped:
