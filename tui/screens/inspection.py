@@ -55,6 +55,7 @@ from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import ConfirmDialog, InputDialog
 from tui.screens.plain import Label, Option, OptionList, Prose, Static, show_in_place
 from tui.widgets.date_input import DateInput
+from tui.widgets.detail_text import DetailText
 from tui.widgets.footer import TenkenFooter
 from tui.widgets.item_list import ItemList
 from tui.widgets.wrapped import Wrapped
@@ -164,14 +165,14 @@ class InspectionScreen(TenkenScreen):
                 yield Prose(self._filter_text(), id="filter-state", classes="hint")
                 yield ItemList(id="items")
             with VerticalScroll(id="detail"):
-                yield Static("", id="question")
-                yield Static("", id="meta")
+                yield DetailText("", id="question")
+                yield DetailText("", id="meta")
                 yield Label(_("Status"), classes="field-label")
                 yield Select(
                     [(_(STATUS_LABELS[s]), s) for s in STATUSES], allow_blank=False, value="unanswered", id="status"
                 )
-                yield Static("", id="evidence", classes="hint")
-                yield Static("", id="save-state", classes="hint")
+                yield DetailText("", id="evidence", classes="hint")
+                yield DetailText("", id="save-state", classes="hint")
                 yield Label(_("Note"), classes="field-label")
                 yield TextArea(id="note", classes="answer-text")
                 with Vertical(id="problem-fields"):
@@ -191,7 +192,7 @@ class InspectionScreen(TenkenScreen):
                 with Vertical(id="na-fields"):
                     yield Label(_("Justification (not applicable)"), classes="field-label")
                     yield TextArea(id="justification", classes="answer-text")
-                yield Static("", id="expectation")
+                yield DetailText("", id="expectation")
         yield TenkenFooter()
 
     def _filter_text(self) -> str:
