@@ -55,7 +55,7 @@ from tui.screens.base import STYLES, TenkenScreen
 from tui.screens.dialogs import ConfirmDialog, InputDialog
 from tui.screens.plain import Label, Option, OptionList, Prose, Static, show_in_place
 from tui.widgets.date_input import DateInput
-from tui.widgets.detail_text import DetailText
+from tui.widgets.detail_text import DetailPane, DetailText
 from tui.widgets.footer import TenkenFooter
 from tui.widgets.item_list import ItemList
 from tui.widgets.wrapped import Wrapped
@@ -164,7 +164,7 @@ class InspectionScreen(TenkenScreen):
             with Vertical(id="items-pane"):
                 yield Prose(self._filter_text(), id="filter-state", classes="hint")
                 yield ItemList(id="items")
-            with VerticalScroll(id="detail"):
+            with DetailPane(id="detail"):
                 yield DetailText("", id="question")
                 yield DetailText("", id="meta")
                 yield Label(_("Status"), classes="field-label")

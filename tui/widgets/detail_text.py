@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.containers import VerticalScroll
+
 from tui.screens.plain import Static
 
 
 class DetailText(Static):
+    def _size_updated(self, size: Any, virtual_size: Any, container_size: Any, layout: bool = True) -> bool:
+        return bool(super()._size_updated(size, virtual_size, container_size, layout=False))
+
+
+class DetailPane(VerticalScroll):
+    """The detail pane itself: its scroll range follows its texts in the same layout (scroll bars are updated
+    there too), without the second pass Textual asks for when its content height changes."""
+
     def _size_updated(self, size: Any, virtual_size: Any, container_size: Any, layout: bool = True) -> bool:
         return bool(super()._size_updated(size, virtual_size, container_size, layout=False))
