@@ -531,3 +531,18 @@ async def test_headings_never_say_the_same_thing_twice(ws, app_factory, lang):
         exercise = ws.training_module("csirt-onboarding").exercise
         assert exercise.title.get(lang) in " ".join(text.split())
         assert f"{word}：{word}" not in text and f"{word}: {word}" not in text
+
+
+async def test_training_asked_for_again_from_a_module_goes_back_to_it(ws, app_factory):
+    """The palette offers Training on every screen: asked for from a module opened from the training screen, a second
+    training screen was pushed over the first and Textual closed the app (two screens with one id; found by random
+    keys at a fast typist's pace)."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        training = await _open_training(app, pilot)
+        app.push_screen(ModuleScreen("csirt-onboarding"))
+        await pilot.pause()
+        app.open_training()
+        await pilot.pause()
+        assert app.is_running and app.screen is training
+        assert sum(isinstance(s, TrainingScreen) for s in app.screen_stack) == 1

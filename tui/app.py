@@ -248,8 +248,14 @@ class TenkenApp(App[int]):
         """The training home: modules, trainer sessions, trainees."""
         from tui.screens.training import TrainingScreen
 
-        if not isinstance(self.screen, TrainingScreen):
+        existing = next((s for s in self.screen_stack if isinstance(s, TrainingScreen)), None)
+        if existing is None:
             self.push_screen(TrainingScreen())
+            return
+        # Already open under a module, a lesson or a dialog (the palette offers Training on every screen): back to
+        # it, as home's key goes back home. A second one pushed on top closed the app (two screens of one id).
+        while self.screen is not existing:
+            self.pop_screen()
 
     def new_firm(self) -> None:
         from tui.screens.firm import FirmScreen
