@@ -388,3 +388,20 @@ async def test_search_shows_every_hit_whole(demo, app_factory):
         for n in range(results.option_count):
             visual = results._get_visual(results.get_option_at_index(n))
             assert results._heights[n] == visual.get_height(results.styles, width), n
+
+
+async def test_results_arriving_while_the_search_screen_is_rebuilt_are_dropped(demo, app_factory):
+    """Results of a search begun before a language switch arrived while the screen was being rebuilt, looked for a
+    list that was not there yet and closed the app (found by random keys at a fast typist's pace)."""
+    from tui.screens.search import SearchScreen
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await screen.query_one("#results").remove()  # as in the middle of a recompose
+        screen.on_search_screen_results(SearchScreen.Results(screen.query_one("#query").value, []))
+        await pilot.pause()
+        assert app.is_running

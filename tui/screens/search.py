@@ -103,6 +103,8 @@ class SearchScreen(TenkenScreen[None]):
         self.post_message(self.Results(query, self._hits(query)))
 
     def on_search_screen_results(self, message: Results) -> None:
+        if not (self.query("#query") and self.query("#results")):
+            return  # the screen is being rebuilt (a language switch); it searches again once it is
         if message.query != self.query_one("#query", Input).value:
             return  # an older search finishing late
         self.hits = message.hits
