@@ -546,3 +546,16 @@ async def test_training_asked_for_again_from_a_module_goes_back_to_it(ws, app_fa
         await pilot.pause()
         assert app.is_running and app.screen is training
         assert sum(isinstance(s, TrainingScreen) for s in app.screen_stack) == 1
+
+
+async def test_modules_loaded_while_the_training_screen_is_rebuilt_wait_for_it(ws, app_factory):
+    """The modules are read in a worker; finishing during a language switch, it looked for a table that was not
+    mounted yet, and the failed worker closed the app (found by random keys at a fast typist's pace)."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        training = await _open_training(app, pilot)
+        modules = training.modules
+        await training.query_one("#training-modules").remove()  # as in the middle of a recompose
+        training._loaded_modules(modules)
+        await pilot.pause()
+        assert app.is_running and training.modules == modules

@@ -47,7 +47,7 @@ class HashingDialog(TenkenModal[object]):
         from tui.workspace import HashCancelled, UserError
 
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self.query_one(ProgressBar).update, progress=done, total=max(total, 1))
+            self.app.call_from_thread(self._show_progress, done, total)
 
         try:
             evidence = self.tenken.ws.evidence_for_file(self.path, "", progress, self.stop.is_set)
@@ -60,6 +60,10 @@ class HashingDialog(TenkenModal[object]):
             self.app.call_from_thread(self.dismiss, None)
             return
         self.app.call_from_thread(self.dismiss, evidence)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        for bar in self.query(ProgressBar):  # none for a moment while a language switch rebuilds the dialog
+            bar.update(progress=done, total=max(total, 1))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

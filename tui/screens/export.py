@@ -137,7 +137,7 @@ class ExportDialog(FormDialog):
             if addressee is not None and addressee.strip() != ws.inspection(self.inspection_id).addressee:
                 ws.set_addressee(self.inspection_id, addressee)
             report = ws.report(self.inspection_id, lang)
-            self.app.call_from_thread(self.query_one("#progress", ProgressBar).update, total=2, progress=1)
+            self.app.call_from_thread(self._progress, 1)
             written = export_report(report, fmt, path, force=force)
         except (ExportError, StoreError, UserError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
@@ -155,12 +155,21 @@ class ExportDialog(FormDialog):
             return
         self.app.call_from_thread(self._done, written)
 
+    # The dialog's widgets are looked up with query(), not query_one(): while a language switch rebuilds the
+    # dialog they are briefly not there, and the report must still be reported written (or not) once they are.
+    def _progress(self, done: int) -> None:
+        for bar in self.query("#progress").results(ProgressBar):
+            bar.update(total=2, progress=done)
+
     def _failed(self, message: str) -> None:
-        self.query_one("#progress", ProgressBar).display = False
-        self.query_one("#ok", Button).disabled = False
-        self.query_one("#dialog-error", Static).update(RichText(message))
+        for bar in self.query("#progress").results(ProgressBar):
+            bar.display = False
+        for button in self.query("#ok").results(Button):
+            button.disabled = False
+        for error in self.query("#dialog-error").results(Static):
+            error.update(RichText(message))
 
     def _done(self, path: Path) -> None:
-        self.query_one("#progress", ProgressBar).update(total=2, progress=2)
+        self._progress(2)
         self.notify(_("Wrote {path}.").format(path=path))
         self.dismiss(path)

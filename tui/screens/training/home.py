@@ -72,7 +72,8 @@ class TrainingScreen(TenkenScreen[None]):
     def _loaded_modules(self, modules: list[Module]) -> None:
         self.modules = modules
         self._loaded = True
-        if self.is_attached:
+        # Not while the screen is rebuilt (a language switch): its on_mount fills the new tables.
+        if self.is_attached and self.query("#training-modules"):
             self.reload()
             self.query_one("#training-modules", DataTable).focus()
 
