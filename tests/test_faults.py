@@ -292,3 +292,20 @@ async def test_paging_a_list_before_it_is_laid_out_does_nothing(app_factory):
         unlaid.action_page_down()
         unlaid.action_page_up()
         assert unlaid.highlighted == 1 and app.is_running
+
+
+async def test_a_language_switch_right_after_a_dialog_opens_waits_for_it(demo, app_factory, tmp_path):
+    """`l` typed right after the key that opened the file picker rebuilt it between its compose and its on_mount,
+    which found its path field gone and closed the app (found by random keys at a fast typist's pace)."""
+    from tui.screens.files import FilePicker
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        picker = FilePicker(tmp_path)
+        app.push_screen(picker)
+        await app.action_toggle_language()  # before the picker has mounted
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and app.screen is picker
+        assert picker.query_one("#picker-path").has_focus

@@ -150,7 +150,11 @@ class TenkenApp(App[int]):
         self.sub_title = _("self-inspection of system risk")
         for screen in list(self.screen_stack):
             handler = getattr(screen, "on_language_changed", None)
-            if handler is not None:
+            if handler is not None and not screen.is_mounted:
+                # Pushed a moment ago (a key typed right after the one that opened it): rebuilt once it is mounted,
+                # not between its compose and its on_mount, which then found its widgets gone and closed the app.
+                screen.call_after_refresh(handler)
+            elif handler is not None:
                 result = handler()
                 if result is not None and hasattr(result, "__await__"):
                     await result
