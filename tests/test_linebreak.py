@@ -18,8 +18,8 @@ SENTENCES = [
 ]
 
 
-def _lines(text: str, width: int) -> list[str]:
-    breaks = wrap_offsets(text, width)
+def _lines(text: str, width: int, offsets=wrap_offsets) -> list[str]:
+    breaks = offsets(text, width)
     return [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
 
 
@@ -84,8 +84,7 @@ def test_any_text_is_cut_into_lines_that_fit(text, width):
 
 
 def _quick_lines(text: str, width: int) -> list[str]:
-    breaks = quick_offsets(text, width)
-    return [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True)]
+    return _lines(text, width, quick_offsets)
 
 
 @settings(max_examples=300, deadline=None)
