@@ -309,3 +309,37 @@ async def test_a_language_switch_right_after_a_dialog_opens_waits_for_it(demo, a
         await pilot.pause()
         assert app.is_running and app.screen is picker
         assert picker.query_one("#picker-path").has_focus
+
+
+async def test_a_dialog_closed_before_it_mounted_does_not_close_the_app(demo, app_factory, tmp_path):
+    """Esc typed right after the key that opened the file picker: its widgets were gone when its on_mount ran, and
+    the app closed (found by random keys at a fast typist's pace)."""
+    from tui.screens.files import FilePicker
+
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        picker = FilePicker(tmp_path)
+        app.push_screen(picker)
+        await picker.remove_children()  # as when it is dismissed before its Mount event is handled
+        picker.on_mount()
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_enter_pressed_twice_on_a_dialog_answers_once(demo, app_factory):
+    """A double Enter on a one-line dialog reached it twice before it had gone: Textual set its result twice
+    (InvalidStateError) and the app closed (found by random keys at a fast typist's pace)."""
+    from tui.screens.dialogs import InputDialog
+
+    answers: list[str | None] = []
+    app = app_factory("ja")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        dialog = InputDialog("題", "入力してください", value="一回目")
+        app.push_screen(dialog, answers.append)
+        await pilot.pause()
+        dialog.accept()
+        dialog.accept()
+        await pilot.pause()
+        assert app.is_running and answers == ["一回目"]

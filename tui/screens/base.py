@@ -16,6 +16,8 @@ from tui.i18n import N_, _
 TEXTUAL_DESCRIPTIONS = (N_("palette"), N_("Dismiss menu"))
 
 if TYPE_CHECKING:
+    from textual.await_complete import AwaitComplete
+
     from tui.app import TenkenApp
 
     _MixedInto = Screen[Any]  # what the mixin below is mixed into, for the type checker only
@@ -111,3 +113,16 @@ class TenkenScreen(TranslatedBindings, Screen[R], Generic[R]):
 
 class TenkenModal(TranslatedBindings, ModalScreen[R], Generic[R]):
     CSS_PATH = STYLES / "dialogs.tcss"
+
+    _dismissed = False
+
+    def dismiss(self, result: R | None = None) -> AwaitComplete:
+        """Close with `result`, once: a second Enter or click that arrives before the dialog has gone (a double
+        press) is ignored, and the first answer stands. Textual passed the second one on as well, and the result
+        was set twice (InvalidStateError: the app closed)."""
+        from textual.await_complete import AwaitComplete
+
+        if self._dismissed:
+            return AwaitComplete()
+        self._dismissed = True
+        return super().dismiss(result)

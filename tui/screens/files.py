@@ -86,7 +86,9 @@ class FilePicker(TenkenModal[str | None]):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#picker-path", Input).focus()
+        # Closed again before it mounted (Esc typed right after the key that opened it): nothing left to focus.
+        for field in self.query("#picker-path").results(Input):
+            field.focus()
 
     @on(DirectoryTree.FileSelected)
     def _file(self, event: DirectoryTree.FileSelected) -> None:
