@@ -39,6 +39,15 @@ async def _open_training(app, pilot) -> TrainingScreen:
     return app.screen
 
 
+async def _open_module(app, pilot, module_id: str = MODULE) -> TrainingScreen:
+    """From home, the training screen, then Enter on `module_id`'s row; returns the training screen."""
+    screen = await _open_training(app, pilot)
+    module_row = [m.id for m in screen.modules].index(module_id)
+    await pilot.press(*["down"] * module_row, "enter")
+    await pilot.pause()
+    return screen
+
+
 async def _answer_dialog(app, pilot, text: str) -> None:
     """Fill the one-line dialog that just opened and press Enter (typing each character would only be slower)."""
     await pilot.pause()
@@ -85,10 +94,7 @@ async def test_training_opens_from_home_and_lists_modules_sessions_trainees(ws, 
 async def test_take_a_quiz_by_keyboard_to_the_end_and_the_score_is_stored(app_factory, data_dir):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_training(app, pilot)
-        module_row = [m.id for m in screen.modules].index(MODULE)
-        await pilot.press(*["down"] * module_row, "enter")
-        await pilot.pause()
+        await _open_module(app, pilot)
         assert isinstance(app.screen, ModuleScreen)
         await pilot.press("s")
         await _answer_dialog(app, pilot, "山田太郎")
@@ -481,10 +487,7 @@ async def test_space_picks_the_highlighted_choice_in_a_quiz_and_an_exercise(ws, 
     ws.add_to_roster(exercise_session.id, "山田太郎")
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_training(app, pilot)
-        module_row = [m.id for m in screen.modules].index(MODULE)
-        await pilot.press(*["down"] * module_row, "enter")
-        await pilot.pause()
+        await _open_module(app, pilot)
         await pilot.press("s")
         await _answer_dialog(app, pilot, "鈴木一郎")
         quiz = app.screen
